@@ -1,0 +1,429 @@
+"""Agents per interval for a service target: Erlang C or Erlang A, chat slots, shrinkage.
+
+One row per interval in, the same rows out with the staffing columns added (see
+``OUTPUT_COLUMNS`` and docs/staffing.md). All intervals are solved together with numpy: the
+Erlang C search climbs every interval one agent per step from n = floor(A) + 1, carrying the
+Erlang B recursion; the Erlang A search bisects every interval at once between a proven lower
+bound (service level < n / A) and the Erlang C answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from supportstats.planning._validate import (
+    MAX_TRAFFIC_ERLANGS,
+    PlanningInputError,
+    check,
+    fail_first,
+    numeric_column,
+)
+from supportstats.planning.erlang import (
+    FloatArray,
+    IntArray,
+    c_from_b,
+    erlang_b_at,
+    erlang_c_metrics,
+    sl_from_c,
+    traffic_erlangs,
+)
+from supportstats.planning.erlang_a import SL_DEFINITIONS, erlang_a_metrics
+
+REQUIRED_COLUMNS = ("volume", "interval_s", "aht_s", "sl_target", "sl_threshold_s")
+OPTIONAL_COLUMNS = {
+    "max_occupancy": 1.0,
+    "shrinkage": 0.0,
+    "patience_s": np.nan,  # given -> Erlang A, missing -> Erlang C
+    "concurrency": 1.0,
+    "agents": np.nan,  # given -> evaluate at that count instead of solving
+    "asa_target_s": np.nan,
+    "max_abandon": np.nan,
+}
+OUTPUT_COLUMNS = (
+    "model",
+    "traffic_erlangs",
+    "agents_sl_only",
+    "agents_raw",
+    "agents_scheduled",
+    "binding_constraint",
+    "service_level",
+    "service_level_minus_1",
+    "wait_probability",
+    "asa_s",
+    "occupancy",
+    "abandon_probability",
+    "slots",
+)
+# Order in which a constraint is named as binding when several fail at n - 1.
+CONSTRAINTS = ("sl", "asa", "abandonment", "occupancy")
+
+
+def ceil_exact(x: FloatArray) -> IntArray:
+    """Ceiling that treats a quotient within 1e-9 (relative) of a whole number as that number.
+
+    Targets and shrinkage are decimals typed by people, which binary floats cannot hold
+    exactly: 21 / (1 - 0.3) is 30.000000000000004 and a bare ceil gives 31 agents.
+
+    >>> ceil_exact(np.array([21 / 0.7, 30.2, 0.0])).tolist()
+    [30, 31, 0]
+    """
+    x = np.asarray(x, dtype=float)
+    nearest = np.rint(x)
+    close = np.abs(x - nearest) <= 1e-9 * np.maximum(1.0, np.abs(nearest))
+    return np.where(close, nearest, np.ceil(x)).astype(np.int64)
+
+
+@dataclass
+class _Rows:
+    """Validated inputs, one array element per interval."""
+
+    volume: FloatArray
+    interval_s: FloatArray
+    aht_s: FloatArray
+    sl_target: FloatArray
+    threshold_s: FloatArray
+    max_occupancy: FloatArray
+    shrinkage: FloatArray
+    patience_s: FloatArray
+    concurrency: IntArray
+    agents: FloatArray
+    asa_target_s: FloatArray
+    max_abandon: FloatArray
+    traffic: FloatArray
+
+
+def _read(frame: pd.DataFrame) -> _Rows:
+    cols = {c: numeric_column(frame, c, None) for c in REQUIRED_COLUMNS}
+    cols.update({c: numeric_column(frame, c, d) for c, d in OPTIONAL_COLUMNS.items()})
+    volume = cols["volume"]
+    check(volume, "volume", "volume is a count of contacts, 0 or more")
+    check(
+        cols["interval_s"],
+        "interval_s",
+        "interval length in seconds, e.g. 900 or 1800",
+        positive=True,
+    )
+    busy = volume > 0
+    solve = busy & np.isnan(cols["agents"])
+    check(
+        cols["aht_s"], "aht_s", "handle times must be positive seconds", positive=True, where=busy
+    )
+    check(
+        cols["sl_target"],
+        "sl_target",
+        "a service level target is a fraction above 0 and below 1, e.g. 0.8",
+        positive=True,
+        below_one=True,
+        where=solve,
+    )
+    check(cols["sl_threshold_s"], "sl_threshold_s", "seconds to answer within, e.g. 20", where=busy)
+    check(
+        cols["max_occupancy"],
+        "max_occupancy",
+        "a fraction above 0 and at most 1, e.g. 0.85",
+        positive=True,
+        at_most_one=True,
+    )
+    check(cols["shrinkage"], "shrinkage", "a fraction from 0 to below 1, e.g. 0.3", below_one=True)
+    check(
+        cols["concurrency"],
+        "concurrency",
+        "contacts one agent handles at once: 1, 2, 3 ...",
+        positive=True,
+        whole=True,
+    )
+    given = ~np.isnan(cols["patience_s"])
+    check(
+        cols["patience_s"],
+        "patience_s",
+        "mean patience before abandoning, in seconds; leave it empty for Erlang C",
+        positive=True,
+        where=given,
+    )
+    given_agents = ~np.isnan(cols["agents"])
+    check(
+        cols["agents"],
+        "agents",
+        "agents on duty, a whole number; leave it empty to solve",
+        whole=True,
+        where=given_agents,
+    )
+    asa_given = ~np.isnan(cols["asa_target_s"])
+    check(
+        cols["asa_target_s"],
+        "asa_target_s",
+        "an average speed of answer target in seconds",
+        positive=True,
+        where=asa_given,
+    )
+    cap_given = ~np.isnan(cols["max_abandon"])
+    check(
+        cols["max_abandon"],
+        "max_abandon",
+        "an abandonment cap is a fraction, e.g. 0.05",
+        positive=True,
+        at_most_one=True,
+        where=cap_given,
+    )
+    fail_first(
+        cols["max_abandon"],
+        ~cap_given | given,
+        "max_abandon",  # fmt: skip
+        "needs patience_s on the same row",
+        "an abandonment cap needs the Erlang A model: give the mean patience in seconds",
+    )
+    traffic = traffic_erlangs(volume, cols["interval_s"], cols["aht_s"])
+    fail_first(
+        traffic,
+        traffic <= MAX_TRAFFIC_ERLANGS,
+        "volume",
+        f"contacts make more than {MAX_TRAFFIC_ERLANGS:,.0f} Erlangs",
+        "check the units: interval_s and aht_s are seconds",
+    )
+    return _Rows(
+        volume=volume, interval_s=cols["interval_s"], aht_s=cols["aht_s"],
+        sl_target=cols["sl_target"], threshold_s=cols["sl_threshold_s"],
+        max_occupancy=cols["max_occupancy"], shrinkage=cols["shrinkage"],
+        patience_s=cols["patience_s"], concurrency=cols["concurrency"].astype(np.int64),
+        agents=cols["agents"], asa_target_s=cols["asa_target_s"],
+        max_abandon=cols["max_abandon"], traffic=traffic,
+    )  # fmt: skip
+
+
+def _solve_erlang_c(
+    a: FloatArray, aht: FloatArray, t: FloatArray, target: FloatArray, asa_target: FloatArray
+) -> tuple[IntArray, IntArray]:
+    """Smallest servers meeting the SL target alone, and meeting SL and ASA targets, per row.
+
+    Starts at n = floor(A) + 1, the first stable count (n = ceil(A) must be tried: A = 2.6 can
+    need 3), and climbs every row one server per step, carrying B(n) from B(n - 1).
+    """
+    size = a.size
+    n_sl = np.zeros(size, dtype=np.int64)
+    n_all = np.zeros(size, dtype=np.int64)
+    start = np.floor(a).astype(np.int64)
+    b = erlang_b_at(a, start)
+    idx = np.arange(size)
+    n = start.copy()
+    a_, aht_, t_, tg, asa_t = a, aht, t, target, asa_target
+    while idx.size:
+        n = n + 1
+        ab = a_ * b
+        b = ab / (n + ab)
+        c = c_from_b(a_, n, b)
+        sl_ok = sl_from_c(a_, n, c, aht_, t_) >= tg
+        with np.errstate(divide="ignore"):
+            asa_ok = np.isnan(asa_t) | (c * aht_ / (n - a_) <= asa_t)
+        first_sl = sl_ok & (n_sl[idx] == 0)
+        n_sl[idx[first_sl]] = n[first_sl]
+        done = sl_ok & asa_ok
+        if done.any():
+            n_all[idx[done]] = n[done]
+            keep = ~done
+            idx, n, b, a_, aht_, t_, tg, asa_t = (
+                v[keep] for v in (idx, n, b, a_, aht_, t_, tg, asa_t)
+            )
+    return n_sl, n_all
+
+
+Feasible = Callable[[IntArray, IntArray], np.ndarray]
+
+
+def _smallest_feasible(feasible: Feasible, lo: IntArray, hi: IntArray) -> IntArray:
+    """Per row, the smallest n in (lo, hi] with feasible(n), given lo infeasible.
+
+    ``hi`` is first raised (doubling the gap) until it is feasible, then the gap is bisected;
+    every step evaluates all unfinished rows at once. Assumes feasibility is monotone in n.
+    """
+    lo, hi = lo.copy(), hi.copy()
+    idx = np.arange(lo.size)
+    while idx.size:
+        ok = feasible(idx, hi[idx])
+        bad = idx[~ok]
+        gap = hi[bad] - lo[bad]
+        lo[bad] = hi[bad]
+        hi[bad] = hi[bad] + np.maximum(2 * gap, 1)
+        idx = bad
+    while True:
+        idx = np.flatnonzero(hi - lo > 1)
+        if not idx.size:
+            return hi
+        mid = (lo[idx] + hi[idx]) // 2
+        ok = feasible(idx, mid)
+        hi[idx[ok]] = mid[ok]
+        lo[idx[~ok]] = mid[~ok]
+
+
+def _erlang_a_checks(
+    rows: _Rows, sel: IntArray, conc: IntArray, definition: str
+) -> Callable[[IntArray, IntArray], dict[str, np.ndarray]]:
+    """A function (row positions within ``sel``, servers) -> which constraints hold."""
+
+    def checks(idx: IntArray, n: IntArray) -> dict[str, np.ndarray]:
+        r = sel[idx]
+        m = erlang_a_metrics(
+            rows.traffic[r], n, rows.aht_s[r], rows.patience_s[r], rows.threshold_s[r], definition
+        )
+        with np.errstate(invalid="ignore"):
+            return {
+                "sl": m["service_level"] >= rows.sl_target[r],
+                "asa": np.isnan(rows.asa_target_s[r]) | (m["asa_s"] <= rows.asa_target_s[r]),
+                "abandonment": np.isnan(rows.max_abandon[r])
+                | (m["abandon_probability"] <= rows.max_abandon[r]),
+                "occupancy": m["occupancy"] <= rows.max_occupancy[r],
+            }
+
+    return checks
+
+
+def _solve_erlang_a(
+    rows: _Rows, sel: IntArray, definition: str
+) -> tuple[IntArray, IntArray, np.ndarray]:
+    """Servers for SL alone, for all constraints, and the binding constraint, rows ``sel``."""
+    a = rows.traffic[sel]
+    checks = _erlang_a_checks(rows, sel, rows.concurrency[sel], definition)
+    # Answered-within-T share <= answered share <= n / A, so n < target x A cannot work:
+    # Erlang A may staff below the offered load, but never below that.
+    lo = np.maximum(np.ceil(rows.sl_target[sel] * a).astype(np.int64) - 1, 0)
+    _, n_c = _solve_erlang_c(
+        a, rows.aht_s[sel], rows.threshold_s[sel], rows.sl_target[sel], rows.asa_target_s[sel]
+    )
+    hi = np.maximum(n_c, lo + 1)
+
+    def all_ok(idx: IntArray, n: IntArray) -> np.ndarray:
+        held = checks(idx, n)
+        return held["sl"] & held["asa"] & held["abandonment"] & held["occupancy"]
+
+    n_all = _smallest_feasible(all_ok, lo, hi)
+    below = checks(np.arange(sel.size), n_all - 1)
+    binding = np.full(sel.size, "sl", dtype=object)
+    for name in reversed(CONSTRAINTS):  # the first failing one in CONSTRAINTS order wins
+        binding[~below[name]] = name
+    n_sl = n_all.copy()
+    fewer = np.flatnonzero(below["sl"])  # SL alone is met with fewer agents
+    if fewer.size:
+        sub = sel[fewer]
+        sl_checks = _erlang_a_checks(rows, sub, rows.concurrency[sub], definition)
+        n_sl[fewer] = _smallest_feasible(
+            lambda i, n: sl_checks(i, n)["sl"], lo[fewer], n_all[fewer] - 1
+        )
+    return n_sl, n_all, binding
+
+
+def _figures(rows: _Rows, r: IntArray, servers: IntArray, definition: str) -> dict[str, np.ndarray]:
+    """Model figures at ``servers`` for rows ``r`` (Erlang A where patience is given)."""
+    out = {
+        k: np.full(r.size, np.nan)
+        for k in ("service_level", "wait_probability", "asa_s", "occupancy", "abandon_probability")
+    }
+    is_a = ~np.isnan(rows.patience_s[r])
+    for mask, model in ((~is_a, "c"), (is_a, "a")):
+        if not mask.any():
+            continue
+        rr = r[mask]
+        if model == "c":
+            m = erlang_c_metrics(
+                rows.traffic[rr], servers[mask], rows.aht_s[rr], rows.threshold_s[rr]
+            )
+        else:
+            m = erlang_a_metrics(
+                rows.traffic[rr], servers[mask], rows.aht_s[rr], rows.patience_s[rr],
+                rows.threshold_s[rr], definition,
+            )  # fmt: skip
+        for k, v in m.items():
+            if k in out:
+                out[k][mask] = v
+    return out
+
+
+def staff(frame: pd.DataFrame, *, sl_definition: str = "offered") -> pd.DataFrame:
+    """Agents per interval: the input rows with the staffing columns added.
+
+    Input columns (seconds and fractions): ``volume``, ``interval_s``, ``aht_s``,
+    ``sl_target``, ``sl_threshold_s``; optional ``max_occupancy`` (1), ``shrinkage`` (0),
+    ``patience_s`` (given: Erlang A, else Erlang C), ``concurrency`` (1; chat slots per agent,
+    ``aht_s`` being the handle time at that concurrency), ``agents`` (given: evaluate the row at
+    that count instead of solving), ``asa_target_s``, ``max_abandon`` (Erlang A only). Other
+    columns pass through unchanged.
+
+    Output columns: see ``OUTPUT_COLUMNS`` and docs/staffing.md. The figures are at
+    ``agents_raw`` (at ``slots`` for chat); ``service_level_minus_1`` at one agent fewer.
+    Zero volume gives 0 agents. Bad input raises ``PlanningInputError`` naming row and column.
+
+    Example (Call Centre Helper: 100 calls / 30 min, AHT 180 s, 80 % in 20 s, 30 % shrinkage):
+
+    >>> plan = staff(pd.DataFrame({"volume": [100], "interval_s": [1800], "aht_s": [180],
+    ...                            "sl_target": [0.8], "sl_threshold_s": [20], "shrinkage": [0.3]}))
+    >>> row = plan.iloc[0]
+    >>> int(row.agents_raw), int(row.agents_scheduled), row.binding_constraint
+    (14, 20, 'sl')
+    """
+    if sl_definition not in SL_DEFINITIONS:
+        raise PlanningInputError(
+            f"sl definition {sl_definition!r} is not one of {', '.join(SL_DEFINITIONS)}",
+            hint="offered = answered within T over all offered (default)",
+        )
+    rows = _read(frame)
+    size = rows.volume.size
+    conc = rows.concurrency
+    servers_sl = np.zeros(size, dtype=np.int64)
+    servers = np.zeros(size, dtype=np.int64)
+    binding = np.full(size, "zero_volume", dtype=object)
+    busy = rows.traffic > 0
+    given = ~np.isnan(rows.agents)
+    servers[given] = rows.agents[given].astype(np.int64) * conc[given]
+    binding[given & busy] = "given"
+
+    solve = busy & ~given
+    is_a = ~np.isnan(rows.patience_s)
+    sel_c = np.flatnonzero(solve & ~is_a)
+    if sel_c.size:
+        a = rows.traffic[sel_c]
+        n_sl, n_targets = _solve_erlang_c(
+            a, rows.aht_s[sel_c], rows.threshold_s[sel_c], rows.sl_target[sel_c],
+            rows.asa_target_s[sel_c],
+        )  # fmt: skip
+        n_occ = ceil_exact(a / rows.max_occupancy[sel_c])
+        servers_sl[sel_c] = n_sl
+        servers[sel_c] = np.maximum(n_targets, n_occ)
+        binding[sel_c] = np.where(
+            n_occ > n_targets, "occupancy", np.where(n_targets > n_sl, "asa", "sl")
+        )
+    sel_a = np.flatnonzero(solve & is_a)
+    if sel_a.size:
+        n_sl, n_all, bind = _solve_erlang_a(rows, sel_a, sl_definition)
+        servers_sl[sel_a] = n_sl
+        servers[sel_a] = n_all
+        binding[sel_a] = bind
+
+    agents_raw = np.where(given, np.nan_to_num(rows.agents).astype(np.int64), -(-servers // conc))
+    agents_sl = pd.array(-(-servers_sl // conc), dtype="Int64")
+    agents_sl[given] = pd.NA
+    figures = _figures(rows, np.arange(size), servers, sl_definition)
+    minus = agents_raw >= 1
+    sl_minus = np.full(size, np.nan)
+    if minus.any():
+        r = np.flatnonzero(minus)
+        sl_minus[r] = _figures(rows, r, (agents_raw[r] - 1) * conc[r], sl_definition)[
+            "service_level"
+        ]
+
+    out = frame.copy()
+    out["model"] = np.where(is_a, "erlang_a", "erlang_c")
+    out["traffic_erlangs"] = rows.traffic
+    out["agents_sl_only"] = agents_sl
+    out["agents_raw"] = agents_raw
+    out["agents_scheduled"] = ceil_exact(agents_raw / (1.0 - rows.shrinkage))
+    out["binding_constraint"] = binding
+    out["service_level"] = figures["service_level"]
+    out["service_level_minus_1"] = sl_minus
+    out["wait_probability"] = figures["wait_probability"]
+    out["asa_s"] = figures["asa_s"]
+    out["occupancy"] = figures["occupancy"]
+    out["abandon_probability"] = figures["abandon_probability"]
+    out["slots"] = servers
+    return out
