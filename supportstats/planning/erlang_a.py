@@ -101,7 +101,8 @@ def queue_tail_metrics(
 
         # Done once past the mode and the terms (even times j) are negligible.
         done = (j > mode) & (log_t + np.log(j + 1.0) < scale - _LOG_TOL)
-        if done.any():
+        # Compact only when enough rows finished: copying every array costs a step itself.
+        if done.any() and (done.sum() * 8 >= done.size or done.all()):
             finished = idx[done]
             for k in acc:
                 out[k][finished] = acc[k][done]

@@ -236,8 +236,11 @@ Feasible = Callable[[IntArray, IntArray], np.ndarray]
 def _smallest_feasible(feasible: Feasible, lo: IntArray, hi: IntArray) -> IntArray:
     """Per row, the smallest n in (lo, hi] with feasible(n), given lo infeasible.
 
-    ``hi`` is first raised (doubling the gap) until it is feasible, then the gap is bisected;
-    every step evaluates all unfinished rows at once. Assumes feasibility is monotone in n.
+    ``hi`` is a guess (the Erlang C answer): it is first raised, doubling the gap, until
+    feasible. Then each row steps down from ``hi`` by 1, 2, 4, ... while still feasible, and
+    bisects once it has found an infeasible count: the answer is usually 0-2 below the guess,
+    so most rows need two or three evaluations. All unfinished rows are evaluated together.
+    Assumes feasibility is monotone in n.
     """
     lo, hi = lo.copy(), hi.copy()
     idx = np.arange(lo.size)
@@ -248,70 +251,95 @@ def _smallest_feasible(feasible: Feasible, lo: IntArray, hi: IntArray) -> IntArr
         lo[bad] = hi[bad]
         hi[bad] = hi[bad] + np.maximum(2 * gap, 1)
         idx = bad
+    step = np.ones(lo.size, dtype=np.int64)
+    bisecting = np.zeros(lo.size, dtype=bool)
     while True:
         idx = np.flatnonzero(hi - lo > 1)
         if not idx.size:
             return hi
-        mid = (lo[idx] + hi[idx]) // 2
+        down = np.maximum(hi[idx] - step[idx], lo[idx] + 1)
+        mid = np.where(bisecting[idx], (lo[idx] + hi[idx]) // 2, down)
         ok = feasible(idx, mid)
         hi[idx[ok]] = mid[ok]
+        step[idx[ok]] *= 2
         lo[idx[~ok]] = mid[~ok]
+        bisecting[idx[~ok]] = True
 
 
-def _erlang_a_checks(
-    rows: _Rows, sel: IntArray, conc: IntArray, definition: str
-) -> Callable[[IntArray, IntArray], dict[str, np.ndarray]]:
-    """A function (row positions within ``sel``, servers) -> which constraints hold."""
+_FIGURES = ("service_level", "wait_probability", "asa_s", "occupancy", "abandon_probability")
 
-    def checks(idx: IntArray, n: IntArray) -> dict[str, np.ndarray]:
-        r = sel[idx]
+
+class _ErlangAChecks:
+    """Evaluates rows ``sel`` at given servers, keeping the figures of the last feasible and
+    the last infeasible count of each row: after a search those are the answer n and n - 1,
+    so the figures need no second evaluation."""
+
+    def __init__(self, rows: _Rows, sel: IntArray, definition: str, only_sl: bool = False):
+        self.rows, self.sel, self.definition, self.only_sl = rows, sel, definition, only_sl
+        self.n_ok = np.full(sel.size, -1, dtype=np.int64)
+        self.n_bad = np.full(sel.size, -1, dtype=np.int64)
+        self.at_ok = {k: np.full(sel.size, np.nan) for k in _FIGURES}
+        self.failed = {k: np.zeros(sel.size, dtype=bool) for k in CONSTRAINTS}
+        self.sl_bad = np.full(sel.size, np.nan)
+
+    def held(self, idx: IntArray, n: IntArray) -> dict[str, np.ndarray]:
+        rows, r = self.rows, self.sel[idx]
         m = erlang_a_metrics(
-            rows.traffic[r], n, rows.aht_s[r], rows.patience_s[r], rows.threshold_s[r], definition
-        )
+            rows.traffic[r], n, rows.aht_s[r], rows.patience_s[r], rows.threshold_s[r],
+            self.definition,
+        )  # fmt: skip
         with np.errstate(invalid="ignore"):
-            return {
+            held = {
                 "sl": m["service_level"] >= rows.sl_target[r],
                 "asa": np.isnan(rows.asa_target_s[r]) | (m["asa_s"] <= rows.asa_target_s[r]),
                 "abandonment": np.isnan(rows.max_abandon[r])
                 | (m["abandon_probability"] <= rows.max_abandon[r]),
                 "occupancy": m["occupancy"] <= rows.max_occupancy[r],
             }
+        ok = held["sl"] if self.only_sl else np.logical_and.reduce(list(held.values()))
+        self.n_ok[idx[ok]] = n[ok]
+        for k in _FIGURES:
+            self.at_ok[k][idx[ok]] = m[k][ok]
+        self.n_bad[idx[~ok]] = n[~ok]
+        self.sl_bad[idx[~ok]] = m["service_level"][~ok]
+        for k in CONSTRAINTS:
+            self.failed[k][idx[~ok]] = ~held[k][~ok]
+        held["all"] = ok
+        return held
 
-    return checks
+    def __call__(self, idx: IntArray, n: IntArray) -> np.ndarray:
+        return self.held(idx, n)["all"]
 
 
 def _solve_erlang_a(
     rows: _Rows, sel: IntArray, definition: str
-) -> tuple[IntArray, IntArray, np.ndarray]:
-    """Servers for SL alone, for all constraints, and the binding constraint, rows ``sel``."""
+) -> tuple[IntArray, IntArray, np.ndarray, dict[str, np.ndarray]]:
+    """Servers for SL alone and for all constraints, the binding constraint and the figures
+    (at n, plus ``service_level_minus_1`` at n - 1 where already evaluated) for rows ``sel``."""
     a = rows.traffic[sel]
-    checks = _erlang_a_checks(rows, sel, rows.concurrency[sel], definition)
     # Answered-within-T share <= answered share <= n / A, so n < target x A cannot work:
     # Erlang A may staff below the offered load, but never below that.
     lo = np.maximum(np.ceil(rows.sl_target[sel] * a).astype(np.int64) - 1, 0)
     _, n_c = _solve_erlang_c(
         a, rows.aht_s[sel], rows.threshold_s[sel], rows.sl_target[sel], rows.asa_target_s[sel]
     )
-    hi = np.maximum(n_c, lo + 1)
-
-    def all_ok(idx: IntArray, n: IntArray) -> np.ndarray:
-        held = checks(idx, n)
-        return held["sl"] & held["asa"] & held["abandonment"] & held["occupancy"]
-
-    n_all = _smallest_feasible(all_ok, lo, hi)
-    below = checks(np.arange(sel.size), n_all - 1)
+    checks = _ErlangAChecks(rows, sel, definition)
+    n_all = _smallest_feasible(checks, lo, np.maximum(n_c, lo + 1))
+    # Which constraint fails at n - 1 (n - 1 = lo was evaluated unless it was the bound).
+    unknown = checks.n_bad != n_all - 1
+    if unknown.any():
+        checks.held(np.flatnonzero(unknown), n_all[unknown] - 1)
     binding = np.full(sel.size, "sl", dtype=object)
     for name in reversed(CONSTRAINTS):  # the first failing one in CONSTRAINTS order wins
-        binding[~below[name]] = name
+        binding[checks.failed[name]] = name
+    figures = dict(checks.at_ok)
+    figures["service_level_minus_1"] = checks.sl_bad  # n - 1 was evaluated for every row now
     n_sl = n_all.copy()
-    fewer = np.flatnonzero(below["sl"])  # SL alone is met with fewer agents
+    fewer = np.flatnonzero(~checks.failed["sl"])  # SL alone is met with fewer agents
     if fewer.size:
-        sub = sel[fewer]
-        sl_checks = _erlang_a_checks(rows, sub, rows.concurrency[sub], definition)
-        n_sl[fewer] = _smallest_feasible(
-            lambda i, n: sl_checks(i, n)["sl"], lo[fewer], n_all[fewer] - 1
-        )
-    return n_sl, n_all, binding
+        sl_checks = _ErlangAChecks(rows, sel[fewer], definition, only_sl=True)
+        n_sl[fewer] = _smallest_feasible(sl_checks, lo[fewer], n_all[fewer] - 1)
+    return n_sl, n_all, binding, figures
 
 
 def _figures(rows: _Rows, r: IntArray, servers: IntArray, definition: str) -> dict[str, np.ndarray]:
@@ -394,18 +422,28 @@ def staff(frame: pd.DataFrame, *, sl_definition: str = "offered") -> pd.DataFram
             n_occ > n_targets, "occupancy", np.where(n_targets > n_sl, "asa", "sl")
         )
     sel_a = np.flatnonzero(solve & is_a)
+    known = np.zeros(size, dtype=bool)  # rows whose figures the Erlang A search kept
+    found_minus = np.zeros(0)
+    figures = {k: np.full(size, np.nan) for k in _FIGURES}
     if sel_a.size:
-        n_sl, n_all, bind = _solve_erlang_a(rows, sel_a, sl_definition)
+        n_sl, n_all, bind, found = _solve_erlang_a(rows, sel_a, sl_definition)
+        found_minus = found.pop("service_level_minus_1")
         servers_sl[sel_a] = n_sl
         servers[sel_a] = n_all
         binding[sel_a] = bind
+        known[sel_a] = True
+        for k in _FIGURES:
+            figures[k][sel_a] = found[k]
 
     agents_raw = np.where(given, np.nan_to_num(rows.agents).astype(np.int64), -(-servers // conc))
     agents_sl = pd.array(-(-servers_sl // conc), dtype="Int64")
     agents_sl[given] = pd.NA
-    figures = _figures(rows, np.arange(size), servers, sl_definition)
-    minus = agents_raw >= 1
+    rest = np.flatnonzero(~known)
+    for k, v in _figures(rows, rest, servers[rest], sl_definition).items():
+        figures[k][rest] = v
+    minus = (agents_raw >= 1) & ~(known & (conc == 1))
     sl_minus = np.full(size, np.nan)
+    sl_minus[sel_a] = found_minus
     if minus.any():
         r = np.flatnonzero(minus)
         sl_minus[r] = _figures(rows, r, (agents_raw[r] - 1) * conc[r], sl_definition)[
