@@ -1,0 +1,47 @@
+# Two commands for a newcomer: `make demo` and `make test` (see README.md).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-dev
+DEMO_DB ?= .demo/supportstats.duckdb
+PORT ?= 8501
+
+.PHONY: demo test lint format bench clean browser
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Debian's Chromium drives the browser tests; Playwright's own browser download is not used.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "Installing Chromium for the browser tests (apt-get)..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "Could not install chromium: browser tests will be skipped."; \
+	fi
+
+demo: $(STAMP)
+	$(BIN)/supportstats demo --db $(DEMO_DB)
+	$(BIN)/streamlit run dashboards/streamlit_app.py --server.headless true --server.port $(PORT) -- --db $(DEMO_DB)
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP)
+	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/staffing_bench.py
+
+clean:
+	rm -rf $(VENV) .demo .pytest_cache .ruff_cache

@@ -1,0 +1,3 @@
+from supportstats.cli import main
+
+main()

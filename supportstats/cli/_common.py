@@ -1,0 +1,177 @@
+"""Pieces every command shares: the --db and --format options, output writers, error display.
+
+Data goes to stdout (table, CSV or JSON); messages, progress and errors go to stderr, so
+``supportstats metrics --format csv > out.csv`` stays clean.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import sys
+from collections.abc import Callable, Sequence
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from supportstats.db import ENV_DB
+from supportstats.errors import SupportStatsError
+
+stderr = Console(stderr=True, highlight=False)
+stdout = Console(highlight=False, soft_wrap=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class OutputFormat(str, Enum):
+    """How a command prints its data."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+DbOption = typer.Option(
+    None,
+    "--db",
+    envvar=ENV_DB,
+    help="DuckDB warehouse file (default: supportstats.duckdb in the working directory).",
+    show_default=False,
+)
+
+FormatOption = typer.Option(
+    OutputFormat.table, "--format", "-f", help="table for people, csv or json for scripts."
+)
+
+
+def reports_errors(func: F) -> F:
+    """Turn SupportStatsError into ``Error: ...``/``Hint: ...`` on stderr and a non-zero exit."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SupportStatsError as exc:
+            print_error(exc)
+            raise typer.Exit(code=exc.exit_code) from None
+        except KeyboardInterrupt:
+            stderr.print("Interrupted.")
+            raise typer.Exit(code=130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_error(exc: SupportStatsError) -> None:
+    """Print a user-facing error as two plain lines on stderr."""
+    sys.stderr.write(f"Error: {exc.message}\n")
+    if exc.hint:
+        sys.stderr.write(f"Hint: {exc.hint}\n")
+    sys.stderr.flush()
+
+
+def _json_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return _json_value(value.item())
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """DataFrame rows as JSON-ready dicts (NaN and NaT become null, times ISO 8601)."""
+    cols = list(frame.columns)
+    return [
+        {c: _json_value(v) for c, v in zip(cols, row, strict=True)}
+        for row in frame.itertuples(index=False, name=None)
+    ]
+
+
+def emit_json(payload: Any) -> None:
+    """Write JSON to stdout."""
+    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def emit_frame(
+    frame: pd.DataFrame,
+    fmt: OutputFormat,
+    *,
+    title: str | None = None,
+    single: bool = False,
+    output: Path | None = None,
+) -> None:
+    """Write a DataFrame as a table, CSV or JSON (to ``output`` when given, else stdout).
+
+    With ``single`` the JSON is one object (the first row) instead of a list.
+    """
+    if fmt is OutputFormat.json:
+        rows = records(frame)
+        payload: Any = (rows[0] if rows else {}) if single else rows
+        text = json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n"
+    elif fmt is OutputFormat.csv:
+        text = frame.to_csv(index=False)
+    else:
+        if output is not None:
+            text = frame.to_string(index=False) + "\n"
+        else:
+            stdout.print(rich_table(frame, title=title))
+            return
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        stderr.print(f"Wrote {len(frame)} rows to {output}")
+    else:
+        sys.stdout.write(text)
+
+
+def _cell(value: Any) -> str:
+    value = _json_value(value)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 1e15 else f"{value:.3g}"
+    return str(value)
+
+
+def rich_table(frame: pd.DataFrame, *, title: str | None = None) -> Table:
+    """A rich Table of a DataFrame, numbers right-aligned."""
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for col in frame.columns:
+        numeric = pd.api.types.is_numeric_dtype(frame[col])
+        table.add_column(str(col), justify="right" if numeric else "left")
+    for row in frame.itertuples(index=False, name=None):
+        table.add_row(*(_cell(v) for v in row))
+    return table
+
+
+def key_values(pairs: Sequence[tuple[str, Any]], fmt: OutputFormat, title: str = "") -> None:
+    """Print a small set of named values (one record) in the chosen format."""
+    frame = pd.DataFrame([dict(pairs)])
+    if fmt is OutputFormat.table:
+        table = Table(title=title or None, title_justify="left", show_header=False)
+        table.add_column("name", style="bold")
+        table.add_column("value", justify="right")
+        for name, value in pairs:
+            table.add_row(name, _cell(value))
+        stdout.print(table)
+    else:
+        emit_frame(frame, fmt, single=True)

@@ -1,0 +1,173 @@
+"""``supportstats import``: load export files into the warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+from supportstats.cli._common import (
+    DbOption,
+    OutputFormat,
+    emit_frame,
+    emit_json,
+    print_error,
+    reports_errors,
+    stderr,
+)
+from supportstats.db import connect
+from supportstats.errors import InputFileError, SupportStatsError
+from supportstats.importers import ImportOptions, ImportResult, import_file, sources
+from supportstats.importers._pipeline import describe_reject
+
+
+def _source_help() -> str:
+    return "Force the source instead of detecting it: " + ", ".join(sources()) + "."
+
+
+def import_command(
+    paths: list[Path] = typer.Argument(
+        ..., help="Export files: CSV, TSV, JSON, JSON Lines or Parquet, optionally .gz."
+    ),
+    db: Path | None = DbOption,
+    source: str | None = typer.Option(None, "--source", "-s", help=_source_help()),
+    entity: str | None = typer.Option(
+        None,
+        "--entity",
+        help="Generic format only: what each file holds (conversation, message, event, "
+        "engagement, rating, agent_status, agent, schedule, holiday). Default: from its columns.",
+    ),
+    mapping: Path | None = typer.Option(
+        None, "--mapping", "-m", help="TOML file mapping your column names to ours."
+    ),
+    timezone: str = typer.Option(
+        "UTC", "--timezone", "--tz", help="Time zone of naive (offset-less) timestamps."
+    ),
+    keep_extra: bool = typer.Option(
+        False, "--keep-extra", help="Keep unknown columns in the raw JSON column."
+    ),
+    strict: bool = typer.Option(
+        False, "--strict", help="Refuse a whole file if any row would be rejected."
+    ),
+    source_system: str | None = typer.Option(
+        None, "--source-system", help="Label stored with every row (default: the source name)."
+    ),
+    fmt: OutputFormat = typer.Option(
+        OutputFormat.table, "--format", "-f", help="table, csv or json summary per file."
+    ),
+) -> None:
+    """Import export files into the warehouse; every row is loaded or kept as a reject.
+
+    Each file is one transaction: a failure leaves the warehouse as it was. Importing the
+    same file again changes nothing. Rows that cannot be loaded go to the rejects table
+    (supportstats db rejects) with their line, column and reason.
+
+    Exit codes: 0 all rows loaded; 1 some rows rejected; 2 a file refused.
+
+    Examples:
+
+      supportstats import conversations.csv messages.csv ratings.csv
+
+      supportstats import tickets.csv --mapping helpdesk.toml --timezone Europe/Madrid
+
+      supportstats import export.json.gz --source zendesk --format json
+    """
+    _check_timezone(timezone)
+    options = ImportOptions(
+        source=source,
+        entity=entity,
+        timezone=timezone,
+        mapping=mapping,
+        keep_extra=keep_extra,
+        strict=strict,
+        source_system=source_system,
+    )
+    conn = connect(db)
+    results: list[ImportResult] = []
+    failures: list[SupportStatsError] = []
+    try:
+        for path in _files_first(paths):
+            try:
+                results.append(_import_one(conn, path, options))
+            except SupportStatsError as exc:
+                failures.append(exc)
+                print_error(exc)
+    finally:
+        conn.close()
+    _report(results, fmt)
+    if failures:
+        raise typer.Exit(code=2)
+    if any(r.rows_rejected for r in results if not r.skipped):
+        raise typer.Exit(code=1)
+
+
+def _files_first(paths: list[Path]) -> list[Path]:
+    # Conversations before their children, so a reader sees parents first; others keep order.
+    return sorted(paths, key=lambda p: 0 if "conversation" in p.name.lower() else 1)
+
+
+def _check_timezone(name: str) -> None:
+    import duckdb
+
+    try:
+        duckdb.connect().execute("SELECT timezone($tz, TIMESTAMP '2024-01-01')", {"tz": name})
+    except duckdb.Error:
+        raise InputFileError(
+            f"unknown time zone {name!r}",
+            "use an IANA name such as Europe/Madrid, America/New_York or UTC",
+        ) from None
+
+
+def _import_one(conn, path: Path, options: ImportOptions) -> ImportResult:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=True,
+        disable=not stderr.is_terminal,
+    ) as bar:
+        task = bar.add_task(f"{path.name}", total=1.0)
+
+        def on_progress(fraction: float, label: str) -> None:
+            bar.update(task, completed=fraction, description=f"{path.name}: {label}")
+
+        result = import_file(conn, path, options, progress=on_progress)
+    if result.skipped:
+        stderr.print(
+            f"{path}: already imported as batch {result.batch_id} (same content); nothing changed"
+        )
+    else:
+        stderr.print(
+            f"{path}: {result.rows_loaded:,} of {result.rows_read:,} {result.entity} rows loaded"
+            f", {result.rows_rejected:,} rejected (batch {result.batch_id}, "
+            f"{result.seconds:.1f} s)"
+        )
+        if result.rows_rejected:
+            print_error(
+                InputFileError(
+                    f"{result.rows_rejected:,} row(s) rejected, first at "
+                    + describe_reject(path, result.first_reject),
+                    f"see them all with: supportstats db rejects --batch {result.batch_id}",
+                )
+            )
+    return result
+
+
+def _report(results: list[ImportResult], fmt: OutputFormat) -> None:
+    if not results:
+        return
+    if fmt is OutputFormat.json:
+        emit_json([r.summary() for r in results])
+        return
+    import pandas as pd
+
+    frame = pd.DataFrame([{**r.summary(), "skipped": r.skipped} for r in results])
+    emit_frame(frame, fmt, title="Imported")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``import`` to the main app."""
+    app.command("import", no_args_is_help=True)(reports_errors(import_command))

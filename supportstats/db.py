@@ -1,0 +1,158 @@
+"""Open the DuckDB warehouse, create or migrate its schema, and hand out connections.
+
+Writers (imports) open the file read-write; readers (dashboard, reports) open it read-only so
+an import can run while managers browse. DuckDB allows a single writer process, so a second
+writer gets a :class:`WarehouseError` that says so instead of DuckDB's raw lock message.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from supportstats.errors import WarehouseError
+from supportstats.sql import load_sql, sql_names
+
+DEFAULT_DB = "supportstats.duckdb"
+ENV_DB = "SUPPORTSTATS_DB"
+
+
+def default_db_path() -> Path:
+    """The warehouse path: ``$SUPPORTSTATS_DB`` or ``supportstats.duckdb`` in the working dir."""
+    return Path(os.environ.get(ENV_DB) or DEFAULT_DB)
+
+
+def migrations() -> list[tuple[int, str]]:
+    """(version, sql file name) of every schema migration, in order."""
+    found = []
+    for name in sql_names("schema"):
+        match = re.match(r"schema/(\d+)_", name)
+        if match:
+            found.append((int(match.group(1)), name))
+    return found
+
+
+SCHEMA_VERSION = migrations()[-1][0]
+
+
+def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    if path.is_dir():
+        raise WarehouseError(
+            f"{path} is a directory, not a DuckDB file",
+            "pass a file path to --db, e.g. --db support.duckdb",
+        )
+    if read_only and not path.exists():
+        raise WarehouseError(
+            f"warehouse {path} does not exist",
+            "import some data first: supportstats import FILE --db " + str(path),
+        )
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        text = str(exc)
+        if "lock" in text.lower():
+            raise WarehouseError(
+                f"warehouse {path} is locked: another process has it open",
+                "wait for that import or dashboard to finish (DuckDB allows one writer, or "
+                "many readers, at a time), or use another --db file",
+            ) from None
+        raise WarehouseError(
+            f"cannot open warehouse {path}: {text.splitlines()[0]}",
+            "check that the file is a DuckDB database and that you may read and write it",
+        ) from None
+    except duckdb.Error as exc:
+        raise WarehouseError(
+            f"cannot open warehouse {path}: {str(exc).splitlines()[0]}",
+            "check that the file is a DuckDB database created by supportstats",
+        ) from None
+
+
+def current_version(conn: duckdb.DuckDBPyConnection) -> int:
+    """The schema version recorded in the warehouse (0 for an empty database)."""
+    exists = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchall()[0][0]
+    if not exists:
+        return 0
+    row = conn.execute("SELECT max(version) FROM schema_version").fetchall()[0]
+    return int(row[0] or 0)
+
+
+def migrate(conn: duckdb.DuckDBPyConnection) -> int:
+    """Apply forward migrations in one transaction; return the resulting schema version."""
+    version = current_version(conn)
+    if version > SCHEMA_VERSION:
+        raise WarehouseError(
+            f"warehouse schema version {version} is newer than this supportstats "
+            f"(knows up to {SCHEMA_VERSION})",
+            "upgrade supportstats: pip install -U supportstats",
+        )
+    pending = [(v, name) for v, name in migrations() if v > version]
+    if not pending:
+        return version
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version "
+            "(version INTEGER, applied_at TIMESTAMPTZ DEFAULT now())"
+        )
+        for v, name in pending:
+            conn.execute(load_sql(name))
+            conn.execute("INSERT INTO schema_version (version) VALUES (?)", [v])
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return pending[-1][0]
+
+
+def connect(
+    path: str | Path | None = None, *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse at ``path`` (created and migrated when opened for writing).
+
+    Read-only connections never create or migrate; they fail with a clear error when the file
+    does not exist or was written by a newer supportstats.
+    """
+    path = Path(path) if path is not None else default_db_path()
+    conn = _open(path, read_only)
+    try:
+        conn.execute("SET TimeZone = 'UTC'")
+        if read_only:
+            version = current_version(conn)
+            if version != SCHEMA_VERSION:
+                raise WarehouseError(
+                    f"warehouse {path} has schema version {version}, expected {SCHEMA_VERSION}",
+                    "open it once for writing (e.g. supportstats db info) to migrate it",
+                )
+        else:
+            migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+@contextmanager
+def open_warehouse(
+    path: str | Path | None = None, *, read_only: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Context manager around :func:`connect` that always closes the connection."""
+    conn = connect(path, read_only=read_only)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def memory_warehouse() -> duckdb.DuckDBPyConnection:
+    """An in-memory warehouse with the full schema (for tests and notebooks)."""
+    conn = duckdb.connect(":memory:")
+    conn.execute("SET TimeZone = 'UTC'")
+    migrate(conn)
+    return conn

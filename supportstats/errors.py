@@ -1,0 +1,40 @@
+"""Errors a user can act on.
+
+Every error carries a one-line ``message`` (what went wrong and where) and a ``hint`` (how to
+fix it). The CLI prints them as ``Error: ...`` and ``Hint: ...`` on stderr and exits non-zero;
+library callers catch :class:`SupportStatsError`.
+"""
+
+from __future__ import annotations
+
+
+class SupportStatsError(Exception):
+    """Base class of every error supportstats raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message} ({self.hint})"
+
+
+class InputFileError(SupportStatsError):
+    """A file to import is missing, unreadable or not in the expected shape."""
+
+    exit_code = 2
+
+
+class WarehouseError(SupportStatsError):
+    """The DuckDB warehouse cannot be opened, is locked or has an unknown schema version."""
+
+    exit_code = 3
+
+
+class OptionError(SupportStatsError):
+    """A command-line or API option has a value that cannot be used."""
+
+    exit_code = 2

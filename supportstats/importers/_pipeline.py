@@ -1,0 +1,587 @@
+"""The import pipeline every source shares: probe, dedupe by sha256, one transaction, rejects.
+
+An importer module only knows its source's shape. It stages the file with
+:meth:`ImportContext.stage_csv` or :meth:`ImportContext.stage_json`, runs its staging SQL
+(``sql/staging/<source>__<entity>.sql``) into temp tables shaped like the canonical tables plus
+``_row``, ``_line``, ``_reject_column``, ``_reject_reason`` and ``_raw``, and hands each to
+:meth:`ImportContext.upsert`. The pipeline does the rest: batch bookkeeping, rejects, the
+``rows_read = rows_loaded + rows_rejected`` check, upsert by key, and commit or roll back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import duckdb
+
+from supportstats.errors import InputFileError, SupportStatsError
+from supportstats.importers._read import FileProbe, probe, sha256_of, transcode_to_utf8
+from supportstats.sql import load_sql
+
+ProgressSink = Callable[[float, str], None]
+"""Called with (fraction done 0..1, label) while a long statement runs."""
+
+# Files above this size get a progress bar; below it the bar would only flicker.
+PROGRESS_MIN_BYTES = 4 << 20
+
+KEY_COLUMN = {
+    "conversation": "conversation_key",
+    "message": "message_key",
+    "conversation_event": "event_key",
+    "engagement": "engagement_key",
+    "rating": "rating_key",
+    "agent_status_interval": "status_key",
+    "agent": "agent_key",
+    "team": "team_key",
+    "queue": "queue_key",
+    "contact": "contact_key",
+    "schedule": "schedule_key",
+    "sla_policy": "policy_key",
+}
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the user said about the files (CLI flags / API arguments)."""
+
+    source: str | None = None
+    entity: str | None = None
+    timezone: str = "UTC"
+    mapping: Path | None = None
+    keep_extra: bool = False
+    strict: bool = False
+    source_system: str | None = None
+
+    def as_json(self) -> str:
+        data = asdict(self)
+        data["mapping"] = str(self.mapping) if self.mapping else None
+        return json.dumps(data)
+
+
+@dataclass
+class ImportResult:
+    """The summary of one file's import (``--format json`` prints these keys)."""
+
+    batch_id: int | None
+    source: str
+    file: str
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+    entity: str = ""
+    skipped: bool = False
+    seconds: float = 0.0
+    first_reject: dict[str, Any] | None = field(default=None, repr=False)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "batch_id": self.batch_id,
+            "source": self.source,
+            "file": self.file,
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_rejected": self.rows_rejected,
+        }
+
+
+class Importer(Protocol):
+    """What a source module provides (see importers/generic.py for the reference one)."""
+
+    SOURCE: str
+    DESCRIPTION: str
+
+    def sniff(self, probe: FileProbe) -> float:
+        """Confidence 0..1 that the probed file is this source's export."""
+
+    def load(self, ctx: ImportContext) -> None:
+        """Stage, type and upsert the file through ``ctx``; set ``ctx.rows_read``."""
+
+
+class ImportContext:
+    """One file's import in progress, inside one open transaction."""
+
+    def __init__(
+        self,
+        conn: duckdb.DuckDBPyConnection,
+        probe: FileProbe,
+        batch_id: int,
+        options: ImportOptions,
+        source_system: str,
+        workdir: Path,
+        progress: ProgressSink | None = None,
+    ) -> None:
+        self.conn = conn
+        self.probe = probe
+        self.batch_id = batch_id
+        self.options = options
+        self.source_system = source_system
+        self.workdir = workdir
+        self.progress = progress if probe.size >= PROGRESS_MIN_BYTES else None
+        self.entity = ""
+        self.rows_read = 0
+        self.rows_loaded = 0
+        self.rows_rejected = 0
+        self._read_path: Path | None = None
+
+    # ----------------------------------------------------------------- reading
+    @property
+    def read_path(self) -> Path:
+        """The path DuckDB should read: the file, or a UTF-8 copy of a cp1252 file."""
+        if self._read_path is None:
+            if self.probe.encoding == "cp1252":
+                target = self.workdir / (self.probe.path.name + ".utf8")
+                transcode_to_utf8(self.probe.path, target, "cp1252", self.probe.compression)
+                self._read_path = target
+            else:
+                self._read_path = self.probe.path
+        return self._read_path
+
+    @property
+    def compression(self) -> str:
+        if self.read_path != self.probe.path:
+            return "none"
+        return self.probe.compression
+
+    def params(self, **extra: Any) -> dict[str, Any]:
+        """Parameters every staging SQL file may use, plus ``extra``."""
+        base = {
+            "batch_id": self.batch_id,
+            "source_system": self.source_system,
+            "tz": self.options.timezone,
+        }
+        base.update(extra)
+        return base
+
+    def execute(
+        self, sql: str, params: dict[str, Any] | list[Any] | None = None, label: str = ""
+    ) -> None:
+        """Run one statement, reporting DuckDB's query progress for large files."""
+        if self.progress is None:
+            self.conn.execute(sql, params) if params is not None else self.conn.execute(sql)
+            return
+        with _progress_thread(self.conn, self.progress, label or "importing"):
+            self.conn.execute(sql, params) if params is not None else self.conn.execute(sql)
+
+    def run_sql(self, name: str, label: str = "", **extra: Any) -> None:
+        """Run each statement of ``sql/<name>`` with the :meth:`params` it names."""
+        values = self.params(**extra)
+        for statement in split_statements(load_sql(name)):
+            params = {k: v for k, v in values.items() if re.search(rf"\${k}\b", statement)}
+            self.execute(statement, params, label=label)
+
+    def probe_columns(self, table: str) -> list[str]:
+        """Column names of a (temp) table, in order."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = $t "
+                "ORDER BY ordinal_position",
+                {"t": table},
+            ).fetchall()
+        ]
+
+    def count(self, sql: str, params: dict[str, Any] | None = None) -> int:
+        return int(self.conn.execute(sql, params or {}).fetchall()[0][0])
+
+    def _min_rowid(self, table: str) -> int:
+        # Rows written inside a transaction get rowids from a large offset: subtract it.
+        return self.count(f"SELECT coalesce(min(rowid), 0) FROM {table}")
+
+    def stage_csv(self, table: str = "stg_raw", names: list[str] | None = None) -> int:
+        """Read the CSV into temp ``table`` (all text) with ``_row`` and ``_line``.
+
+        Malformed lines (too many or too few fields, bad quoting) go straight to the rejects
+        with DuckDB's line number; the returned count includes them.
+        """
+        p = self.probe
+        names = names or p.header
+        self.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table}_read AS SELECT * FROM read_csv("
+            "$path, delim = $delim, header = true, all_varchar = true, quote = '\"', "
+            "escape = '\"', compression = $compression, strict_mode = true, "
+            "null_padding = false, store_rejects = true, rejects_table = 'stg_csv_errors', "
+            "rejects_scan = 'stg_csv_scans', max_line_size = 10000000, auto_detect = false, "
+            "columns = $columns)",
+            {
+                "path": str(self.read_path),
+                "delim": p.delimiter,
+                "compression": "gzip" if self.compression == "gzip" else "none",
+                "columns": {n: "VARCHAR" for n in names},
+            },
+            label=f"reading {p.name}",
+        )
+        bad = self.count("SELECT count(*) FROM stg_csv_errors")
+        # Physical line of the k-th good row: k + 1 (header) + rejected lines before it.
+        self.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS "
+            "WITH r AS (SELECT *, rowid - (SELECT min(rowid) FROM " + table + "_read) + 1 AS _row "
+            "FROM " + table + "_read), "
+            "e AS (SELECT line - 1 - row_number() OVER (ORDER BY line) AS before FROM "
+            "(SELECT DISTINCT line FROM stg_csv_errors)) "
+            "SELECT r.*, r._row + 1 + (SELECT count(*) FROM e WHERE e.before < r._row) AS _line "
+            "FROM r"
+            if bad
+            else f"CREATE OR REPLACE TEMP TABLE {table} AS "
+            f"SELECT *, rowid - $base + 1 AS _row, rowid - $base + 2 AS _line FROM {table}_read",
+            {} if bad else {"base": self._min_rowid(f"{table}_read")},
+            label="numbering rows",
+        )
+        self.execute(f"DROP TABLE {table}_read")
+        if bad:
+            self.execute(
+                "INSERT INTO import_reject "
+                "SELECT $batch_id, $entity, NULL, line, column_name, csv_line, "
+                "lower(error_type) || ': ' || error_message "
+                "FROM (SELECT DISTINCT ON (line) * FROM stg_csv_errors ORDER BY line)",
+                {"batch_id": self.batch_id, "entity": self.entity or None},
+            )
+            self.rows_rejected += self.count("SELECT count(DISTINCT line) FROM stg_csv_errors")
+        good = self.count(f"SELECT count(*) FROM {table}")
+        return good + (self.count("SELECT count(DISTINCT line) FROM stg_csv_errors") if bad else 0)
+
+    def stage_json(self, table: str = "stg_raw", *, records: str | None = None) -> int:
+        """Read JSON / JSON Lines into temp ``table(_row, _line, record JSON)``.
+
+        ``records`` is a JSON path (e.g. ``'$.tickets'``) to an array of records inside each
+        top-level value; without it every top-level value (or array item) is one record.
+        Unwraps Airbyte (``{"stream", "data"}``) and Faros (``{"record": {...}}``) lines.
+        """
+        fmt = "newline_delimited" if self.probe.file_kind == "jsonl" else "auto"
+        try:
+            self.execute(
+                f"CREATE OR REPLACE TEMP TABLE {table}_doc AS SELECT row_number() OVER () AS _doc, "
+                "json AS doc FROM read_json_objects($path, format = $fmt, "
+                "compression = $compression, maximum_object_size = 1073741824)",
+                {
+                    "path": str(self.read_path),
+                    "fmt": fmt,
+                    "compression": "gzip" if self.compression == "gzip" else "none",
+                },
+                label=f"reading {self.probe.name}",
+            )
+        except duckdb.Error as exc:
+            raise InputFileError(
+                f"{self.probe.path}: not valid JSON ({_first_line(exc)})",
+                "the file may be truncated or not JSON; export it again or check the end "
+                "of the file",
+            ) from None
+        if records:
+            self.execute(
+                f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT row_number() OVER "
+                "(ORDER BY _doc, i) AS _row, NULL::BIGINT AS _line, item AS record FROM "
+                f"(SELECT _doc, unnest(range(json_array_length(doc, $p))) AS i, "
+                f"unnest(json_extract(doc, $p || '[*]')) AS item FROM {table}_doc)",
+                {"p": records},
+            )
+        else:
+            # Airbyte wraps records as {"stream","data"}; Faros wraps those once more.
+            self.execute(
+                f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT _doc AS _row, "
+                "CASE WHEN $lines THEN _doc END AS _line, "
+                "CASE WHEN json_type(doc, '$.record.data') = 'OBJECT' THEN doc -> '$.record.data' "
+                "WHEN json_type(doc, '$.data') = 'OBJECT' AND json_type(doc, '$.stream') = "
+                "'VARCHAR' THEN doc -> '$.data' ELSE doc END AS record, "
+                "coalesce(doc ->> '$.record.stream', doc ->> '$.stream') AS _stream "
+                f"FROM {table}_doc",
+                {"lines": self.probe.file_kind == "jsonl"},
+            )
+        self.execute(f"DROP TABLE {table}_doc")
+        return self.count(f"SELECT count(*) FROM {table}")
+
+    # ----------------------------------------------------------------- writing
+    def reject_rows(self, staged: str, entity: str, raw_table: str = "stg_raw") -> int:
+        """Copy rows of ``staged`` whose ``_reject_reason`` is set into import_reject.
+
+        The raw text is the staged row's ``_raw`` column when it has one, else the input row
+        of ``raw_table`` with the same ``_row`` (a JSON record, or a CSV row as JSON).
+        """
+        rejected = self.count(f"SELECT count(*) FROM {staged} WHERE _reject_reason IS NOT NULL")
+        if not rejected:
+            return 0
+        if "_raw" in self.probe_columns(staged):
+            raw_sql = f"SELECT s._row, s._line, s._reject_column, s._raw::VARCHAR AS raw, s._reject_reason FROM {staged} s"
+        elif "record" in self.probe_columns(raw_table):
+            raw_sql = (
+                f"SELECT s._row, s._line, s._reject_column, r.record::VARCHAR AS raw, "
+                f"s._reject_reason FROM {staged} s LEFT JOIN {raw_table} r USING (_row)"
+            )
+        else:
+            raw_sql = (
+                "SELECT s._row, s._line, s._reject_column, r.raw, s._reject_reason "
+                f"FROM {staged} s LEFT JOIN (SELECT _row, to_json(struct_pack(*COLUMNS("
+                "lambda c: c NOT IN ('_row', '_line', '_extra'))))::VARCHAR AS raw "
+                f"FROM {raw_table}) r USING (_row)"
+            )
+        self.execute(
+            "INSERT INTO import_reject SELECT $batch_id, $entity, _row, _line, _reject_column, "
+            f"raw, _reject_reason FROM ({raw_sql}) WHERE _reject_reason IS NOT NULL",
+            {"batch_id": self.batch_id, "entity": entity},
+        )
+        return rejected
+
+    def mark_duplicates(self, staged: str, key: str, id_label: str) -> None:
+        """Reject the second and later rows that share ``key`` within one file."""
+        dupes = self.count(
+            f"SELECT count(*) - count(DISTINCT {key}) FROM {staged} WHERE _reject_reason IS NULL"
+        )
+        if not dupes:
+            return
+        self.execute(
+            f"UPDATE {staged} SET _reject_column = $label, _reject_reason = "
+            "'duplicate ' || $label || ' ' || s.dup_id || ' (first seen at row ' || s.first_row "
+            "|| '); the first row was kept' FROM (SELECT _row AS r, "
+            f"{key} AS dup_key, min(_row) OVER (PARTITION BY {key}) AS first_row, "
+            "split_part(" + key + ", ':', -1) AS dup_id FROM " + staged + " "
+            "WHERE _reject_reason IS NULL) s WHERE " + staged + "._row = s.r AND s.r > s.first_row",
+            {"label": id_label},
+        )
+
+    def upsert(self, target: str, staged: str, *, main: bool, id_label: str = "id") -> int:
+        """Load the good rows of ``staged`` into ``target`` (replacing same-key rows).
+
+        With ``main`` the counts feed the batch summary (rows_loaded / rows_rejected).
+        Returns the number of rows written.
+        """
+        key = KEY_COLUMN.get(target)
+        if key:
+            self.mark_duplicates(staged, key, id_label)
+        rejected = self.reject_rows(staged, target)
+        columns = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = $t "
+                "AND table_schema = 'main' ORDER BY ordinal_position",
+                {"t": target},
+            ).fetchall()
+        ]
+        have = {
+            r[0]
+            for r in self.conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = $t",
+                {"t": staged},
+            ).fetchall()
+        }
+        cols = ", ".join(c for c in columns if c in have)
+        if key:
+            self.execute(
+                f"DELETE FROM {target} WHERE {key} IN (SELECT {key} FROM {staged} "
+                "WHERE _reject_reason IS NULL)",
+                label=f"replacing earlier {target} rows",
+            )
+        self.execute(
+            f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {staged} "
+            "WHERE _reject_reason IS NULL",
+            label=f"writing {target}",
+        )
+        written = self.count(f"SELECT count(*) FROM {staged} WHERE _reject_reason IS NULL")
+        if main:
+            self.entity = self.entity or target
+            self.rows_loaded += written
+            self.rows_rejected += rejected
+        return written
+
+
+def split_statements(sql: str) -> list[str]:
+    """Statements of a SQL file (they end with ';' at the end of a line)."""
+    return [s.strip() for s in re.split(r";[ \t]*(?:--[^\n]*)?\n", sql + "\n") if s.strip()]
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0][:200]
+
+
+@contextmanager
+def _progress_thread(
+    conn: duckdb.DuckDBPyConnection, sink: ProgressSink, label: str
+) -> Iterator[None]:
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.wait(0.2):
+            try:
+                fraction = conn.query_progress()
+            except duckdb.Error:
+                continue
+            if fraction is not None and fraction >= 0:
+                sink(min(float(fraction) / 100.0, 1.0), label)
+
+    thread = threading.Thread(target=poll, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+        sink(1.0, label)
+
+
+def _next_batch_id(conn: duckdb.DuckDBPyConnection) -> int:
+    return int(
+        conn.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batch").fetchall()[0][0]
+    )
+
+
+def _already_imported(conn: duckdb.DuckDBPyConnection, sha: str) -> tuple[int, str] | None:
+    rows = conn.execute(
+        "SELECT batch_id, source_system FROM import_batch WHERE sha256 = $sha ORDER BY batch_id",
+        {"sha": sha},
+    ).fetchall()
+    return (int(rows[0][0]), str(rows[0][1])) if rows else None
+
+
+def import_file(
+    conn: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    options: ImportOptions | None = None,
+    progress: ProgressSink | None = None,
+) -> ImportResult:
+    """Import one file in one transaction; return its summary.
+
+    Re-importing a file already loaded (same sha256) changes nothing and returns a result
+    with ``skipped=True``. Any failure rolls the warehouse back to where it was.
+    """
+    from supportstats.importers import choose_importer
+
+    options = options or ImportOptions()
+    started = time.perf_counter()
+    path = Path(path)
+    file_probe = probe(path)
+    importer = choose_importer(file_probe, options.source)
+    sha = sha256_of(path)
+    earlier = _already_imported(conn, sha)
+    if earlier is not None:
+        batch, _source = earlier
+        rows = conn.execute(
+            "SELECT rows_read, rows_loaded, rows_rejected, entity FROM import_batch "
+            "WHERE batch_id = $b",
+            {"b": batch},
+        ).fetchall()[0]
+        return ImportResult(
+            batch,
+            importer.SOURCE,
+            str(path),
+            int(rows[0]),
+            int(rows[1]),
+            int(rows[2]),
+            entity=rows[3] or "",
+            skipped=True,
+            seconds=time.perf_counter() - started,
+        )
+    source_system = options.source_system or importer.SOURCE
+    for statement in split_statements(load_sql("staging/_macros.sql")):
+        conn.execute(statement)
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        with tempfile.TemporaryDirectory(prefix="supportstats-") as tmp:
+            batch_id = _next_batch_id(conn)
+            ctx = ImportContext(
+                conn, file_probe, batch_id, options, source_system, Path(tmp), progress
+            )
+            importer.load(ctx)
+            if ctx.rows_read != ctx.rows_loaded + ctx.rows_rejected:
+                raise SupportStatsError(
+                    f"{path}: internal count mismatch: read {ctx.rows_read}, loaded "
+                    f"{ctx.rows_loaded}, rejected {ctx.rows_rejected}",
+                    "nothing was imported; please report this with the file's shape",
+                )
+            if options.strict and ctx.rows_rejected:
+                first = first_reject(conn, batch_id)
+                raise InputFileError(
+                    f"{path}: {ctx.rows_rejected} of {ctx.rows_read} rows would be rejected "
+                    f"({describe_reject(path, first)}); nothing was imported (--strict)",
+                    "fix those rows, or import without --strict to load the good rows and "
+                    "keep the bad ones in the rejects table",
+                )
+            conn.execute(
+                "INSERT INTO import_batch VALUES ($batch_id, $source, $kind, $entity, $file, "
+                "$sha, $bytes, $read, $loaded, $rejected, $tz, $options, now())",
+                {
+                    "batch_id": batch_id,
+                    "source": source_system,
+                    "kind": file_probe.file_kind,
+                    "entity": ctx.entity,
+                    "file": str(path),
+                    "sha": sha,
+                    "bytes": file_probe.size,
+                    "read": ctx.rows_read,
+                    "loaded": ctx.rows_loaded,
+                    "rejected": ctx.rows_rejected,
+                    "tz": options.timezone,
+                    "options": options.as_json(),
+                },
+            )
+            _drop_temp_tables(conn)
+        conn.execute("COMMIT")
+    except SupportStatsError:
+        conn.execute("ROLLBACK")
+        raise
+    except duckdb.Error as exc:
+        conn.execute("ROLLBACK")
+        raise InputFileError(
+            f"{path}: cannot be read as a {importer.SOURCE} export ({_first_line(exc)})",
+            "check the file's format; force the source with --source NAME if it was "
+            "detected wrongly (supportstats import --help lists the sources)",
+        ) from None
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    result = ImportResult(
+        batch_id,
+        source_system,
+        str(path),
+        ctx.rows_read,
+        ctx.rows_loaded,
+        ctx.rows_rejected,
+        entity=ctx.entity,
+        seconds=time.perf_counter() - started,
+    )
+    if ctx.rows_rejected:
+        result.first_reject = first_reject(conn, batch_id)
+    return result
+
+
+def _drop_temp_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    for (name,) in conn.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary"
+    ).fetchall():
+        conn.execute(f'DROP TABLE IF EXISTS temp."{name}"')
+
+
+def first_reject(conn: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, Any] | None:
+    """The earliest rejected row of a batch, as a dict (None when there is none)."""
+    frame = conn.execute(
+        "SELECT row_number, line_number, column_name, reason FROM import_reject "
+        "WHERE batch_id = $b ORDER BY coalesce(line_number, row_number) LIMIT 1",
+        {"b": batch_id},
+    ).df()
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def describe_reject(path: Path | str, reject: dict[str, Any] | None) -> str:
+    """'file.csv line 4, column created_at: reason' for one reject row."""
+    if not reject:
+        return ""
+    where = [str(path)]
+    line = reject.get("line_number")
+    row = reject.get("row_number")
+    if line is not None and line == line:
+        where.append(f"line {int(line)}")
+    elif row is not None and row == row:
+        where.append(f"record {int(row)}")
+    column = reject.get("column_name")
+    if column:
+        where.append(f"column {column}")
+    return (
+        " ".join(where[:1])
+        + (" " + ", ".join(where[1:]) if len(where) > 1 else "")
+        + (f": {reject.get('reason')}")
+    )

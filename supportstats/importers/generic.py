@@ -1,0 +1,436 @@
+"""The canonical flat format: one CSV/TSV/JSON/JSONL/Parquet file per kind of record.
+
+A file's kind (its *entity*) is recognised from its columns, or forced with ``--entity`` or
+the mapping file. Columns and their meaning are documented in ``docs/import_format.md``.
+A mapping file (TOML) renames a house export's columns to ours::
+
+    entity = "conversation"          # optional: otherwise recognised from the columns
+    source_system = "helpdesk"       # optional: the source label (default "generic")
+    timezone = "Europe/Madrid"       # naive times are local time there (default UTC)
+    timestamp_format = "%d/%m/%Y %H:%M"   # strptime format for day-first dates
+
+    [columns]                        # our column = their column
+    conversation_id = "Ticket ID"
+    created_at = "Created"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from supportstats.errors import InputFileError
+from supportstats.importers._pipeline import ImportContext
+from supportstats.importers._read import FileProbe
+
+SOURCE = "generic"
+DESCRIPTION = "supportstats' canonical flat format (CSV, TSV, JSON, JSON Lines, Parquet)"
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One kind of flat file: its columns, which are required, and where rows go."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    sql: str
+    id_label: str
+    signature: tuple[str, ...]  # columns whose presence identifies the entity
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+ENTITIES: dict[str, Entity] = {
+    e.name: e
+    for e in (
+        Entity(
+            "message",
+            ("message_id", "conversation_id", "created_at", "author_role"),
+            ("author", "visibility", "automation", "kind", "body"),
+            "generic__message.sql",
+            "message_id",
+            ("message_id",),
+        ),
+        Entity(
+            "engagement",
+            ("engagement_id", "conversation_id", "agent", "started_at"),
+            ("accepted_at", "first_message_at", "ended_at", "end_reason"),
+            "generic__engagement.sql",
+            "engagement_id",
+            ("engagement_id",),
+        ),
+        Entity(
+            "event",
+            ("conversation_id", "occurred_at", "event_type"),
+            ("event_id", "from_value", "to_value", "actor", "actor_role"),
+            "generic__event.sql",
+            "event_id",
+            ("event_type",),
+        ),
+        Entity(
+            "rating",
+            ("conversation_id", "rating"),
+            ("rating_id", "scale", "rated_at", "offered_at", "comment", "agent"),
+            "generic__rating.sql",
+            "rating_id",
+            ("rating",),
+        ),
+        Entity(
+            "agent_status",
+            ("agent", "started_at", "status"),
+            ("ended_at", "channel"),
+            "generic__agent_status.sql",
+            "agent",
+            ("status", "started_at"),
+        ),
+        Entity(
+            "agent",
+            ("agent_id",),
+            ("name", "email", "role", "team", "is_bot", "active"),
+            "generic__agent.sql",
+            "agent_id",
+            ("agent_id",),
+        ),
+        Entity(
+            "schedule",
+            ("schedule_id", "day_of_week", "open_time", "close_time"),
+            ("timezone", "name"),
+            "generic__schedule.sql",
+            "schedule_id",
+            ("schedule_id", "day_of_week"),
+        ),
+        Entity(
+            "holiday",
+            ("schedule_id",),
+            ("date", "start_date", "end_date", "name"),
+            "generic__holiday.sql",
+            "schedule_id",
+            ("schedule_id",),
+        ),
+        Entity(
+            "conversation",
+            ("conversation_id", "created_at"),
+            (
+                "kind",
+                "channel",
+                "queue",
+                "team",
+                "agent",
+                "contact",
+                "initiated_by",
+                "status",
+                "priority",
+                "subject",
+                "tags",
+                "first_response_at",
+                "resolved_at",
+                "csat",
+                "csat_scale",
+            ),
+            "generic__conversation.sql",
+            "conversation_id",
+            ("conversation_id", "created_at"),
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A parsed mapping file."""
+
+    columns: dict[str, str]
+    entity: str | None = None
+    source_system: str | None = None
+    timezone: str | None = None
+    timestamp_format: str | None = None
+
+
+def read_mapping(path: Path | None) -> Mapping:
+    """Parse a TOML mapping file (see the module docstring); a missing path is no mapping."""
+    if path is None:
+        return Mapping({})
+    if not path.is_file():
+        raise InputFileError(f"mapping file {path} not found", "check the --mapping path")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputFileError(
+            f"mapping file {path} is not valid TOML: {exc}",
+            'write it as: [columns] then lines like conversation_id = "Ticket ID"',
+        ) from None
+    columns = data.get("columns", {})
+    if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
+        raise InputFileError(
+            f"mapping file {path}: [columns] must map our column names to their column names",
+            'e.g. [columns] then conversation_id = "Ticket ID"',
+        )
+    entity = data.get("entity")
+    if entity is not None and entity not in ENTITIES:
+        raise InputFileError(
+            f"mapping file {path}: unknown entity {entity!r}",
+            "use one of: " + ", ".join(ENTITIES),
+        )
+    return Mapping(
+        columns=dict(columns),
+        entity=entity,
+        source_system=data.get("source_system"),
+        timezone=data.get("timezone"),
+        timestamp_format=data.get("timestamp_format"),
+    )
+
+
+def recognise(header: list[str], forced: str | None = None) -> Entity:
+    """The entity a header describes (``forced`` wins); raise when none fits."""
+    if forced:
+        if forced not in ENTITIES:
+            raise InputFileError(f"unknown entity {forced!r}", "use one of: " + ", ".join(ENTITIES))
+        return ENTITIES[forced]
+    present = set(header)
+    for entity in ENTITIES.values():
+        if set(entity.signature) <= present and entity.name != "holiday":
+            return entity
+    if {"schedule_id"} <= present and ({"date"} & present or {"start_date"} & present):
+        return ENTITIES["holiday"]
+    raise InputFileError(
+        "columns "
+        + ", ".join(header[:8])
+        + (" ..." if len(header) > 8 else "")
+        + " do not match any supportstats flat format",
+        "a conversations file needs conversation_id and created_at (see docs/import_format.md);"
+        " map other names with --mapping FILE",
+    )
+
+
+def sniff(probe: FileProbe) -> float:
+    """Confidence that the file is in the canonical flat format."""
+    if probe.file_kind != "csv":
+        return 0.1
+    try:
+        recognise(probe.header)
+    except InputFileError:
+        return 0.05
+    return 0.6
+
+
+def _json_header(ctx: ImportContext) -> list[str]:
+    rows = ctx.conn.execute(
+        "SELECT DISTINCT unnest(json_keys(record)) FROM stg_raw_json"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def load(ctx: ImportContext) -> None:
+    """Load one flat file: recognise its entity, stage, type, reject, upsert."""
+    mapping = read_mapping(ctx.options.mapping)
+    if mapping.source_system and not ctx.options.source_system:
+        ctx.source_system = mapping.source_system
+    timezone = mapping.timezone or ctx.options.timezone
+    renames = {theirs: ours for ours, theirs in mapping.columns.items()}
+    probe = ctx.probe
+
+    if probe.file_kind == "csv":
+        header = [renames.get(h, h) for h in probe.header]
+    elif probe.file_kind == "parquet":
+        header = [
+            renames.get(r[0], r[0])
+            for r in ctx.conn.execute(
+                "SELECT name FROM parquet_schema($p) WHERE name <> 'schema' AND "
+                "num_children IS NULL",
+                {"p": str(probe.path)},
+            ).fetchall()
+        ]
+    else:
+        ctx.stage_json("stg_raw_json")
+        header = [renames.get(h, h) for h in _json_header(ctx)]
+
+    entity = recognise(header, ctx.options.entity or mapping.entity)
+    ctx.entity = entity.name
+    _check_columns(probe, header, entity, mapping, ctx.options.keep_extra)
+
+    extra = [h for h in header if h not in entity.columns]
+    if probe.file_kind == "csv":
+        ctx.rows_read = ctx.stage_csv("stg_raw_csv", names=header)
+        source = "stg_raw_csv"
+    elif probe.file_kind == "parquet":
+        ctx.execute(
+            "CREATE OR REPLACE TEMP TABLE stg_raw_pq AS SELECT row_number() OVER () AS _row, "
+            "NULL::BIGINT AS _line, COLUMNS(*)::VARCHAR FROM read_parquet($p)",
+            {"p": str(probe.path)},
+            label=f"reading {probe.name}",
+        )
+        ctx.rows_read = ctx.count("SELECT count(*) FROM stg_raw_pq")
+        source = "stg_raw_pq"
+    else:
+        ctx.rows_read = ctx.count("SELECT count(*) FROM stg_raw_json")
+        source = "stg_raw_json"
+
+    _build_stg_raw(ctx, source, entity, header, renames, extra)
+    ctx.run_sql(
+        f"staging/{entity.sql}",
+        label=f"checking {entity.name} rows",
+        ts_format=mapping.timestamp_format,
+        tz=timezone,
+    )
+    _upsert_entity(ctx, entity)
+
+
+def _check_columns(
+    probe: FileProbe, header: list[str], entity: Entity, mapping: Mapping, keep_extra: bool
+) -> None:
+    missing = [c for c in entity.required if c not in header]
+    if missing:
+        sep = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(probe.delimiter, "")
+        hint = f"the {entity.name} file needs the columns " + ", ".join(entity.required)
+        if probe.file_kind == "csv" and len(header) == 1:
+            hint += f"; only one column was found with a {sep} delimiter: is it delimited?"
+        elif mapping.columns:
+            hint += "; check the [columns] names in the mapping file"
+        else:
+            hint += "; map other names with --mapping FILE"
+        raise InputFileError(
+            f"{probe.path}: missing required column{'s' if len(missing) > 1 else ''} "
+            + ", ".join(missing),
+            hint,
+        )
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise InputFileError(
+            f"{probe.path}: column {dupes[0]} appears more than once in the header",
+            "rename or drop the repeated column",
+        )
+    extra = [h for h in header if h not in entity.columns]
+    if extra and not keep_extra:
+        raise InputFileError(
+            f"{probe.path}: unknown column{'s' if len(extra) > 1 else ''} "
+            + ", ".join(extra[:6])
+            + (" ..." if len(extra) > 6 else "")
+            + f" for a {entity.name} file",
+            "pass --keep-extra to keep them in the raw column, or map them with --mapping FILE",
+        )
+
+
+def _build_stg_raw(
+    ctx: ImportContext,
+    source: str,
+    entity: Entity,
+    header: list[str],
+    renames: dict[str, str],
+    extra: list[str],
+) -> None:
+    """Give ``stg_raw`` every column of the entity (absent ones NULL) plus ``_extra``."""
+    known = list(entity.columns) + ["_row", "_line"]
+    if ctx.probe.file_kind == "json" or ctx.probe.file_kind == "jsonl":
+        # JSON keys are read by our own column names; values stay text like in a CSV.
+        theirs = {ours: theirs for theirs, ours in renames.items()}
+        keys = [theirs.get(c, c) for c in entity.columns]
+        select = ", ".join(
+            f"CASE WHEN json_type(record, $k{i}) IN ('OBJECT', 'ARRAY') THEN "
+            f"json_extract(record, $k{i})::VARCHAR ELSE json_extract_string(record, $k{i}) "
+            f"END AS {col}"
+            for i, col in enumerate(entity.columns)
+        )
+        params = {f"k{i}": "$." + _json_key(k) for i, k in enumerate(keys)}
+        params["known"] = [theirs.get(c, c) for c in entity.columns]
+        extra_sql = (
+            "CASE WHEN len(list_filter(json_keys(record), lambda k: NOT list_contains($known, k))) "
+            "> 0 THEN record END"
+            if extra
+            else "NULL::JSON"
+        )
+        ctx.execute(
+            f"CREATE OR REPLACE TEMP TABLE stg_raw AS SELECT _row, _line, {select}, "
+            f"{extra_sql} AS _extra FROM {source}",
+            params,
+        )
+        return
+    if ctx.probe.file_kind == "parquet":
+        present = set(ctx.probe_columns(source))
+        for theirs, ours in renames.items():
+            if theirs in present and ours in ENTITY_COLUMNS:
+                # Their name is quoted as an identifier; ours comes from our own column list.
+                ctx.execute(f'ALTER TABLE {source} RENAME COLUMN "{_ident(theirs)}" TO {ours}')
+    absent = [c for c in entity.columns if c not in header]
+    absent_sql = "".join(f", NULL::VARCHAR AS {c}" for c in absent)
+    extra_sql = (
+        "to_json(struct_pack(*COLUMNS(lambda c: NOT list_contains($known, c))))"
+        if extra
+        else "NULL::JSON"
+    )
+    ctx.execute(
+        f"CREATE OR REPLACE TEMP TABLE stg_raw AS SELECT *{absent_sql}, {extra_sql} AS _extra "
+        f"FROM {source}",
+        {"known": known} if extra else None,
+        label="preparing rows",
+    )
+    ctx.execute(f"DROP TABLE {source}")
+
+
+ENTITY_COLUMNS = frozenset(c for e in ENTITIES.values() for c in e.columns)
+
+
+def _json_key(key: str) -> str:
+    return '"' + key.replace('"', '\\"') + '"'
+
+
+def _ident(name: str) -> str:
+    return name.replace('"', '""')
+
+
+def _upsert_entity(ctx: ImportContext, entity: Entity) -> None:
+    name = entity.name
+    if name == "conversation":
+        ctx.upsert("conversation", "stg_conversation", main=True, id_label="conversation_id")
+        ctx.upsert("message", "stg_conv_message", main=False)
+        ctx.upsert("conversation_event", "stg_conv_event", main=False)
+        ctx.upsert("rating", "stg_conv_rating", main=False)
+        _register_references(ctx, "stg_conversation")
+    elif name == "message":
+        ctx.upsert("message", "stg_message", main=True, id_label="message_id")
+    elif name == "event":
+        ctx.upsert("conversation_event", "stg_event", main=True, id_label="event_id")
+    elif name == "engagement":
+        ctx.upsert("engagement", "stg_engagement", main=True, id_label="engagement_id")
+        _register_agents(ctx, "stg_engagement", "agent_key")
+    elif name == "rating":
+        ctx.upsert("rating", "stg_rating", main=True, id_label="rating_id")
+    elif name == "agent_status":
+        ctx.upsert("agent_status_interval", "stg_agent_status", main=True, id_label="agent")
+        _register_agents(ctx, "stg_agent_status", "agent_key")
+    elif name == "agent":
+        ctx.upsert("agent", "stg_agent", main=True, id_label="agent_id")
+        ctx.run_sql("staging/generic__agent_team.sql")
+    elif name == "schedule":
+        ctx.run_sql("staging/generic__schedule_load.sql")
+        ctx.rows_rejected += ctx.reject_rows("stg_schedule_interval", "schedule_interval")
+        ctx.rows_loaded += ctx.count(
+            "SELECT count(*) FROM stg_schedule_interval WHERE _reject_reason IS NULL"
+        )
+    elif name == "holiday":
+        ctx.run_sql("staging/generic__holiday_load.sql")
+        ctx.rows_rejected += ctx.reject_rows("stg_holiday", "schedule_holiday")
+        ctx.rows_loaded += ctx.count(
+            "SELECT count(*) FROM stg_holiday WHERE _reject_reason IS NULL"
+        )
+
+
+def _register_references(ctx: ImportContext, staged: str) -> None:
+    _register_agents(ctx, staged, "assignee_agent_key")
+    ctx.run_sql("staging/generic__references.sql")
+
+
+def _register_agents(ctx: ImportContext, staged: str, column: str) -> None:
+    # Agents named only by id in other files still get an agent row, so reports can group
+    # by them; an agents file imported later fills in names (same key).
+    ctx.execute(
+        f"INSERT INTO agent (agent_key, source_system, source_id, name, is_bot, batch_id) "
+        f"SELECT DISTINCT {column}, $ss, split_part({column}, ':', 2), "
+        f"substr({column}, length($ss) + 2), false, $b FROM {staged} "
+        f"WHERE _reject_reason IS NULL AND {column} IS NOT NULL "
+        f"AND {column} NOT IN (SELECT agent_key FROM agent)",
+        {"ss": ctx.source_system, "b": ctx.batch_id},
+    )

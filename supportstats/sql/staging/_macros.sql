@@ -1,0 +1,66 @@
+-- Parsing helpers shared by every staging file (temporary: they live for one connection).
+
+-- Text to TIMESTAMPTZ. ISO strings with an offset keep it; naive ones are local time in tz;
+-- 9-10 digit numbers are epoch seconds, 12-13 digits epoch milliseconds; fmt (strptime) is
+-- for day-first and other house formats given in a mapping file.
+CREATE OR REPLACE TEMP MACRO ss_ts(x, tz, fmt) AS (
+    CASE
+        WHEN x IS NULL OR x = '' THEN NULL
+        WHEN fmt IS NOT NULL THEN timezone(tz, try_strptime(x, fmt)::TIMESTAMP)
+        WHEN regexp_full_match(x, '\d{9,10}(\.\d+)?') THEN to_timestamp(x::DOUBLE)
+        WHEN regexp_full_match(x, '\d{12,13}') THEN to_timestamp(x::DOUBLE / 1000)
+        WHEN tz = 'UTC' OR regexp_matches(x, '(Z|[+-]\d\d(:?\d\d)?)$') THEN try_cast(x AS TIMESTAMPTZ)
+        ELSE timezone(tz, try_cast(x AS TIMESTAMP))
+    END
+);
+
+-- Text to DOUBLE, accepting a decimal comma when the file uses one.
+CREATE OR REPLACE TEMP MACRO ss_num(x, decimal_comma) AS (
+    try_cast(CASE WHEN decimal_comma THEN replace(replace(x, '.', ''), ',', '.') ELSE x END AS DOUBLE)
+);
+
+-- Text to BOOLEAN: true/false, yes/no, 1/0, y/n, t/f (any case).
+CREATE OR REPLACE TEMP MACRO ss_bool(x) AS (
+    CASE lower(trim(x))
+        WHEN 'true' THEN true WHEN 't' THEN true WHEN 'yes' THEN true WHEN 'y' THEN true
+        WHEN '1' THEN true
+        WHEN 'false' THEN false WHEN 'f' THEN false WHEN 'no' THEN false WHEN 'n' THEN false
+        WHEN '0' THEN false
+    END
+);
+
+-- Empty text is NULL.
+CREATE OR REPLACE TEMP MACRO ss_text(x) AS (nullif(trim(x), ''));
+
+-- 'is not a date/time' message part for a value.
+CREATE OR REPLACE TEMP MACRO ss_quote(x) AS (
+    CASE WHEN x IS NULL OR trim(x) = '' THEN 'is empty' ELSE '''' || left(x, 60) || '''' END
+);
+
+-- Channel names from many tools onto the canonical few.
+CREATE OR REPLACE TEMP MACRO ss_channel(x) AS (
+    CASE
+        WHEN x IS NULL OR trim(x) = '' THEN NULL
+        WHEN lower(x) IN ('email', 'mail', 'e-mail') THEN 'email'
+        WHEN lower(x) IN ('chat', 'livechat', 'live_chat', 'web_widget', 'webchat', 'widget', 'native_messaging') THEN 'chat'
+        WHEN lower(x) IN ('whatsapp', 'messenger', 'facebook', 'sms', 'telegram', 'line', 'instagram', 'messaging', 'wechat') THEN 'messaging'
+        WHEN lower(x) IN ('voice', 'phone', 'call', 'telephony') THEN 'voice'
+        WHEN lower(x) IN ('twitter', 'x', 'social') THEN 'social'
+        WHEN lower(x) IN ('api', 'web', 'portal', 'form', 'web_form') THEN 'web'
+        ELSE lower(x)
+    END
+);
+
+-- A 1-5 / 0-10 / good-bad rating text to (scale, score 0..1); positive = >= 4 of 5.
+CREATE OR REPLACE TEMP MACRO ss_rating_norm(v, scale) AS (
+    CASE
+        WHEN lower(v) IN ('good', 'great', 'positive', 'thumbs_up', 'yes', 'satisfied', '👍') THEN 1.0
+        WHEN lower(v) IN ('bad', 'poor', 'negative', 'thumbs_down', 'no', 'unsatisfied', '👎') THEN 0.0
+        WHEN lower(v) IN ('okay', 'ok', 'neutral') THEN 0.5
+        WHEN scale = '1-5' THEN (try_cast(v AS DOUBLE) - 1) / 4
+        WHEN scale = '1-3' THEN (try_cast(v AS DOUBLE) - 1) / 2
+        WHEN scale = '1-10' THEN (try_cast(v AS DOUBLE) - 1) / 9
+        WHEN scale = '0-10' THEN try_cast(v AS DOUBLE) / 10
+        WHEN scale = 'binary' THEN try_cast(v AS DOUBLE)
+    END
+);

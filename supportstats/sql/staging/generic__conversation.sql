@@ -1,0 +1,92 @@
+-- Canonical flat conversations file -> stg_conversation (+ the shortcut columns
+-- first_response_at / resolved_at / csat as message, event and rating rows).
+CREATE OR REPLACE TEMP TABLE stg_conversation AS
+WITH typed AS (
+    SELECT
+        r._row, r._line,
+        ss_text(r.conversation_id) AS sid,
+        ss_ts(trim(r.created_at), $tz, $ts_format) AS created_ts,
+        ss_ts(trim(r.first_response_at), $tz, $ts_format) AS first_response_ts,
+        ss_ts(trim(r.resolved_at), $tz, $ts_format) AS resolved_ts,
+        ss_text(r.csat) AS csat_v,
+        ss_rating_norm(ss_text(r.csat), coalesce(ss_text(r.csat_scale), '1-5')) AS csat_norm,
+        r.*
+    FROM stg_raw AS r
+)
+SELECT
+    $source_system || ':' || sid AS conversation_key,
+    $source_system AS source_system,
+    sid AS source_id,
+    coalesce(ss_text(kind), CASE ss_channel(channel) WHEN 'voice' THEN 'call' WHEN 'chat' THEN 'chat' ELSE 'ticket' END) AS kind,
+    ss_channel(channel) AS channel,
+    CASE WHEN ss_text(queue) IS NOT NULL THEN $source_system || ':' || trim(queue) END AS queue_key,
+    CASE WHEN ss_text(team) IS NOT NULL THEN $source_system || ':' || trim(team) END AS team_key,
+    CASE WHEN ss_text(contact) IS NOT NULL THEN $source_system || ':' || trim(contact) END AS contact_key,
+    CASE WHEN ss_text(agent) IS NOT NULL THEN $source_system || ':' || trim(agent) END AS assignee_agent_key,
+    created_ts AS created_at,
+    coalesce(lower(ss_text(initiated_by)), 'customer') AS initiated_by,
+    lower(ss_text(status)) AS status_current,
+    lower(ss_text(priority)) AS priority,
+    ss_text(subject) AS subject,
+    CASE WHEN ss_text(tags) IS NOT NULL
+         THEN list_filter(list_transform(regexp_split_to_array(tags, '[|,;]'), lambda t: trim(t)), lambda t: t <> '')
+    END AS tags,
+    CASE WHEN $tz <> 'UTC' THEN $tz END AS source_timezone,
+    first_response_ts, resolved_ts, csat_v, csat_norm,
+    coalesce(ss_text(csat_scale), '1-5') AS csat_scale,
+    ss_text(agent) AS agent_id,
+    $batch_id AS batch_id,
+    _extra AS raw,
+    CASE
+        WHEN sid IS NULL THEN 'conversation_id'
+        WHEN created_ts IS NULL THEN 'created_at'
+        WHEN ss_text(first_response_at) IS NOT NULL AND first_response_ts IS NULL THEN 'first_response_at'
+        WHEN ss_text(resolved_at) IS NOT NULL AND resolved_ts IS NULL THEN 'resolved_at'
+        WHEN csat_v IS NOT NULL AND csat_norm IS NULL THEN 'csat'
+    END AS _reject_column,
+    CASE
+        WHEN sid IS NULL THEN 'conversation_id is empty; every row needs an id'
+        WHEN created_ts IS NULL THEN 'created_at ' || ss_quote(created_at) || ' is not a date/time'
+        WHEN ss_text(first_response_at) IS NOT NULL AND first_response_ts IS NULL
+            THEN 'first_response_at ' || ss_quote(first_response_at) || ' is not a date/time'
+        WHEN ss_text(resolved_at) IS NOT NULL AND resolved_ts IS NULL
+            THEN 'resolved_at ' || ss_quote(resolved_at) || ' is not a date/time'
+        WHEN csat_v IS NOT NULL AND csat_norm IS NULL
+            THEN 'csat ' || ss_quote(csat) || ' is not a rating on the ' || coalesce(ss_text(csat_scale), '1-5') || ' scale'
+    END AS _reject_reason,
+    _row, _line
+FROM typed;
+
+-- Shortcut columns become the event-level rows the metrics read.
+CREATE OR REPLACE TEMP TABLE stg_conv_message AS
+SELECT
+    conversation_key || ':first_response' AS message_key,
+    conversation_key, source_system, source_id || ':first_response' AS source_id,
+    first_response_ts AS created_at, 'agent' AS author_role, assignee_agent_key AS author_agent_key,
+    'public' AS visibility, 'none' AS automation, 'text' AS kind, batch_id,
+    NULL AS _reject_column, NULL AS _reject_reason, _row, _line
+FROM stg_conversation
+WHERE _reject_reason IS NULL AND first_response_ts IS NOT NULL;
+
+CREATE OR REPLACE TEMP TABLE stg_conv_event AS
+SELECT
+    conversation_key || ':resolved' AS event_key,
+    conversation_key, source_system, source_id || ':resolved' AS source_id,
+    resolved_ts AS occurred_at, 'resolve' AS event_type, NULL AS from_value,
+    'resolved' AS to_value, batch_id,
+    NULL AS _reject_column, NULL AS _reject_reason, _row, _line
+FROM stg_conversation
+WHERE _reject_reason IS NULL AND resolved_ts IS NOT NULL;
+
+CREATE OR REPLACE TEMP TABLE stg_conv_rating AS
+SELECT
+    conversation_key || ':csat' AS rating_key,
+    conversation_key, source_system, source_id || ':csat' AS source_id,
+    coalesce(resolved_ts, created_at) AS rated_at, csat_scale AS scale, csat_v AS raw_value,
+    csat_norm AS score_norm,
+    CASE WHEN csat_scale = 'binary' OR lower(csat_v) IN ('good', 'bad') THEN csat_norm >= 0.5 ELSE csat_norm >= 0.75 END AS is_positive,
+    CASE WHEN csat_scale = 'binary' OR lower(csat_v) IN ('good', 'bad') THEN csat_norm < 0.5 ELSE csat_norm <= 0.25 END AS is_negative,
+    assignee_agent_key AS agent_key_at_rating, batch_id,
+    NULL AS _reject_column, NULL AS _reject_reason, _row, _line
+FROM stg_conversation
+WHERE _reject_reason IS NULL AND csat_v IS NOT NULL;

@@ -1,0 +1,45 @@
+-- Canonical flat messages file -> stg_message.
+CREATE OR REPLACE TEMP TABLE stg_message AS
+WITH typed AS (
+    SELECT
+        ss_text(r.message_id) AS sid,
+        ss_text(r.conversation_id) AS cid,
+        ss_ts(trim(r.created_at), $tz, $ts_format) AS created_ts,
+        lower(ss_text(r.author_role)) AS role,
+        r.*
+    FROM stg_raw AS r
+)
+SELECT
+    $source_system || ':' || sid AS message_key,
+    $source_system || ':' || cid AS conversation_key,
+    $source_system AS source_system,
+    sid AS source_id,
+    created_ts AS created_at,
+    role AS author_role,
+    CASE WHEN role IN ('agent', 'bot') AND ss_text(author) IS NOT NULL THEN $source_system || ':' || trim(author) END AS author_agent_key,
+    CASE WHEN role = 'customer' AND ss_text(author) IS NOT NULL THEN $source_system || ':' || trim(author) END AS author_contact_key,
+    coalesce(lower(ss_text(visibility)), 'public') AS visibility,
+    coalesce(lower(ss_text(automation)), 'none') AS automation,
+    coalesce(lower(ss_text(kind)), 'text') AS kind,
+    body,
+    length(body) AS body_len,
+    $batch_id AS batch_id,
+    _extra AS raw,
+    CASE
+        WHEN sid IS NULL THEN 'message_id'
+        WHEN cid IS NULL THEN 'conversation_id'
+        WHEN created_ts IS NULL THEN 'created_at'
+        WHEN role IS NULL OR role NOT IN ('customer', 'agent', 'bot', 'system', 'third_party') THEN 'author_role'
+        WHEN lower(ss_text(visibility)) NOT IN ('public', 'internal') THEN 'visibility'
+    END AS _reject_column,
+    CASE
+        WHEN sid IS NULL THEN 'message_id is empty; every row needs an id'
+        WHEN cid IS NULL THEN 'conversation_id is empty; every message belongs to a conversation'
+        WHEN created_ts IS NULL THEN 'created_at ' || ss_quote(created_at) || ' is not a date/time'
+        WHEN role IS NULL OR role NOT IN ('customer', 'agent', 'bot', 'system', 'third_party')
+            THEN 'author_role ' || ss_quote(author_role) || ' is not one of customer, agent, bot, system, third_party'
+        WHEN lower(ss_text(visibility)) NOT IN ('public', 'internal')
+            THEN 'visibility ' || ss_quote(visibility) || ' is not public or internal'
+    END AS _reject_reason,
+    _row, _line
+FROM typed;

@@ -1,0 +1,36 @@
+"""What the warehouse holds: table sizes, import batches, rejected rows."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from supportstats.sql import load_sql
+
+
+def table_counts(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per canonical table: ``table``, ``rows``."""
+    names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND schema_name = 'main' "
+            "AND table_name <> 'schema_version' ORDER BY table_name"
+        ).fetchall()
+    ]
+    counts = [
+        (name, int(conn.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]))
+        for name in names
+    ]
+    return pd.DataFrame(counts, columns=["table", "rows"])
+
+
+def batches(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every import batch, oldest first."""
+    return conn.execute(load_sql("views/import_batches.sql")).df()
+
+
+def rejects(
+    conn: duckdb.DuckDBPyConnection, *, batch: int | None = None, limit: int | None = 50
+) -> pd.DataFrame:
+    """Rejected rows with their file, line, column, reason and raw text."""
+    return conn.execute(load_sql("views/import_rejects.sql"), {"batch": batch, "limit": limit}).df()
