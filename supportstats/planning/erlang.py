@@ -151,7 +151,7 @@ def erlang_c_metrics(
     a, n, aht, t = (x.ravel().copy() for x in (a, n, aht, t))
     c = c_from_b(a, n, erlang_b_at(a, n))
     sl = sl_from_c(a, n, c, aht, t)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         asa = np.where(n > a, c * aht / (n - a), np.inf)
         occ = np.where(n > 0, np.minimum(a / n, 1.0), np.nan)
     asa = np.where(a == 0, 0.0, asa)

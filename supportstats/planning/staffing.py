@@ -216,7 +216,7 @@ def _solve_erlang_c(
         b = ab / (n + ab)
         c = c_from_b(a_, n, b)
         sl_ok = sl_from_c(a_, n, c, aht_, t_) >= tg
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", over="ignore"):
             asa_ok = np.isnan(asa_t) | (c * aht_ / (n - a_) <= asa_t)
         first_sl = sl_ok & (n_sl[idx] == 0)
         n_sl[idx[first_sl]] = n[first_sl]
