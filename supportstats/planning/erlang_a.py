@@ -212,5 +212,6 @@ def erlang_a_metrics(
         for key in ("service_level", "wait_probability", "abandon_probability", "asa_s"):
             result[key][live] = tail[key]
         result["mean_wait_s"][live] = tail["mean_wait_s"]
-        result["occupancy"][live] = al * tail["answered_share"] / nl
+        # answered load <= n in exact terms; clip the last-bit rounding above it
+        result["occupancy"][live] = np.minimum(al * tail["answered_share"] / nl, 1.0)
     return {k: v.reshape(shape) for k, v in result.items()}
