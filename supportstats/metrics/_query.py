@@ -1,0 +1,103 @@
+"""One metric request: connection, options, period, filters and groups, shared by families."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from supportstats.metrics._groups import Scope, dims, names, normalise_by, where
+from supportstats.metrics._sql import relation, render
+from supportstats.metrics.facts import assignment_intervals, conversation_facts
+from supportstats.metrics.options import MetricOptions
+from supportstats.metrics.period import Filters, Period
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to compute over: every metric function takes one of these.
+
+    Build it with :func:`query`, which checks the groups and resolves agent and team names in
+    the filters to keys.
+    """
+
+    conn: duckdb.DuckDBPyConnection
+    options: MetricOptions = field(default_factory=MetricOptions)
+    period: Period = field(default_factory=Period)
+    filters: Filters = field(default_factory=Filters)
+    by: tuple[str, ...] = ()
+
+    def params(self) -> dict[str, Any]:
+        """Every SQL parameter a family may use."""
+        o = self.options
+        return {
+            **self.period.params(),
+            **self.filters.params(),
+            "tz": o.timezone,
+            "interval_min": o.interval_min,
+            "short_abandon_s": o.short_abandon_s,
+            "csat_positive_min": o.csat_positive_min,
+            "csat_negative_max": o.csat_negative_max,
+        }
+
+    def facts(self) -> str:
+        """Temp table of conversation facts for these options."""
+        return conversation_facts(self.conn, self.options)
+
+    def assignments(self) -> str:
+        """Temp table of agent stretches."""
+        return assignment_intervals(self.conn)
+
+    def credited(self, natural: str) -> str:
+        """The agent column of a family: its natural credit, or the current assignee."""
+        return natural if self.options.attribution == "credited" else "f.assignee_agent_key"
+
+    def run(self, sql_name: str, scope: Scope, **fragments: str) -> duckdb.DuckDBPyRelation:
+        """Relation of ``sql/<sql_name>.sql`` grouped by ``self.by`` within ``scope``."""
+        sql = render(
+            sql_name,
+            facts=fragments.pop("facts", None) or self.facts(),
+            dims=dims(self.by, scope, self.options),
+            names=names(self.by),
+            where=where(scope, self.options),
+            **fragments,
+        )
+        return relation(self.conn, sql, self.params())
+
+
+def query(
+    conn: duckdb.DuckDBPyConnection,
+    options: MetricOptions | None = None,
+    period: Period | None = None,
+    filters: Filters | None = None,
+    by: Sequence[str] = (),
+) -> Query:
+    """A checked :class:`Query` (unknown groups raise OptionError)."""
+    filters = filters or Filters()
+    return Query(
+        conn,
+        options or MetricOptions(),
+        period or Period(),
+        _resolve(conn, filters),
+        tuple(normalise_by(by)),
+    )
+
+
+def _resolve(conn: duckdb.DuckDBPyConnection, filters: Filters) -> Filters:
+    """Agent and team filters may name keys, source ids or names; SQL compares keys."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name, table in (("agent", "agent"), ("team", "team")):
+        wanted = getattr(filters, name)
+        if not wanted:
+            continue
+        rows = conn.execute(
+            f"select {table}_key from {table} "
+            f"where list_contains($w, {table}_key) or list_contains($w, source_id) "
+            f"or list_contains($w, name)",
+            {"w": list(wanted)},
+        ).fetchall()
+        # unknown names stay as given, so a typo matches nothing instead of everything
+        out[name] = tuple({r[0] for r in rows} | set(wanted))
+    return Filters(**{**filters.__dict__, **out})

@@ -1,0 +1,111 @@
+"""Render metric SQL files and cache derived relations as temp tables.
+
+SQL files may hold ``{{name}}`` fragments. Fragments are fixed SQL chosen from whitelists in
+Python (a group-by expression, a table name this module generated, an option's SQL form), never
+text a user typed; values always travel as ``$name`` parameters.
+
+Derived relations (conversation facts, assignment intervals, concurrency segments) are
+expensive to build from tens of millions of messages and cheap to reuse, so they are kept as
+temp tables named after a hash of the options they depend on and a fingerprint of the data.
+Temp tables work on read-only connections and vanish with the connection.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import duckdb
+
+from supportstats.sql import load_sql
+
+_PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+
+def render(name: str, **fragments: str) -> str:
+    """Text of ``supportstats/sql/<name>.sql`` with every ``{{fragment}}`` filled."""
+    text = load_sql(f"{name}.sql")
+
+    def fill(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key not in fragments:
+            raise KeyError(f"{name}.sql needs fragment {key!r}")
+        return str(fragments[key])
+
+    # comment lines keep their {{names}} as documentation (a multi-line fragment pasted into a
+    # "--" line would turn its tail into code)
+    return "\n".join(
+        line if line.lstrip().startswith("--") else _PLACEHOLDER.sub(fill, line)
+        for line in text.splitlines()
+    )
+
+
+def used_params(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the parameters the SQL mentions (DuckDB rejects unused named parameters)."""
+    names = set(re.findall(r"\$(\w+)", sql))
+    return {k: v for k, v in params.items() if k in names}
+
+
+def relation(
+    conn: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None
+) -> duckdb.DuckDBPyRelation:
+    """A lazy DuckDB relation of ``sql`` with its parameters bound."""
+    return conn.sql(sql, params=used_params(sql, params or {}))
+
+
+def frame(conn: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None):
+    """Run ``sql`` and return a pandas DataFrame."""
+    return conn.execute(sql, used_params(sql, params or {})).df()
+
+
+_FINGERPRINT_SQL = """
+select
+    (select count(*) from conversation), (select max(batch_id) from conversation),
+    (select count(*) from message), (select count(*) from conversation_event),
+    (select count(*) from engagement), (select max(batch_id) from engagement),
+    (select count(*) from rating), (select count(*) from agent_status_interval),
+    (select count(*) from schedule_interval), (select count(*) from schedule_holiday)
+"""
+
+
+def fingerprint(conn: duckdb.DuckDBPyConnection) -> str:
+    """Short hash of table sizes and batch ids: changes whenever an import changes the data."""
+    row = conn.execute(_FINGERPRINT_SQL).fetchall()[0]
+    return hashlib.sha1(repr(row).encode()).hexdigest()[:10]
+
+
+def cached_table(
+    conn: duckdb.DuckDBPyConnection,
+    kind: str,
+    key: Mapping[str, Any],
+    build: Callable[[str], None],
+) -> str:
+    """Name of a temp table ``_ss_<kind>_<hash>``, built by ``build(name)`` if not there yet.
+
+    The hash covers ``key`` (the options the relation depends on) and the data fingerprint, so
+    an import in between makes a fresh table; stale tables of the same kind are dropped.
+    """
+    digest = hashlib.sha1((fingerprint(conn) + repr(sorted(key.items()))).encode()).hexdigest()[:12]
+    name = f"_ss_{kind}_{digest}"
+    existing = [
+        r[0]
+        for r in conn.execute(
+            "select table_name from duckdb_tables() where temporary and table_name like $p",
+            {"p": f"_ss_{kind}_%"},
+        ).fetchall()
+    ]
+    if name in existing:
+        return name
+    for old in existing:
+        conn.execute(f'drop table if exists temp."{old}"')
+    build(name)
+    return name
+
+
+def create_temp(
+    conn: duckdb.DuckDBPyConnection, name: str, sql: str, params: Mapping[str, Any] | None = None
+) -> None:
+    """``CREATE TEMP TABLE name AS sql`` with parameters."""
+    conn.execute(f'create or replace temp table "{name}" as {sql}', used_params(sql, params or {}))

@@ -1,0 +1,61 @@
+"""Customer satisfaction: score, responses, response rate, Wilson interval (definitions: csat)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from supportstats.metrics._groups import Scope
+from supportstats.metrics._query import Query
+from supportstats.metrics._sql import render
+
+# csat_formula -> (score, x, n): the score, and the proportion x/n its interval is built on
+FORMULAS = {
+    "positive_share": (
+        "csat_positive / nullif(csat_responses, 0)",
+        "csat_positive",
+        "csat_responses",
+    ),
+    "positive_of_rated": (
+        "csat_positive / nullif(csat_positive + csat_negative, 0)",
+        "csat_positive",
+        "csat_positive + csat_negative",
+    ),
+    # a mean of 0..1 scores behaves like a proportion for the interval (conservative)
+    "mean": ("csat_mean", "s_sum", "csat_responses"),
+    "net": (
+        "(csat_positive - csat_negative) / nullif(csat_responses, 0)",
+        "null::double",
+        "null::double",
+    ),
+}
+LATEST = {
+    "latest": "qualify row_number() over (partition by conversation_key "
+    "order by coalesce(rated_at, offered_at) desc nulls last, rating_key desc) = 1",
+    "all": "",
+}
+
+
+def csat(q: Query) -> duckdb.DuckDBPyRelation:
+    """Per group: ``csat_score`` (option ``csat_formula``), ``csat_responses``,
+    ``csat_positive``, ``csat_negative``, ``csat_mean``, ``csat_offered``,
+    ``csat_response_rate``, ``csat_ci_low``, ``csat_ci_high`` (Wilson 95 %).
+
+    Ratings on any scale are normalised to 0..1 (``sql/views/rating_score.sql``); positive
+    means at least ``csat_positive_min`` (4 of 5). Latest rating per conversation by default.
+    Credited to the agent at rating time.
+    """
+    score, x, n = FORMULAS[q.options.csat_formula]
+    scope = Scope(
+        event_time="f.rated_at",
+        agent=q.credited("coalesce(f.agent_key_at_rating, f.assignee_agent_key)"),
+        team="coalesce(f.team_key_at_rating, f.team_key)",
+    )
+    return q.run(
+        "metrics/csat",
+        scope,
+        ratings=render("views/rating_score"),
+        latest=LATEST[q.options.csat_ratings],
+        score=score,
+        x=x,
+        n=n,
+    )

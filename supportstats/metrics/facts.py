@@ -1,0 +1,197 @@
+"""Derived per-conversation and per-stretch relations every metric family reads.
+
+``conversation_facts(conn, options)`` returns the name of a temp table with one row per
+conversation (see ``sql/views/conversation_facts.sql`` for the columns). It is built from the
+canonical tables once per option set and reused, which is what makes a second report on ten
+million conversations fast. ``assignment_intervals(conn)`` does the same for agent stretches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from supportstats.errors import OptionError
+from supportstats.metrics._sql import cached_table, create_temp, render
+from supportstats.metrics.options import MetricOptions
+
+# SQL forms of the options that shape the facts (whitelists: option value -> fixed SQL).
+FRT_START = {
+    "created": "created_at",
+    "first_customer_message": "coalesce(first_customer_at, created_at)",
+    "assignment": "coalesce(first_assigned_at, created_at)",
+    "handoff_or_reopen": "coalesce(handoff_at, created_at)",
+}
+# Agent-started conversations (frt_start is computed first, as frt_base).
+AGENT_INITIATED = {
+    # the clock starts when the customer first writes; no customer message, no FRT
+    "after_customer": "case when first_customer_at is not null "
+    "then greatest({frt}, first_customer_at) end",
+    # Chatwoot: the agent's own opening message is the first response
+    "zero": "{frt}",
+    "exclude": "null::timestamptz",
+}
+RESOLUTION_END = {"last": "last_resolved_at", "first": "first_resolved_at"}
+RESOLUTION_START = {
+    "created": "created_at",
+    "first_customer_message": "coalesce(first_customer_at, created_at)",
+}
+_EMPTY_CUTOFF = "select null::varchar as conversation_key, null::timestamptz as cutoff_at limit 0"
+# Facts columns holding instants that business time converts, and the durations built on them.
+_BH_DURATIONS = {
+    "frt_s": ("frt_start_at", "first_reply_at"),
+    "resolution_s": ("resolution_start_at", "resolved_at"),
+    "wait_s": ("queued_at", "answered_at"),
+    "abandon_wait_s": ("queued_at", "left_at"),
+}
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def assignment_intervals(conn: duckdb.DuckDBPyConnection) -> str:
+    """Temp table of agent stretches (``sql/views/assignment_interval.sql``)."""
+
+    def build(name: str) -> None:
+        create_temp(conn, name, render("views/assignment_interval"))
+
+    return cached_table(conn, "asg", {}, build)
+
+
+def conversation_facts(conn: duckdb.DuckDBPyConnection, options: MetricOptions) -> str:
+    """Temp table name of the conversation facts for ``options`` (built on first use)."""
+    key = {
+        "bot": options.bot_replies,
+        "frt": options.frt_start,
+        "ai": options.agent_initiated,
+        "rend": options.resolution_end,
+        "rstart": options.resolution_start,
+        "rw": options.reopen_window_h,
+        "clock": options.clock,
+        "schedule": options.schedule if options.clock == "business" else None,
+    }
+    asg = assignment_intervals(conn)
+
+    def build(name: str) -> None:
+        bots = _bool(options.bot_replies == "include")
+        msg, que, res = name + "_msg", name + "_que", name + "_res"
+        create_temp(conn, msg, render("views/message_summary", bot_replies=bots))
+        create_temp(conn, que, render("views/queue_summary"))
+        cutoff = (
+            render("views/reopen_cutoff") if options.reopen_window_h is not None else _EMPTY_CUTOFF
+        )
+        create_temp(
+            conn,
+            res,
+            render("views/resolution_summary", cutoff=cutoff),
+            {"reopen_window_h": options.reopen_window_h},
+        )
+        frt = FRT_START[options.frt_start]
+        sql = render(
+            "views/conversation_facts",
+            msg=msg,
+            asg=asg,
+            que=que,
+            res=res,
+            frt_start=frt,
+            agent_initiated=AGENT_INITIATED[options.agent_initiated].format(frt=frt),
+            resolved_at=RESOLUTION_END[options.resolution_end],
+            resolution_end=options.resolution_end,
+            resolution_start=RESOLUTION_START[options.resolution_start],
+            bot_replies=bots,
+        )
+        create_temp(conn, name, sql)
+        for t in (msg, que, res):
+            conn.execute(f'drop table temp."{t}"')
+        if options.clock == "business":
+            _to_business_time(conn, name, options)
+
+    return cached_table(conn, "facts", key, build)
+
+
+def schedule_expression(conn: duckdb.DuckDBPyConnection, options: MetricOptions) -> str:
+    """SQL giving each facts row (alias ``f``) its schedule_key for business time.
+
+    ``schedule=queue``: the queue's schedule, else the account-wide schedule assignment, else
+    the only schedule there is. Any other value names one schedule for everything.
+    """
+    keys = [r[0] for r in conn.execute("select schedule_key from schedule").fetchall()]
+    if not keys:
+        raise OptionError(
+            "clock=business needs business hours, but the warehouse has no schedule",
+            "import a schedule (schedule, schedule_interval, schedule_holiday) or use "
+            "--option clock=calendar",
+        )
+    if options.schedule != "queue":
+        if options.schedule not in keys:
+            raise OptionError(
+                f"schedule {options.schedule!r} is not in the warehouse",
+                "known schedules: " + ", ".join(sorted(keys)[:20]),
+            )
+        return "$schedule_key"
+    only = "$schedule_key" if len(keys) == 1 else "null"
+    return (
+        "coalesce((select q.schedule_key from queue q where q.queue_key = f.queue_key limit 1),"
+        " (select a.schedule_key from schedule_assignment a where a.scope = 'account'"
+        "  order by a.valid_from desc nulls last limit 1), " + only + ")"
+    )
+
+
+def _to_business_time(conn: duckdb.DuckDBPyConnection, facts: str, options: MetricOptions) -> None:
+    """Replace the FRT, resolution and wait durations of ``facts`` by business seconds.
+
+    Rows whose schedule cannot be found get NULL business durations (never 0: a zero would
+    drag averages down, the trap Chatwoot users fall into).
+    """
+    keys = [r[0] for r in conn.execute("select schedule_key from schedule").fetchall()]
+    params = {"schedule_key": options.schedule if options.schedule != "queue" else keys[0]}
+    sched = schedule_expression(conn, options)
+    instants = sorted({c for pair in _BH_DURATIONS.values() for c in pair})
+    points = f"{facts}_pts"
+    create_temp(
+        conn,
+        points,
+        f"""
+        select conversation_key, name, schedule_key, ts from (
+            select f.conversation_key, {sched} as schedule_key, {", ".join(instants)}
+            from "{facts}" f
+        ) unpivot (ts for name in ({", ".join(instants)}))
+        where schedule_key is not null
+        """,
+        params,
+    )
+    span = conn.execute(f'select min(ts), max(ts) from "{points}"').fetchall()[0]
+    if span[0] is None:
+        conn.execute(f'drop table temp."{points}"')
+        for col in _BH_DURATIONS:
+            conn.execute(f'update "{facts}" set {col} = null')
+        return
+    first_day = (span[0] - dt.timedelta(days=2)).date()
+    last_day = (span[1] + dt.timedelta(days=2)).date()
+    calendar = f"{facts}_cal"
+    create_temp(
+        conn,
+        calendar,
+        render("views/business_calendar"),
+        {"first_day": first_day, "last_day": last_day},
+    )
+    bt = f"{facts}_bt"
+    create_temp(conn, bt, render("views/business_time", points=points, calendar=calendar))
+    pivot = ", ".join(f"max(b_s) filter (where name = '{c}') as {c}" for c in instants)
+    sets = ", ".join(f"{col} = b.{end} - b.{start}" for col, (start, end) in _BH_DURATIONS.items())
+    conn.execute(
+        f"""
+        update "{facts}" f set {sets}
+        from (select conversation_key, {pivot} from "{bt}" group by conversation_key) b
+        where b.conversation_key = f.conversation_key
+        """
+    )
+    # rows without a schedule keep no calendar values under a business clock
+    conn.execute(
+        f"""update "{facts}" f set {", ".join(f"{c} = null" for c in _BH_DURATIONS)}
+        where f.conversation_key not in (select conversation_key from "{points}")"""
+    )
+    for t in (points, calendar, bt):
+        conn.execute(f'drop table temp."{t}"')

@@ -1,0 +1,121 @@
+"""The reporting period and the row filters every metric accepts.
+
+``Period`` is half-open ``[start, end)`` in UTC. Dates given by users are read in the reporting
+timezone, and ``--to`` is inclusive (``--from 2024-03-01 --to 2024-03-31`` is March), because
+that is how people say periods.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from supportstats.errors import OptionError
+
+# Open ends are replaced by far-away instants so SQL parameters always have a type.
+_MIN = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+_MAX = dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Half-open time range ``[start, end)``; ``None`` ends are open."""
+
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                raise OptionError(
+                    f"period {name} {value} has no timezone",
+                    "build periods with Period.from_dates(...) or aware datetimes",
+                )
+        if self.start and self.end and self.end <= self.start:
+            raise OptionError(
+                f"period ends ({self.end:%Y-%m-%d %H:%M}) before it starts "
+                f"({self.start:%Y-%m-%d %H:%M})",
+                "--to is inclusive: --from 2024-03-01 --to 2024-03-31 is all of March",
+            )
+
+    @classmethod
+    def from_dates(
+        cls,
+        start: str | dt.date | dt.datetime | None = None,
+        end: str | dt.date | dt.datetime | None = None,
+        timezone: str = "UTC",
+    ) -> Period:
+        """Period from user dates (``YYYY-MM-DD`` or ISO datetimes) read in ``timezone``.
+
+        A date ``end`` is inclusive (the whole day); a datetime ``end`` is exclusive.
+
+        Example: ``Period.from_dates("2024-03-01", "2024-03-31", "Europe/Berlin")``.
+        """
+        tz = zoneinfo.ZoneInfo(timezone)
+        return cls(_instant(start, tz, "--from", False), _instant(end, tz, "--to", True))
+
+    def params(self) -> dict[str, Any]:
+        """SQL parameters ``$start`` and ``$end`` (always set, so they type as TIMESTAMPTZ)."""
+        return {"start": self.start or _MIN, "end": self.end or _MAX}
+
+    def describe(self) -> str:
+        """Short text for titles, e.g. ``2024-03-01 00:00Z .. 2024-04-01 00:00Z``."""
+        a = self.start.strftime("%Y-%m-%d %H:%MZ") if self.start else "start"
+        b = self.end.strftime("%Y-%m-%d %H:%MZ") if self.end else "now"
+        return f"{a} .. {b}"
+
+
+def _instant(value: Any, tz: dt.tzinfo, flag: str, inclusive_end: bool) -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if len(text) == 10:
+                value = dt.date.fromisoformat(text)
+            else:
+                value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise OptionError(
+                f"{flag} {text!r} is not a date",
+                f"use YYYY-MM-DD or an ISO datetime, e.g. {flag} 2024-03-01",
+            ) from None
+    if isinstance(value, dt.datetime):
+        local = value if value.tzinfo else value.replace(tzinfo=tz)
+    else:
+        day = value + dt.timedelta(days=1) if inclusive_end else value
+        local = dt.datetime.combine(day, dt.time(), tzinfo=tz)
+    return local.astimezone(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Row filters: only conversations matching every given list are counted.
+
+    ``agent`` filters the agent each metric is credited to; ``source`` is ``source_system``.
+    """
+
+    channel: tuple[str, ...] = ()
+    team: tuple[str, ...] = ()
+    agent: tuple[str, ...] = ()
+    tag: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
+    queue: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, **values: Sequence[str] | str | None) -> Filters:
+        """Filters from keyword lists; ``None`` and empty lists mean 'all'."""
+        clean = {}
+        for k, v in values.items():
+            if v is None:
+                continue
+            clean[k] = (v,) if isinstance(v, str) else tuple(v)
+        return cls(**clean)
+
+    def params(self) -> dict[str, Any]:
+        """SQL parameters ``$f_<name>``: a VARCHAR list, or NULL for no filter."""
+        return {f"f_{k}": (list(v) or None) for k, v in self.__dict__.items()}

@@ -1,0 +1,48 @@
+"""Occupancy and utilisation per agent (docs/metrics.md#occupancy-utilisation).
+
+From ``agent_status_interval`` where an agent has status rows (``utilisation_source =
+'status'``), else from engagements alone (``'engagements'``: the span from the first to the
+last engagement of each day stands in for logged-in time). The column says which.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from supportstats.metrics._groups import dims
+from supportstats.metrics._query import Query
+from supportstats.metrics._sql import relation, render
+from supportstats.metrics.concurrency import agent_params, agent_scope, segments, split
+
+DENOMINATOR = {
+    "available_occupied": "('available', 'occupied')",
+    "logged_in": "('available', 'occupied', 'away', 'break')",
+}
+_STATUS = """
+select
+    agent_key,
+    status_class,
+    greatest(started_at, $start) as s,
+    least(coalesce(ended_at, $as_of), $end) as e
+from agent_status_interval
+where least(coalesce(ended_at, $as_of), $end) > greatest(started_at, $start)
+"""
+
+
+def utilisation(q: Query) -> duckdb.DuckDBPyRelation:
+    """Per group: ``staffed_s``, ``occupancy``, ``utilisation``, ``utilisation_source``.
+
+    occupancy = time with at least one engagement / denominator time; utilisation = engagement
+    load / denominator time, a chat weighing 1/``chat_capacity`` (3 by default) and a call 1.
+    The denominator is available + occupied status time (option ``utilisation_denominator``).
+    """
+    seg = segments(q)
+    sql = render(
+        "metrics/utilisation",
+        # always cut into day (or finer) pieces: the engagement-based denominator is per day
+        segments=split(q, f'select * from "{seg}"', always=True),
+        status=split(q, _STATUS, always=True),
+        den_classes=DENOMINATOR[q.options.utilisation_denominator],
+        dims=dims(q.by, agent_scope(), q.options),
+    )
+    return relation(q.conn, sql, agent_params(q))

@@ -1,0 +1,66 @@
+-- assignment_interval: one row per agent stretch of a conversation.
+-- From engagement rows where the source has them; for conversations without engagements, from
+-- 'assignee' events (to_value = agent key), each lasting until the next assignee event or the
+-- last resolve/close. Units: timestamps (UTC), handle_s in seconds.
+-- answered_at is when the agent took the contact: acceptance, else their first message.
+-- handle_s runs from that moment (else the assignment) to the end of the stretch: ringing time
+-- before acceptance is not handling.
+with from_engagement as (
+    select
+        conversation_key,
+        agent_key,
+        started_at,
+        accepted_at,
+        first_agent_message_at,
+        ended_at,
+        coalesce(accepted_at, first_agent_message_at) as answered_at
+    from engagement
+),
+without_engagement as (
+    select conversation_key from conversation_event where event_type = 'assignee'
+    except
+    select conversation_key from engagement
+),
+assignee_event as (
+    select
+        e.conversation_key,
+        e.to_value as agent_key,
+        e.occurred_at as started_at,
+        lead(e.occurred_at) over (partition by e.conversation_key order by e.occurred_at)
+            as next_at
+    from conversation_event e
+    semi join without_engagement w on w.conversation_key = e.conversation_key
+    where e.event_type = 'assignee'
+),
+closing as (
+    select conversation_key, max(occurred_at) as closed_at
+    from conversation_event
+    semi join without_engagement w using (conversation_key)
+    where event_type in ('resolve', 'close')
+       or (event_type = 'status' and to_value in ('resolved', 'solved', 'closed'))
+    group by conversation_key
+),
+from_event as (
+    select
+        a.conversation_key,
+        a.agent_key,
+        a.started_at,
+        null::timestamptz as accepted_at,
+        null::timestamptz as first_agent_message_at,
+        coalesce(a.next_at, c.closed_at) as ended_at,
+        null::timestamptz as answered_at
+    from assignee_event a
+    left join closing c using (conversation_key)
+    where a.agent_key is not null and a.agent_key <> ''
+)
+select
+    i.*,
+    epoch(i.ended_at) - epoch(coalesce(i.answered_at, i.started_at)) as handle_s,
+    -- chats and messaging share an agent's attention; calls and tickets take it whole
+    coalesce(c.kind = 'chat' or c.channel in ('chat', 'messaging'), false) as is_chat
+from (
+    select * from from_engagement
+    union all
+    select * from from_event
+) i
+left join conversation c using (conversation_key)
