@@ -1,0 +1,191 @@
+"""Backtest: the service level the model predicts from the agents on duty, against the observed.
+
+For each past interval: offered contacts, their handle time and the agents actually on duty go
+into the queueing model (Erlang A when a patience is given, else Erlang C) in reverse mode; the
+predicted service level is compared with the share of offered contacts answered within the
+threshold. This is the check that the plan's numbers mean something on this operation's data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from supportstats.planning._validate import PlanningInputError
+from supportstats.planning.staffing import staff
+
+
+@dataclass(frozen=True)
+class BacktestSummary:
+    """Overall figures of a backtest (service levels as fractions, volume-weighted)."""
+
+    intervals: int
+    contacts: float
+    observed_sl: float
+    predicted_sl: float
+    mean_abs_error: float
+    weighted_abs_error: float
+
+    def line(self) -> str:
+        """One line for a terminal."""
+        return (
+            f"{self.intervals} intervals, {self.contacts:,.0f} contacts: observed SL "
+            f"{self.observed_sl:.1%}, predicted {self.predicted_sl:.1%}; mean absolute error "
+            f"{self.mean_abs_error:.1%} per interval ({self.weighted_abs_error:.1%} volume-weighted)"
+        )
+
+
+def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise PlanningInputError(
+            f"{what} has no column {', '.join(missing)}", hint=f"{what} needs {', '.join(columns)}"
+        )
+
+
+def observed_intervals(
+    contacts: pd.DataFrame, interval: str | pd.Timedelta, sl_threshold_s: float
+) -> pd.DataFrame:
+    """Observed figures per interval from one row per offered contact.
+
+    ``contacts`` has ``arrived_at`` (entered the queue), ``wait_s`` (seconds in queue until
+    answered or abandoned), ``answered`` (bool) and ``handle_s`` (seconds, answered contacts).
+    Returns ``interval_start, volume, answered, abandoned, answered_within, observed_sl, aht_s``
+    where ``observed_sl`` = answered within ``sl_threshold_s`` / offered (the ``offered``
+    definition) and ``aht_s`` is the mean handle time of the interval's answered contacts.
+    """
+    _require(contacts, ("arrived_at", "wait_s", "answered", "handle_s"), "contact history")
+    freq = pd.Timedelta(interval)
+    answered = contacts["answered"].astype(bool)
+    frame = pd.DataFrame({
+        "interval_start": pd.to_datetime(contacts["arrived_at"]).dt.floor(freq),
+        "answered": answered,
+        "abandoned": ~answered,
+        "answered_within": answered & (contacts["wait_s"].astype(float) <= sl_threshold_s),
+        "handle_s": contacts["handle_s"].astype(float).where(answered),
+    })  # fmt: skip
+    g = frame.groupby("interval_start")
+    out = pd.DataFrame({
+        "volume": g.size().astype(float),
+        "answered": g["answered"].sum(),
+        "abandoned": g["abandoned"].sum(),
+        "answered_within": g["answered_within"].sum(),
+        "aht_s": g["handle_s"].mean(),
+    })  # fmt: skip
+    out["observed_sl"] = out["answered_within"] / out["volume"]
+    return out.reset_index()
+
+
+def estimate_patience_s(contacts: pd.DataFrame) -> float:
+    """Mean patience (s): all time spent waiting, abandoners included, per abandonment.
+
+    The maximum-likelihood estimate for exponential patience with censoring by service
+    (CCmath's estimator): each waiting second is exposure, each abandonment an event.
+    """
+    _require(contacts, ("wait_s", "answered"), "contact history")
+    abandoned = int((~contacts["answered"].astype(bool)).sum())
+    if abandoned == 0:
+        return float("inf")
+    return float(contacts["wait_s"].astype(float).clip(lower=0).sum() / abandoned)
+
+
+def _spans_by_interval(
+    keys: pd.Series, start: pd.Series, end: pd.Series, freq: pd.Timedelta
+) -> pd.DataFrame:
+    """One row per (key, interval) a span [start, end) touches, with the seconds it covers."""
+    start = pd.to_datetime(start)
+    end = pd.to_datetime(end).fillna(start)
+    end = end.where(end >= start, start)
+    first = start.dt.floor(freq)
+    count = ((end - first) // freq).astype(np.int64) + 1
+    rep = np.repeat(np.arange(len(start)), count.to_numpy())
+    offset = np.arange(rep.size) - np.repeat(
+        np.cumsum(count.to_numpy()) - count.to_numpy(), count.to_numpy()
+    )
+    slot = first.to_numpy()[rep] + offset * freq.to_timedelta64()
+    lo = np.maximum(slot, start.to_numpy()[rep])
+    hi = np.minimum(slot + freq.to_timedelta64(), end.to_numpy()[rep])
+    seconds = (hi - lo) / np.timedelta64(1, "s")
+    return pd.DataFrame({"key": keys.to_numpy()[rep], "interval_start": slot, "seconds": seconds})
+
+
+def agents_from_engagements(engagements: pd.DataFrame, interval: str | pd.Timedelta) -> pd.Series:
+    """Agents on duty per interval, estimated as distinct agents handling a contact in it.
+
+    For sources without status data (call logs). Agents who were logged in but idle for a
+    whole interval are missed, so this count is a lower bound.
+    """
+    _require(engagements, ("agent_key", "started_at", "ended_at"), "engagements")
+    freq = pd.Timedelta(interval)
+    spans = _spans_by_interval(
+        engagements["agent_key"], engagements["started_at"], engagements["ended_at"], freq
+    )
+    return spans.groupby("interval_start")["key"].nunique().rename("agents").astype(float)
+
+
+def agents_from_status(
+    status: pd.DataFrame,
+    interval: str | pd.Timedelta,
+    on_duty: tuple[str, ...] = ("available", "occupied"),
+) -> pd.Series:
+    """Agents on duty per interval: time-weighted count of agents in an on-duty status.
+
+    An agent available for half of a 30-minute interval counts 0.5; the result is rounded
+    down to whole agents, since the queueing model takes whole servers.
+    """
+    _require(status, ("agent_key", "started_at", "ended_at", "status_class"), "agent status")
+    freq = pd.Timedelta(interval)
+    duty = status[status["status_class"].isin(on_duty)]
+    spans = _spans_by_interval(duty["agent_key"], duty["started_at"], duty["ended_at"], freq)
+    seconds = spans.groupby("interval_start")["seconds"].sum()
+    return np.floor(seconds / freq.total_seconds() + 1e-9).rename("agents")
+
+
+def backtest(
+    observed: pd.DataFrame,
+    agents: pd.Series,
+    *,
+    interval: str | pd.Timedelta,
+    sl_threshold_s: float,
+    patience_s: float | None = None,
+    sl_definition: str = "offered",
+) -> tuple[pd.DataFrame, BacktestSummary]:
+    """Predicted against observed service level per interval.
+
+    ``observed`` comes from :func:`observed_intervals`; ``agents`` is indexed by interval start
+    (from :func:`agents_from_status` or :func:`agents_from_engagements`). Intervals without
+    contacts or without agents are left out (nothing to predict, or no one to predict for).
+    Returns the rows with ``agents, predicted_sl, error`` (predicted - observed) added, and
+    the summary.
+    """
+    freq = pd.Timedelta(interval)
+    rows = observed.merge(
+        agents.rename("agents"), left_on="interval_start", right_index=True, how="inner"
+    )
+    rows = rows[(rows["volume"] > 0) & (rows["agents"] > 0) & rows["aht_s"].notna()].copy()
+    if rows.empty:
+        raise PlanningInputError(
+            "no interval has both contacts and agents on duty",
+            hint="check that engagements or agent status cover the same period as the contacts",
+        )
+    model_in = pd.DataFrame({
+        "volume": rows["volume"].to_numpy(), "interval_s": freq.total_seconds(),
+        "aht_s": rows["aht_s"].to_numpy(), "sl_target": np.nan, "sl_threshold_s": sl_threshold_s,
+        "agents": rows["agents"].to_numpy(),
+        "patience_s": np.nan if patience_s is None or not np.isfinite(patience_s) else patience_s,
+    })  # fmt: skip
+    figures = staff(model_in, sl_definition=sl_definition)
+    rows["predicted_sl"] = figures["service_level"].to_numpy()
+    rows["error"] = rows["predicted_sl"] - rows["observed_sl"]
+    weights = rows["volume"].to_numpy()
+    summary = BacktestSummary(
+        intervals=len(rows),
+        contacts=float(weights.sum()),
+        observed_sl=float(np.average(rows["observed_sl"], weights=weights)),
+        predicted_sl=float(np.average(rows["predicted_sl"], weights=weights)),
+        mean_abs_error=float(rows["error"].abs().mean()),
+        weighted_abs_error=float(np.average(rows["error"].abs(), weights=weights)),
+    )
+    return rows.reset_index(drop=True), summary
