@@ -42,8 +42,9 @@ def _root(
 def _register_commands() -> None:
     from supportstats.cli import db as db_commands
     from supportstats.cli import import_ as import_commands
+    from supportstats.cli import sample as sample_commands
 
-    for module in (import_commands, db_commands):
+    for module in (import_commands, db_commands, sample_commands):
         module.register(app)
 
 

@@ -23,7 +23,7 @@ from rich.table import Table
 from supportstats.db import ENV_DB
 from supportstats.errors import SupportStatsError
 
-stderr = Console(stderr=True, highlight=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 stdout = Console(highlight=False, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -308,7 +308,10 @@ class ImportContext:
         if not rejected:
             return 0
         if "_raw" in self.probe_columns(staged):
-            raw_sql = f"SELECT s._row, s._line, s._reject_column, s._raw::VARCHAR AS raw, s._reject_reason FROM {staged} s"
+            raw_sql = (
+                "SELECT s._row, s._line, s._reject_column, s._raw::VARCHAR AS raw, "
+                f"s._reject_reason FROM {staged} s"
+            )
         elif "record" in self.probe_columns(raw_table):
             raw_sql = (
                 f"SELECT s._row, s._line, s._reject_column, r.record::VARCHAR AS raw, "
@@ -455,7 +458,9 @@ def import_file(
     started = time.perf_counter()
     path = Path(path)
     file_probe = probe(path)
-    importer = choose_importer(file_probe, options.source)
+    # A mapping file describes the generic format, whatever the columns look like.
+    forced = options.source or ("generic" if options.mapping else None)
+    importer = choose_importer(file_probe, forced)
     sha = sha256_of(path)
     earlier = _already_imported(conn, sha)
     if earlier is not None:

@@ -196,24 +196,23 @@ def recognise(header: list[str], forced: str | None = None) -> Entity:
             return entity
     if {"schedule_id"} <= present and ({"date"} & present or {"start_date"} & present):
         return ENTITIES["holiday"]
-    raise InputFileError(
-        "columns "
-        + ", ".join(header[:8])
-        + (" ..." if len(header) > 8 else "")
-        + " do not match any supportstats flat format",
-        "a conversations file needs conversation_id and created_at (see docs/import_format.md);"
-        " map other names with --mapping FILE",
+    # No full match: take the entity sharing most columns (conversation by default), so the
+    # error names the columns that are missing rather than a vague "unknown format".
+    best = max(
+        ENTITIES.values(), key=lambda e: (len(set(e.columns) & present), e.name == "conversation")
     )
+    return best if set(best.columns) & present else ENTITIES["conversation"]
 
 
 def sniff(probe: FileProbe) -> float:
     """Confidence that the file is in the canonical flat format."""
+    # The generic format is the fallback for any CSV or JSON: its errors say what is missing.
     if probe.file_kind != "csv":
         return 0.1
     try:
         recognise(probe.header)
     except InputFileError:
-        return 0.05
+        return 0.1
     return 0.6
 
 
@@ -335,7 +334,8 @@ def _build_stg_raw(
             for i, col in enumerate(entity.columns)
         )
         params = {f"k{i}": "$." + _json_key(k) for i, k in enumerate(keys)}
-        params["known"] = [theirs.get(c, c) for c in entity.columns]
+        if extra:
+            params["known"] = [theirs.get(c, c) for c in entity.columns]
         extra_sql = (
             "CASE WHEN len(list_filter(json_keys(record), lambda k: NOT list_contains($known, k))) "
             "> 0 THEN record END"
@@ -385,6 +385,7 @@ def _upsert_entity(ctx: ImportContext, entity: Entity) -> None:
     name = entity.name
     if name == "conversation":
         ctx.upsert("conversation", "stg_conversation", main=True, id_label="conversation_id")
+        ctx.run_sql("staging/generic__conversation_children.sql")
         ctx.upsert("message", "stg_conv_message", main=False)
         ctx.upsert("conversation_event", "stg_conv_event", main=False)
         ctx.upsert("rating", "stg_conv_rating", main=False)
