@@ -13,7 +13,8 @@ with from_engagement as (
         accepted_at,
         first_agent_message_at,
         ended_at,
-        coalesce(accepted_at, first_agent_message_at) as answered_at
+        coalesce(accepted_at, first_agent_message_at) as answered_at,
+        true as is_engagement
     from engagement
 ),
 without_engagement as (
@@ -48,7 +49,8 @@ from_event as (
         null::timestamptz as accepted_at,
         null::timestamptz as first_agent_message_at,
         coalesce(a.next_at, c.closed_at) as ended_at,
-        null::timestamptz as answered_at
+        null::timestamptz as answered_at,
+        false as is_engagement
     from assignee_event a
     left join closing c using (conversation_key)
     where a.agent_key is not null and a.agent_key <> ''
