@@ -145,9 +145,9 @@ def _to_business_time(conn: duckdb.DuckDBPyConnection, facts: str, options: Metr
     Rows whose schedule cannot be found get NULL business durations (never 0: a zero would
     drag averages down, the trap Chatwoot users fall into).
     """
+    sched = schedule_expression(conn, options)  # raises when there is no schedule at all
     keys = [r[0] for r in conn.execute("select schedule_key from schedule").fetchall()]
     params = {"schedule_key": options.schedule if options.schedule != "queue" else keys[0]}
-    sched = schedule_expression(conn, options)
     instants = sorted({c for pair in _BH_DURATIONS.values() for c in pair})
     points = f"{facts}_pts"
     create_temp(

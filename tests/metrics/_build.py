@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 
-from supportstats.db import memory_warehouse
+from supportstats.db import connect, memory_warehouse
 
 SRC = "t"
 
@@ -22,8 +22,8 @@ def ts(value: str | None) -> str | None:
 class Warehouse:
     """A memory warehouse plus helpers that fill in the boring columns."""
 
-    def __init__(self) -> None:
-        self.conn: duckdb.DuckDBPyConnection = memory_warehouse()
+    def __init__(self, path: str | None = None) -> None:
+        self.conn: duckdb.DuckDBPyConnection = connect(path) if path else memory_warehouse()
         self._n = 0
 
     def _id(self, prefix: str) -> str:

@@ -1,0 +1,135 @@
+"""``supportstats metrics``: every metric, grouped and filtered, as table, CSV or JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from supportstats.cli._common import (
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    emit_frame,
+    reports_errors,
+    stderr,
+)
+from supportstats.db import open_warehouse
+from supportstats.errors import OptionError
+from supportstats.metrics import Filters, MetricOptions, Period, metrics_table, query
+from supportstats.metrics.conversations import conversations
+from supportstats.metrics.options import DESCRIPTIONS
+from supportstats.metrics.reconcile import compare_source
+from supportstats.metrics.sla import sla
+from supportstats.metrics.table import FAMILIES
+
+_OPTION_HELP = (
+    "Definition option name=value, repeatable (see docs/metrics.md). Known: "
+    + ", ".join(DESCRIPTIONS)
+)
+
+ByOption = typer.Option(
+    None,
+    "--by",
+    "-b",
+    help="Group by: agent, team, channel, queue, priority, kind, source, day, week, month, "
+    "hour_of_day, day_of_week, interval, or conversation (one row each). Repeatable.",
+)
+FromOption = typer.Option(None, "--from", help="First day (YYYY-MM-DD, reporting timezone).")
+ToOption = typer.Option(None, "--to", help="Last day, inclusive (YYYY-MM-DD).")
+OptionOption = typer.Option(None, "--option", "-o", help=_OPTION_HELP)
+
+
+def filters_from(
+    channel: list[str] | None,
+    team: list[str] | None,
+    agent: list[str] | None,
+    tag: list[str] | None,
+    source: list[str] | None,
+    queue: list[str] | None = None,
+) -> Filters:
+    """Filters from repeatable CLI options."""
+    return Filters.of(channel=channel, team=team, agent=agent, tag=tag, source=source, queue=queue)
+
+
+def parse_common(
+    option: list[str] | None, from_: str | None, to: str | None
+) -> tuple[MetricOptions, Period]:
+    """Options and period as the user typed them (dates read in the option timezone)."""
+    options = MetricOptions.parse(option or [])
+    return options, Period.from_dates(from_, to, options.timezone)
+
+
+def say_options(options: MetricOptions, period: Period) -> None:
+    """Name the definitions used, on stderr (data on stdout stays clean)."""
+    stderr.print(f"Period: {period.describe()}; options: {options.describe()}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``metrics`` command to ``app``."""
+
+    @app.command("metrics")
+    @reports_errors
+    def metrics_command(
+        by: list[str] | None = ByOption,
+        from_: str | None = FromOption,
+        to: str | None = ToOption,
+        option: list[str] | None = OptionOption,
+        channel: list[str] | None = typer.Option(None, "--channel", help="Only this channel."),
+        team: list[str] | None = typer.Option(None, "--team", help="Only this team (key/name)."),
+        agent: list[str] | None = typer.Option(None, "--agent", help="Only this agent."),
+        tag: list[str] | None = typer.Option(None, "--tag", help="Only conversations tagged so."),
+        source: list[str] | None = typer.Option(None, "--source", help="Only this source system."),
+        queue: list[str] | None = typer.Option(None, "--queue", help="Only this queue (key)."),
+        metric: list[str] | None = typer.Option(
+            None,
+            "--metric",
+            "-m",
+            help="Only these metric families: " + ", ".join(FAMILIES) + ".",
+        ),
+        sla_flag: bool = typer.Option(
+            False, "--sla", help="SLA attainment per metric x priority instead."
+        ),
+        compare: bool = typer.Option(
+            False, "--compare-source", help="Ours next to the vendor's own numbers (src_*)."
+        ),
+        db: Path | None = DbOption,
+        fmt: OutputFormat = FormatOption,
+    ) -> None:
+        """Support metrics per group: contacts, FRT, wait, resolution, CSAT, concurrency, ...
+
+        Without --by, one row (JSON: one object) for the whole period.
+
+        Example: supportstats metrics --by agent --from 2024-03-01 --to 2024-03-31
+        --option clock=business --format csv
+        """
+        options, period = parse_common(option, from_, to)
+        filters = filters_from(channel, team, agent, tag, source, queue)
+        unknown = [m for m in metric or [] if m not in FAMILIES]
+        if unknown:
+            raise OptionError(
+                f"unknown metric family {unknown[0]!r}",
+                "choose from: " + ", ".join(FAMILIES),
+            )
+        if sla_flag and compare:
+            raise OptionError(
+                "--sla and --compare-source are separate tables", "pass one of them at a time"
+            )
+        with open_warehouse(db, read_only=True) as conn:
+            q = query(conn, options, period, filters, by=by or [])
+            if "conversation" in q.by:
+                if sla_flag or compare:
+                    raise OptionError(
+                        "--by conversation cannot combine with --sla or --compare-source",
+                        "drop --by conversation, or the other flag",
+                    )
+                frame = conversations(q)
+            elif sla_flag:
+                frame = sla(q).df()
+            elif compare:
+                frame = compare_source(q)
+            else:
+                frame = metrics_table(q, families=metric or None)
+        say_options(options, period)
+        single = not q.by and not sla_flag and not compare
+        emit_frame(frame, fmt, title=f"Metrics {period.describe()}", single=single)

@@ -1,0 +1,155 @@
+"""``supportstats report``: the agent report, the team scorecard and the live snapshot."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from supportstats.cli._common import (
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    emit_frame,
+    reports_errors,
+)
+from supportstats.cli.metrics import (
+    FromOption,
+    OptionOption,
+    ToOption,
+    filters_from,
+    parse_common,
+    say_options,
+)
+from supportstats.db import open_warehouse
+from supportstats.errors import OptionError
+from supportstats.metrics import MetricOptions
+from supportstats.metrics.snapshot import snapshot
+from supportstats.reports import Targets, agent_report, scorecard
+
+report_app = typer.Typer(
+    help="Reports people read: agents, team scorecard, live snapshot.", no_args_is_help=True
+)
+
+
+@report_app.command("agents")
+@reports_errors
+def agents_command(
+    from_: str | None = FromOption,
+    to: str | None = ToOption,
+    option: list[str] | None = OptionOption,
+    channel: list[str] | None = typer.Option(None, "--channel", help="Only this channel."),
+    team: list[str] | None = typer.Option(None, "--team", help="Only this team (key/name)."),
+    agent: list[str] | None = typer.Option(None, "--agent", help="Only this agent."),
+    tag: list[str] | None = typer.Option(None, "--tag", help="Only conversations tagged so."),
+    source: list[str] | None = typer.Option(None, "--source", help="Only this source system."),
+    db: Path | None = DbOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """One row per agent: conversations, FRT median/p90, resolution, CSAT, concurrency,
+    occupancy, utilisation, missed.
+
+    Example: supportstats report agents --from 2024-03-01 --to 2024-03-31 --format csv
+    """
+    options, period = parse_common(option, from_, to)
+    with open_warehouse(db, read_only=True) as conn:
+        frame = agent_report(conn, options, period, filters_from(channel, team, agent, tag, source))
+    say_options(options, period)
+    emit_frame(frame, fmt, title=f"Agents {period.describe()}")
+
+
+@report_app.command("scorecard")
+@reports_errors
+def scorecard_command(
+    from_: str | None = FromOption,
+    to: str | None = ToOption,
+    option: list[str] | None = OptionOption,
+    by_team: bool = typer.Option(False, "--by-team", help="One block of rows per team."),
+    wait_target: float = typer.Option(120.0, "--wait-target", help="Average wait target, s."),
+    csat_target: float = typer.Option(0.85, "--csat-target", help="CSAT target, 0..1."),
+    resolution_target: float = typer.Option(
+        0.90, "--resolution-target", help="Resolution-rate target, 0..1."
+    ),
+    abandon_drop: float = typer.Option(
+        0.15, "--abandon-drop", help="Wanted drop of abandonment vs the previous period."
+    ),
+    channel: list[str] | None = typer.Option(None, "--channel", help="Only this channel."),
+    team: list[str] | None = typer.Option(None, "--team", help="Only this team (key/name)."),
+    db: Path | None = DbOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Targets of DESIGN §1 (wait <= 120 s, CSAT >= 85 %, resolution >= 90 %, abandonment
+    -15 % vs the previous period) and the Gini of conversations per agent.
+
+    Example: supportstats report scorecard --from 2024-03-01 --to 2024-03-31 --by-team
+    """
+    for name, value in (("--csat-target", csat_target), ("--resolution-target", resolution_target)):
+        if not 0 <= value <= 1:
+            raise OptionError(f"{name} {value} is not between 0 and 1", f"e.g. {name} 0.85")
+    options, period = parse_common(option, from_, to)
+    targets = Targets(wait_target, csat_target, resolution_target, abandon_drop)
+    with open_warehouse(db, read_only=True) as conn:
+        frame = scorecard(
+            conn,
+            options,
+            period,
+            filters_from(channel, team, None, None, None),
+            targets,
+            by_team=by_team,
+        )
+    say_options(options, period)
+    emit_frame(frame, fmt, title=f"Scorecard {period.describe()}")
+
+
+@report_app.command("snapshot")
+@reports_errors
+def snapshot_command(
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Instant (ISO, UTC unless an offset is given); default now."
+    ),
+    option: list[str] | None = OptionOption,
+    part: str = typer.Option("all", "--show", help="summary, waiting, agents or all."),
+    db: Path | None = DbOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Contacts waiting, longest wait, queue position and ETA, agents online and their load.
+
+    Example: supportstats report snapshot --as-of 2024-03-04T10:30:00Z --show waiting
+    """
+    options = MetricOptions.parse(option or [])
+    at = _instant(as_of)
+    if part not in ("summary", "waiting", "agents", "all"):
+        raise OptionError(
+            f"--show {part!r} is not summary, waiting, agents or all", "e.g. --show waiting"
+        )
+    with open_warehouse(db, read_only=True) as conn:
+        snap = snapshot(conn, at, options)
+    if part != "all":
+        emit_frame(getattr(snap, part), fmt, title=part.title(), single=part == "summary")
+    elif fmt is OutputFormat.table:
+        for name in ("summary", "waiting", "agents"):
+            emit_frame(getattr(snap, name), fmt, title=name.title())
+    elif fmt is OutputFormat.json:
+        emit_json({n: records(getattr(snap, n)) for n in ("summary", "waiting", "agents")})
+    else:
+        for name in ("summary", "waiting", "agents"):
+            stderr.print(name)
+            emit_frame(getattr(snap, name), fmt)
+
+
+def _instant(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise OptionError(
+            f"--as-of {text!r} is not an ISO date-time", "e.g. --as-of 2024-03-04T10:30:00Z"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``report`` command group to ``app``."""
+    app.add_typer(report_app, name="report")
