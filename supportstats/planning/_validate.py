@@ -98,3 +98,12 @@ def check(
     with np.errstate(invalid="ignore"):
         for ok, problem in tests:
             fail_first(v, ok, column, problem, hint, rows)
+
+
+def naive_utc(values: pd.Series) -> pd.Series:
+    """Timestamps as naive UTC (the warehouse hands out TIMESTAMPTZ), so they join and floor
+    alike whether they came from DuckDB or from a CSV without a time zone."""
+    out = pd.to_datetime(values)
+    if getattr(out.dt, "tz", None) is not None:
+        out = out.dt.tz_convert("UTC").dt.tz_localize(None)
+    return out

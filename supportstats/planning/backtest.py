@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from supportstats.planning._validate import PlanningInputError
+from supportstats.planning._validate import PlanningInputError, naive_utc
 from supportstats.planning.staffing import staff
 
 
@@ -33,7 +33,8 @@ class BacktestSummary:
         return (
             f"{self.intervals} intervals, {self.contacts:,.0f} contacts: observed SL "
             f"{self.observed_sl:.1%}, predicted {self.predicted_sl:.1%}; mean absolute error "
-            f"{self.mean_abs_error:.1%} per interval ({self.weighted_abs_error:.1%} volume-weighted)"
+            f"{self.mean_abs_error:.1%} per interval "
+            f"({self.weighted_abs_error:.1%} volume-weighted)"
         )
 
 
@@ -60,7 +61,7 @@ def observed_intervals(
     freq = pd.Timedelta(interval)
     answered = contacts["answered"].astype(bool)
     frame = pd.DataFrame({
-        "interval_start": pd.to_datetime(contacts["arrived_at"]).dt.floor(freq),
+        "interval_start": naive_utc(contacts["arrived_at"]).dt.floor(freq),
         "answered": answered,
         "abandoned": ~answered,
         "answered_within": answered & (contacts["wait_s"].astype(float) <= sl_threshold_s),
@@ -95,8 +96,8 @@ def _spans_by_interval(
     keys: pd.Series, start: pd.Series, end: pd.Series, freq: pd.Timedelta
 ) -> pd.DataFrame:
     """One row per (key, interval) a span [start, end) touches, with the seconds it covers."""
-    start = pd.to_datetime(start)
-    end = pd.to_datetime(end).fillna(start)
+    start = naive_utc(start)
+    end = naive_utc(end).fillna(start)
     end = end.where(end >= start, start)
     first = start.dt.floor(freq)
     count = ((end - first) // freq).astype(np.int64) + 1

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from supportstats.planning._validate import PlanningInputError
+from supportstats.planning._validate import PlanningInputError, naive_utc
 
 WEEK = pd.Timedelta(days=7)
 
@@ -33,7 +33,8 @@ class Accuracy:
     def line(self) -> str:
         """One line for a terminal: ``holdout 7 days: WAPE 12.3 % (naive 15.0 %) ...``."""
         return (
-            f"holdout from {self.holdout_start:%Y-%m-%d %H:%M} ({self.holdout_intervals} intervals):"
+            f"holdout from {self.holdout_start:%Y-%m-%d %H:%M} "
+            f"({self.holdout_intervals} intervals):"
             f" WAPE {self.wape:.1%} (seasonal naive {self.baseline_wape:.1%}),"
             f" MAPE {self.mape:.1%} (seasonal naive {self.baseline_mape:.1%})"
         )
@@ -56,9 +57,9 @@ def interval_history(
             )
     freq = pd.Timedelta(interval)
     if contacts.empty:
-        return pd.DataFrame({"interval_start": pd.Series(dtype="datetime64[ns]"),
-                             "volume": pd.Series(dtype=float), "aht_s": pd.Series(dtype=float)})  # fmt: skip
-    start = pd.to_datetime(contacts["created_at"]).dt.floor(freq)
+        empty = {"volume": pd.Series(dtype=float), "aht_s": pd.Series(dtype=float)}
+        return pd.DataFrame({"interval_start": pd.Series(dtype="datetime64[ns]"), **empty})
+    start = naive_utc(contacts["created_at"]).dt.floor(freq)
     frame = pd.DataFrame({"interval_start": start, "handle_s": contacts["handle_s"].astype(float)})
     grouped = frame.groupby("interval_start")
     out = pd.DataFrame(
@@ -74,14 +75,16 @@ def _slot(index: pd.DatetimeIndex, freq: pd.Timedelta) -> np.ndarray:
     """Slot of the week: day of week x intervals per day + interval of the day."""
     per_day = int(pd.Timedelta(days=1) / freq)
     since_midnight = (index - index.normalize()) // freq
-    return np.asarray(index.dayofweek * per_day + since_midnight, dtype=np.int64)
+    return np.asarray(index.day_of_week * per_day + since_midnight, dtype=np.int64)
 
 
 def _fit_predict(
     history: pd.DataFrame, future: pd.DatetimeIndex, freq: pd.Timedelta, weeks: int
 ) -> pd.DataFrame:
     end = history["interval_start"].max() + freq
-    recent = history[history["interval_start"] >= end - weeks * WEEK]
+    # Whole weeks only, counted back from the end, so every slot is seen equally often.
+    span = min(weeks, int((end - history["interval_start"].min()) // WEEK))
+    recent = history[history["interval_start"] >= end - span * WEEK] if span else history
     index = pd.DatetimeIndex(recent["interval_start"])
     slots = _slot(index, freq)
     per_week = 7 * int(pd.Timedelta(days=1) / freq)
@@ -99,15 +102,15 @@ def _fit_predict(
     counted = np.bincount(slots[handled], weights=volume[handled], minlength=per_week)
     overall = work.sum() / counted.sum() if counted.sum() > 0 else np.nan
     aht = np.divide(work, counted, out=np.full(per_week, overall), where=counted > 0)
-    # Trend: weekly totals on a least-squares line; growth per day relative to the fitted level.
-    week_no = ((index - (end - weeks * WEEK)) // WEEK).to_numpy()
-    totals = np.bincount(week_no, weights=volume)
+    # Trend: a least-squares line through the weekly totals (3 weeks or more), as growth per
+    # day relative to the mean week, which is the level the profile stands for.
     growth = 0.0
-    if totals.size >= 2 and totals.mean() > 0:
-        slope, level = np.polyfit(np.arange(totals.size), totals, 1)
-        fitted_mid = level + slope * (totals.size - 1) / 2  # profile is the mean over the weeks
-        growth = slope / fitted_mid / 7 if fitted_mid > 0 else 0.0
-    days_ahead = ((future - (end - weeks * WEEK / 2)) / pd.Timedelta(days=1)).to_numpy(float)
+    if span >= 3:
+        age = ((end - freq - index) // WEEK).to_numpy()  # 0 = the last week
+        totals = np.bincount(age, weights=volume, minlength=span)[::-1]
+        slope, _ = np.polyfit(np.arange(span), totals, 1)
+        growth = slope / totals.mean() / 7 if totals.mean() > 0 else 0.0
+    days_ahead = ((future - (end - span * WEEK / 2)) / pd.Timedelta(days=1)).to_numpy(float)
     factor = np.clip(1.0 + growth * days_ahead, 0.0, None)
     fslots = _slot(future, freq)
     return pd.DataFrame(

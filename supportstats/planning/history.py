@@ -16,7 +16,8 @@ from supportstats.sql import load_sql
 
 def _frame(con: Any, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
     sql = load_sql(f"planning/{name}.sql")
-    return con.execute(sql, params or {}).df()
+    # through Arrow: DuckDB's own pandas conversion warns under pandas 3
+    return con.sql(sql, params=params or {}).to_arrow_table().to_pandas()
 
 
 def contact_history(con: Any, queue: str | None = None) -> pd.DataFrame:
