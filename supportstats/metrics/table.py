@@ -130,7 +130,10 @@ def finish(table: pd.DataFrame, q: Query) -> pd.DataFrame:
     table = add_names(q.conn, table)
     named = [c for k in keys for c in ((k, k[: -len("_key")]) if k.endswith("_key") else (k,))]
     ordered = [c for c in named if c in table] + [c for c in COLUMNS if c in table]
-    table = table[ordered]
+    table = table[ordered].copy()
+    for col in ("day", "week", "month"):
+        if col in table:  # dates, not midnight timestamps: CSV and JSON show 2024-03-04
+            table[col] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in table[col]]
     if keys:
         table = table.sort_values(keys, na_position="last", kind="stable").reset_index(drop=True)
     table.attrs["options"] = q.options.as_dict()

@@ -51,9 +51,7 @@ def test_outside_hours_entirely_is_zero_and_split_days(wh):
     # two intervals per day (9-12, 13-17): 11:00 -> 14:00 = 1 h + 1 h = 7200
     hours = {1: (9 * 60, 12 * 60)}
     wh.schedule("s3", "UTC", hours)
-    wh.conn.execute(
-        "insert into schedule_interval values ('t:s3', 1, 780, 1020, null)"
-    )
+    wh.conn.execute("insert into schedule_interval values ('t:s3', 1, 780, 1020, null)")
     wh.conv("w1", "2024-03-02 10:00")
     wh.msg("w1", "2024-03-02 10:00")
     wh.msg("w1", "2024-03-03 10:00", "agent", "a1")

@@ -88,7 +88,9 @@ def test_frt_stats_and_credit_to_responder(wh):
     per = first_response(query(wh.conn, by=["agent"])).df().set_index("agent_key")
     assert per.loc["t:a1", "first_response_count"] == 2
     assert per.loc["t:a2", "first_response_mean_s"] == 600  # credited to the responder
-    cur = first_response(query(wh.conn, MetricOptions(attribution="current_assignee"), by=["agent"]))
+    cur = first_response(
+        query(wh.conn, MetricOptions(attribution="current_assignee"), by=["agent"])
+    )
     assert cur.df().set_index("agent_key").loc["t:a1", "first_response_count"] == 3
 
 
