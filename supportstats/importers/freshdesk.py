@@ -1,0 +1,202 @@
+"""Freshdesk: the ticket export CSV, and API v2 tickets, conversations and CSAT records.
+
+Accepted shapes:
+
+* the ticket export CSV (Tickets -> Export): columns are matched by their English header
+  names, any subset and order; times are the account's local time (pass ``--timezone``);
+  ``First response time (in hrs)`` / ``Resolution time (in hrs)`` are ``HH:MM:SS`` business
+  hours -> ``src_first_response_bh_s`` / ``src_full_resolution_bh_s``;
+* API v2 objects, raw (a ticket ``?include=stats``, a JSON array, JSON Lines) or as Airbyte
+  records of the streams ``tickets``, ``conversations``, ``satisfaction_ratings``, ``agents``
+  (``surveys`` records only give a rating's scale and are kept in the rejects).
+
+``rows_read`` counts CSV rows, or top-level JSON records of every stream.
+"""
+
+from __future__ import annotations
+
+import re
+
+from supportstats.errors import InputFileError
+from supportstats.importers._pipeline import ImportContext
+from supportstats.importers._read import FileProbe
+
+SOURCE = "freshdesk"
+DESCRIPTION = "Freshdesk ticket export CSV, API v2 tickets/conversations/satisfaction ratings"
+
+# Our alias -> the export's English header. Missing columns read as NULL.
+CSV_COLUMNS: dict[str, str] = {
+    "ticket_id": "Ticket ID",
+    "subject": "Subject",
+    "description": "Description",
+    "status": "Status",
+    "priority": "Priority",
+    "source": "Source",
+    "ticket_type": "Type",
+    "agent": "Agent",
+    "group_name": "Group",
+    "created": "Created time",
+    "due_by": "Due by Time",
+    "resolved": "Resolved time",
+    "closed": "Closed time",
+    "updated": "Last update time",
+    "initial_response": "Initial response time",
+    "time_tracked": "Time tracked",
+    "first_response_hrs": "First response time (in hrs)",
+    "resolution_hrs": "Resolution time (in hrs)",
+    "agent_interactions": "Agent interactions",
+    "customer_interactions": "Customer interactions",
+    "resolution_status": "Resolution status",
+    "first_response_status": "First response status",
+    "tags": "Tags",
+    "survey": "Survey results",
+    "contact_id": "Contact ID",
+}
+_TICKET_KEYS = re.compile(r'"(?:fr_due_by|fr_escalated|responder_id|ticket_scope)"\s*:')
+_REPLY_KEYS = re.compile(r'"incoming"\s*:\s*(?:true|false)')
+_RATING_KEYS = re.compile(r'"survey_id"\s*:')
+
+
+def sniff(probe: FileProbe) -> float:
+    """A CSV with ``Ticket ID`` and ``Created time``, or JSON with Freshdesk-only keys."""
+    if probe.file_kind == "csv":
+        header = {h.strip().lower() for h in probe.header}
+        return 0.9 if {"ticket id", "created time"} <= header else 0.0
+    if probe.file_kind not in ("json", "jsonl"):
+        return 0.0
+    text = probe.text
+    # Above 0.9: Airbyte files of both vendors share stream names (tickets,
+    # satisfaction_ratings) that the Zendesk importer claims at 0.9; these keys are Freshdesk's.
+    if _TICKET_KEYS.search(text):
+        return 0.95
+    if _REPLY_KEYS.search(text) and '"ticket_id"' in text:
+        return 0.92
+    if _RATING_KEYS.search(text) and '"ratings"' in text:
+        return 0.92
+    return 0.0
+
+
+def load(ctx: ImportContext) -> None:
+    """Dispatch on the file's shape: the export CSV or API/Airbyte JSON."""
+    ctx.run_sql("staging/freshdesk__macros.sql")
+    if ctx.probe.file_kind == "csv":
+        _load_csv(ctx)
+    elif ctx.probe.file_kind in ("json", "jsonl"):
+        _load_api(ctx)
+    else:
+        raise InputFileError(
+            f"{ctx.probe.path}: Freshdesk data must be the ticket export CSV or API JSON",
+            "export tickets as CSV (Tickets -> Export) or fetch them as JSON",
+        )
+
+
+def _load_csv(ctx: ImportContext) -> None:
+    header = [h.strip() for h in ctx.probe.header]
+    lower = {h.lower(): h for h in header}
+    if "ticket id" not in lower or "created time" not in lower:
+        refuse_other_source(ctx, "Freshdesk ticket export columns (Ticket ID, Created time)")
+    ctx.entity = "conversation"
+    ctx.rows_read = ctx.stage_csv("stg_raw", names=header)
+    select = ", ".join(
+        f'"{lower[theirs.lower()]}" AS {ours}'
+        if theirs.lower() in lower
+        else f"NULL::VARCHAR AS {ours}"
+        for ours, theirs in CSV_COLUMNS.items()
+    )
+    ctx.execute(
+        f"CREATE OR REPLACE TEMP TABLE stg_fd AS SELECT _row, _line, {select}, "
+        "to_json(struct_pack(*COLUMNS(lambda c: c NOT IN ('_row', '_line')))) AS _rawjson "
+        "FROM stg_raw",
+        label="preparing rows",
+    )
+    ctx.run_sql("staging/freshdesk__ticket_csv.sql", label="typing tickets")
+    ctx.upsert("conversation", "stg_conversation", main=True, id_label="Ticket ID")
+    ctx.run_sql("staging/freshdesk__ticket_csv_children.sql", label="deriving messages")
+    ctx.upsert("message", "stg_message", main=False)
+    ctx.upsert("conversation_event", "stg_event", main=False)
+    ctx.upsert("rating", "stg_rating", main=False)
+
+
+def _load_api(ctx: ImportContext) -> None:
+    ctx.stage_json("stg_raw")
+    ctx.execute(
+        "CREATE OR REPLACE TEMP TABLE stg_fdj AS SELECT _row, _line, record, _stream, CASE "
+        "WHEN _stream = 'tickets' OR (_stream IS NULL AND (json_exists(record, '$.fr_due_by') "
+        "OR (json_exists(record, '$.requester_id') AND json_exists(record, '$.responder_id')))) "
+        "THEN 'ticket' "
+        "WHEN _stream = 'conversations' OR (_stream IS NULL AND json_exists(record, '$.incoming') "
+        "AND json_exists(record, '$.ticket_id')) THEN 'reply' "
+        "WHEN _stream = 'satisfaction_ratings' OR (_stream IS NULL AND "
+        "json_exists(record, '$.survey_id') AND json_exists(record, '$.ratings')) THEN 'rating' "
+        "WHEN _stream = 'agents' OR (_stream IS NULL AND json_exists(record, '$.ticket_scope')) "
+        "THEN 'agent' "
+        "WHEN _stream = 'surveys' OR (_stream IS NULL AND json_exists(record, '$.questions')) "
+        "THEN 'survey' ELSE 'other' END AS kind FROM stg_raw",
+        label="classifying records",
+    )
+    ctx.rows_read = ctx.count("SELECT count(*) FROM stg_fdj")
+    if ctx.rows_read and not ctx.count(
+        "SELECT count(*) FROM stg_fdj WHERE kind IN ('ticket', 'reply', 'rating', 'agent')"
+    ):
+        refuse_other_source(ctx, "Freshdesk tickets, conversations, ratings or agents")
+    ctx.entity = "conversation"
+    ctx.run_sql("staging/freshdesk__api.sql", label="typing records")
+    upsert_counted(ctx, "agent", "stg_agent", "agent id")
+    upsert_counted(ctx, "conversation", "stg_conversation", "ticket id")
+    upsert_counted(ctx, "message", "stg_message", "conversation id")
+    upsert_counted(ctx, "rating", "stg_rating", "rating id")
+    ctx.run_sql("staging/freshdesk__api_children.sql", label="deriving events")
+    ctx.upsert("message", "stg_ticket_message", main=False)
+    ctx.upsert("conversation_event", "stg_event", main=False)
+    # A survey defines the rating scale (used above); there is no canonical table for it.
+    ctx.execute("UPDATE stg_fdj SET kind = 'other' WHERE kind = 'survey'")
+    reject_other_records(
+        ctx,
+        "stg_fdj",
+        "tickets, conversations, satisfaction_ratings and agents; surveys only "
+        "set the scale of the ratings",
+    )
+
+
+# --------------------------------------------------------------------------- shared helpers
+# (each vendor module carries its own copy: the importer modules stay independent of each other)
+
+
+def upsert_counted(ctx: ImportContext, target: str, staged: str, id_label: str) -> None:
+    """Upsert ``staged`` and count its ``_counted`` rows (top-level records) as loaded/rejected."""
+    ctx.upsert(target, staged, main=False, id_label=id_label)
+    ctx.rows_loaded += ctx.count(
+        f"SELECT count(*) FROM {staged} WHERE _counted AND _reject_reason IS NULL"
+    )
+    ctx.rows_rejected += ctx.count(
+        f"SELECT count(*) FROM {staged} WHERE _counted AND _reject_reason IS NOT NULL"
+    )
+
+
+def reject_other_records(ctx: ImportContext, classified: str, wanted: str) -> None:
+    """Records of streams this importer does not store go to the rejects, raw text kept."""
+    ctx.execute(
+        "CREATE OR REPLACE TEMP TABLE stg_other AS SELECT _row, _line, "
+        "'stream' AS _reject_column, 'record ' || coalesce('of stream ''' || _stream || '''', "
+        "'of unknown shape') || ' is not imported (this importer reads ' || $wanted || "
+        "'); kept here unchanged' AS _reject_reason, record AS _raw "
+        f"FROM {classified} WHERE kind = 'other'",
+        {"wanted": wanted},
+    )
+    ctx.rows_rejected += ctx.reject_rows("stg_other", "other")
+
+
+def refuse_other_source(ctx: ImportContext, wanted: str) -> None:
+    """Raise a one-line error naming the source the file looks like instead."""
+    from supportstats.importers import sources
+
+    scores = sorted(
+        ((m.sniff(ctx.probe), name) for name, m in sources().items() if name != SOURCE),
+        reverse=True,
+    )
+    guess = scores[0][1] if scores and scores[0][0] >= 0.5 else None
+    looks = f"; it looks like a {guess} export" if guess else ""
+    raise InputFileError(
+        f"{ctx.probe.path}: no {wanted} found{looks}",
+        f"import it with --source {guess}" if guess else "check that this is the right file",
+    )
