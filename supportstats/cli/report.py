@@ -12,7 +12,10 @@ from supportstats.cli._common import (
     FormatOption,
     OutputFormat,
     emit_frame,
+    emit_json,
+    records,
     reports_errors,
+    stderr,
 )
 from supportstats.cli.metrics import (
     FromOption,

@@ -35,7 +35,7 @@ def test_scales_formulas_and_wilson(wh):
     row = csat(q).df().iloc[0]
     assert row["csat_score"] == 0.5  # 2 positive of 4
     assert row["csat_mean"] == pytest.approx(2.5 / 4)
-    # Wilson 95 % for 2/4: centre (0.5 + 0.9604/8) / 1.9604, half-width 1.96*sqrt(.0625+.0600)/1.9604
+    # Wilson 95 % for 2/4: centre 0.5, half-width 1.96 * sqrt(.0625 + .0600) / 1.9604 = .35
     assert row["csat_ci_low"] == pytest.approx(0.1500, abs=1e-4)
     assert row["csat_ci_high"] == pytest.approx(0.8500, abs=1e-4)
     rated = csat(query(wh.conn, MetricOptions(csat_formula="positive_of_rated"))).df()
