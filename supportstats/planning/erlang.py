@@ -46,24 +46,35 @@ def _as_servers(servers: ArrayLike) -> IntArray:
     return n.astype(np.int64)
 
 
-def erlang_b_at(traffic: FloatArray, servers: IntArray) -> FloatArray:
+def erlang_b_at(
+    traffic: FloatArray,
+    servers: IntArray,
+    start_servers: IntArray | None = None,
+    start_b: FloatArray | None = None,
+) -> FloatArray:
     """Erlang B for 1-d arrays of traffic and (whole) servers, one pair per interval.
 
-    The recursion runs from k = 1 to each interval's own n. Intervals are sorted by n, largest
-    first, so at step k the intervals still climbing are a prefix of the arrays: the total work
-    is the sum of the n, not max(n) x len(n).
+    The recursion runs from k = 1 (or from ``start_servers + 1``, carrying ``start_b`` = B at
+    ``start_servers``) to each interval's own n. Intervals are sorted by the number of steps,
+    most first, so at each step the intervals still climbing are a prefix of the arrays: the
+    total work is the sum of the steps, not max(steps) x len(n).
     """
-    order = np.argsort(-servers, kind="stable")
+    k0 = np.zeros_like(servers) if start_servers is None else start_servers
+    steps = servers - k0
+    order = np.argsort(-steps, kind="stable")
     a = traffic[order]
-    n_sorted = servers[order]
-    b = np.ones_like(a)  # B(0) = 1: with no servers every contact is blocked
-    n_max = int(n_sorted[0]) if n_sorted.size else 0
-    # active[k - 1] = how many intervals have n >= k (a prefix, since n is sorted descending)
-    active = np.searchsorted(-n_sorted, -np.arange(1, n_max + 1), side="right")
-    for k in range(1, n_max + 1):
-        m = active[k - 1]
+    k_base = k0[order]
+    steps_sorted = steps[order]
+    # B(0) = 1: with no servers every contact is blocked
+    b = np.ones_like(a) if start_b is None else start_b[order].astype(float)
+    most = int(steps_sorted[0]) if steps_sorted.size else 0
+    # active[s - 1] = how many intervals take step s (a prefix: steps sorted descending)
+    active = np.searchsorted(-steps_sorted, -np.arange(1, most + 1), side="right")
+    from_zero = start_servers is None
+    for s in range(1, most + 1):
+        m = active[s - 1]
         ab = a[:m] * b[:m]
-        b[:m] = ab / (k + ab)
+        b[:m] = ab / ((s if from_zero else k_base[:m] + s) + ab)
     out = np.empty_like(b)
     out[order] = b
     return out
@@ -149,16 +160,22 @@ def erlang_c_metrics(
     )
     shape = a.shape
     a, n, aht, t = (x.ravel().copy() for x in (a, n, aht, t))
-    c = c_from_b(a, n, erlang_b_at(a, n))
+    figures = c_figures_from_b(a, n, erlang_b_at(a, n), aht, t)
+    return {k: v.reshape(shape) for k, v in figures.items()}
+
+
+def c_figures_from_b(
+    a: FloatArray, n: IntArray, b: FloatArray, aht: FloatArray, t: FloatArray
+) -> dict[str, FloatArray]:
+    """Erlang C figures of 1-d arrays given Erlang B at the same n (see erlang_c_metrics)."""
+    c = c_from_b(a, n, b)
     sl = sl_from_c(a, n, c, aht, t)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         asa = np.where(n > a, c * aht / (n - a), np.inf)
         occ = np.where(n > 0, np.minimum(a / n, 1.0), np.nan)
-    asa = np.where(a == 0, 0.0, asa)
-    occ = np.where(a == 0, 0.0, occ)
     return {
-        "wait_probability": c.reshape(shape),
-        "service_level": sl.reshape(shape),
-        "asa_s": asa.reshape(shape),
-        "occupancy": occ.reshape(shape),
+        "wait_probability": c,
+        "service_level": sl,
+        "asa_s": np.where(a == 0, 0.0, asa),
+        "occupancy": np.where(a == 0, 0.0, occ),
     }

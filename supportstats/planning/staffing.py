@@ -25,6 +25,7 @@ from supportstats.planning._validate import (
 from supportstats.planning.erlang import (
     FloatArray,
     IntArray,
+    c_figures_from_b,
     c_from_b,
     erlang_b_at,
     erlang_c_metrics,
@@ -60,6 +61,8 @@ OUTPUT_COLUMNS = (
 )
 # Order in which a constraint is named as binding when several fail at n - 1.
 CONSTRAINTS = ("sl", "asa", "abandonment", "occupancy")
+BINDING = (*CONSTRAINTS, "zero_volume", "given")
+MODELS = ("erlang_c", "erlang_a")
 
 
 def ceil_exact(x: FloatArray) -> IntArray:
@@ -196,8 +199,9 @@ def _read(frame: pd.DataFrame) -> _Rows:
 
 def _solve_erlang_c(
     a: FloatArray, aht: FloatArray, t: FloatArray, target: FloatArray, asa_target: FloatArray
-) -> tuple[IntArray, IntArray]:
-    """Smallest servers meeting the SL target alone, and meeting SL and ASA targets, per row.
+) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+    """Smallest servers meeting the SL target alone, and meeting SL and ASA targets, per row,
+    with Erlang B at the latter n and at n - 1 (so figures need no second recursion).
 
     Starts at n = floor(A) + 1, the first stable count (n = ceil(A) must be tried: A = 2.6 can
     need 3), and climbs every row one server per step, carrying B(n) from B(n - 1).
@@ -205,6 +209,8 @@ def _solve_erlang_c(
     size = a.size
     n_sl = np.zeros(size, dtype=np.int64)
     n_all = np.zeros(size, dtype=np.int64)
+    b_all = np.zeros(size)
+    b_before = np.zeros(size)
     start = np.floor(a).astype(np.int64)
     b = erlang_b_at(a, start)
     idx = np.arange(size)
@@ -212,6 +218,7 @@ def _solve_erlang_c(
     a_, aht_, t_, tg, asa_t = a, aht, t, target, asa_target
     while idx.size:
         n = n + 1
+        b_prev = b
         ab = a_ * b
         b = ab / (n + ab)
         c = c_from_b(a_, n, b)
@@ -223,11 +230,13 @@ def _solve_erlang_c(
         done = sl_ok & asa_ok
         if done.any():
             n_all[idx[done]] = n[done]
+            b_all[idx[done]] = b[done]
+            b_before[idx[done]] = b_prev[done]
             keep = ~done
             idx, n, b, a_, aht_, t_, tg, asa_t = (
                 v[keep] for v in (idx, n, b, a_, aht_, t_, tg, asa_t)
             )
-    return n_sl, n_all
+    return n_sl, n_all, b_all, b_before
 
 
 Feasible = Callable[[IntArray, IntArray], np.ndarray]
@@ -321,11 +330,14 @@ def _solve_erlang_a(
     # Answered-within-T share <= answered share <= n / A, so n < target x A cannot work:
     # Erlang A may staff below the offered load, but never below that.
     lo = np.maximum(np.ceil(rows.sl_target[sel] * a).astype(np.int64) - 1, 0)
-    _, n_c = _solve_erlang_c(
+    # Start the search from Erlang C's answer (or the occupancy bound A / cap when higher):
+    # with abandonment the answer is usually 0-2 agents below it.
+    n_c_sl, n_c, _, _ = _solve_erlang_c(
         a, rows.aht_s[sel], rows.threshold_s[sel], rows.sl_target[sel], rows.asa_target_s[sel]
     )
+    guess = np.maximum(n_c, ceil_exact(a / rows.max_occupancy[sel]))
     checks = _ErlangAChecks(rows, sel, definition)
-    n_all = _smallest_feasible(checks, lo, np.maximum(n_c, lo + 1))
+    n_all = _smallest_feasible(checks, lo, np.maximum(guess, lo + 1))
     # Which constraint fails at n - 1 (n - 1 = lo was evaluated unless it was the bound).
     unknown = checks.n_bad != n_all - 1
     if unknown.any():
@@ -339,7 +351,8 @@ def _solve_erlang_a(
     fewer = np.flatnonzero(~checks.failed["sl"])  # SL alone is met with fewer agents
     if fewer.size:
         sl_checks = _ErlangAChecks(rows, sel[fewer], definition, only_sl=True)
-        n_sl[fewer] = _smallest_feasible(sl_checks, lo[fewer], n_all[fewer] - 1)
+        guess = np.minimum(n_c_sl[fewer], n_all[fewer] - 1)  # n_all - 1 meets the SL
+        n_sl[fewer] = _smallest_feasible(sl_checks, lo[fewer], guess)
     return n_sl, n_all, binding, figures
 
 
@@ -410,25 +423,34 @@ def staff(frame: pd.DataFrame, *, sl_definition: str = "offered") -> pd.DataFram
     solve = busy & ~given
     is_a = ~np.isnan(rows.patience_s)
     sel_c = np.flatnonzero(solve & ~is_a)
+    known = np.zeros(size, dtype=bool)  # rows whose figures the search already has
+    figures = {k: np.full(size, np.nan) for k in _FIGURES}
+    sl_minus = np.full(size, np.nan)
     if sel_c.size:
         a = rows.traffic[sel_c]
-        n_sl, n_targets = _solve_erlang_c(
+        n_sl, n_targets, b_t, b_before = _solve_erlang_c(
             a, rows.aht_s[sel_c], rows.threshold_s[sel_c], rows.sl_target[sel_c],
             rows.asa_target_s[sel_c],
         )  # fmt: skip
         n_occ = ceil_exact(a / rows.max_occupancy[sel_c])
+        n_raw = np.maximum(n_targets, n_occ)
         servers_sl[sel_c] = n_sl
-        servers[sel_c] = np.maximum(n_targets, n_occ)
+        servers[sel_c] = n_raw
         binding[sel_c] = np.where(
             n_occ > n_targets, "occupancy", np.where(n_targets > n_sl, "asa", "sl")
         )
+        # Where the occupancy cap adds agents, carry B up from the targets' answer.
+        b_before = erlang_b_at(a, n_raw - 1, n_targets - 1, b_before)
+        b_raw = np.where(n_raw > n_targets, erlang_b_at(a, n_raw, n_raw - 1, b_before), b_t)
+        aht, t = rows.aht_s[sel_c], rows.threshold_s[sel_c]
+        for k, v in c_figures_from_b(a, n_raw, b_raw, aht, t).items():
+            figures[k][sel_c] = v
+        sl_minus[sel_c] = c_figures_from_b(a, n_raw - 1, b_before, aht, t)["service_level"]
+        known[sel_c] = True
     sel_a = np.flatnonzero(solve & is_a)
-    known = np.zeros(size, dtype=bool)  # rows whose figures the Erlang A search kept
-    found_minus = np.zeros(0)
-    figures = {k: np.full(size, np.nan) for k in _FIGURES}
     if sel_a.size:
         n_sl, n_all, bind, found = _solve_erlang_a(rows, sel_a, sl_definition)
-        found_minus = found.pop("service_level_minus_1")
+        sl_minus[sel_a] = found.pop("service_level_minus_1")
         servers_sl[sel_a] = n_sl
         servers[sel_a] = n_all
         binding[sel_a] = bind
@@ -442,9 +464,8 @@ def staff(frame: pd.DataFrame, *, sl_definition: str = "offered") -> pd.DataFram
     rest = np.flatnonzero(~known)
     for k, v in _figures(rows, rest, servers[rest], sl_definition).items():
         figures[k][rest] = v
+    # For chat the search's n - 1 is one slot fewer; one agent fewer is `concurrency` slots.
     minus = (agents_raw >= 1) & ~(known & (conc == 1))
-    sl_minus = np.full(size, np.nan)
-    sl_minus[sel_a] = found_minus
     if minus.any():
         r = np.flatnonzero(minus)
         sl_minus[r] = _figures(rows, r, (agents_raw[r] - 1) * conc[r], sl_definition)[
@@ -452,12 +473,13 @@ def staff(frame: pd.DataFrame, *, sl_definition: str = "offered") -> pd.DataFram
         ]
 
     out = frame.copy()
-    out["model"] = np.where(is_a, "erlang_a", "erlang_c")
+    # Categoricals: cheap to build for many rows, and they list every possible value.
+    out["model"] = pd.Categorical.from_codes(is_a.astype(np.int8), categories=MODELS)
     out["traffic_erlangs"] = rows.traffic
     out["agents_sl_only"] = agents_sl
     out["agents_raw"] = agents_raw
     out["agents_scheduled"] = ceil_exact(agents_raw / (1.0 - rows.shrinkage))
-    out["binding_constraint"] = binding
+    out["binding_constraint"] = pd.Categorical(binding, categories=BINDING)
     out["service_level"] = figures["service_level"]
     out["service_level_minus_1"] = sl_minus
     out["wait_probability"] = figures["wait_probability"]

@@ -106,3 +106,15 @@ def test_zero_threshold_counts_only_immediate_answers():
 def test_unknown_definition():
     with pytest.raises(ValueError, match="offered, answered, virtual"):
         erlang_a_metrics(1.0, 2, 60, 60, 20, definition="answered_within")
+
+
+def test_pyworkforce_erlang_a_regression_values():
+    # pyworkforce tests/test_abandonment.py: 100 contacts / 30 min, AHT 3 min, patience 5 min,
+    # 14 positions, T = 20 s: P(wait) 0.14526, P(abandon) 0.013984, occupancy 0.704297,
+    # mean queue time of all offered 0.069919 min, service level (over offered) 0.916792.
+    m = erlang_a_metrics(10.0, 14, 180, 300, 20)
+    assert round(float(m["wait_probability"]), 5) == 0.14526
+    assert round(float(m["abandon_probability"]), 6) == 0.013984
+    assert round(float(m["occupancy"]), 6) == 0.704297
+    assert round(float(m["mean_wait_s"]) / 60, 6) == 0.069919
+    assert round(float(m["service_level"]), 6) == 0.916792
