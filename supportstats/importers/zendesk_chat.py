@@ -1,0 +1,179 @@
+"""Zendesk Chat (Zopim): chats with history, engagements, agent timeline, Chat Analytics CSV.
+
+Shapes read (one file may mix the JSON ones; Airbyte/Faros RECORD lines are unwrapped):
+
+* chats: the REST chat object (``GET /chats/{id}``), bulk ``{"docs": [...]}`` or
+  ``{"docs": {"<id>": {...}}}``, the incremental export ``{"chats": [...]}`` (with
+  ``engagements``), an Airbyte ``chats`` stream, or bare chat objects;
+* the agent timeline (``{"agent_timeline": [...]}``, Airbyte ``agent_timeline``) and agents;
+* the Chat Analytics "Agent activity" CSV (aggregate only).
+
+Mapping (``sql/staging/zendesk_chat__*.sql``): chat -> ``conversation`` (kind ``chat`` or
+``offline_message``; ``src_first_response_s`` = ``response_time.first``, ``src_missed``,
+``src_duration_s``); history ``chat.msg`` -> ``message`` (agent vs visitor by ``nick``, or by
+``name`` against ``agent_names`` when the export has no nick); member join/leave ->
+``engagement`` and ``agent_join``/``agent_leave`` events (the export's ``engagements`` win
+when present); other history items -> events; missed chats -> an ``abandon`` event; rating and
+comment -> ``rating``; agent timeline -> ``agent_status_interval``; agents -> ``agent``; the
+analytics CSV -> ``source_aggregate``.
+
+Counting: ``rows_read`` counts chats (else timeline intervals, else agents, else CSV rows).
+"""
+
+from __future__ import annotations
+
+import re
+
+from supportstats.errors import InputFileError
+from supportstats.importers._pipeline import ImportContext
+from supportstats.importers._read import FileProbe
+from supportstats.importers.zendesk import other_source_hint
+
+SOURCE = "zendesk_chat"
+DESCRIPTION = (
+    "Zendesk Chat (Zopim): chats with history and engagements, agent timeline, agents "
+    "(raw API or Airbyte/Faros), Chat Analytics agent-activity CSV"
+)
+
+MAIN_ORDER = ("chat", "timeline", "agent")
+ENTITY_NAME = {"chat": "conversation", "timeline": "agent_status_interval", "agent": "agent"}
+
+# Columns of the Chat Analytics CSV that describe the row rather than count something.
+CSV_DIMENSIONS = (
+    "First Name",
+    "Last Name",
+    "Email",
+    "Enabled",
+    "Start Time (UTC+0)",
+    "End Time (UTC+0)",
+)
+_CSV_MARKERS = {"Start Time (UTC+0)", "Assigned Chats", "Accepted Chats", "Missed Chats"}
+
+_CHAT = re.compile(
+    r'"(type|event)"\s*:\s*"chat\.(msg|memberjoin|memberleave|rating|comment)"'
+    r'|"agent_names"\s*:|"response_time"\s*:\s*\{'
+)
+_STREAM = re.compile(r'"stream"\s*:\s*"[^"]*?(chats|agent_timeline)"')
+_TIMELINE = re.compile(r'"agent_id"\s*:.*"engagement_count"\s*:', re.S)
+
+
+def sniff(probe: FileProbe) -> float:
+    """Confidence that ``probe`` is a Zendesk Chat export."""
+    if probe.file_kind == "csv":
+        return 0.9 if len(_CSV_MARKERS & set(probe.header)) >= 2 else 0.0
+    if probe.file_kind not in ("json", "jsonl"):
+        return 0.0
+    text = probe.text
+    if _CHAT.search(text) or _STREAM.search(text):
+        return 0.95
+    if _TIMELINE.search(text[:20000]) or '"agent_timeline"' in text:
+        return 0.9
+    return 0.0
+
+
+def load(ctx: ImportContext) -> None:
+    """Load one Zendesk Chat file: JSON records by kind, or the analytics CSV."""
+    if ctx.probe.file_kind == "csv":
+        _load_analytics_csv(ctx)
+        return
+    if ctx.probe.file_kind not in ("json", "jsonl"):
+        raise InputFileError(
+            f"{ctx.probe.path}: a Zendesk Chat export is JSON or the analytics CSV",
+            other_source_hint(ctx.probe, SOURCE),
+        )
+    ctx.stage_json("stg_raw")
+    ctx.run_sql("staging/zendesk_chat__items.sql", label="splitting records")
+    counts = dict(
+        ctx.conn.execute("SELECT kind, count(*) FROM stg_zc_item GROUP BY kind").fetchall()
+    )
+    main = next((k for k in MAIN_ORDER if counts.get(k)), None)
+    if main is None:
+        raise InputFileError(
+            f"{ctx.probe.path}: no Zendesk Chat chats, agent timeline or agents found",
+            other_source_hint(ctx.probe, SOURCE),
+        )
+    ctx.entity = ENTITY_NAME[main]
+    ctx.rows_read = int(counts[main])
+
+    ctx.run_sql("staging/zendesk_chat__agents.sql")
+    ctx.upsert("agent", "stg_zc_agent", main=main == "agent", id_label="agent id")
+    ctx.upsert(
+        "agent_status_interval", "stg_zc_status", main=main == "timeline", id_label="interval"
+    )
+    if counts.get("chat"):
+        ctx.run_sql("staging/zendesk_chat__chats.sql", label="typing chats")
+        ctx.upsert("conversation", "stg_zc_conversation", main=True, id_label="chat id")
+        ctx.upsert("message", "stg_zc_message", main=False)
+        ctx.upsert("conversation_event", "stg_zc_event", main=False)
+        ctx.upsert("engagement", "stg_zc_engagement", main=False, id_label="engagement id")
+        ctx.upsert("rating", "stg_zc_rating", main=False)
+        # Agents known only from chats get the display name the chats carry.
+        ctx.execute(
+            "INSERT INTO agent (agent_key, source_system, source_id, name, is_bot, batch_id) "
+            "SELECT agent_key, $ss, substr(agent_key, length($ss) + 2), name, false, $b "
+            "FROM stg_zc_agent_name WHERE agent_key NOT IN (SELECT agent_key FROM agent)",
+            {"ss": ctx.source_system, "b": ctx.batch_id},
+        )
+    _register_references(ctx)
+    ctx.execute(
+        "INSERT INTO import_reject SELECT $b, substr(kind, 7), _row, _line, NULL, "
+        "record::VARCHAR, 'Zendesk Chat ' || substr(kind, 7) || ' records have no canonical "
+        "table; kept here, not loaded' FROM stg_zc_item WHERE kind LIKE 'other:%'",
+        {"b": ctx.batch_id},
+    )
+
+
+def _register_references(ctx: ImportContext) -> None:
+    """Agents and departments named only by id still get a row (names come later)."""
+    ctx.execute(
+        "INSERT INTO agent (agent_key, source_system, source_id, name, is_bot, batch_id) "
+        "SELECT k, $ss, substr(k, length($ss) + 2), substr(k, length($ss) + 2), false, $b "
+        "FROM (SELECT assignee_agent_key AS k FROM conversation WHERE batch_id = $b "
+        "UNION SELECT agent_key FROM engagement WHERE batch_id = $b "
+        "UNION SELECT agent_key FROM agent_status_interval WHERE batch_id = $b) "
+        "WHERE k IS NOT NULL AND k NOT IN (SELECT agent_key FROM agent)",
+        {"ss": ctx.source_system, "b": ctx.batch_id},
+    )
+    ctx.execute(
+        "INSERT INTO team (team_key, source_system, source_id, name, batch_id) "
+        "SELECT DISTINCT team_key, $ss, substr(team_key, length($ss) + 2), "
+        "substr(team_key, length($ss) + 2), $b FROM conversation WHERE batch_id = $b "
+        "AND team_key IS NOT NULL AND team_key NOT IN (SELECT team_key FROM team)",
+        {"ss": ctx.source_system, "b": ctx.batch_id},
+    )
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _load_analytics_csv(ctx: ImportContext) -> None:
+    """Chat Analytics agent-activity CSV -> source_aggregate (one row per number)."""
+    header = ctx.probe.header
+    if "Start Time (UTC+0)" not in header:
+        raise InputFileError(
+            f"{ctx.probe.path}: missing column Start Time (UTC+0) of the Chat Analytics CSV",
+            other_source_hint(ctx.probe, SOURCE),
+        )
+    ctx.entity = "source_aggregate"
+    ctx.rows_read = ctx.stage_csv("stg_raw")
+    for column in ("End Time (UTC+0)", "First Name", "Last Name", "Email"):
+        if column not in header:
+            ctx.execute(f"ALTER TABLE stg_raw ADD COLUMN {_ident(column)} VARCHAR")
+    ctx.run_sql("staging/zendesk_chat__analytics.sql")
+    ctx.rows_rejected += ctx.reject_rows("stg_zc_csv_row", "source_aggregate")
+    measures = [h for h in header if h not in CSV_DIMENSIONS]
+    if measures:
+        # Column names come from the file: quoted as identifiers, metric names as values.
+        ctx.execute(
+            "INSERT INTO source_aggregate SELECT $b, $ss, 'zendesk_chat_agent_activity', "
+            "'agent', coalesce(ss_text(\"Email\"), trim(concat_ws(' ', \"First Name\", "
+            '"Last Name"))), ss_text(trim(concat_ws(\' \', "First Name", "Last Name"))), '
+            "_start, _end, metric, ss_num(value, false), 'count', NULL, "
+            "json_object('row', _row, 'column', metric, 'text', value) FROM (UNPIVOT "
+            "(SELECT * FROM stg_zc_csv_row WHERE _reject_reason IS NULL) ON "
+            + ", ".join(_ident(m) for m in measures)
+            + " INTO NAME metric VALUE value)",
+            {"b": ctx.batch_id, "ss": ctx.source_system},
+        )
+    ctx.rows_loaded += ctx.count("SELECT count(*) FROM stg_zc_csv_row WHERE _reject_reason IS NULL")
