@@ -64,6 +64,8 @@ def load(ctx: ImportContext) -> None:
     ctx.run_sql("staging/intercom__conversation.sql", label="typing conversations")
     upsert_counted(ctx, "conversation", "stg_conversation", "conversation id")
     ctx.run_sql("staging/intercom__parts.sql", label="typing conversation parts")
+    reject_repeated_keys(ctx, "stg_message", "message_key", "part id")
+    reject_repeated_keys(ctx, "stg_event", "event_key", "part id")
     upsert_counted(ctx, "message", "stg_message", "part id")
     upsert_counted(ctx, "conversation_event", "stg_event", "part id")
     ctx.upsert("rating", "stg_rating", main=False)
@@ -115,4 +117,18 @@ def refuse_other_source(ctx: ImportContext, wanted: str) -> None:
     raise InputFileError(
         f"{ctx.probe.path}: no {wanted} found{looks}",
         f"import it with --source {guess}" if guess else "check that this is the right file",
+    )
+
+
+def reject_repeated_keys(ctx: ImportContext, staged: str, key: str, what: str) -> None:
+    """Reject the second and later rows sharing ``key`` among rows derived from one record.
+
+    The pipeline's duplicate check tells rows apart by ``_row``, which child rows unnested from
+    one record share; without this both copies would be inserted under one key.
+    """
+    ctx.execute(
+        f"UPDATE {staged} SET _reject_column = 'id', _reject_reason = 'duplicate {what} ' || "
+        f"split_part(d.k, ':', -1) || ' in the same record; the first was kept' FROM (SELECT "
+        f"rowid AS rid, {key} AS k, row_number() OVER (PARTITION BY {key} ORDER BY rowid) AS n "
+        f"FROM {staged} WHERE _reject_reason IS NULL) d WHERE {staged}.rowid = d.rid AND d.n > 1"
     )

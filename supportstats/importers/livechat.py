@@ -1,0 +1,162 @@
+"""LiveChat (Text platform): archived chats with threads, and Reports API aggregates.
+
+Accepted shapes:
+
+* chat objects (Agent Chat API ``get_chat``, or the ``chats`` of a ``list_archives`` page), one
+  JSON document, a JSON array or JSON Lines; bare thread objects; Airbyte-style records of
+  streams ``chats`` / ``archives`` / ``threads``;
+* Reports API responses (``{"name": "performance-report", "records": {...}, "summary": {...}}``)
+  -> ``source_aggregate`` only (aggregate numbers never feed event-level metrics).
+
+A chat -> ``conversation`` kind ``chat``; each thread (one session) -> ``conversation`` kind
+``thread`` whose ``parent_key`` is the chat; thread events -> ``message`` (``visibility:
+agents`` = internal); each agent on a thread -> ``engagement``; ``properties.rating`` ->
+``rating`` (binary). ``rows_read`` counts chats (or bare threads), or report entries.
+"""
+
+from __future__ import annotations
+
+import re
+
+from supportstats.errors import InputFileError
+from supportstats.importers._pipeline import ImportContext
+from supportstats.importers._read import FileProbe
+
+SOURCE = "livechat"
+DESCRIPTION = "LiveChat archived chats/threads (Agent Chat API) and Reports API aggregates"
+
+_THREADS = re.compile(r'"threads"\s*:\s*\[')
+_THREAD = re.compile(r'"user_ids"\s*:\s*\[')
+_EVENTS = re.compile(r'"events"\s*:\s*\[')
+_REPORT = re.compile(r'"name"\s*:\s*"[a-z_-]+-report"|"first_response_chats_count"\s*:')
+_ARCHIVES = re.compile(r'"found_chats"\s*:')
+
+
+def sniff(probe: FileProbe) -> float:
+    """Chats with ``threads``, threads with ``user_ids`` and ``events``, or a ``*-report``."""
+    if probe.file_kind not in ("json", "jsonl"):
+        return 0.0
+    text = probe.text
+    # 0.95: a chat's customer carries a `"tickets": [...]` list, which the Zendesk importer
+    # takes for a ticket page at 0.9.
+    if _ARCHIVES.search(text) or (_THREADS.search(text) and _EVENTS.search(text)):
+        return 0.95
+    if _THREAD.search(text) and _EVENTS.search(text):
+        return 0.85
+    if _REPORT.search(text) and '"records"' in text:
+        return 0.85
+    return 0.0
+
+
+_CLASSIFY = (
+    "CREATE OR REPLACE TEMP TABLE stg_lc AS SELECT _row, _line, record, _stream, CASE "
+    "WHEN _stream IN ('chats', 'archives') OR (_stream IS NULL AND "
+    "json_type(record, '$.threads') = 'ARRAY') THEN 'chat' "
+    "WHEN _stream = 'threads' OR (_stream IS NULL AND json_type(record, '$.events') = 'ARRAY' "
+    "AND json_exists(record, '$.created_at')) THEN 'thread' "
+    "WHEN json_type(record, '$.records') = 'OBJECT' THEN 'report' "
+    "ELSE 'other' END AS kind FROM stg_raw"
+)
+
+
+def load(ctx: ImportContext) -> None:
+    """Stage the JSON, then load chats/threads or a report, by the records' shape."""
+    ctx.stage_json("stg_raw")
+    if ctx.count("SELECT count(*) FROM stg_raw WHERE json_type(record, '$.chats') = 'ARRAY'"):
+        ctx.stage_json("stg_raw", records="$.chats")  # list_archives pages
+    ctx.execute(_CLASSIFY, label="classifying records")
+    kinds = dict(ctx.conn.execute("SELECT kind, count(*) FROM stg_lc GROUP BY kind").fetchall())
+    if not (kinds.get("chat") or kinds.get("thread") or kinds.get("report")):
+        refuse_other_source(ctx, "LiveChat chats, threads or reports")
+    if kinds.get("report"):
+        _load_report(ctx)
+    else:
+        _load_chats(ctx)
+    reject_other_records(ctx, "stg_lc", "chats, threads and Reports API responses")
+    ctx.rows_read += kinds.get("other", 0)
+
+
+def _load_chats(ctx: ImportContext) -> None:
+    ctx.entity = "conversation"
+    ctx.rows_read = ctx.count("SELECT count(*) FROM stg_lc WHERE kind IN ('chat', 'thread')")
+    ctx.run_sql("staging/livechat__chat.sql", label="typing chats and threads")
+    upsert_counted(ctx, "conversation", "stg_conversation", "chat id")
+    upsert_counted(ctx, "conversation", "stg_thread_conv", "thread id")
+    ctx.run_sql("staging/livechat__chat_children.sql", label="typing events")
+    reject_repeated_keys(ctx, "stg_message", "message_key", "event id")
+    ctx.upsert("message", "stg_message", main=False, id_label="event id")
+    ctx.upsert("conversation_event", "stg_event", main=False)
+    ctx.upsert("engagement", "stg_engagement", main=False)
+    ctx.upsert("rating", "stg_rating", main=False)
+
+
+def _load_report(ctx: ImportContext) -> None:
+    """Aggregates: one counted row per report entry (an agent, a day, the summary)."""
+    ctx.entity = "source_aggregate"
+    ctx.run_sql("staging/livechat__report.sql", label="reading report")
+    entries = ctx.count("SELECT count(*) FROM stg_lc_rec")
+    ctx.rows_read = entries
+    ctx.rows_loaded += entries
+    # Chats in the same file as a report are unusual; load them too rather than drop them.
+    if ctx.count("SELECT count(*) FROM stg_lc WHERE kind IN ('chat', 'thread')"):
+        read = ctx.rows_read
+        _load_chats(ctx)
+        ctx.rows_read += read
+
+
+# --------------------------------------------------------------------------- shared helpers
+# (each vendor module carries its own copy: the importer modules stay independent of each other)
+
+
+def upsert_counted(ctx: ImportContext, target: str, staged: str, id_label: str) -> None:
+    """Upsert ``staged`` and count its ``_counted`` rows (top-level records) as loaded/rejected."""
+    ctx.upsert(target, staged, main=False, id_label=id_label)
+    ctx.rows_loaded += ctx.count(
+        f"SELECT count(*) FROM {staged} WHERE _counted AND _reject_reason IS NULL"
+    )
+    ctx.rows_rejected += ctx.count(
+        f"SELECT count(*) FROM {staged} WHERE _counted AND _reject_reason IS NOT NULL"
+    )
+
+
+def reject_other_records(ctx: ImportContext, classified: str, wanted: str) -> None:
+    """Records of streams this importer does not store go to the rejects, raw text kept."""
+    ctx.execute(
+        "CREATE OR REPLACE TEMP TABLE stg_other AS SELECT _row, _line, "
+        "'stream' AS _reject_column, 'record ' || coalesce('of stream ''' || _stream || '''', "
+        "'of unknown shape') || ' is not imported (this importer reads ' || $wanted || "
+        "'); kept here unchanged' AS _reject_reason, record AS _raw "
+        f"FROM {classified} WHERE kind = 'other'",
+        {"wanted": wanted},
+    )
+    ctx.rows_rejected += ctx.reject_rows("stg_other", "other")
+
+
+def refuse_other_source(ctx: ImportContext, wanted: str) -> None:
+    """Raise a one-line error naming the source the file looks like instead."""
+    from supportstats.importers import sources
+
+    scores = sorted(
+        ((m.sniff(ctx.probe), name) for name, m in sources().items() if name != SOURCE),
+        reverse=True,
+    )
+    guess = scores[0][1] if scores and scores[0][0] >= 0.5 else None
+    looks = f"; it looks like a {guess} export" if guess else ""
+    raise InputFileError(
+        f"{ctx.probe.path}: no {wanted} found{looks}",
+        f"import it with --source {guess}" if guess else "check that this is the right file",
+    )
+
+
+def reject_repeated_keys(ctx: ImportContext, staged: str, key: str, what: str) -> None:
+    """Reject the second and later rows sharing ``key`` among rows derived from one record.
+
+    The pipeline's duplicate check tells rows apart by ``_row``, which child rows unnested from
+    one record share; without this both copies would be inserted under one key.
+    """
+    ctx.execute(
+        f"UPDATE {staged} SET _reject_column = 'id', _reject_reason = 'duplicate {what} ' || "
+        f"split_part(d.k, ':', -1) || ' in the same record; the first was kept' FROM (SELECT "
+        f"rowid AS rid, {key} AS k, row_number() OVER (PARTITION BY {key} ORDER BY rowid) AS n "
+        f"FROM {staged} WHERE _reject_reason IS NULL) d WHERE {staged}.rowid = d.rid AND d.n > 1"
+    )
