@@ -123,6 +123,8 @@ def connect(
     conn = _open(path, read_only)
     try:
         conn.execute("SET TimeZone = 'UTC'")
+        # Our own progress bar (rich, on stderr) replaces DuckDB's terminal one.
+        conn.execute("SET enable_progress_bar = false")
         if read_only:
             version = current_version(conn)
             if version != SCHEMA_VERSION:

@@ -9,8 +9,14 @@ import pandas as pd
 
 from supportstats.db import open_warehouse
 from supportstats.importers import ImportResult, import_file
+from supportstats.planning import staff
+from supportstats.planning.forecast import forecast, interval_history
+from supportstats.planning.history import contact_history
+from supportstats.reports.agents import agent_report
+from supportstats.reports.scorecard import scorecard
 from supportstats.sample import FILES, SampleSpec, write_sample
 
+DEMO_QUEUE = "generic:Web chat"
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data" / "generic"
 
 
@@ -31,10 +37,38 @@ def build_demo_warehouse(db: Path) -> list[ImportResult]:
 
 
 def demo_report(db: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The team scorecard and the agent report of the demo warehouse."""
-    raise RuntimeError("wired once the reports land")
+    """The team scorecard and the agent report of the demo warehouse (whole history)."""
+    with open_warehouse(db, read_only=True) as conn:
+        card = scorecard(conn)
+        agents = agent_report(conn)
+    agent_columns = [
+        c
+        for c in (
+            "agent", "conversations", "first_response_median_s", "resolution_median_s",
+            "csat_score", "concurrency_mean", "occupancy", "utilisation", "missed",
+        )
+        if c in agents.columns
+    ]  # fmt: skip
+    return card, agents[agent_columns]
 
 
-def demo_plan(db: Path) -> pd.DataFrame:
-    """Tomorrow's chat staffing plan from the demo warehouse's history."""
-    raise RuntimeError("wired once the planner's forecast lands")
+def demo_plan(db: Path, hours: int = 24) -> pd.DataFrame:
+    """Chat agents per 30 minutes for the day after the history ends.
+
+    Forecast from the chat queue's history, then Erlang A staffing for 80 % answered in
+    60 s, 3 chats per agent, 85 % occupancy cap and 30 % shrinkage (DESIGN §1 defaults).
+    """
+    with open_warehouse(db, read_only=True) as conn:
+        contacts = contact_history(conn, DEMO_QUEUE)
+    history = interval_history(contacts, "30min")
+    predicted, _accuracy = forecast(history, horizon=f"{hours}h", interval="30min")
+    frame = predicted.assign(
+        interval_s=1800.0, sl_target=0.8, sl_threshold_s=60.0, max_occupancy=0.85,
+        shrinkage=0.3, patience_s=90.0, concurrency=3,
+    )  # fmt: skip
+    plan = staff(frame)
+    busy = plan[plan["volume"] >= 0.5]
+    return busy[
+        ["interval_start", "volume", "aht_s", "agents_raw", "agents_scheduled", "service_level",
+         "abandon_probability"]
+    ].reset_index(drop=True)  # fmt: skip

@@ -60,7 +60,7 @@ class SampleSpec:
     seed: int = 7
     start: str = "2026-01-05"  # a Monday
     days: int = 28
-    agents: int = 14
+    agents: int = 10
     experts: int = 2
     chat_share: float = 0.55
     email_share: float = 0.30

@@ -42,9 +42,19 @@ def _root(
 def _register_commands() -> None:
     from supportstats.cli import db as db_commands
     from supportstats.cli import import_ as import_commands
+    from supportstats.cli import metrics as metrics_commands
+    from supportstats.cli import plan as plan_commands
+    from supportstats.cli import report as report_commands
     from supportstats.cli import sample as sample_commands
 
-    for module in (import_commands, db_commands, sample_commands):
+    for module in (
+        import_commands,
+        db_commands,
+        metrics_commands,
+        report_commands,
+        plan_commands,
+        sample_commands,
+    ):
         module.register(app)
 
 

@@ -196,16 +196,24 @@ class ImportContext:
         # Rows written inside a transaction get rowids from a large offset: subtract it.
         return self.count(f"SELECT coalesce(min(rowid), 0) FROM {table}")
 
-    def stage_csv(self, table: str = "stg_raw", names: list[str] | None = None) -> int:
-        """Read the CSV into temp ``table`` (all text) with ``_row`` and ``_line``.
+    def stage_csv(
+        self,
+        table: str = "stg_raw",
+        names: list[str] | None = None,
+        extra_select: str = "",
+        extra_params: dict[str, Any] | None = None,
+    ) -> int:
+        """Read the CSV into temp view ``table`` (all text) with ``_row`` and ``_line``.
 
-        Malformed lines (too many or too few fields, bad quoting) go straight to the rejects
-        with DuckDB's line number; the returned count includes them.
+        ``extra_select`` adds columns to the read (e.g. ``, NULL::VARCHAR AS queue``) so no
+        second copy of the data is needed. Malformed lines (too many or too few fields, bad
+        quoting) go straight to the rejects with DuckDB's line number; the returned count
+        includes them.
         """
         p = self.probe
         names = names or p.header
         self.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table}_read AS SELECT * FROM read_csv("
+            f"CREATE OR REPLACE TEMP TABLE {table}_t AS SELECT *{extra_select} FROM read_csv("
             "$path, delim = $delim, header = true, all_varchar = true, quote = '\"', "
             "escape = '\"', compression = $compression, strict_mode = true, "
             "null_padding = false, store_rejects = true, rejects_table = 'stg_csv_errors', "
@@ -216,26 +224,27 @@ class ImportContext:
                 "delim": p.delimiter,
                 "compression": "gzip" if self.compression == "gzip" else "none",
                 "columns": {n: "VARCHAR" for n in names},
+                **(extra_params or {}),
             },
             label=f"reading {p.name}",
         )
-        bad = self.count("SELECT count(*) FROM stg_csv_errors")
-        # Physical line of the k-th good row: k + 1 (header) + rejected lines before it.
+        bad = self.count("SELECT count(DISTINCT line) FROM stg_csv_errors")
+        # Rows written inside a transaction get rowids from a large offset: subtract it.
+        base = int(self._min_rowid(f"{table}_t"))
+        row = f"(rowid - {base} + 1)"
+        if bad:
+            # Physical line of the k-th good row: k + 1 (header) + rejected lines before it.
+            self.execute(
+                f"CREATE OR REPLACE TEMP TABLE {table}_bad AS SELECT line - 1 - row_number() "
+                "OVER (ORDER BY line) AS before FROM (SELECT DISTINCT line FROM stg_csv_errors)"
+            )
+            line = f"{row} + 1 + (SELECT count(*) FROM {table}_bad b WHERE b.before < {row})"
+        else:
+            line = f"{row} + 1"
         self.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS "
-            "WITH r AS (SELECT *, rowid - (SELECT min(rowid) FROM " + table + "_read) + 1 AS _row "
-            "FROM " + table + "_read), "
-            "e AS (SELECT line - 1 - row_number() OVER (ORDER BY line) AS before FROM "
-            "(SELECT DISTINCT line FROM stg_csv_errors)) "
-            "SELECT r.*, r._row + 1 + (SELECT count(*) FROM e WHERE e.before < r._row) AS _line "
-            "FROM r"
-            if bad
-            else f"CREATE OR REPLACE TEMP TABLE {table} AS "
-            f"SELECT *, rowid - $base + 1 AS _row, rowid - $base + 2 AS _line FROM {table}_read",
-            {} if bad else {"base": self._min_rowid(f"{table}_read")},
-            label="numbering rows",
+            f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT *, {row} AS _row, {line} AS _line "
+            f"FROM {table}_t"
         )
-        self.execute(f"DROP TABLE {table}_read")
         if bad:
             self.execute(
                 "INSERT INTO import_reject "
@@ -244,9 +253,8 @@ class ImportContext:
                 "FROM (SELECT DISTINCT ON (line) * FROM stg_csv_errors ORDER BY line)",
                 {"batch_id": self.batch_id, "entity": self.entity or None},
             )
-            self.rows_rejected += self.count("SELECT count(DISTINCT line) FROM stg_csv_errors")
-        good = self.count(f"SELECT count(*) FROM {table}")
-        return good + (self.count("SELECT count(DISTINCT line) FROM stg_csv_errors") if bad else 0)
+            self.rows_rejected += bad
+        return self.count(f"SELECT count(*) FROM {table}_t") + bad
 
     def stage_json(self, table: str = "stg_raw", *, records: str | None = None) -> int:
         """Read JSON / JSON Lines into temp ``table(_row, _line, record JSON)``.
@@ -348,14 +356,16 @@ class ImportContext:
             {"label": id_label},
         )
 
-    def upsert(self, target: str, staged: str, *, main: bool, id_label: str = "id") -> int:
+    def upsert(
+        self, target: str, staged: str, *, main: bool, id_label: str = "id", dedupe: bool = True
+    ) -> int:
         """Load the good rows of ``staged`` into ``target`` (replacing same-key rows).
 
         With ``main`` the counts feed the batch summary (rows_loaded / rows_rejected).
         Returns the number of rows written.
         """
         key = KEY_COLUMN.get(target)
-        if key:
+        if key and dedupe:
             self.mark_duplicates(staged, key, id_label)
         rejected = self.reject_rows(staged, target)
         columns = [
@@ -374,7 +384,8 @@ class ImportContext:
             ).fetchall()
         }
         cols = ", ".join(c for c in columns if c in have)
-        if key:
+        # Replacing needs a join against the whole file; skip it when nothing could match.
+        if key and self.count(f"SELECT count(*) FROM (SELECT 1 FROM {target} LIMIT 1)"):
             self.execute(
                 f"DELETE FROM {target} WHERE {key} IN (SELECT {key} FROM {staged} "
                 "WHERE _reject_reason IS NULL)",
@@ -555,6 +566,10 @@ def import_file(
 
 
 def _drop_temp_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    for (name,) in conn.execute(
+        "SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal"
+    ).fetchall():
+        conn.execute(f'DROP VIEW IF EXISTS temp."{name}"')
     for (name,) in conn.execute(
         "SELECT table_name FROM duckdb_tables() WHERE temporary"
     ).fetchall():

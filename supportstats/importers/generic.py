@@ -253,8 +253,10 @@ def load(ctx: ImportContext) -> None:
 
     extra = [h for h in header if h not in entity.columns]
     if probe.file_kind == "csv":
-        ctx.rows_read = ctx.stage_csv("stg_raw_csv", names=header)
-        source = "stg_raw_csv"
+        absent_sql, extra_sql, params = _added_columns(entity, header, extra)
+        ctx.rows_read = ctx.stage_csv(
+            "stg_raw", names=header, extra_select=absent_sql + extra_sql, extra_params=params
+        )
     elif probe.file_kind == "parquet":
         ctx.execute(
             "CREATE OR REPLACE TEMP TABLE stg_raw_pq AS SELECT row_number() OVER () AS _row, "
@@ -263,12 +265,11 @@ def load(ctx: ImportContext) -> None:
             label=f"reading {probe.name}",
         )
         ctx.rows_read = ctx.count("SELECT count(*) FROM stg_raw_pq")
-        source = "stg_raw_pq"
+        _build_stg_raw(ctx, "stg_raw_pq", entity, header, renames, extra)
     else:
         ctx.rows_read = ctx.count("SELECT count(*) FROM stg_raw_json")
-        source = "stg_raw_json"
+        _build_stg_raw(ctx, "stg_raw_json", entity, header, renames, extra)
 
-    _build_stg_raw(ctx, source, entity, header, renames, extra)
     ctx.run_sql(
         f"staging/{entity.sql}",
         label=f"checking {entity.name} rows",
@@ -354,22 +355,37 @@ def _build_stg_raw(
             if theirs in present and ours in ENTITY_COLUMNS:
                 # Their name is quoted as an identifier; ours comes from our own column list.
                 ctx.execute(f'ALTER TABLE {source} RENAME COLUMN "{_ident(theirs)}" TO {ours}')
-    absent = [c for c in entity.columns if c not in header]
-    absent_sql = "".join(f", NULL::VARCHAR AS {c}" for c in absent)
-    extra_sql = (
-        "to_json(struct_pack(*COLUMNS(lambda c: NOT list_contains($known, c))))"
-        if extra
-        else "NULL::JSON"
-    )
+    absent_sql, extra_sql, params = _added_columns(entity, header, extra, known)
     ctx.execute(
-        f"CREATE OR REPLACE TEMP TABLE stg_raw AS SELECT *{absent_sql}, {extra_sql} AS _extra "
-        f"FROM {source}",
-        {"known": known} if extra else None,
+        f"CREATE OR REPLACE TEMP TABLE stg_raw AS SELECT *{absent_sql}{extra_sql} FROM {source}",
+        params,
         label="preparing rows",
     )
     ctx.execute(f"DROP TABLE {source}")
 
 
+def _added_columns(
+    entity: Entity, header: list[str], extra: list[str], known: list[str] | None = None
+) -> tuple[str, str, dict[str, list[str]] | None]:
+    """SQL select-list parts that add absent entity columns (NULL) and ``_extra`` (JSON)."""
+    absent = [c for c in entity.columns if c not in header]
+    absent_sql = "".join(f", NULL::VARCHAR AS {c}" for c in absent)
+    if not extra:
+        return absent_sql, ", NULL::JSON AS _extra", None
+    known = known or list(entity.columns)
+    return (
+        absent_sql,
+        ", to_json(struct_pack(*COLUMNS(lambda c: NOT list_contains($known, c)))) AS _extra",
+        {"known": known},
+    )
+
+
+# Rows derived from a conversations file's shortcut columns (keys unique by construction).
+CHILDREN = (
+    ("message", "stg_conv_message"),
+    ("conversation_event", "stg_conv_event"),
+    ("rating", "stg_conv_rating"),
+)
 ENTITY_COLUMNS = frozenset(c for e in ENTITIES.values() for c in e.columns)
 
 
@@ -386,9 +402,8 @@ def _upsert_entity(ctx: ImportContext, entity: Entity) -> None:
     if name == "conversation":
         ctx.upsert("conversation", "stg_conversation", main=True, id_label="conversation_id")
         ctx.run_sql("staging/generic__conversation_children.sql")
-        ctx.upsert("message", "stg_conv_message", main=False)
-        ctx.upsert("conversation_event", "stg_conv_event", main=False)
-        ctx.upsert("rating", "stg_conv_rating", main=False)
+        for target, staged in CHILDREN:
+            ctx.upsert(target, staged, main=False, dedupe=False)
         _register_references(ctx, "stg_conversation")
     elif name == "message":
         ctx.upsert("message", "stg_message", main=True, id_label="message_id")

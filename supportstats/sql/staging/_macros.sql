@@ -1,5 +1,13 @@
 -- Parsing helpers shared by every staging file (temporary: they live for one connection).
 
+-- Epoch seconds (9-10 digits) or milliseconds (12-13 digits) to TIMESTAMPTZ.
+CREATE OR REPLACE TEMP MACRO ss_epoch(x) AS (
+    CASE
+        WHEN regexp_full_match(x, '\d{9,10}(\.\d+)?') THEN to_timestamp(x::DOUBLE)
+        WHEN regexp_full_match(x, '\d{12,13}') THEN to_timestamp(x::DOUBLE / 1000)
+    END
+);
+
 -- Text to TIMESTAMPTZ. ISO strings with an offset keep it; naive ones are local time in tz;
 -- 9-10 digit numbers are epoch seconds, 12-13 digits epoch milliseconds; fmt (strptime) is
 -- for day-first and other house formats given in a mapping file.
@@ -7,10 +15,10 @@ CREATE OR REPLACE TEMP MACRO ss_ts(x, tz, fmt) AS (
     CASE
         WHEN x IS NULL OR x = '' THEN NULL
         WHEN fmt IS NOT NULL THEN timezone(tz, try_strptime(x, fmt)::TIMESTAMP)
-        WHEN regexp_full_match(x, '\d{9,10}(\.\d+)?') THEN to_timestamp(x::DOUBLE)
-        WHEN regexp_full_match(x, '\d{12,13}') THEN to_timestamp(x::DOUBLE / 1000)
-        WHEN tz = 'UTC' OR regexp_matches(x, '(Z|[+-]\d\d(:?\d\d)?)$') THEN try_cast(x AS TIMESTAMPTZ)
-        ELSE timezone(tz, try_cast(x AS TIMESTAMP))
+        -- The common case first: a cast is far cheaper than any pattern match.
+        WHEN tz = 'UTC' THEN coalesce(try_cast(x AS TIMESTAMPTZ), ss_epoch(x))
+        WHEN regexp_matches(x, '(Z|[+-]\d\d(:?\d\d)?)$') THEN try_cast(x AS TIMESTAMPTZ)
+        ELSE coalesce(timezone(tz, try_cast(x AS TIMESTAMP)), ss_epoch(x))
     END
 );
 

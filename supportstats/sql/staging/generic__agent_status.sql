@@ -3,8 +3,8 @@ CREATE OR REPLACE TEMP TABLE stg_agent_status AS
 WITH typed AS (
     SELECT
         ss_text(r.agent) AS aid,
-        ss_ts(trim(r.started_at), $tz, $ts_format) AS started_ts,
-        ss_ts(trim(r.ended_at), $tz, $ts_format) AS ended_ts,
+        ss_ts(r.started_at, $tz, $ts_format) AS started_ts,
+        ss_ts(r.ended_at, $tz, $ts_format) AS ended_ts,
         lower(ss_text(r.status)) AS st,
         r.*
     FROM stg_raw AS r

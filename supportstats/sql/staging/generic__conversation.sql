@@ -5,9 +5,9 @@ WITH typed AS (
     SELECT
         r._row, r._line,
         ss_text(r.conversation_id) AS sid,
-        ss_ts(trim(r.created_at), $tz, $ts_format) AS created_ts,
-        ss_ts(trim(r.first_response_at), $tz, $ts_format) AS first_response_ts,
-        ss_ts(trim(r.resolved_at), $tz, $ts_format) AS resolved_ts,
+        ss_ts(r.created_at, $tz, $ts_format) AS created_ts,
+        ss_ts(r.first_response_at, $tz, $ts_format) AS first_response_ts,
+        ss_ts(r.resolved_at, $tz, $ts_format) AS resolved_ts,
         ss_text(r.csat) AS csat_v,
         ss_rating_norm(ss_text(r.csat), coalesce(ss_text(r.csat_scale), '1-5')) AS csat_norm,
         r.*

@@ -5,10 +5,10 @@ WITH typed AS (
         ss_text(r.engagement_id) AS sid,
         ss_text(r.conversation_id) AS cid,
         ss_text(r.agent) AS aid,
-        ss_ts(trim(r.started_at), $tz, $ts_format) AS started_ts,
-        ss_ts(trim(r.accepted_at), $tz, $ts_format) AS accepted_ts,
-        ss_ts(trim(r.first_message_at), $tz, $ts_format) AS first_message_ts,
-        ss_ts(trim(r.ended_at), $tz, $ts_format) AS ended_ts,
+        ss_ts(r.started_at, $tz, $ts_format) AS started_ts,
+        ss_ts(r.accepted_at, $tz, $ts_format) AS accepted_ts,
+        ss_ts(r.first_message_at, $tz, $ts_format) AS first_message_ts,
+        ss_ts(r.ended_at, $tz, $ts_format) AS ended_ts,
         r.*
     FROM stg_raw AS r
 )

@@ -4,7 +4,7 @@ WITH typed AS (
     SELECT
         coalesce(ss_text(r.event_id), ss_text(r.conversation_id) || ':' || r._row) AS sid,
         ss_text(r.conversation_id) AS cid,
-        ss_ts(trim(r.occurred_at), $tz, $ts_format) AS occurred_ts,
+        ss_ts(r.occurred_at, $tz, $ts_format) AS occurred_ts,
         lower(ss_text(r.event_type)) AS etype,
         r.*
     FROM stg_raw AS r

@@ -4,7 +4,7 @@ WITH typed AS (
     SELECT
         ss_text(r.message_id) AS sid,
         ss_text(r.conversation_id) AS cid,
-        ss_ts(trim(r.created_at), $tz, $ts_format) AS created_ts,
+        ss_ts(r.created_at, $tz, $ts_format) AS created_ts,
         lower(ss_text(r.author_role)) AS role,
         r.*
     FROM stg_raw AS r

@@ -6,8 +6,8 @@ WITH typed AS (
         ss_text(r.conversation_id) AS cid,
         ss_text(r.rating) AS v,
         coalesce(lower(ss_text(r.scale)), '1-5') AS sc,
-        ss_ts(trim(r.rated_at), $tz, $ts_format) AS rated_ts,
-        ss_ts(trim(r.offered_at), $tz, $ts_format) AS offered_ts,
+        ss_ts(r.rated_at, $tz, $ts_format) AS rated_ts,
+        ss_ts(r.offered_at, $tz, $ts_format) AS offered_ts,
         r.*
     FROM stg_raw AS r
 ), normed AS (
