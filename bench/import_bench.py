@@ -74,8 +74,10 @@ def write_files(rows: int, folder: Path) -> tuple[Path, Path]:
                ['low', 'normal', 'high'][1 + i % 3] AS priority,
                'Question about order ' || (i % 10007) AS subject,
                ['billing', 'shipping', 'returns'][1 + i % 3] AS tags,
-               TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_seconds(i * 2 + 30 + i % 600) AS first_response_at,
-               TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_seconds(i * 2 + 3600 + i % 7200) AS resolved_at,
+               TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_seconds(i * 2 + 30 + i % 600)
+                   AS first_response_at,
+               TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_seconds(i * 2 + 3600 + i % 7200)
+                   AS resolved_at,
                CASE WHEN i % 4 = 0 THEN (1 + i % 5)::VARCHAR END AS csat
         FROM range({int(rows)}) r(i)
         ) TO '{conv}' (HEADER, DELIMITER ',')"""
