@@ -1,0 +1,339 @@
+"""Chatwoot: conversations and messages (API JSON), the CSAT CSV, and report CSVs.
+
+Accepted shapes:
+
+* messages: a JSON array of message objects, ``{"payload": [...]}`` pages, JSON Lines;
+  conversations: ``GET /conversations`` pages (``{"data": {"payload": [...]}}``) or conversation
+  objects. Airbyte-style records of streams ``conversations`` / ``messages`` are unwrapped.
+  ``message_type`` 0 incoming, 1 outgoing, 2 activity, 3 template; ``private`` = internal note;
+  activity lines ("Conversation was marked resolved by John") also become events. A messages
+  file alone creates the conversations it names (first message = start).
+* the CSAT CSV (``csat_survey_responses/download``): one rating per conversation, 1-5; its
+  trailing "Reporting period" line is metadata, not a row.
+* report CSVs (agents, inboxes, teams, labels, conversations summary): "Reporting period" line,
+  blank line, localised header, rows; humanised durations ("3 hours 12 minutes", "N/A") ->
+  seconds in ``source_aggregate`` (aggregate only).
+"""
+
+from __future__ import annotations
+
+import re
+
+from supportstats.errors import InputFileError
+from supportstats.importers._pipeline import ImportContext
+from supportstats.importers._read import FileProbe
+
+SOURCE = "chatwoot"
+DESCRIPTION = "Chatwoot conversations/messages JSON, CSAT CSV, report CSVs (aggregates)"
+
+_MESSAGE = re.compile(r'"message_type"\s*:')
+_CONTENT_TYPE = re.compile(r'"content_type"\s*:')
+_CONVERSATION = re.compile(
+    r'"(?:first_reply_created_at|agent_last_seen_at|contact_last_seen_at)"\s*:'
+)
+_PERIOD = re.compile(r"Reporting period (\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})")
+
+# Report CSV layouts by kind: metrics from the 2nd column on (None = a text column kept in raw).
+# Durations are humanised text; the rest are counts.
+REPORTS: dict[str, list[str | None]] = {
+    "agents": [
+        "conversations_count",
+        "avg_first_response_time",
+        "avg_resolution_time",
+        "avg_customer_waiting_time",
+        "resolution_count",
+    ],
+    "teams": [
+        "conversations_count",
+        "avg_first_response_time",
+        "avg_resolution_time",
+        "avg_customer_waiting_time",
+        "resolution_count",
+    ],
+    "labels": [
+        "conversations_count",
+        "avg_first_response_time",
+        "avg_resolution_time",
+        "avg_reply_time",
+        "resolution_count",
+    ],
+    # The inbox header has 5 cells but rows have 7: reply time and resolution count unlabeled.
+    "inboxes": [
+        None,
+        "conversations_count",
+        "avg_first_response_time",
+        "avg_resolution_time",
+        "avg_reply_time",
+        "resolution_count",
+    ],
+    "conversations_summary": [
+        "conversations_count",
+        "messages_received",
+        "messages_sent",
+        "avg_first_response_time",
+        "avg_resolution_time",
+        "resolution_count",
+        "avg_customer_waiting_time",
+    ],
+}
+_GRAIN = {
+    "agents": "agent",
+    "teams": "team",
+    "labels": "label",
+    "inboxes": "inbox",
+    "conversations_summary": "account",
+}
+
+
+def sniff(probe: FileProbe) -> float:
+    """Messages with message_type/content_type, conversations, the CSAT or a report CSV."""
+    if probe.file_kind == "csv":
+        header = [h.strip().lower() for h in probe.header]
+        if header and header[0].startswith("reporting period"):
+            return 0.9
+        if "link to the conversation" in header and "rating" in header:
+            return 0.9
+        return 0.0
+    if probe.file_kind not in ("json", "jsonl"):
+        return 0.0
+    text = probe.text
+    if _MESSAGE.search(text) and _CONTENT_TYPE.search(text):
+        return 0.9
+    if _CONVERSATION.search(text) and '"inbox_id"' in text:
+        return 0.85
+    return 0.0
+
+
+def load(ctx: ImportContext) -> None:
+    """Dispatch on the file's shape."""
+    if ctx.probe.file_kind == "csv":
+        header = [h.strip().lower() for h in ctx.probe.header]
+        if header and header[0].startswith("reporting period"):
+            _load_report(ctx)
+        elif "link to the conversation" in header or len(header) in (8, 9):
+            _load_csat(ctx)
+        else:
+            refuse_other_source(ctx, "Chatwoot CSAT or report CSV columns")
+    elif ctx.probe.file_kind in ("json", "jsonl"):
+        _load_json(ctx)
+    else:
+        raise InputFileError(
+            f"{ctx.probe.path}: Chatwoot data must be API JSON or a CSAT/report CSV",
+            "export conversations/messages as JSON, or download the CSAT or report CSV",
+        )
+
+
+def _load_json(ctx: ImportContext) -> None:
+    ctx.stage_json("stg_raw")
+    for path in ("$.payload", "$.data.payload"):
+        if ctx.count(
+            "SELECT count(*) FROM stg_raw WHERE json_type(record, $p) = 'ARRAY'", {"p": path}
+        ):
+            ctx.stage_json("stg_raw", records=path)
+            break
+    ctx.execute(
+        "CREATE OR REPLACE TEMP TABLE stg_cw AS SELECT _row, _line, record, _stream, CASE "
+        "WHEN _stream = 'messages' OR (_stream IS NULL AND json_exists(record, '$.message_type')) "
+        "THEN 'message' WHEN _stream = 'conversations' OR (_stream IS NULL AND "
+        "json_exists(record, '$.inbox_id') AND json_exists(record, '$.status')) "
+        "THEN 'conversation' ELSE 'other' END AS kind FROM stg_raw",
+        label="classifying records",
+    )
+    ctx.rows_read = ctx.count("SELECT count(*) FROM stg_cw")
+    kinds = dict(ctx.conn.execute("SELECT kind, count(*) FROM stg_cw GROUP BY kind").fetchall())
+    if not (kinds.get("message") or kinds.get("conversation")):
+        refuse_other_source(ctx, "Chatwoot conversations or messages")
+    ctx.entity = "conversation" if kinds.get("conversation") else "message"
+    if kinds.get("conversation"):
+        ctx.run_sql("staging/chatwoot__conversations.sql", label="typing conversations")
+        upsert_counted(ctx, "conversation", "stg_conversation", "conversation id")
+    # Messages: top-level message records (counted) and those embedded in conversations.
+    ctx.execute(
+        "CREATE OR REPLACE TEMP TABLE stg_cw_msg AS "
+        "SELECT _row, _line, record AS m, true AS _counted FROM stg_cw WHERE kind = 'message' "
+        "UNION ALL SELECT _row, _line, unnest(json_extract(record, '$.messages[*]')), false "
+        "FROM stg_cw WHERE kind = 'conversation'"
+    )
+    ctx.run_sql("staging/chatwoot__messages.sql", label="typing messages")
+    reject_repeated_keys(ctx, "stg_message", "message_key", "message id")
+    upsert_counted(ctx, "message", "stg_message", "message id")
+    ctx.run_sql("staging/chatwoot__messages_children.sql", label="reading activity lines")
+    ctx.upsert("conversation_event", "stg_event", main=False)
+    reject_other_records(ctx, "stg_cw", "conversations and messages")
+
+
+def _load_csat(ctx: ImportContext) -> None:
+    header = [h.strip() for h in ctx.probe.header]
+    ctx.entity = "rating"
+    ctx.rows_read = ctx.stage_csv("stg_raw", names=header)
+    # The "Reporting period ..." footer is one field wide, so the CSV reader set it aside as a
+    # malformed line; it is the file's period, not a lost row.
+    footer = ctx.count(
+        "SELECT count(*) FROM import_reject WHERE batch_id = $b AND raw LIKE 'Reporting period%'",
+        {"b": ctx.batch_id},
+    )
+    if footer:
+        ctx.execute(
+            "DELETE FROM import_reject WHERE batch_id = $b AND raw LIKE 'Reporting period%'",
+            {"b": ctx.batch_id},
+        )
+        ctx.rows_rejected -= footer
+        ctx.rows_read -= footer
+    names = [
+        "agent",
+        "rating",
+        "comment",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "link",
+        "recorded",
+        "review_notes",
+    ]
+    select = ", ".join(
+        f'"{header[i]}" AS {name}' if i < len(header) else f"NULL::VARCHAR AS {name}"
+        for i, name in enumerate(names)
+    )
+    ctx.execute(
+        f"CREATE OR REPLACE TEMP TABLE stg_cw_csat AS SELECT _row, _line, {select}, "
+        "to_json(struct_pack(*COLUMNS(lambda c: c NOT IN ('_row', '_line')))) AS _rawjson "
+        "FROM stg_raw"
+    )
+    ctx.run_sql("staging/chatwoot__csat.sql", label="typing ratings")
+    ctx.upsert("rating", "stg_rating", main=True, id_label="conversation")
+
+
+def _duration_sql(col: str) -> str:
+    """Humanised duration text ('1 day 4 hours', '45 seconds', 'N/A') to seconds."""
+    parts = " + ".join(
+        f"coalesce(try_cast(regexp_extract({col}, '(\\d+) {unit}s?\\b', 1) AS DOUBLE), 0) * {s}"
+        for unit, s in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
+    )
+    return f"CASE WHEN regexp_matches({col}, '\\d+ (day|hour|minute|second)') THEN {parts} END"
+
+
+def _load_report(ctx: ImportContext) -> None:
+    """Aggregate report CSV -> source_aggregate, one counted row per CSV row."""
+    lines = ctx.probe.text.splitlines()
+    period = _PERIOD.search(lines[0]) if lines else None
+    header_line = next((line for line in lines[1:] if line.strip()), "")
+    first = header_line.split(",")[0].strip().lower()
+    name = ctx.probe.name.lower()
+    width = len(header_line.split(","))
+    if width == 7 or "summary" in name or first == "conversations":
+        kind = "conversations_summary"
+    elif width == 5 or "inbox" in first or "inbox" in name:
+        kind = "inboxes"
+    elif "team" in first or "team" in name:
+        kind = "teams"
+    elif "label" in first or "label" in name:
+        kind = "labels"
+    else:
+        kind = "agents"
+    metrics = REPORTS[kind]
+    ctx.entity = "source_aggregate"
+    ncols = 1 + len(metrics)
+    columns = {f"c{i}": "VARCHAR" for i in range(1, ncols + 1)}
+    skip = lines.index(header_line) + 1 if header_line in lines else 3
+    ctx.execute(
+        "CREATE OR REPLACE TEMP TABLE stg_cw_report AS SELECT row_number() OVER () AS _row, * "
+        "FROM read_csv($path, header = false, skip = $skip, columns = $columns, "
+        "null_padding = true, all_varchar = true, delim = $delim, quote = '\"', "
+        "escape = '\"', auto_detect = false, strict_mode = false)",
+        {
+            "path": str(ctx.read_path),
+            "skip": skip,
+            "columns": columns,
+            "delim": ctx.probe.delimiter,
+        },
+        label=f"reading {ctx.probe.name}",
+    )
+    ctx.execute("DELETE FROM stg_cw_report WHERE coalesce(trim(c1), '') = '' AND c2 IS NULL")
+    ctx.rows_read = ctx.count("SELECT count(*) FROM stg_cw_report")
+    selects = []
+    for i, metric in enumerate(metrics, start=2):
+        if metric is None:
+            continue
+        col = f"c{i}"
+        is_duration = metric.startswith("avg_")
+        value = _duration_sql(col) if is_duration else f"try_cast(trim({col}) AS DOUBLE)"
+        dim = "NULL" if kind == "conversations_summary" else "trim(c1)"
+        selects.append(
+            f"SELECT $batch_id, $ss, $report, $grain, {dim}, {dim}, $start, $end, "
+            f"'{metric}', {value}, '{'s' if is_duration else 'count'}', false, "
+            "to_json(struct_pack(*COLUMNS(lambda c: c <> '_row'))) FROM stg_cw_report"
+        )
+    start = period.group(1) if period else None
+    end = period.group(2) if period else None
+    ctx.execute(
+        "INSERT INTO source_aggregate " + " UNION ALL ".join(selects),
+        {
+            "batch_id": ctx.batch_id,
+            "ss": ctx.source_system,
+            "report": f"chatwoot_{kind}_csv",
+            "grain": _GRAIN[kind],
+            # The period's dates are UTC days; the end date is inclusive.
+            "start": f"{start} 00:00:00+00" if start else None,
+            "end": f"{end} 23:59:59+00" if end else None,
+        },
+        label="writing aggregates",
+    )
+    ctx.rows_loaded += ctx.rows_read
+
+
+# --------------------------------------------------------------------------- shared helpers
+# (each vendor module carries its own copy: the importer modules stay independent of each other)
+
+
+def upsert_counted(ctx: ImportContext, target: str, staged: str, id_label: str) -> None:
+    """Upsert ``staged`` and count its ``_counted`` rows (top-level records) as loaded/rejected."""
+    ctx.upsert(target, staged, main=False, id_label=id_label)
+    ctx.rows_loaded += ctx.count(
+        f"SELECT count(*) FROM {staged} WHERE _counted AND _reject_reason IS NULL"
+    )
+    ctx.rows_rejected += ctx.count(
+        f"SELECT count(*) FROM {staged} WHERE _counted AND _reject_reason IS NOT NULL"
+    )
+
+
+def reject_other_records(ctx: ImportContext, classified: str, wanted: str) -> None:
+    """Records of streams this importer does not store go to the rejects, raw text kept."""
+    ctx.execute(
+        "CREATE OR REPLACE TEMP TABLE stg_other AS SELECT _row, _line, "
+        "'stream' AS _reject_column, 'record ' || coalesce('of stream ''' || _stream || '''', "
+        "'of unknown shape') || ' is not imported (this importer reads ' || $wanted || "
+        "'); kept here unchanged' AS _reject_reason, record AS _raw "
+        f"FROM {classified} WHERE kind = 'other'",
+        {"wanted": wanted},
+    )
+    ctx.rows_rejected += ctx.reject_rows("stg_other", "other")
+
+
+def refuse_other_source(ctx: ImportContext, wanted: str) -> None:
+    """Raise a one-line error naming the source the file looks like instead."""
+    from supportstats.importers import sources
+
+    scores = sorted(
+        ((m.sniff(ctx.probe), name) for name, m in sources().items() if name != SOURCE),
+        reverse=True,
+    )
+    guess = scores[0][1] if scores and scores[0][0] >= 0.5 else None
+    looks = f"; it looks like a {guess} export" if guess else ""
+    raise InputFileError(
+        f"{ctx.probe.path}: no {wanted} found{looks}",
+        f"import it with --source {guess}" if guess else "check that this is the right file",
+    )
+
+
+def reject_repeated_keys(ctx: ImportContext, staged: str, key: str, what: str) -> None:
+    """Reject the second and later rows sharing ``key`` among rows derived from one record.
+
+    The pipeline's duplicate check tells rows apart by ``_row``, which child rows unnested from
+    one record share; without this both copies would be inserted under one key.
+    """
+    ctx.execute(
+        f"UPDATE {staged} SET _reject_column = 'id', _reject_reason = 'duplicate {what} ' || "
+        f"split_part(d.k, ':', -1) || ' in the same record; the first was kept' FROM (SELECT "
+        f"rowid AS rid, {key} AS k, row_number() OVER (PARTITION BY {key} ORDER BY rowid) AS n "
+        f"FROM {staged} WHERE _reject_reason IS NULL) d WHERE {staged}.rowid = d.rid AND d.n > 1"
+    )
