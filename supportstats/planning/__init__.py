@@ -13,6 +13,7 @@ and use no other part of supportstats except :mod:`supportstats.errors`.
 from __future__ import annotations
 
 from supportstats.planning._validate import PlanningInputError
+from supportstats.planning.chat import chat_metrics
 from supportstats.planning.erlang import (
     erlang_b,
     erlang_c,
@@ -27,6 +28,7 @@ __all__ = [
     "SL_DEFINITIONS",
     "PlanningInputError",
     "ceil_exact",
+    "chat_metrics",
     "erlang_a_metrics",
     "erlang_b",
     "erlang_c",

@@ -73,7 +73,8 @@ def queue_tail_metrics(
     mode = z - b  # the queue terms grow while j < z - b
 
     # Accumulators scaled by exp(-scale); all terms share one scale per interval.
-    acc = {k: np.zeros(size) for k in ("mass", "queue", "served", "served_wait", "sl")}
+    keys = ("mass", "queue", "served", "served_wait", "sl", "virtual_wait")
+    acc = {k: np.zeros(size) for k in keys}
     scale = np.zeros(size)
     log_t = np.zeros(size)  # t_0 = 1 (the state "all slots busy, nobody queued")
     log_u = -r * theta * threshold_s  # negative binomial pmf at 0: (1 - x)^r
@@ -97,6 +98,9 @@ def queue_tail_metrics(
         acc["served_wait"] = acc["served_wait"] * shrink + term * served_share * harmonic
         sl_factor = served_share * beyond if definition != "virtual" else beyond
         acc["sl"] = acc["sl"] * shrink + term * sl_factor
+        # virtual wait with j ahead: sum of 1 / (rate + i theta) for i = 0..j
+        virtual = harmonic + 1.0 / rate - 1.0 / (rate + (j + 1) * th)
+        acc["virtual_wait"] = acc["virtual_wait"] * shrink + term * virtual
         scale = new_scale
 
         # Done once past the mode and the terms (even times j) are negligible.
@@ -134,6 +138,8 @@ def queue_tail_metrics(
         abandon = queue_len / (lam / theta)  # theta E[Q] / lambda
         served_wait = share("served_wait")
         sl_tail = share("sl")
+        virtual_wait = share("virtual_wait")
+        p_full = np.exp(-log_total)  # P(every slot busy, nobody queued)
     answered = 1.0 - abandon
     sl = 1.0 - wait_p + sl_tail
     if definition == "answered":
@@ -147,6 +153,8 @@ def queue_tail_metrics(
         "asa_s": asa,
         "mean_wait_s": queue_len / lam,
         "answered_share": answered,
+        "virtual_wait_s": virtual_wait,
+        "p_full": p_full,
     }
 
 
@@ -164,6 +172,7 @@ def erlang_a_metrics(
     ``virtual``, see the module docstring), ``wait_probability`` (share of contacts that find
     every agent busy), ``abandon_probability``, ``asa_s`` (mean wait of answered contacts, s),
     ``mean_wait_s`` (mean time in queue of all offered contacts, abandoners included),
+    ``virtual_wait_s`` (mean wait of a contact that would never give up, CCmath's ASA),
     ``occupancy`` (answered load / agents). Unlike Erlang C, n <= A is a valid (stable) input.
 
     Example (CCmath's Erlang X case: 4 calls/min, AHT 3 min, patience 1 min, 14 agents, 20 s):
@@ -189,6 +198,7 @@ def erlang_a_metrics(
         "abandon_probability": np.zeros(size),
         "asa_s": np.zeros(size),
         "mean_wait_s": np.zeros(size),
+        "virtual_wait_s": np.zeros(size),
         "occupancy": np.zeros(size),
     }
     # With no agents every contact waits and gives up: answered figures do not exist.
@@ -198,6 +208,7 @@ def erlang_a_metrics(
     result["abandon_probability"][none] = 1.0
     result["asa_s"][none] = np.nan
     result["mean_wait_s"][none] = pat[none]
+    result["virtual_wait_s"][none] = np.inf
     result["occupancy"][none] = np.nan
 
     live = (a > 0) & (n > 0)
@@ -212,6 +223,7 @@ def erlang_a_metrics(
         for key in ("service_level", "wait_probability", "abandon_probability", "asa_s"):
             result[key][live] = tail[key]
         result["mean_wait_s"][live] = tail["mean_wait_s"]
+        result["virtual_wait_s"][live] = tail["virtual_wait_s"]
         # answered load <= n in exact terms; clip the last-bit rounding above it
         result["occupancy"][live] = np.minimum(al * tail["answered_share"] / nl, 1.0)
     return {k: v.reshape(shape) for k, v in result.items()}

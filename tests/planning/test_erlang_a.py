@@ -118,3 +118,9 @@ def test_pyworkforce_erlang_a_regression_values():
     assert round(float(m["occupancy"]), 6) == 0.704297
     assert round(float(m["mean_wait_s"]) / 60, 6) == 0.069919
     assert round(float(m["service_level"]), 6) == 0.916792
+
+
+def test_ccmath_virtual_asa():
+    # CCmath Erlang X reports ASA 0.1 min for this case: the mean virtual wait (0.1004 min)
+    m = erlang_a_metrics(**CCMATH)
+    assert round(float(m["virtual_wait_s"]) / 60, 4) == 0.1004

@@ -1,0 +1,152 @@
+"""Chat with a handle time per concurrency level (CCmath's "Erlang Chat" model).
+
+An agent runs up to K chats at once; with k chats each one takes ``aht_by_level[k - 1]``
+seconds, so the agent finishes chats at rate k / aht_k. The state is the number of chats in the
+system; chats are spread as evenly as possible over the N agents (least-busy first), waiting
+chats (when all N x K slots are busy) abandon at rate 1 / patience. The stationary
+distribution comes from a generalised Erlang B recursion over the slots (stable, no powers)
+plus the same queue tail as Erlang A, so every figure is exact for this model.
+
+The simpler model used by ``staff`` (slots = agents x concurrency, one handle time measured at
+that concurrency, Erlang C/A on the slots) is the special case of one handle time at every level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from supportstats.planning.erlang import FloatArray, IntArray, _as_servers
+from supportstats.planning.erlang_a import _check_definition, queue_tail_metrics
+
+_FIGURES = (
+    "service_level",
+    "wait_probability",
+    "abandon_probability",
+    "asa_s",
+    "virtual_wait_s",
+    "occupancy",
+)
+
+
+def _lower_part(
+    lam: FloatArray, agents: IntArray, aht_by_level: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """B_s (pi_s over the mass of states 0..s) and the mean state among 0..s, s = N K.
+
+    Generalised Erlang B: B_c = r_c B_(c-1) / (1 + r_c B_(c-1)) with r_c = lambda / mu(c), and
+    the conditional mean m_c = c B_c + m_(c-1) (1 - B_c); both stay in [0, c].
+    """
+    k_max = aht_by_level.size
+    rate_per_chat = np.concatenate([[0.0], np.arange(1, k_max + 1) / aht_by_level])  # k / aht_k
+    slots = agents * k_max
+    b = np.ones_like(lam)
+    mean = np.zeros_like(lam)
+    for c in range(1, int(slots.max(initial=0)) + 1):
+        live = c <= slots
+        n = np.maximum(agents, 1)
+        q, r = np.divmod(c, n)
+        hi = np.minimum(q + 1, k_max)
+        mu = r * rate_per_chat[hi] + (n - r) * rate_per_chat[np.minimum(q, k_max)]
+        rb = lam / mu * b
+        b_new = rb / (1.0 + rb)
+        mean = np.where(live, c * b_new + mean * (1.0 - b_new), mean)
+        b = np.where(live, b_new, b)
+    return b, mean
+
+
+def chat_metrics(
+    volume: ArrayLike,
+    interval_s: ArrayLike,
+    agents: ArrayLike,
+    aht_by_level: Sequence[float],
+    threshold_s: ArrayLike,
+    patience_s: ArrayLike | None = None,
+    definition: str = "virtual",
+) -> dict[str, FloatArray]:
+    """Chat figures per interval for N agents with a handle time per concurrency level.
+
+    ``aht_by_level[k - 1]`` is the handle time (s) of a chat while its agent has k chats; its
+    length is the maximum concurrency. Returns ``service_level`` (by ``definition``; CCmath
+    reports ``virtual``), ``wait_probability``, ``abandon_probability`` (0 without patience),
+    ``asa_s`` (answered chats), ``virtual_wait_s``, ``occupancy`` (chats in service / slots).
+
+    Example (CCmath's Erlang Chat case: 4 chats/min, AHT 3, 3.5, 4 min, patience 1 min, 5 agents):
+
+    >>> m = chat_metrics(240, 3600, 5, [180, 210, 240], 20, patience_s=60)
+    >>> round(float(m["abandon_probability"]), 4), round(float(m["occupancy"]), 4)
+    (0.1544, 0.8678)
+    """
+    _check_definition(definition)
+    levels = np.asarray(aht_by_level, dtype=float)
+    if levels.ndim != 1 or levels.size == 0 or np.any(~(levels > 0)):
+        raise ValueError("aht_by_level must be a non-empty list of positive seconds")
+    pat = np.inf if patience_s is None else patience_s
+    vol, iv, n, t, pat = np.broadcast_arrays(
+        np.asarray(volume, dtype=float), np.asarray(interval_s, dtype=float),
+        _as_servers(agents), np.asarray(threshold_s, dtype=float), np.asarray(pat, dtype=float),
+    )  # fmt: skip
+    shape = vol.shape
+    vol, iv, t, pat = (x.ravel().astype(float) for x in (vol, iv, t, pat))
+    n = n.ravel().astype(np.int64)
+    size = vol.size
+    out = {k: np.full(size, np.nan) for k in _FIGURES}
+    lam = vol / iv
+    k_max = levels.size
+    slots = n * k_max
+    full_rate = slots / levels[-1]
+
+    quiet = lam == 0
+    out["service_level"][quiet] = 1.0
+    for key in ("wait_probability", "abandon_probability", "asa_s", "virtual_wait_s", "occupancy"):
+        out[key][quiet] = 0.0
+    none = ~quiet & (n == 0)
+    out["service_level"][none] = 0.0
+    out["wait_probability"][none] = 1.0
+    out["abandon_probability"][none] = np.where(np.isfinite(pat[none]), 1.0, np.nan)
+
+    live = ~quiet & (n > 0)
+    b, mean_low = _lower_part(lam[live], n[live], levels)
+    with np.errstate(divide="ignore"):
+        log_lower = -np.log(b)
+    s, full, th, tl, pl = slots[live], full_rate[live], 1.0 / pat[live], t[live], pat[live]
+    lam_l = lam[live]
+    patient = np.isfinite(pl)
+    res = {k: np.full(s.size, np.nan) for k in ("service_level", "wait_probability",
+           "abandon_probability", "asa_s", "virtual_wait_s", "p_full")}  # fmt: skip
+    if patient.any():
+        tail = queue_tail_metrics(log_lower[patient], lam_l[patient], full[patient], th[patient],
+                                  tl[patient], definition)  # fmt: skip
+        for k in res:
+            res[k][patient] = tail[k]
+    infinite = ~patient
+    if infinite.any():  # Erlang C tail: a geometric queue at the full service rate
+        lo, lf, bi = lam_l[infinite], full[infinite], b[infinite]
+        stable = lo < lf
+        with np.errstate(divide="ignore", invalid="ignore"):
+            queue_mass = np.where(stable, lo / (lf - lo), np.inf)  # sum of (lam / full)^j, j >= 1
+            total = 1.0 / bi + queue_mass
+            wait = np.where(stable, (1.0 + queue_mass) / total, 1.0)
+            asa = np.where(stable, wait / (lf - lo), np.inf)
+            res["p_full"][infinite] = np.where(stable, 1.0 / total, 0.0)
+            sl = np.where(stable, 1.0 - wait * np.exp(-(lf - lo) * tl[infinite]), 0.0)
+        res["wait_probability"][infinite] = wait
+        res["abandon_probability"][infinite] = 0.0
+        res["asa_s"][infinite] = asa
+        res["virtual_wait_s"][infinite] = asa
+        res["service_level"][infinite] = sl
+    in_service = (1.0 - res["wait_probability"] + res["p_full"]) * mean_low + s * (
+        res["wait_probability"] - res["p_full"]
+    )
+    for k in (
+        "service_level",
+        "wait_probability",
+        "abandon_probability",
+        "asa_s",
+        "virtual_wait_s",
+    ):
+        out[k][live] = res[k]
+    out["occupancy"][live] = np.minimum(in_service / s, 1.0)
+    return {k: v.reshape(shape) for k, v in out.items()}
