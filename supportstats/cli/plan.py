@@ -173,10 +173,9 @@ def forecast_command(
     from supportstats.planning.forecast import forecast
 
     step = _timedelta(interval, "--interval")
+    ahead = _timedelta(horizon, "--horizon")
     history = _history(db, queue, step)
-    result, accuracy = forecast(
-        history, horizon=_timedelta(horizon, "--horizon"), interval=step, weeks=weeks
-    )
+    result, accuracy = forecast(history, horizon=ahead, interval=step, weeks=weeks)
     _accuracy_line(accuracy)
     emit_frame(result, fmt, output=output, title="Forecast")
 
@@ -212,8 +211,9 @@ def plan_command(
     from supportstats.planning.forecast import forecast
 
     step = _timedelta(interval, "--interval")
+    ahead = _timedelta(horizon, "--horizon")
     history = _history(db, queue, step)
-    predicted, accuracy = forecast(history, horizon=_timedelta(horizon, "--horizon"), interval=step)
+    predicted, accuracy = forecast(history, horizon=ahead, interval=step)
     _accuracy_line(accuracy)
     frame = predicted.assign(
         queue=queue or "", interval_s=step.total_seconds(), sl_target=sl_target,
@@ -238,7 +238,7 @@ def week_table(plan: pd.DataFrame, value: str = "agents_scheduled") -> pd.DataFr
         }
     ).pivot_table(index="time", columns="day", values=value, aggfunc="sum", sort=False)
     ordered = sorted(table.columns, key=lambda d: times[times.dt.strftime("%a %m-%d") == d].min())
-    return table[ordered].reset_index().rename_axis(columns=None)
+    return table[ordered].sort_index().reset_index().rename_axis(columns=None)
 
 
 @reports_errors
@@ -251,6 +251,7 @@ def backtest_command(
     estimate_patience: bool = typer.Option(
         False, "--estimate-patience", help="Erlang A with patience estimated from the history."
     ),
+    concurrency: int = typer.Option(1, "--concurrency", help="Chats per agent (slots)."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
     output: Path | None = OutputOption,
 ) -> None:
@@ -288,8 +289,9 @@ def backtest_command(
         stderr.print(f"Estimated mean patience: {patience_s:,.0f} s")
     observed = observed_intervals(contacts, step, sl_threshold_s)
     rows, summary = backtest(
-        observed, agents, interval=step, sl_threshold_s=sl_threshold_s, patience_s=patience_s
-    )
+        observed, agents, interval=step, sl_threshold_s=sl_threshold_s, patience_s=patience_s,
+        concurrency=concurrency,
+    )  # fmt: skip
     columns = [
         "interval_start",
         "volume",

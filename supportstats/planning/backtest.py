@@ -152,12 +152,14 @@ def backtest(
     sl_threshold_s: float,
     patience_s: float | None = None,
     sl_definition: str = "offered",
+    concurrency: int = 1,
 ) -> tuple[pd.DataFrame, BacktestSummary]:
     """Predicted against observed service level per interval.
 
     ``observed`` comes from :func:`observed_intervals`; ``agents`` is indexed by interval start
     (from :func:`agents_from_status` or :func:`agents_from_engagements`). Intervals without
     contacts or without agents are left out (nothing to predict, or no one to predict for).
+    ``concurrency`` > 1 evaluates chat as agents x concurrency slots.
     Returns the rows with ``agents, predicted_sl, error`` (predicted - observed) added, and
     the summary.
     """
@@ -174,7 +176,7 @@ def backtest(
     model_in = pd.DataFrame({
         "volume": rows["volume"].to_numpy(), "interval_s": freq.total_seconds(),
         "aht_s": rows["aht_s"].to_numpy(), "sl_target": np.nan, "sl_threshold_s": sl_threshold_s,
-        "agents": rows["agents"].to_numpy(),
+        "agents": rows["agents"].to_numpy(), "concurrency": concurrency,
         "patience_s": np.nan if patience_s is None or not np.isfinite(patience_s) else patience_s,
     })  # fmt: skip
     figures = staff(model_in, sl_definition=sl_definition)

@@ -107,3 +107,17 @@ def test_week_table_pivots_first_week():
     table = week_table(plan)
     assert table.shape == (48, 8) and table.columns[1] == "Mon 03-04"
     assert table.loc[1, "Tue 03-05"] == 49
+
+
+def test_wired_into_the_main_app():
+    from supportstats.cli import app as main_app
+
+    result = run(main_app, "erlang", "--volume", "100", "--interval-s", "1800", "--aht-s", "180",
+                 "--shrinkage", "0.3", "-f", "json")  # fmt: skip
+    assert result.exit_code == 0 and json.loads(result.stdout)["agents_scheduled"] == 20
+
+
+def test_bad_duration_option(app, tmp_path):
+    result = run(app, "forecast", "--db", str(tmp_path / "x.duckdb"), "--horizon", "soon")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --horizon 'soon' is not a duration\n")
