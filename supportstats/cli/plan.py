@@ -258,7 +258,7 @@ def backtest_command(
     """Predicted SL (from agents on duty) against observed SL, per past interval.
 
     Agents on duty come from agent status intervals when there are any, else from the
-    agents handling contacts in each interval (a lower bound).
+    agents handling contacts in each interval (an estimate).
 
     Example: supportstats backtest --db support.duckdb --interval 30min --sl-threshold-s 20
     """

@@ -115,8 +115,8 @@ def _spans_by_interval(
 def agents_from_engagements(engagements: pd.DataFrame, interval: str | pd.Timedelta) -> pd.Series:
     """Agents on duty per interval, estimated as distinct agents handling a contact in it.
 
-    For sources without status data (call logs). Agents who were logged in but idle for a
-    whole interval are missed, so this count is a lower bound.
+    For sources without status data (call logs). Neither bound: agents logged in but idle for
+    a whole interval are missed, and an agent who took a single contact counts in full.
     """
     _require(engagements, ("agent_key", "started_at", "ended_at"), "engagements")
     freq = pd.Timedelta(interval)
