@@ -131,6 +131,9 @@ class ImportContext:
         self.rows_loaded = 0
         self.rows_rejected = 0
         self._read_path: Path | None = None
+        self._line_fix = False
+        self._stream: tuple[str, dict[str, Any]] = ("", {})
+        self._stream_table = ""
 
     # ----------------------------------------------------------------- reading
     @property
@@ -196,6 +199,22 @@ class ImportContext:
         # Rows written inside a transaction get rowids from a large offset: subtract it.
         return self.count(f"SELECT coalesce(min(rowid), 0) FROM {table}")
 
+    def _read_csv_sql(self, extra_select: str) -> tuple[str, dict[str, Any]]:
+        p = self.probe
+        sql = (
+            f"SELECT *{extra_select} FROM read_csv("
+            "$path, delim = $delim, header = true, all_varchar = true, quote = '\"', "
+            "escape = '\"', compression = $compression, strict_mode = true, "
+            "null_padding = false, store_rejects = true, rejects_table = 'stg_csv_errors', "
+            "rejects_scan = 'stg_csv_scans', max_line_size = 10000000, auto_detect = false, "
+            "columns = $columns)"
+        )
+        return sql, {
+            "path": str(self.read_path),
+            "delim": p.delimiter,
+            "compression": "gzip" if self.compression == "gzip" else "none",
+        }
+
     def stage_csv(
         self,
         table: str = "stg_raw",
@@ -210,51 +229,76 @@ class ImportContext:
         quoting) go straight to the rejects with DuckDB's line number; the returned count
         includes them.
         """
-        p = self.probe
-        names = names or p.header
+        sql, params = self._read_csv_sql(extra_select)
+        params["columns"] = {n: "VARCHAR" for n in (names or self.probe.header)}
         self.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table}_t AS SELECT *{extra_select} FROM read_csv("
-            "$path, delim = $delim, header = true, all_varchar = true, quote = '\"', "
-            "escape = '\"', compression = $compression, strict_mode = true, "
-            "null_padding = false, store_rejects = true, rejects_table = 'stg_csv_errors', "
-            "rejects_scan = 'stg_csv_scans', max_line_size = 10000000, auto_detect = false, "
-            "columns = $columns)",
-            {
-                "path": str(self.read_path),
-                "delim": p.delimiter,
-                "compression": "gzip" if self.compression == "gzip" else "none",
-                "columns": {n: "VARCHAR" for n in names},
-                **(extra_params or {}),
-            },
-            label=f"reading {p.name}",
+            f"CREATE OR REPLACE TEMP TABLE {table}_t AS {sql}",
+            {**params, **(extra_params or {})},
+            label=f"reading {self.probe.name}",
         )
-        bad = self.count("SELECT count(DISTINCT line) FROM stg_csv_errors")
         # Rows written inside a transaction get rowids from a large offset: subtract it.
         base = int(self._min_rowid(f"{table}_t"))
         row = f"(rowid - {base} + 1)"
-        if bad:
-            # Physical line of the k-th good row: k + 1 (header) + rejected lines before it.
-            self.execute(
-                f"CREATE OR REPLACE TEMP TABLE {table}_bad AS SELECT line - 1 - row_number() "
-                "OVER (ORDER BY line) AS before FROM (SELECT DISTINCT line FROM stg_csv_errors)"
-            )
-            line = f"{row} + 1 + (SELECT count(*) FROM {table}_bad b WHERE b.before < {row})"
-        else:
-            line = f"{row} + 1"
         self.execute(
-            f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT *, {row} AS _row, {line} AS _line "
+            f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT *, {row} AS _row, {row} + 1 AS _line "
             f"FROM {table}_t"
         )
-        if bad:
-            self.execute(
-                "INSERT INTO import_reject "
-                "SELECT $batch_id, $entity, NULL, line, column_name, csv_line, "
-                "lower(error_type) || ': ' || error_message "
-                "FROM (SELECT DISTINCT ON (line) * FROM stg_csv_errors ORDER BY line)",
-                {"batch_id": self.batch_id, "entity": self.entity or None},
+        return self.count(f"SELECT count(*) FROM {table}_t") + self.finish_csv()
+
+    def stream_csv(
+        self,
+        table: str = "stg_raw",
+        names: list[str] | None = None,
+        extra_select: str = "",
+        extra_params: dict[str, Any] | None = None,
+    ) -> None:
+        """Like :meth:`stage_csv` but as a lazy view over the file: no copy is made.
+
+        The file is read once, by the first statement that selects from ``table`` (staging
+        SQL building a typed table from it). Call :meth:`finish_csv` after that statement to
+        record malformed lines; ``rows_read`` is then the typed table's rows plus those.
+        """
+        sql, params = self._read_csv_sql(
+            extra_select + ", row_number() OVER () AS _row, row_number() OVER () + 1 AS _line"
+        )
+        params["columns"] = {n: "VARCHAR" for n in (names or self.probe.header)}
+        self._stream = (sql, {**params, **(extra_params or {})})
+        self._stream_table = table
+
+    def staged_from_stream(self, sql_name: str, label: str = "", **extra: Any) -> None:
+        """Run a staging SQL file whose ``FROM stg_raw`` reads the streamed CSV directly."""
+        read_sql, read_params = self._stream
+        values = {**self.params(**extra), **read_params}
+        for statement in split_statements(load_sql(sql_name)):
+            statement = statement.replace(
+                f"FROM {self._stream_table} AS r", f"FROM ({read_sql}) AS r"
             )
-            self.rows_rejected += bad
-        return self.count(f"SELECT count(*) FROM {table}_t") + bad
+            params = {k: v for k, v in values.items() if re.search(rf"\${k}\b", statement)}
+            self.execute(statement, params, label=label)
+
+    def finish_csv(self) -> int:
+        """Record the CSV reader's malformed lines as rejects; return how many there were.
+
+        Line numbers of later rows shift by the malformed lines before them; the correction
+        is applied to the rejects only (the only place line numbers are kept).
+        """
+        bad = self.count("SELECT count(DISTINCT line) FROM stg_csv_errors")
+        if not bad:
+            return 0
+        self.execute(
+            "CREATE OR REPLACE TEMP TABLE stg_bad_lines AS SELECT line - 1 - row_number() "
+            "OVER (ORDER BY line) AS before FROM (SELECT DISTINCT line FROM stg_csv_errors)"
+        )
+        self._line_fix = True
+        self.execute(
+            "INSERT INTO import_reject "
+            "SELECT $batch_id, $entity, NULL, line, column_name, csv_line, "
+            "lower(error_type) || ': ' || error_message "
+            "FROM (SELECT DISTINCT ON (line) * FROM stg_csv_errors ORDER BY line)",
+            {"batch_id": self.batch_id, "entity": self.entity or None},
+        )
+        self.rows_rejected += bad
+        return bad
 
     def stage_json(self, table: str = "stg_raw", *, records: str | None = None) -> int:
         """Read JSON / JSON Lines into temp ``table(_row, _line, record JSON)``.
@@ -315,6 +359,14 @@ class ImportContext:
         rejected = self.count(f"SELECT count(*) FROM {staged} WHERE _reject_reason IS NOT NULL")
         if not rejected:
             return 0
+        if raw_table == self._stream_table and not self.probe_columns(raw_table):
+            # Streamed files are re-read only here, for the rejected rows' raw text.
+            read_sql, read_params = self._stream
+            self.execute(
+                f"CREATE OR REPLACE TEMP TABLE {raw_table} AS SELECT * FROM ({read_sql}) "
+                f"WHERE _row IN (SELECT _row FROM {staged} WHERE _reject_reason IS NOT NULL)",
+                read_params,
+            )
         if "_raw" in self.probe_columns(staged):
             raw_sql = (
                 "SELECT s._row, s._line, s._reject_column, s._raw::VARCHAR AS raw, "
@@ -332,8 +384,13 @@ class ImportContext:
                 "lambda c: c NOT IN ('_row', '_line', '_extra'))))::VARCHAR AS raw "
                 f"FROM {raw_table}) r USING (_row)"
             )
+        line = (
+            "_row + 1 + (SELECT count(*) FROM stg_bad_lines b WHERE b.before < _row)"
+            if self._line_fix
+            else "_line"
+        )
         self.execute(
-            "INSERT INTO import_reject SELECT $batch_id, $entity, _row, _line, _reject_column, "
+            f"INSERT INTO import_reject SELECT $batch_id, $entity, _row, {line}, _reject_column, "
             f"raw, _reject_reason FROM ({raw_sql}) WHERE _reject_reason IS NOT NULL",
             {"batch_id": self.batch_id, "entity": entity},
         )

@@ -254,7 +254,7 @@ def load(ctx: ImportContext) -> None:
     extra = [h for h in header if h not in entity.columns]
     if probe.file_kind == "csv":
         absent_sql, extra_sql, params = _added_columns(entity, header, extra)
-        ctx.rows_read = ctx.stage_csv(
+        ctx.stream_csv(
             "stg_raw", names=header, extra_select=absent_sql + extra_sql, extra_params=params
         )
     elif probe.file_kind == "parquet":
@@ -270,12 +270,16 @@ def load(ctx: ImportContext) -> None:
         ctx.rows_read = ctx.count("SELECT count(*) FROM stg_raw_json")
         _build_stg_raw(ctx, "stg_raw_json", entity, header, renames, extra)
 
-    ctx.run_sql(
+    run = ctx.staged_from_stream if probe.file_kind == "csv" else ctx.run_sql
+    run(
         f"staging/{entity.sql}",
-        label=f"checking {entity.name} rows",
+        label=f"reading and checking {entity.name} rows",
         ts_format=mapping.timestamp_format,
         tz=timezone,
     )
+    if probe.file_kind == "csv":
+        staged = STAGED[entity.name]
+        ctx.rows_read = ctx.count(f"SELECT count(*) FROM {staged}") + ctx.finish_csv()
     _upsert_entity(ctx, entity)
 
 
@@ -380,12 +384,20 @@ def _added_columns(
     )
 
 
+# The temp table each entity's staging SQL builds.
+STAGED = {
+    "conversation": "stg_conversation",
+    "message": "stg_message",
+    "event": "stg_event",
+    "engagement": "stg_engagement",
+    "rating": "stg_rating",
+    "agent_status": "stg_agent_status",
+    "agent": "stg_agent",
+    "schedule": "stg_schedule_interval",
+    "holiday": "stg_holiday",
+}
 # Rows derived from a conversations file's shortcut columns (keys unique by construction).
-CHILDREN = (
-    ("message", "stg_conv_message"),
-    ("conversation_event", "stg_conv_event"),
-    ("rating", "stg_conv_rating"),
-)
+CHILDREN = ("message", "conversation_event", "rating")
 ENTITY_COLUMNS = frozenset(c for e in ENTITIES.values() for c in e.columns)
 
 
@@ -401,9 +413,11 @@ def _upsert_entity(ctx: ImportContext, entity: Entity) -> None:
     name = entity.name
     if name == "conversation":
         ctx.upsert("conversation", "stg_conversation", main=True, id_label="conversation_id")
-        ctx.run_sql("staging/generic__conversation_children.sql")
-        for target, staged in CHILDREN:
-            ctx.upsert(target, staged, main=False, dedupe=False)
+        # Rows derived from the shortcut columns: keys are unique by construction, so they
+        # are inserted directly; earlier versions are deleted only if any could exist.
+        if any(ctx.count(f"SELECT count(*) FROM (SELECT 1 FROM {t} LIMIT 1)") for t in CHILDREN):
+            ctx.run_sql("staging/generic__conversation_children_replace.sql")
+        ctx.run_sql("staging/generic__conversation_children.sql", label="writing derived rows")
         _register_references(ctx, "stg_conversation")
     elif name == "message":
         ctx.upsert("message", "stg_message", main=True, id_label="message_id")

@@ -498,3 +498,19 @@ def test_random_valid_rows_survive(tmp_path_factory, rows, fmt):
             "SELECT source_id, created_at, subject, priority FROM conversation ORDER BY source_id"
         ).fetchall()
     assert got == sorted((i, t, s, p) for i, t, s, p in rows)
+
+
+def test_line_numbers_after_a_malformed_line(warehouse, tmp_path):
+    text = (
+        "conversation_id,created_at\n"
+        "a,2024-03-01\n"
+        "b,2024-03-01,extra\n"  # line 3: malformed
+        "c,2024-03-01\n"
+        "d,not-a-date\n"  # line 5: bad value, the 3rd good row
+    )
+    result = import_file(warehouse, write(tmp_path / "m.csv", text))
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (4, 2, 2)
+    rows = warehouse.execute(
+        "SELECT line_number, column_name FROM import_reject ORDER BY line_number"
+    ).fetchall()
+    assert rows == [(3, None), (5, "created_at")]

@@ -1,34 +1,29 @@
--- Run after stg_conversation was upserted (duplicates marked), so rejected rows have no children.
--- Shortcut columns become the event-level rows the metrics read.
-CREATE OR REPLACE TEMP TABLE stg_conv_message AS
+-- Shortcut columns of a conversations file become the event-level rows the metrics read.
+-- Run after stg_conversation was upserted (duplicates marked), so rejected rows have none.
+INSERT INTO message (message_key, conversation_key, source_system, source_id, created_at,
+                     author_role, author_agent_key, visibility, automation, kind, batch_id)
 SELECT
-    conversation_key || ':first_response' AS message_key,
-    conversation_key, source_system, source_id || ':first_response' AS source_id,
-    first_response_ts AS created_at, 'agent' AS author_role, assignee_agent_key AS author_agent_key,
-    'public' AS visibility, 'none' AS automation, 'text' AS kind, batch_id,
-    NULL::VARCHAR AS _reject_column, NULL::VARCHAR AS _reject_reason, _row, _line
+    conversation_key || ':first_response', conversation_key, source_system,
+    source_id || ':first_response', first_response_ts, 'agent', assignee_agent_key,
+    'public', 'none', 'text', batch_id
 FROM stg_conversation
 WHERE _reject_reason IS NULL AND first_response_ts IS NOT NULL;
 
-CREATE OR REPLACE TEMP TABLE stg_conv_event AS
+INSERT INTO conversation_event (event_key, conversation_key, source_system, source_id,
+                                occurred_at, event_type, to_value, actor_agent_key, batch_id)
 SELECT
-    conversation_key || ':resolved' AS event_key,
-    conversation_key, source_system, source_id || ':resolved' AS source_id,
-    resolved_ts AS occurred_at, 'resolve' AS event_type, NULL AS from_value,
-    'resolved' AS to_value, batch_id,
-    NULL::VARCHAR AS _reject_column, NULL::VARCHAR AS _reject_reason, _row, _line
+    conversation_key || ':resolved', conversation_key, source_system,
+    source_id || ':resolved', resolved_ts, 'resolve', 'resolved', assignee_agent_key, batch_id
 FROM stg_conversation
 WHERE _reject_reason IS NULL AND resolved_ts IS NOT NULL;
 
-CREATE OR REPLACE TEMP TABLE stg_conv_rating AS
+INSERT INTO rating (rating_key, conversation_key, source_system, source_id, rated_at, scale,
+                    raw_value, score_norm, is_positive, is_negative, agent_key_at_rating, batch_id)
 SELECT
-    conversation_key || ':csat' AS rating_key,
-    conversation_key, source_system, source_id || ':csat' AS source_id,
-    coalesce(resolved_ts, created_at) AS rated_at, csat_scale AS scale, csat_v AS raw_value,
-    csat_norm AS score_norm,
-    CASE WHEN csat_scale = 'binary' OR lower(csat_v) IN ('good', 'bad') THEN csat_norm >= 0.5 ELSE csat_norm >= 0.75 END AS is_positive,
-    CASE WHEN csat_scale = 'binary' OR lower(csat_v) IN ('good', 'bad') THEN csat_norm < 0.5 ELSE csat_norm <= 0.25 END AS is_negative,
-    assignee_agent_key AS agent_key_at_rating, batch_id,
-    NULL::VARCHAR AS _reject_column, NULL::VARCHAR AS _reject_reason, _row, _line
+    conversation_key || ':csat', conversation_key, source_system, source_id || ':csat',
+    coalesce(resolved_ts, created_at), csat_scale, csat_v, csat_norm,
+    CASE WHEN csat_scale = 'binary' OR lower(csat_v) IN ('good', 'bad') THEN csat_norm >= 0.5 ELSE csat_norm >= 0.75 END,
+    CASE WHEN csat_scale = 'binary' OR lower(csat_v) IN ('good', 'bad') THEN csat_norm < 0.5 ELSE csat_norm <= 0.25 END,
+    assignee_agent_key, batch_id
 FROM stg_conversation
 WHERE _reject_reason IS NULL AND csat_v IS NOT NULL;
