@@ -129,7 +129,7 @@ def _load_json(ctx: ImportContext) -> None:
         if ctx.count(
             "SELECT count(*) FROM stg_raw WHERE json_type(record, $p) = 'ARRAY'", {"p": path}
         ):
-            ctx.stage_json("stg_raw", records=path)
+            unwrap_pages(ctx, path)
             break
     ctx.execute(
         "CREATE OR REPLACE TEMP TABLE stg_cw AS SELECT _row, _line, record, _stream, CASE "
@@ -336,4 +336,21 @@ def reject_repeated_keys(ctx: ImportContext, staged: str, key: str, what: str) -
         f"split_part(d.k, ':', -1) || ' in the same record; the first was kept' FROM (SELECT "
         f"rowid AS rid, {key} AS k, row_number() OVER (PARTITION BY {key} ORDER BY rowid) AS n "
         f"FROM {staged} WHERE _reject_reason IS NULL) d WHERE {staged}.rowid = d.rid AND d.n > 1"
+    )
+
+
+def unwrap_pages(ctx: ImportContext, path: str) -> None:
+    """Replace ``stg_raw`` by the items of the ``path`` array in each staged document.
+
+    Does what ``ctx.stage_json(records=path)`` means to do; that call currently fails on
+    DuckDB 2.0 (``range()`` of an unsigned length), so the unnesting is done here.
+    """
+    ctx.execute(
+        "CREATE OR REPLACE TEMP TABLE stg_raw AS SELECT row_number() OVER (ORDER BY _doc, i) "
+        "AS _row, NULL::BIGINT AS _line, item AS record, NULL::VARCHAR AS _stream FROM ("
+        "SELECT _row AS _doc, unnest(json_extract(record, $p || '[*]')) AS item, "
+        "unnest(range(CAST(json_array_length(record, $p) AS BIGINT))) AS i FROM stg_raw "
+        "WHERE json_type(record, $p) = 'ARRAY')",
+        {"p": path},
+        label="unwrapping pages",
     )

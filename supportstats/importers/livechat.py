@@ -63,7 +63,7 @@ def load(ctx: ImportContext) -> None:
     """Stage the JSON, then load chats/threads or a report, by the records' shape."""
     ctx.stage_json("stg_raw")
     if ctx.count("SELECT count(*) FROM stg_raw WHERE json_type(record, '$.chats') = 'ARRAY'"):
-        ctx.stage_json("stg_raw", records="$.chats")  # list_archives pages
+        unwrap_pages(ctx, "$.chats")  # list_archives pages
     ctx.execute(_CLASSIFY, label="classifying records")
     kinds = dict(ctx.conn.execute("SELECT kind, count(*) FROM stg_lc GROUP BY kind").fetchall())
     if not (kinds.get("chat") or kinds.get("thread") or kinds.get("report")):
@@ -159,4 +159,21 @@ def reject_repeated_keys(ctx: ImportContext, staged: str, key: str, what: str) -
         f"split_part(d.k, ':', -1) || ' in the same record; the first was kept' FROM (SELECT "
         f"rowid AS rid, {key} AS k, row_number() OVER (PARTITION BY {key} ORDER BY rowid) AS n "
         f"FROM {staged} WHERE _reject_reason IS NULL) d WHERE {staged}.rowid = d.rid AND d.n > 1"
+    )
+
+
+def unwrap_pages(ctx: ImportContext, path: str) -> None:
+    """Replace ``stg_raw`` by the items of the ``path`` array in each staged document.
+
+    Does what ``ctx.stage_json(records=path)`` means to do; that call currently fails on
+    DuckDB 2.0 (``range()`` of an unsigned length), so the unnesting is done here.
+    """
+    ctx.execute(
+        "CREATE OR REPLACE TEMP TABLE stg_raw AS SELECT row_number() OVER (ORDER BY _doc, i) "
+        "AS _row, NULL::BIGINT AS _line, item AS record, NULL::VARCHAR AS _stream FROM ("
+        "SELECT _row AS _doc, unnest(json_extract(record, $p || '[*]')) AS item, "
+        "unnest(range(CAST(json_array_length(record, $p) AS BIGINT))) AS i FROM stg_raw "
+        "WHERE json_type(record, $p) = 'ARRAY')",
+        {"p": path},
+        label="unwrapping pages",
     )

@@ -1,0 +1,127 @@
+"""Chatwoot importer: hand-made messages, CSAT CSV and report CSVs; the vendor mock data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from supportstats.errors import InputFileError
+from supportstats.importers import ImportOptions, import_file
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "chatwoot"
+FRT = """
+SELECT c.source_id, epoch(min(m.created_at) FILTER (WHERE m.author_role = 'agent'
+       AND m.visibility = 'public' AND m.automation = 'none')) - epoch(c.created_at)
+FROM conversation c LEFT JOIN message m USING (conversation_key)
+GROUP BY c.source_id, c.created_at ORDER BY 1
+"""
+RESOLUTION = """
+SELECT c.source_id, epoch(max(e.occurred_at) FILTER (WHERE e.event_type = 'resolve'))
+       - epoch(c.created_at)
+FROM conversation c LEFT JOIN conversation_event e USING (conversation_key)
+GROUP BY c.source_id, c.created_at ORDER BY 1
+"""
+
+
+def test_messages_page(warehouse):
+    result = import_file(warehouse, DATA / "messages.json")
+    # 9 messages; message 9 has message_type 7 and is rejected.
+    assert (result.source, result.rows_read, result.rows_loaded, result.rows_rejected) == (
+        "chatwoot",
+        9,
+        8,
+        1,
+    )
+    # FRT: template (+1 s), activity and private note (+90 s) skipped; John at +120 s.
+    # 2002 only got an automation-rule message: missed.
+    assert warehouse.execute(FRT).fetchall() == [("2001", 120.0), ("2002", None)]
+    assert warehouse.execute(RESOLUTION).fetchall() == [("2001", 600.0), ("2002", None)]
+    assert warehouse.execute(
+        "SELECT source_id, status_current FROM conversation ORDER BY 1"
+    ).fetchall() == [("2001", "resolved"), ("2002", "open")]
+    assert warehouse.execute(
+        "SELECT author_role, automation FROM message WHERE source_id = '8'"
+    ).fetchall() == [("system", "rule")]
+
+
+def test_csat_csv(warehouse):
+    result = import_file(warehouse, DATA / "csat_responses.csv")
+    # 4 responses (the footer "Reporting period" line is not a row); "six" is rejected.
+    assert (result.entity, result.rows_read, result.rows_loaded, result.rows_rejected) == (
+        "rating",
+        4,
+        3,
+        1,
+    )
+    # CSAT = ratings >= 4 over responses: 5 and 4 of (5, 2, 4) -> 2 of 3.
+    assert warehouse.execute(
+        "SELECT conversation_key, raw_value, is_positive, agent_key_at_rating FROM rating "
+        "ORDER BY 1"
+    ).fetchall() == [
+        ("chatwoot:1042", "5", True, "chatwoot:maya@example.test"),
+        ("chatwoot:1057", "2", False, None),
+        ("chatwoot:1060", "4", True, "chatwoot:maya@example.test"),
+    ]
+
+
+def test_report_csvs(warehouse):
+    agents = import_file(warehouse, DATA / "agents_report.csv")
+    assert (agents.entity, agents.rows_read, agents.rows_loaded) == ("source_aggregate", 3, 3)
+    got = dict(
+        warehouse.execute(
+            "SELECT dim_name || '/' || metric, value FROM source_aggregate "
+            "WHERE report = 'chatwoot_agents_csv'"
+        ).fetchall()
+    )
+    # Humanised durations by hand: 4 min 10 s = 250; 1 day 2 hours = 93,600; N/A = NULL.
+    assert got["Maya Ortiz/avg_first_response_time"] == 250.0
+    assert got["Jonas Berg/avg_resolution_time"] == 93600.0
+    assert got["Jonas Berg/avg_customer_waiting_time"] == 541.0
+    assert got["Priya Nair/avg_first_response_time"] is None
+    assert got["Maya Ortiz/resolution_count"] == 37.0
+    inboxes = import_file(warehouse, DATA / "inboxes_report.csv")
+    assert inboxes.rows_loaded == 1
+    # The inbox header has 5 cells, rows 7: the unlabeled reply time and resolution count.
+    assert dict(
+        warehouse.execute(
+            "SELECT metric, value FROM source_aggregate WHERE report = 'chatwoot_inboxes_csv'"
+        ).fetchall()
+    ) == {
+        "conversations_count": 52.0,
+        "avg_first_response_time": 200.0,
+        "avg_resolution_time": 7500.0,
+        "avg_reply_time": 300.0,
+        "resolution_count": 48.0,
+    }
+
+
+def test_vendor_mock_messages(warehouse, shared):
+    path = shared / "vendor_samples/chatwoot/chatwoot-mobile-app__textOnly.messages.json"
+    result = import_file(warehouse, path)
+    # README: 29 messages in 2 conversations (1016: 27, 43: 2); 2 private notes.
+    assert (result.rows_read, result.rows_loaded) == (29, 29)
+    assert warehouse.execute(
+        "SELECT conversation_key, count(*) FROM message GROUP BY 1 ORDER BY 1"
+    ).fetchall() == [("chatwoot:1016", 27), ("chatwoot:43", 2)]
+    assert warehouse.execute(
+        "SELECT count(*) FROM message WHERE visibility = 'internal'"
+    ).fetchall() == [(2,)]
+    # FRT 191 s (5295 at 12:29:31Z -> 5301 by John at 12:32:42Z); resolved 571 s later.
+    frt = dict(warehouse.execute(FRT).fetchall())
+    assert frt["1016"] == 191.0
+    assert dict(warehouse.execute(RESOLUTION).fetchall())["1016"] == 571.0
+    assert warehouse.execute(
+        "SELECT author_agent_key FROM message WHERE source_id = '5301'"
+    ).fetchall() == [("chatwoot:1",)]
+
+
+def test_cli_reimport_and_errors(cli, tmp_path, warehouse):
+    db = tmp_path / "w.duckdb"
+    out = cli("import", DATA / "agents_report.csv", "--db", db, "--format", "json")
+    assert out.exit_code == 0 and '"source": "chatwoot"' in out.stdout
+    again = cli("import", DATA / "agents_report.csv", "--db", db)
+    assert "already imported" in again.stderr
+    other = Path(__file__).resolve().parents[1] / "data" / "livechat" / "list_archives.json"
+    with pytest.raises(InputFileError, match="looks like a livechat export"):
+        import_file(warehouse, other, ImportOptions(source="chatwoot"))

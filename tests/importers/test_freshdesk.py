@@ -1,0 +1,145 @@
+"""Freshdesk importer: hand-made ticket export CSV (local times), vendor API/Airbyte samples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from supportstats.errors import InputFileError
+from supportstats.importers import ImportOptions, import_file
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "freshdesk"
+FRT = """
+SELECT c.source_id, epoch(min(m.created_at) FILTER (WHERE m.author_role = 'agent'
+       AND m.visibility = 'public' AND m.automation = 'none')) - epoch(c.created_at)
+FROM conversation c LEFT JOIN message m USING (conversation_key)
+GROUP BY c.source_id, c.created_at ORDER BY 1
+"""
+RESOLUTION = """
+SELECT c.source_id, epoch(max(e.occurred_at) FILTER (WHERE e.event_type = 'resolve'))
+       - epoch(c.created_at)
+FROM conversation c LEFT JOIN conversation_event e USING (conversation_key)
+GROUP BY c.source_id, c.created_at ORDER BY 1
+"""
+
+
+def test_ticket_export_csv_in_local_time(warehouse):
+    result = import_file(
+        warehouse, DATA / "tickets_export.csv", ImportOptions(timezone="Europe/Berlin")
+    )
+    assert (result.source, result.rows_read, result.rows_loaded, result.rows_rejected) == (
+        "freshdesk",
+        5,
+        4,
+        1,
+    )
+    assert warehouse.execute("SELECT line_number, reason FROM import_reject").fetchall() == [
+        (5, "Created time 'yesterday' is not a date/time")
+    ]
+    # 09:14 in Berlin (CET) is 08:14 UTC; 1005 straddles the 2026-03-29 clock change.
+    conv = warehouse.execute(
+        "SELECT source_id, strftime(created_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M'), channel, "
+        "src_first_response_bh_s, src_full_resolution_bh_s, src_replies, source_timezone "
+        "FROM conversation ORDER BY 1"
+    ).fetchall()
+    assert conv == [
+        ("1001", "2026-03-02 08:14", "email", 2491.0, 23172.0, 3, "Europe/Berlin"),
+        ("1002", "2026-03-02 22:30", "chat", 1800.0, None, 1, "Europe/Berlin"),
+        ("1003", "2026-03-03 09:00", "voice", None, None, 0, "Europe/Berlin"),
+        ("1005", "2026-03-29 00:30", "web", 3600.0, 450190.0, 2, "Europe/Berlin"),
+    ]
+    # FRT by hand: 41 min 31 s; 9 h overnight; none; 01:30 -> 03:30 local is 1 h (DST).
+    assert warehouse.execute(FRT).fetchall() == [
+        ("1001", 2491.0),
+        ("1002", 32400.0),
+        ("1003", None),
+        ("1005", 3600.0),
+    ]
+    # Resolution: 6 h 26 min 12 s; 1005: 00:30Z on 03-29 -> 08:00Z on 04-03 = 459,000 s.
+    assert warehouse.execute(RESOLUTION).fetchall() == [
+        ("1001", 23172.0),
+        ("1002", None),
+        ("1003", None),
+        ("1005", 459000.0),
+    ]
+    # CSAT: Extremely satisfied (+), Unhappy (-), Neutral (neither): 1 positive of 3 answers.
+    assert warehouse.execute(
+        "SELECT count(*) FILTER (WHERE is_positive), count(*) FILTER (WHERE is_negative), "
+        "count(*) FROM rating"
+    ).fetchall() == [(1, 1, 3)]
+    # Missed: only 1003 has no agent response.
+    assert warehouse.execute(
+        "SELECT source_id FROM conversation c WHERE NOT EXISTS (SELECT 1 FROM message m WHERE "
+        "m.conversation_key = c.conversation_key AND m.author_role = 'agent')"
+    ).fetchall() == [("1003",)]
+    # Our calendar FRT equals the export's own timestamps (src_first_response_s) everywhere.
+    assert warehouse.execute(
+        "SELECT count(*) FROM conversation WHERE src_first_response_s IS NOT NULL"
+    ).fetchall() == [(3,)]
+
+
+def test_reimport_is_a_no_op(warehouse):
+    import_file(warehouse, DATA / "tickets_export.csv")
+    again = import_file(warehouse, DATA / "tickets_export.csv")
+    assert again.skipped
+    assert warehouse.execute("SELECT count(*) FROM conversation").fetchall() == [(4,)]
+
+
+def test_vendor_airbyte_ticket_22(warehouse, shared):
+    path = (
+        shared
+        / "vendor_samples/freshdesk"
+        / "airbyte-source-freshdesk__expected_records_ticket22_conversations_csat.jsonl"
+    )
+    result = import_file(warehouse, path)
+    # 1 agent, 1 ticket, 2 conversations, 1 rating load; the survey is kept as a reject.
+    assert (result.source, result.rows_read, result.rows_loaded, result.rows_rejected) == (
+        "freshdesk",
+        6,
+        5,
+        1,
+    )
+    # README: created 16:03:17Z, first public reply 16:16:58Z -> 821 s; the note does not count.
+    assert warehouse.execute(FRT).fetchall() == [("22", 821.0)]
+    assert warehouse.execute(
+        "SELECT status_current, channel, src_first_response_s, assignee_agent_key FROM conversation"
+    ).fetchall() == [("pending", "voice", 821.0, "freshdesk:67013469919")]
+    assert warehouse.execute(RESOLUTION).fetchall() == [("22", None)]
+    assert warehouse.execute(
+        "SELECT name FROM agent WHERE agent_key = 'freshdesk:67013469919'"
+    ).fetchall() == [("Team Airbyte",)]
+    # Rating 103 = top of the survey's 3-point scale; credited to agent 67013469919.
+    assert warehouse.execute(
+        "SELECT conversation_key, raw_value, scale, score_norm, is_positive, comment, "
+        "agent_key_at_rating FROM rating"
+    ).fetchall() == [("freshdesk:23", "103", "3-level", 1.0, True, "test", "freshdesk:67013469919")]
+
+
+def test_vendor_python_freshdesk_ticket(warehouse, shared):
+    result = import_file(
+        warehouse,
+        shared / "vendor_samples/freshdesk/python-freshdesk__v2_ticket_1_include_stats.json",
+    )
+    assert (result.source, result.rows_loaded) == ("freshdesk", 1)
+    # Hand-edited but valid: 2016-05-18T04:36:04Z -> 2020-06-17T20:23:43Z = 128,879,259 s.
+    assert warehouse.execute("SELECT src_first_response_s FROM conversation").fetchall() == [
+        (128879259.0,)
+    ]
+
+
+def test_cli_and_wrong_source(cli, tmp_path, warehouse):
+    out = cli(
+        "import",
+        DATA / "tickets_export.csv",
+        "--db",
+        tmp_path / "w.duckdb",
+        "--timezone",
+        "Europe/Berlin",
+        "--format",
+        "json",
+    )
+    assert '"source": "freshdesk"' in out.stdout and out.exit_code == 1
+    other = Path(__file__).resolve().parents[1] / "data" / "intercom" / "conversations.jsonl"
+    with pytest.raises(InputFileError, match="looks like a intercom export"):
+        import_file(warehouse, other, ImportOptions(source="freshdesk"))

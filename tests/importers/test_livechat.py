@@ -1,0 +1,115 @@
+"""LiveChat importer: hand-made archive page, vendor documentation samples, reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from supportstats.errors import InputFileError
+from supportstats.importers import ImportOptions, import_file
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "livechat"
+FRT = """
+SELECT c.source_id, epoch(min(m.created_at) FILTER (WHERE m.author_role = 'agent'
+       AND m.visibility = 'public' AND m.automation = 'none')) - epoch(c.created_at)
+FROM conversation c LEFT JOIN message m USING (conversation_key)
+WHERE c.kind = 'thread' GROUP BY c.source_id, c.created_at ORDER BY 1
+"""
+
+
+def test_archive_page(warehouse):
+    result = import_file(warehouse, DATA / "list_archives.json")
+    assert (result.source, result.rows_read, result.rows_loaded, result.rows_rejected) == (
+        "livechat",
+        2,
+        2,
+        0,
+    )
+    assert warehouse.execute(
+        "SELECT source_id, kind, parent_key, status_current FROM conversation ORDER BY 1"
+    ).fetchall() == [
+        ("C1", "chat", None, "closed"),
+        ("C2", "chat", None, "closed"),
+        ("T1", "thread", "livechat:C1", "closed"),
+        ("T2", "thread", "livechat:C1", "closed"),
+        ("T3", "thread", "livechat:C2", "closed"),
+    ]
+    # FRT by hand: T1 09:10:02.120 -> 09:10:43.550 = 41.43 s; T2 90 s; T3 no agent (missed).
+    frt = dict(warehouse.execute(FRT).fetchall())
+    assert frt["T1"] == pytest.approx(41.43) and frt["T2"] == 90.0 and frt["T3"] is None
+    assert warehouse.execute(
+        "SELECT count(*) FROM message WHERE visibility = 'internal'"
+    ).fetchall() == [(1,)]
+    # CSAT: thumbs up on T1, thumbs down on T3 -> 1 of 2 positive.
+    assert warehouse.execute(
+        "SELECT source_id, is_positive, comment FROM rating ORDER BY 1"
+    ).fetchall() == [("T1:rating", True, "fast"), ("T3:rating", False, "nobody came")]
+    # Engagements: Maya on T1 and T2, accepted; queue wait of T1 = 38 s.
+    assert warehouse.execute(
+        "SELECT conversation_key, was_accepted, epoch(started_at) - epoch(c.created_at) "
+        "FROM engagement JOIN conversation c USING (conversation_key) ORDER BY 1"
+    ).fetchall() == [("livechat:T1", True, pytest.approx(38.0)), ("livechat:T2", True, 0.0)]
+    assert warehouse.execute(
+        "SELECT name FROM agent WHERE agent_key = 'livechat:maya@example.test'"
+    ).fetchall() == [("Maya Ortiz",)]
+
+
+def test_vendor_chat_thread_and_report(warehouse, shared):
+    base = shared / "vendor_samples/livechat"
+    chat = import_file(warehouse, base / "livechat-public-docs__v3.6_agent-chat-api_chat.json")
+    assert (chat.source, chat.rows_read, chat.rows_loaded) == ("livechat", 1, 1)
+    # README: chat PJ0MRSHTDG / thread QA37PVJ75B created 2020-05-12T11:42:47.383Z, no agent
+    # event -> FRT NULL, no rating.
+    assert warehouse.execute(FRT).fetchall() == [("QA37PVJ75B", None)]
+    thread = import_file(warehouse, base / "livechat-public-docs__v3.6_agent-chat-api_thread.json")
+    assert (thread.rows_read, thread.rows_loaded) == (1, 1)
+    # Two events share one id: the second is kept in the rejects, not silently dropped.
+    assert warehouse.execute(
+        "SELECT count(*) FROM message WHERE conversation_key = 'livechat:K600PKZON8'"
+    ).fetchall() == [(1,)]
+    assert warehouse.execute(
+        "SELECT entity, reason LIKE 'duplicate event id%' FROM import_reject"
+    ).fetchall() == [("message", True)]
+    report = import_file(
+        warehouse, base / "livechat-public-docs__v3.6_reports-api_agents_performance.json"
+    )
+    assert (report.rows_read, report.rows_loaded, report.entity) == (3, 3, "source_aggregate")
+    # README: summary equals per-agent sums (17 chats, 7 good, 3 bad, 11 FR chats) and the
+    # chat-weighted mean of first_response_time is 8.55151490909091 s.
+    sums = warehouse.execute(
+        "SELECT metric, sum(value) FROM source_aggregate WHERE grain = 'agent' AND metric IN "
+        "('chats_count', 'chats_rated_good', 'chats_rated_bad', 'first_response_chats_count') "
+        "GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    assert sums == [
+        ("chats_count", 17.0),
+        ("chats_rated_bad", 3.0),
+        ("chats_rated_good", 7.0),
+        ("first_response_chats_count", 11.0),
+    ]
+    weighted = warehouse.execute(
+        "SELECT sum(f.value * n.value) / sum(n.value) FROM source_aggregate f JOIN "
+        "source_aggregate n USING (dim_source_id) WHERE f.metric = 'first_response_time' AND "
+        "n.metric = 'first_response_chats_count' AND f.grain = 'agent'"
+    ).fetchall()[0][0]
+    summary = warehouse.execute(
+        "SELECT value FROM source_aggregate WHERE grain = 'account' AND "
+        "metric = 'first_response_time'"
+    ).fetchall()[0][0]
+    assert weighted == pytest.approx(8.55151490909091) and summary == pytest.approx(weighted)
+
+
+def test_reimport_cli_and_errors(cli, tmp_path, warehouse):
+    db = tmp_path / "w.duckdb"
+    first = cli("import", DATA / "list_archives.json", "--db", db, "--format", "json")
+    assert first.exit_code == 0 and '"source": "livechat"' in first.stdout
+    again = cli("import", DATA / "list_archives.json", "--db", db)
+    assert again.exit_code == 0 and "already imported" in again.stderr
+    other = Path(__file__).resolve().parents[1] / "data" / "intercom" / "conversations.jsonl"
+    with pytest.raises(InputFileError, match="looks like a intercom export"):
+        import_file(warehouse, other, ImportOptions(source="livechat"))
+    cut = tmp_path / "cut.json"
+    cut.write_text((DATA / "list_archives.json").read_text()[:700])
+    with pytest.raises(InputFileError, match="not valid JSON"):
+        import_file(warehouse, cut)
