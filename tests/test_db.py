@@ -1,0 +1,92 @@
+"""The warehouse file: creation, migrations, read-only opening, clear errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from supportstats.db import SCHEMA_VERSION, connect, current_version, migrations
+from supportstats.errors import WarehouseError
+
+
+def test_new_file_gets_the_whole_schema(db_path):
+    with connect(db_path) as conn:
+        assert current_version(conn) == SCHEMA_VERSION
+        tables = {r[0] for r in conn.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert {
+        "import_batch", "import_reject", "agent", "team", "agent_team", "queue", "contact",
+        "schedule", "schedule_interval", "schedule_holiday", "conversation", "message",
+        "conversation_event", "engagement", "rating", "agent_status_interval",
+        "source_aggregate", "schema_version",
+    } <= tables  # fmt: skip
+
+
+def test_migrations_are_numbered_and_applied_once(db_path):
+    assert [v for v, _ in migrations()] == sorted({v for v, _ in migrations()})
+    connect(db_path).close()
+    with connect(db_path) as conn:  # a second open applies nothing again
+        rows = conn.execute("SELECT version FROM schema_version").fetchall()
+    assert rows == [(v,) for v, _ in migrations()]
+
+
+def test_read_only_refuses_a_missing_file(tmp_path):
+    missing = tmp_path / "nope.duckdb"
+    with pytest.raises(WarehouseError) as err:
+        connect(missing, read_only=True)
+    assert err.value.message == f"warehouse {missing} does not exist"
+    assert not missing.exists()
+
+
+def test_read_only_connection_cannot_write(db_path):
+    connect(db_path).close()
+    with connect(db_path, read_only=True) as conn:
+        with pytest.raises(Exception, match="read-only"):
+            conn.execute("DELETE FROM conversation")
+
+
+def test_newer_schema_is_refused(db_path):
+    with connect(db_path) as conn:
+        conn.execute("INSERT INTO schema_version (version) VALUES (?)", [SCHEMA_VERSION + 1])
+    with pytest.raises(WarehouseError) as err:
+        connect(db_path)
+    assert err.value.message == (
+        f"warehouse schema version {SCHEMA_VERSION + 1} is newer than this supportstats "
+        f"(knows up to {SCHEMA_VERSION})"
+    )
+
+
+def test_directory_is_not_a_warehouse(tmp_path):
+    with pytest.raises(WarehouseError) as err:
+        connect(tmp_path)
+    assert err.value.message == f"{tmp_path} is a directory, not a DuckDB file"
+
+
+def test_not_a_duckdb_file(tmp_path):
+    junk = tmp_path / "junk.duckdb"
+    junk.write_text("this is not a database\n" * 100)
+    with pytest.raises(WarehouseError) as err:
+        connect(junk)
+    assert err.value.message.startswith(f"cannot open warehouse {junk}")
+
+
+def test_db_info_json(cli, tmp_path, db_path):
+    path = tmp_path / "c.csv"
+    path.write_text("conversation_id,created_at\na,2024-01-01\nb,2024-01-02\n")
+    assert cli("import", path, "--db", db_path).exit_code == 0
+    import json
+
+    result = cli("db", "info", "--db", db_path, "--format", "json")
+    info = json.loads(result.stdout)
+    assert info["tables"]["conversation"] == 2
+    assert info["rows_rejected"] == 0
+    assert [(b["batch_id"], b["rows_read"], b["rows_loaded"]) for b in info["batches"]] == [
+        (1, 2, 2)
+    ]
+
+
+def test_env_var_names_the_warehouse(cli, tmp_path, monkeypatch):
+    target = tmp_path / "env.duckdb"
+    monkeypatch.setenv("SUPPORTSTATS_DB", str(target))
+    path = tmp_path / "c.csv"
+    path.write_text("conversation_id,created_at\na,2024-01-01\n")
+    assert cli("import", path).exit_code == 0
+    assert target.exists()
