@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 
 from supportstats.metrics._groups import Scope, dims, names, normalise_by, where
-from supportstats.metrics._sql import relation, render
+from supportstats.metrics._sql import fingerprint, relation, render
 from supportstats.metrics.facts import assignment_intervals, conversation_facts
 from supportstats.metrics.options import MetricOptions
 from supportstats.metrics.period import Filters, Period
@@ -28,6 +28,8 @@ class Query:
     period: Period = field(default_factory=Period)
     filters: Filters = field(default_factory=Filters)
     by: tuple[str, ...] = ()
+    # names of the cached temp tables this query uses, looked up once (not part of equality)
+    _memo: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def params(self) -> dict[str, Any]:
         """Every SQL parameter a family may use."""
@@ -42,13 +44,23 @@ class Query:
             "csat_negative_max": o.csat_negative_max,
         }
 
+    def fingerprint(self) -> str:
+        """Data fingerprint, taken once per query (see ``_sql.cached_table``)."""
+        if "fp" not in self._memo:
+            self._memo["fp"] = fingerprint(self.conn)
+        return self._memo["fp"]
+
     def facts(self) -> str:
         """Temp table of conversation facts for these options."""
-        return conversation_facts(self.conn, self.options)
+        if "facts" not in self._memo:
+            self._memo["facts"] = conversation_facts(self.conn, self.options, self.fingerprint())
+        return self._memo["facts"]
 
     def assignments(self) -> str:
         """Temp table of agent stretches."""
-        return assignment_intervals(self.conn)
+        if "asg" not in self._memo:
+            self._memo["asg"] = assignment_intervals(self.conn, self.fingerprint())
+        return self._memo["asg"]
 
     def credited(self, natural: str) -> str:
         """The agent column of a family: its natural credit, or the current assignee."""

@@ -44,7 +44,8 @@ def render(name: str, **fragments: str) -> str:
 
 def used_params(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """Only the parameters the SQL mentions (DuckDB rejects unused named parameters)."""
-    names = set(re.findall(r"\$(\w+)", sql))
+    code = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())  # not in comments
+    names = set(re.findall(r"\$(\w+)", code))
     return {k: v for k, v in params.items() if k in names}
 
 
@@ -60,20 +61,25 @@ def frame(conn: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] |
     return conn.execute(sql, used_params(sql, params or {})).df()
 
 
-_FINGERPRINT_SQL = """
-select
-    (select count(*) from conversation), (select max(batch_id) from conversation),
-    (select count(*) from message), (select count(*) from conversation_event),
-    (select count(*) from engagement), (select max(batch_id) from engagement),
-    (select count(*) from rating), (select count(*) from agent_status_interval),
-    (select count(*) from schedule_interval), (select count(*) from schedule_holiday)
-"""
+_FINGERPRINT_SQL = [
+    # row counts are catalogue look-ups; the import log changes with every import, also one
+    # that replaces rows without changing their number
+    "select count(*), max(batch_id), max(imported_at)::varchar from import_batch",
+    *(
+        f"select count(*) from {t}"
+        for t in (
+            "conversation", "message", "conversation_event", "engagement", "rating",
+            "agent_status_interval", "agent_team", "schedule_interval", "schedule_holiday",
+            "queue", "sla_target",
+        )
+    ),
+]  # fmt: skip
 
 
 def fingerprint(conn: duckdb.DuckDBPyConnection) -> str:
-    """Short hash of table sizes and batch ids: changes whenever an import changes the data."""
-    row = conn.execute(_FINGERPRINT_SQL).fetchall()[0]
-    return hashlib.sha1(repr(row).encode()).hexdigest()[:10]
+    """Short hash of table sizes and the import log: changes whenever an import changes data."""
+    rows = [conn.execute(sql).fetchall()[0] for sql in _FINGERPRINT_SQL]
+    return hashlib.sha1(repr(rows).encode()).hexdigest()[:10]
 
 
 def cached_table(
@@ -81,11 +87,13 @@ def cached_table(
     kind: str,
     key: Mapping[str, Any],
     build: Callable[[str], None],
+    fp: str | None = None,
 ) -> str:
     """Name of a temp table ``_ss_<kind>_<hash>``, built by ``build(name)`` if not there yet.
 
-    The hash covers ``key`` (the options the relation depends on) and the data fingerprint, so
-    an import in between makes a fresh table; stale tables of the same kind are dropped.
+    The hash covers ``key`` (the options the relation depends on) and the data fingerprint
+    (``fp``, computed when not given), so an import in between makes a fresh table; stale
+    tables of the same kind are dropped.
     """
     digest = hashlib.sha1((fingerprint(conn) + repr(sorted(key.items()))).encode()).hexdigest()[:12]
     name = f"_ss_{kind}_{digest}"

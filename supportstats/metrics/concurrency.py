@@ -61,13 +61,16 @@ def segments(q: Query) -> str:
         "end": params["end"],
         "as_of": params["as_of"],
     }
+    if "seg" in q._memo:
+        return q._memo["seg"]
     asg = q.assignments()
 
     def build(name: str) -> None:
         sql = render("views/engagement_segment", asg=asg, begin=BEGIN[q.options.concurrency_start])
         create_temp(q.conn, name, sql, params)
 
-    return cached_table(q.conn, "seg", key, build)
+    q._memo["seg"] = cached_table(q.conn, "seg", key, build, q.fingerprint())
+    return q._memo["seg"]
 
 
 def split(q: Query, table_sql: str, always: bool = False) -> str:

@@ -51,16 +51,18 @@ def _bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-def assignment_intervals(conn: duckdb.DuckDBPyConnection) -> str:
+def assignment_intervals(conn: duckdb.DuckDBPyConnection, fp: str | None = None) -> str:
     """Temp table of agent stretches (``sql/views/assignment_interval.sql``)."""
 
     def build(name: str) -> None:
         create_temp(conn, name, render("views/assignment_interval"))
 
-    return cached_table(conn, "asg", {}, build)
+    return cached_table(conn, "asg", {}, build, fp)
 
 
-def conversation_facts(conn: duckdb.DuckDBPyConnection, options: MetricOptions) -> str:
+def conversation_facts(
+    conn: duckdb.DuckDBPyConnection, options: MetricOptions, fp: str | None = None
+) -> str:
     """Temp table name of the conversation facts for ``options`` (built on first use)."""
     key = {
         "bot": options.bot_replies,
@@ -72,7 +74,7 @@ def conversation_facts(conn: duckdb.DuckDBPyConnection, options: MetricOptions) 
         "clock": options.clock,
         "schedule": options.schedule if options.clock == "business" else None,
     }
-    asg = assignment_intervals(conn)
+    asg = assignment_intervals(conn, fp)
 
     def build(name: str) -> None:
         bots = _bool(options.bot_replies == "include")
@@ -108,7 +110,7 @@ def conversation_facts(conn: duckdb.DuckDBPyConnection, options: MetricOptions) 
         if options.clock == "business":
             _to_business_time(conn, name, options)
 
-    return cached_table(conn, "facts", key, build)
+    return cached_table(conn, "facts", key, build, fp)
 
 
 def schedule_expression(conn: duckdb.DuckDBPyConnection, options: MetricOptions) -> str:

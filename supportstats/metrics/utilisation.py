@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
-from supportstats.metrics._groups import dims
+from supportstats.metrics._groups import TIME_GROUPS, dims
 from supportstats.metrics._query import Query
 from supportstats.metrics._sql import relation, render
 from supportstats.metrics.concurrency import agent_params, agent_scope, segments, split
@@ -18,6 +18,8 @@ DENOMINATOR = {
     "available_occupied": "('available', 'occupied')",
     "logged_in": "('available', 'occupied', 'away', 'break')",
 }
+_BUCKET = "time_bucket(to_minutes($bucket_min), timezone($tz, s))"
+_DAY = "time_bucket(interval 1 day, timezone($tz, s))"
 _STATUS = """
 select
     agent_key,
@@ -37,11 +39,13 @@ def utilisation(q: Query) -> duckdb.DuckDBPyRelation:
     The denominator is available + occupied status time (option ``utilisation_denominator``).
     """
     seg = segments(q)
+    timed = any(b in TIME_GROUPS for b in q.by)
     sql = render(
         "metrics/utilisation",
-        # always cut into day (or finer) pieces: the engagement-based denominator is per day
-        segments=split(q, f'select * from "{seg}"', always=True),
-        status=split(q, _STATUS, always=True),
+        segments=split(q, f'select * from "{seg}"'),
+        status=split(q, _STATUS),
+        b=_BUCKET if timed else "timestamp '2000-01-01'",
+        b_eng=_BUCKET if timed else _DAY,
         den_classes=DENOMINATOR[q.options.utilisation_denominator],
         dims=dims(q.by, agent_scope(), q.options),
     )

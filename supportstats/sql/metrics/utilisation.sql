@@ -8,11 +8,13 @@
 -- utilisation = engagement load inside D / D, a chat weighing 1/chat_capacity, a call 1.
 -- {{segments}} / {{status}}: engagement segments and clipped status intervals, both split into
 -- buckets of $bucket_min minutes (column b = bucket start).
+-- Not grouped by time, intervals are not cut: status time is matched over the whole period
+-- (b constant) and the engagement span is taken per local day of the segment start.
 with seg as (
-    select *, time_bucket(to_minutes($bucket_min), timezone($tz, s)) as b from ({{segments}})
+    select *, {{b}} as b, {{b_eng}} as b_eng from ({{segments}})
 ),
 st as (
-    select *, time_bucket(to_minutes($bucket_min), timezone($tz, s)) as b from ({{status}})
+    select *, {{b}} as b from ({{status}})
     where status_class in {{den_classes}}
 ),
 with_status as (
@@ -40,7 +42,7 @@ from_status as (
 from_engagements as (
     select
         agent_key,
-        b,
+        b_eng as b,
         epoch(max(e)) - epoch(min(s)) as den_s,
         sum(epoch(e) - epoch(s)) as busy_s,
         sum(load * (epoch(e) - epoch(s))) as load_s,

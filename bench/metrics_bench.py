@@ -1,0 +1,242 @@
+"""Benchmark of the metrics layer on synthetic data, with a plain-pandas baseline.
+
+    python bench/metrics_bench.py                      # 10M conversations, ~50M messages
+    python bench/metrics_bench.py --conversations 200000   # a quick check
+
+Synthetic data is generated directly in DuckDB SQL (a file in --workdir). Timed, each cold
+(fresh read-only connection: facts and engagement segments are built from the canonical
+tables) and warm (same connection again: the cached facts are reused, as the dashboard and
+repeated CLI calls in one process do):
+
+* the agent report (supportstats.reports.agent_report),
+* the hourly volume series (metrics by interval, interval_min=60),
+* concurrency per agent for all engagements.
+
+The baseline is the same agent report in plain pandas (FRT, resolution, CSAT, volume,
+concurrency sweep per agent), on DataFrames already in memory (loading them is not timed).
+Peak memory is the process's maximum resident set size after each step.
+Goals: agent report < 2 s warm on 2 cores and >= 5x faster than pandas; concurrency for 10M
+engagements < 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from supportstats.db import connect  # noqa: E402
+from supportstats.metrics import MetricOptions, Period, concurrency, metrics_table, query  # noqa: E402
+from supportstats.metrics._sql import used_params  # noqa: E402
+from supportstats.reports import agent_report  # noqa: E402
+
+GENERATE = """
+-- conversations spread over 365 days, every 5th chat rated
+insert into conversation (conversation_key, source_system, source_id, kind, channel, queue_key,
+    team_key, assignee_agent_key, created_at, status_current, priority)
+select 'b:c' || i, 'b', 'c' || i, 'chat', 'chat', 'b:q' || (i % 5), 'b:t' || (i % 10),
+    'b:a' || (i % $agents),
+    timestamptz '2024-01-01 00:00:00+00' + to_seconds((hash(i) % (365 * 86400))::bigint),
+    'resolved', case when i % 3 = 0 then 'high' else 'low' end
+from range($n) t(i);
+
+insert into message (message_key, conversation_key, source_system, source_id, created_at,
+    author_role, author_agent_key, visibility, automation)
+select 'b:m' || c.i || '_' || k, 'b:c' || c.i, 'b', 'm' || c.i || '_' || k,
+    c.created_at + to_seconds(case when k = 0 then 0 else k * 60 + hash(c.i * 7 + k) % 50 end),
+    case when k % 2 = 0 then 'customer' else 'agent' end,
+    case when k % 2 = 1 then 'b:a' || (c.i % $agents) end,
+    'public', 'none'
+from (select i, timestamptz '2024-01-01 00:00:00+00'
+             + to_seconds((hash(i) % (365 * 86400))::bigint) as created_at
+      from range($n) t(i)) c,
+     range(5) r(k);
+
+insert into conversation_event (event_key, conversation_key, source_system, source_id,
+    occurred_at, event_type)
+select 'b:e' || i || kind, 'b:c' || i, 'b', 'e' || i || kind,
+    timestamptz '2024-01-01 00:00:00+00' + to_seconds((hash(i) % (365 * 86400))::bigint)
+        + to_seconds(case kind when 'queue_enter' then 0 else 1800 + hash(i) % 3600 end),
+    kind
+from range($n) t(i), (values ('queue_enter'), ('resolve')) v(kind);
+
+insert into engagement (engagement_key, conversation_key, source_system, source_id, agent_key,
+    started_at, accepted_at, first_agent_message_at, ended_at)
+select 'b:g' || i, 'b:c' || i, 'b', 'g' || i, 'b:a' || (i % $agents),
+    t0 + interval 20 second, t0 + interval 40 second, t0 + interval 90 second,
+    t0 + to_seconds(600 + hash(i) % 900)
+from (select i, timestamptz '2024-01-01 00:00:00+00'
+             + to_seconds((hash(i) % (365 * 86400))::bigint) as t0 from range($n) t(i));
+
+insert into rating (rating_key, conversation_key, source_system, source_id, rated_at, scale,
+    raw_value, score_norm, is_positive, is_negative, agent_key_at_rating)
+select 'b:r' || i, 'b:c' || i, 'b', 'r' || i,
+    timestamptz '2024-01-02 00:00:00+00' + to_seconds((hash(i) % (365 * 86400))::bigint),
+    '1-5', (1 + hash(i) % 5)::varchar, (hash(i) % 5) / 4.0, hash(i) % 5 >= 3, hash(i) % 5 < 2,
+    'b:a' || (i % $agents)
+from range($n) t(i) where i % 5 = 0;
+"""
+
+
+def rss_mb() -> float:
+    """Peak resident set size of this process so far, MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(label: str, fn, results: list) -> object:  # noqa: ANN001
+    gc.collect()
+    t0 = time.perf_counter()
+    out = fn()
+    dt = time.perf_counter() - t0
+    results.append((label, dt, rss_mb()))
+    print(f"{label:<44} {dt:8.2f} s   peak RSS {rss_mb():8.0f} MB", flush=True)
+    return out
+
+
+def generate(path: Path, n: int, agents: int) -> None:
+    if path.exists():
+        path.unlink()
+    conn = connect(path)
+    t0 = time.perf_counter()
+    for stmt in GENERATE.split(";"):
+        if stmt.strip():
+            conn.execute(stmt, used_params(stmt, {"n": n, "agents": agents}))
+    conn.execute("checkpoint")
+    counts = conn.execute(
+        "select (select count(*) from conversation), (select count(*) from message), "
+        "(select count(*) from engagement)"
+    ).fetchall()[0]
+    conn.close()
+    print(
+        f"generated {counts[0]:,} conversations, {counts[1]:,} messages, {counts[2]:,} "
+        f"engagements in {time.perf_counter() - t0:.1f} s",
+        flush=True,
+    )
+
+
+def pandas_agent_report(c: pd.DataFrame, m: pd.DataFrame, e: pd.DataFrame,
+                        g: pd.DataFrame, r: pd.DataFrame) -> pd.DataFrame:  # fmt: skip
+    """The agent report in plain pandas: same definitions as the SQL (default options)."""
+    reply = m[(m.author_role == "agent") & (m.visibility == "public") & (m.automation == "none")]
+    first = reply.sort_values("created_at").drop_duplicates("conversation_key")
+    frt = first.merge(c[["conversation_key", "created_at"]], on="conversation_key",
+                      suffixes=("", "_c"))  # fmt: skip
+    frt["frt_s"] = (frt.created_at - frt.created_at_c).dt.total_seconds()
+    fr = frt.groupby("author_agent_key").frt_s.agg(
+        first_response_median_s="median",
+        first_response_p90_s=lambda s: s.quantile(0.9),
+    )
+    res = e[e.event_type == "resolve"].groupby("conversation_key").occurred_at.max()
+    res = c.set_index("conversation_key").join(res, how="inner")
+    res["resolution_s"] = (res.occurred_at - res.created_at).dt.total_seconds()
+    rs = res.groupby("assignee_agent_key").resolution_s.agg(
+        resolved="count", resolution_median_s="median"
+    )
+    vol = c.groupby("assignee_agent_key").size().rename("conversations")
+    cs = r.groupby("agent_key_at_rating").agg(
+        csat_responses=("is_positive", "size"), csat_positive=("is_positive", "sum")
+    )
+    cs["csat_score"] = cs.csat_positive / cs.csat_responses
+    # concurrency sweep per agent
+    ev = pd.concat([
+        pd.DataFrame({"agent": g.agent_key, "t": g.started_at, "d": 1}),
+        pd.DataFrame({"agent": g.agent_key, "t": g.ended_at, "d": -1}),
+    ])  # fmt: skip
+    ev = ev.groupby(["agent", "t"], sort=True).d.sum().reset_index()
+    ev["c"] = ev.groupby("agent").d.cumsum()
+    ev["dur"] = (ev.groupby("agent").t.shift(-1) - ev.t).dt.total_seconds()
+    ev = ev[(ev.c > 0) & ev.dur.notna()]
+    ev["cd"] = ev.c * ev.dur
+    cc = ev.groupby("agent").agg(
+        busy=("dur", "sum"), cd=("cd", "sum"), concurrency_max=("c", "max")
+    )
+    cc["concurrency_mean"] = cc.cd / cc.busy
+    return (
+        vol.to_frame()
+        .join(fr).join(rs).join(cs[["csat_score", "csat_responses"]])
+        .join(cc[["concurrency_mean", "concurrency_max"]])
+    )  # fmt: skip
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--conversations", type=int, default=10_000_000)
+    ap.add_argument("--agents", type=int, default=500)
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/supportstats-bench"))
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--reuse", action="store_true", help="Reuse the generated database.")
+    ap.add_argument("--skip-pandas", action="store_true")
+    args = ap.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    path = args.workdir / f"bench_{args.conversations}.duckdb"
+    if not (args.reuse and path.exists()):
+        generate(path, args.conversations, args.agents)
+    results: list = []
+    options = MetricOptions()
+    period = Period.from_dates("2024-01-01", "2024-12-31")
+    hourly = MetricOptions(interval_min=60)
+
+    def fresh() -> duckdb.DuckDBPyConnection:
+        conn = connect(path, read_only=True)
+        conn.execute(f"set threads = {args.threads}")
+        return conn
+
+    conn = fresh()
+    report = timed(
+        "agent report, cold (builds facts)", lambda: agent_report(conn, options, period), results
+    )
+    timed("agent report, warm", lambda: agent_report(conn, options, period), results)
+    timed("hourly volume series, warm", lambda: metrics_table(
+        query(conn, hourly, period, by=["interval"]), families=["volume"]), results)  # fmt: skip
+    conn.close()
+    conn = fresh()
+    timed("hourly volume series, cold", lambda: metrics_table(
+        query(conn, hourly, period, by=["interval"]), families=["volume"]), results)  # fmt: skip
+    conn.close()
+    conn = fresh()
+    timed("concurrency per agent, cold (sweep)", lambda: concurrency(
+        query(conn, options, period, by=["agent"])).df(), results)  # fmt: skip
+    timed("concurrency per agent, warm", lambda: concurrency(
+        query(conn, options, period, by=["agent"])).df(), results)  # fmt: skip
+    conn.close()
+    if not args.skip_pandas:
+        conn = fresh()
+        t0 = time.perf_counter()
+        c = conn.sql(
+            "select conversation_key, created_at, assignee_agent_key from conversation"
+        ).df()
+        m = conn.sql("select conversation_key, created_at, author_role, author_agent_key, "
+                     "visibility, automation from message").df()  # fmt: skip
+        e = conn.sql(
+            "select conversation_key, occurred_at, event_type from conversation_event"
+        ).df()
+        g = conn.sql("select agent_key, started_at, ended_at from engagement").df()
+        r = conn.sql("select agent_key_at_rating, is_positive from rating").df()
+        conn.close()
+        print(f"(pandas: loaded frames in {time.perf_counter() - t0:.1f} s, not timed)")
+        base = timed(
+            "pandas agent report (baseline)", lambda: pandas_agent_report(c, m, e, g, r), results
+        )
+        ours = report.set_index("agent_key")
+        check = base.join(ours[["conversations", "first_response_median_s"]], rsuffix="_ours")
+        same = np.allclose(check["conversations"], check["conversations_ours"]) and np.allclose(
+            check["first_response_median_s"], check["first_response_median_s_ours"], equal_nan=True
+        )
+        print(f"pandas and supportstats agree on conversations and FRT median: {same}")
+        warm = dict((label, t) for label, t, _ in results)
+        p = warm["pandas agent report (baseline)"]
+        print(f"speed-up vs pandas: warm {p / warm['agent report, warm']:.1f}x, "
+              f"cold {p / warm['agent report, cold (builds facts)']:.1f}x")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
