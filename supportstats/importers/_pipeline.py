@@ -329,9 +329,11 @@ class ImportContext:
         if records:
             self.execute(
                 f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT row_number() OVER "
-                "(ORDER BY _doc, i) AS _row, NULL::BIGINT AS _line, item AS record FROM "
-                f"(SELECT _doc, unnest(range(json_array_length(doc, $p))) AS i, "
-                f"unnest(json_extract(doc, $p || '[*]')) AS item FROM {table}_doc)",
+                "(ORDER BY _doc, i) AS _row, NULL::BIGINT AS _line, item AS record, "
+                "NULL::VARCHAR AS _stream FROM (SELECT _doc, "
+                "unnest(range(CAST(json_array_length(doc, $p) AS BIGINT))) AS i, "
+                f"unnest(json_extract(doc, $p || '[*]')) AS item FROM {table}_doc "
+                "WHERE json_type(doc, $p) = 'ARRAY')",
                 {"p": records},
             )
         else:
