@@ -91,3 +91,18 @@ def test_cohort_event_counts_by_resolve_time(wh):
     assert created["resolved"] == 0
     assert event["resolved"] == 1
     assert event["resolution_mean_s"] == 2 * 86400  # 2024 is a leap year: Feb 29 exists
+
+
+def test_ticket_assignee_events_by_source_id(wh):
+    # a ticket with no engagements: assignee events name the agent by source id ('a1', then
+    # 'a2'); resolved by a2 -> credited to t:a2; tickets get no handle time
+    wh.agent("a1", "Ann")
+    wh.agent("a2", "Bob")
+    wh.conv("tk", "2024-03-04 09:00", kind="ticket", channel="email")
+    wh.ev("tk", "2024-03-04 09:05", "assignee", to_value="a1")
+    wh.ev("tk", "2024-03-04 10:00", "assignee", to_value="a2")
+    wh.ev("tk", "2024-03-04 12:00", "resolve")
+    df = metrics_table(query(wh.conn, by=["agent"]), families=["resolution", "handle_time"])
+    assert list(df["agent"]) == ["Bob"]
+    assert df.iloc[0]["resolved"] == 1
+    assert df.iloc[0]["handle_time_count"] == 0

@@ -14,7 +14,7 @@ load_now as (
         count(*) filter (where is_chat) as chats_open,
         sum(case when is_chat then 1.0 / $chat_capacity else 1.0 end) as load
     from "{{asg}}"
-    where started_at <= $as_of and (ended_at is null or ended_at > $as_of)
+    where started_at <= $as_of and (ended_at is null or ended_at > $as_of) and is_live
     group by agent_key
 )
 select

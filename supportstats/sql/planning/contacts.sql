@@ -1,6 +1,8 @@
 -- One row per conversation, for forecasting and backtesting: when it entered the queue, how
 -- long it waited (until an agent took it, or until it left the queue unanswered), whether an
 -- agent answered it, and its handle time (sum of its engagements). Times UTC, durations seconds.
+-- Offered contacts only: where a source records queue entries (call logs), a conversation that
+-- never entered a queue and never reached an agent (a hang-up in the voice menu) is left out.
 -- Parameters: $queue (VARCHAR, or NULL for every queue)
 with queue_enter as (
     select conversation_key, min(occurred_at) as entered_at
@@ -26,6 +28,12 @@ handled as (
     group by conversation_key
 ),
 
+queue_sources as (
+    select distinct source_system
+    from conversation_event
+    where event_type = 'queue_enter'
+),
+
 final as (
     select
         c.conversation_key,
@@ -43,7 +51,12 @@ final as (
     left join queue_enter as q using (conversation_key)
     left join left_queue as l using (conversation_key)
     left join handled as h using (conversation_key)
-    where $queue is null or c.queue_key = $queue
+    where ($queue is null or c.queue_key = $queue)
+        and (
+            q.entered_at is not null
+            or h.answered_at is not null
+            or c.source_system not in (select source_system from queue_sources)
+        )
 )
 
 select * from final

@@ -1,7 +1,7 @@
 -- assignment_interval: one row per agent stretch of a conversation.
 -- From engagement rows where the source has them; for conversations without engagements, from
 -- 'assignee' events (to_value = agent key), each lasting until the next assignee event or the
--- last resolve/close. Units: timestamps (UTC), handle_s in seconds.
+-- last resolve/close. Units: timestamps (UTC), handle_s in seconds (live contacts only).
 -- answered_at is when the agent took the contact: acceptance, else their first message.
 -- handle_s runs from that moment (else the assignment) to the end of the stretch: ringing time
 -- before acceptance is not handling.
@@ -25,12 +25,18 @@ without_engagement as (
 assignee_event as (
     select
         e.conversation_key,
-        e.to_value as agent_key,
+        -- to_value may hold the agent key or the source's own agent id
+        coalesce(k.agent_key, s.agent_key, e.to_value) as agent_key,
         e.occurred_at as started_at,
         lead(e.occurred_at) over (partition by e.conversation_key order by e.occurred_at)
             as next_at
     from conversation_event e
     semi join without_engagement w on w.conversation_key = e.conversation_key
+    left join (select distinct agent_key from agent) k on k.agent_key = e.to_value
+    left join (
+        select source_system, source_id, any_value(agent_key) as agent_key
+        from agent group by all
+    ) s on s.source_system = e.source_system and s.source_id = e.to_value
     where e.event_type = 'assignee'
 ),
 closing as (
@@ -57,9 +63,15 @@ from_event as (
 )
 select
     i.*,
-    epoch(i.ended_at) - epoch(coalesce(i.answered_at, i.started_at)) as handle_s,
-    -- chats and messaging share an agent's attention; calls and tickets take it whole
-    coalesce(c.kind = 'chat' or c.channel in ('chat', 'messaging'), false) as is_chat
+    -- live contacts (chats, calls) are handled while the stretch lasts; a ticket assigned for
+    -- two days was not worked for two days, so tickets get no handle time or concurrency
+    coalesce(c.kind in ('chat', 'call') or c.channel in ('chat', 'voice', 'phone'), false)
+        as is_live,
+    case when coalesce(c.kind in ('chat', 'call') or c.channel in ('chat', 'voice', 'phone'),
+                       false)
+         then epoch(i.ended_at) - epoch(coalesce(i.answered_at, i.started_at)) end as handle_s,
+    -- chats share an agent's attention (weight 1/chat_capacity); calls take it whole
+    coalesce(c.kind = 'chat' or c.channel = 'chat', false) as is_chat
 from (
     select * from from_engagement
     union all

@@ -3,6 +3,7 @@
 -- Every agent stretch [start, end) becomes +1 at start and -1 at end; a running sum per agent
 -- ordered by time gives c(t) (the sweep of research/analytics.md §2.9). load is the same sum
 -- weighted by 1/$chat_capacity for chats and 1 for calls/tickets, for utilisation.
+-- Live stretches only (chats, calls: tickets are not worked while merely assigned).
 -- Stretches are clipped to [$start, $end); open stretches end at $as_of.
 -- Fragments: {{asg}} assignment intervals; {{begin}} the stretch start (option
 -- concurrency_start: assignment, acceptance or first agent message).
@@ -13,7 +14,7 @@ with iv as (
         least(coalesce(ended_at, $as_of), $end) as e,
         case when is_chat then 1.0 / $chat_capacity else 1.0 end as w
     from "{{asg}}"
-    where {{begin}} is not null
+    where {{begin}} is not null and is_live
 ),
 ev as (
     select agent_key, s as t, 1 as d, w as dw from iv where e > s

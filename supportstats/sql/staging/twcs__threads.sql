@@ -1,0 +1,31 @@
+-- Run after stg_message was upserted (rejects and duplicate tweets marked): one conversation
+-- per thread. The queue is the company that answers in the thread (its first reply's
+-- account), else the company account that wrote the root; the contact is the first customer.
+CREATE OR REPLACE TEMP TABLE stg_conversation AS
+WITH m AS (
+    SELECT * FROM stg_message WHERE _reject_reason IS NULL
+)
+SELECT
+    conversation_key,
+    $source_system AS source_system,
+    any_value(root_tid) AS source_id,
+    'thread' AS kind,
+    'social' AS channel,
+    $source_system || ':' || arg_min(author, created_at) FILTER (WHERE NOT is_inbound) AS queue_key,
+    arg_min(author_contact_key, created_at) FILTER (WHERE is_inbound) AS contact_key,
+    min(created_at) AS created_at,
+    min(created_at) FILTER (WHERE is_inbound) AS first_customer_message_at,
+    CASE WHEN arg_min(is_inbound, created_at) THEN 'customer' ELSE 'agent' END AS initiated_by,
+    count(*)::INTEGER AS tweets,
+    json_object(
+        'root_tweet_id', any_value(root_tid),
+        'root_in_response_to', max(parent_tid) FILTER (WHERE source_id = root_tid),
+        'tweets', count(*)
+    ) AS custom_attributes,
+    $batch_id AS batch_id,
+    NULL::VARCHAR AS _reject_column,
+    NULL::VARCHAR AS _reject_reason,
+    min(_row) AS _row,
+    min(_line) AS _line
+FROM m
+GROUP BY conversation_key;
