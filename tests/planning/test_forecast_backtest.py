@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import numpy as np
@@ -203,3 +204,23 @@ def test_backtest_on_anonymous_bank_calls():
     # single call in an interval counts as on duty for all of it (measured: 71 % vs 52 %).
     assert summary.predicted_sl > summary.observed_sl
     assert summary.observed_sl == pytest.approx(0.521, abs=0.001)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not BANK.exists(), reason=f"Anonymous Bank call log not found at {BANK}")
+def test_backtest_through_the_bank_importer_and_warehouse(tmp_path):
+    pytest.importorskip("supportstats.importers.bank_calls")
+    from supportstats.cli import app
+
+    db = str(tmp_path / "bank.duckdb")
+    runner = CliRunner()
+    imported = runner.invoke(app, ["import", str(BANK), "--source", "bank_calls", "--db", db])
+    assert imported.exit_code in (0, 1), imported.stderr  # 1: PHANTOM rows kept as rejects
+    result = runner.invoke(app, ["backtest", "--db", db, "-f", "json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    rows = pd.DataFrame(json.loads(result.stdout))
+    # VRU-only hang-ups are not offered contacts: the same ~31,100 calls as the direct read
+    assert rows["volume"].sum() == pytest.approx(31_094, rel=0.005)
+    observed = np.average(rows["observed_sl"], weights=rows["volume"])
+    assert observed == pytest.approx(0.521, abs=0.003)
+    assert np.corrcoef(rows["predicted_sl"], rows["observed_sl"])[0, 1] > 0.6
