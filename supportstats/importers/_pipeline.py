@@ -199,7 +199,7 @@ class ImportContext:
         # Rows written inside a transaction get rowids from a large offset: subtract it.
         return self.count(f"SELECT coalesce(min(rowid), 0) FROM {table}")
 
-    def _read_csv_sql(self, extra_select: str) -> tuple[str, dict[str, Any]]:
+    def _read_csv_sql(self, extra_select: str, skip: int = 0) -> tuple[str, dict[str, Any]]:
         p = self.probe
         sql = (
             f"SELECT *{extra_select} FROM read_csv("
@@ -207,9 +207,10 @@ class ImportContext:
             "escape = '\"', compression = $compression, strict_mode = true, "
             "null_padding = false, store_rejects = true, rejects_table = 'stg_csv_errors', "
             "rejects_scan = 'stg_csv_scans', max_line_size = 10000000, auto_detect = false, "
-            "columns = $columns)"
+            "columns = $columns, skip = $skip)"
         )
         return sql, {
+            "skip": skip,
             "path": str(self.read_path),
             "delim": p.delimiter,
             "compression": "gzip" if self.compression == "gzip" else "none",
@@ -221,15 +222,17 @@ class ImportContext:
         names: list[str] | None = None,
         extra_select: str = "",
         extra_params: dict[str, Any] | None = None,
+        skip: int = 0,
     ) -> int:
         """Read the CSV into temp view ``table`` (all text) with ``_row`` and ``_line``.
 
         ``extra_select`` adds columns to the read (e.g. ``, NULL::VARCHAR AS queue``) so no
-        second copy of the data is needed. Malformed lines (too many or too few fields, bad
+        second copy of the data is needed; ``skip`` lines before the header are ignored
+        (report CSVs that start with a title or period line). Malformed lines (too many or too few fields, bad
         quoting) go straight to the rejects with DuckDB's line number; the returned count
         includes them.
         """
-        sql, params = self._read_csv_sql(extra_select)
+        sql, params = self._read_csv_sql(extra_select, skip)
         params["columns"] = {n: "VARCHAR" for n in (names or self.probe.header)}
         self.execute(
             f"CREATE OR REPLACE TEMP TABLE {table}_t AS {sql}",
@@ -240,8 +243,8 @@ class ImportContext:
         base = int(self._min_rowid(f"{table}_t"))
         row = f"(rowid - {base} + 1)"
         self.execute(
-            f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT *, {row} AS _row, {row} + 1 AS _line "
-            f"FROM {table}_t"
+            f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT *, {row} AS _row, "
+            f"{row} + {1 + int(skip)} AS _line FROM {table}_t"
         )
         return self.count(f"SELECT count(*) FROM {table}_t") + self.finish_csv()
 
@@ -405,13 +408,17 @@ class ImportContext:
         )
         if not dupes:
             return
+        # Rows unnested from one record share its _row, so rows are told apart by rowid;
+        # the first in file order (then position within the record) is kept.
         self.execute(
             f"UPDATE {staged} SET _reject_column = $label, _reject_reason = "
-            "'duplicate ' || $label || ' ' || s.dup_id || ' (first seen at row ' || s.first_row "
-            "|| '); the first row was kept' FROM (SELECT _row AS r, "
-            f"{key} AS dup_key, min(_row) OVER (PARTITION BY {key}) AS first_row, "
-            "split_part(" + key + ", ':', -1) AS dup_id FROM " + staged + " "
-            "WHERE _reject_reason IS NULL) s WHERE " + staged + "._row = s.r AND s.r > s.first_row",
+            "'duplicate ' || $label || ' ' || s.dup_id || CASE WHEN s.first_row = s.this_row "
+            "THEN ' in the same record' ELSE ' (first seen at row ' || s.first_row || ')' END "
+            "|| '; the first was kept' FROM (SELECT rowid AS rid, _row AS this_row, "
+            f"row_number() OVER (PARTITION BY {key} ORDER BY _row, rowid) AS n, "
+            f"min(_row) OVER (PARTITION BY {key}) AS first_row, "
+            f"split_part({key}, ':', -1) AS dup_id FROM {staged} "
+            f"WHERE _reject_reason IS NULL) s WHERE {staged}.rowid = s.rid AND s.n > 1",
             {"label": id_label},
         )
 

@@ -233,7 +233,7 @@ def test_row_level_rejects_keep_everything(warehouse, tmp_path):
         (
             5,
             "conversation_id",
-            "duplicate conversation_id c1 (first seen at row 1); the first row was kept",
+            "duplicate conversation_id c1 (first seen at row 1); the first was kept",
         ),
         (6, "csat", "csat '7' is not a rating on the 1-5 scale"),
         (7, "agent", "missing columns: Expected Number of Columns: 8 Found: 3"),
