@@ -1,0 +1,1 @@
+"""The supportstats Streamlit dashboard (run dashboards/streamlit_app.py)."""

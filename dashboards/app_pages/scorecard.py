@@ -1,0 +1,149 @@
+"""Scorecard: KPI tiles against the default targets, trends, distributions, churn exposure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import data, ui
+from dashboards.churn import DAYS_PER_MONTH, LEAVE_SHARE, churn_exposure
+from supportstats import charts
+from supportstats.reports import Targets
+
+# scorecard row -> (tile label, formatter, lower is better)
+TILES: dict[str, tuple[str, Callable[[float | None], str], bool]] = {
+    "wait_mean_s": ("Average wait", ui.seconds, True),
+    "csat_score": ("CSAT", ui.share, False),
+    "resolution_rate": ("Resolution rate", ui.share, False),
+    "abandon_rate": ("Abandonment", ui.share, True),
+    "first_response_median_s": ("First response (median)", ui.seconds, True),
+    "load_gini": ("Load equity (Gini)", ui.number, True),
+}
+
+
+def targets_form() -> Targets:
+    """Editable targets (defaults: DESIGN.md §1)."""
+    with st.expander("Targets"):
+        cols = st.columns(4)
+        wait = cols[0].number_input("Average wait ≤ (s)", 0.0, 3600.0, 120.0, key="sc_wait")
+        csat = cols[1].number_input("CSAT ≥ (%)", 0.0, 100.0, 85.0, key="sc_csat")
+        res = cols[2].number_input("Resolution rate ≥ (%)", 0.0, 100.0, 90.0, key="sc_res")
+        drop = cols[3].number_input(
+            "Abandonment down by (%) vs previous period", 0.0, 100.0, 15.0, key="sc_drop"
+        )
+    return Targets(wait, csat / 100, res / 100, drop / 100)
+
+
+def tile(container, row: pd.Series) -> None:  # noqa: ANN001 (a Streamlit column)
+    """One KPI: value, change vs the previous period, and the target verdict under it."""
+    label, fmt, lower_better = TILES[row["metric"]]
+    value, change = row["value"], row["change"]
+    delta = None
+    if change is not None and change == change:
+        # shares change in percentage points; durations and numbers in their own unit
+        delta = (
+            f"{change * 100:+.1f} pts"
+            if fmt is ui.share
+            else ("+" if change > 0 else "") + fmt(change)
+        )
+    container.metric(
+        label,
+        fmt(value),
+        delta=delta,
+        delta_color="inverse" if lower_better else "normal",
+        border=True,
+        help="change vs the previous period of the same length",
+    )
+    target = row["target"]
+    if target is not None and target == target:
+        verdict = {True: "✅ meets", False: "❌ misses"}.get(row["meets"], "no data for")
+        container.caption(f"{verdict} target {row['comparison']} {fmt(target)}")
+    else:
+        container.caption("no target" if row["metric"] != "abandon_rate" else "no previous period")
+
+
+def churn_section(card: pd.DataFrame, totals: pd.DataFrame, sel: data.Selection) -> None:
+    """The cost of unhappy customers, with every assumption editable."""
+    st.subheader("Churn exposure")
+    days = (dt.date.fromisoformat(sel.end) - dt.date.fromisoformat(sel.start)).days + 1
+    contacts = float(totals["contacts"].iloc[0]) if len(totals) else 0.0
+    csat_row = card.loc[card["metric"] == "csat_score", "value"]
+    csat = csat_row.iloc[0] if len(csat_row) and csat_row.iloc[0] == csat_row.iloc[0] else 0.75
+    st.caption(
+        "Customers who may leave because they were unhappy. Defaults: this period's contacts "
+        "per day and CSAT; the article's example is 100 contacts/day at 75 % CSAT → 25 unhappy "
+        "→ about 13 leave → about 400 customers a month."
+    )
+    cols = st.columns(4)
+    per_day = cols[0].number_input(
+        "Contacts per day", 0.0, 1e7, round(contacts / days, 1), key="churn_contacts"
+    )
+    csat_pct = cols[1].number_input(
+        "CSAT (%)", 0.0, 100.0, round(float(csat) * 100, 1), key="churn_csat"
+    )
+    leave = cols[2].number_input(
+        "Unhappy customers who leave (%)",
+        0.0,
+        100.0,
+        round(LEAVE_SHARE * 100, 1),
+        key="churn_leave",
+    )
+    month = cols[3].number_input("Days per month", 1, 31, DAYS_PER_MONTH, key="churn_days")
+    est = churn_exposure(per_day, csat_pct / 100, leave / 100, month)
+    out = st.columns(3)
+    out[0].metric("Unhappy customers / day", f"{est.unhappy_per_day:,.1f}", border=True)
+    out[1].metric("Likely to leave / day", f"{est.leaving_per_day:,.1f}", border=True)
+    out[2].metric("Customers at risk / month", f"{est.leaving_per_month:,.0f}", border=True)
+
+
+def main() -> None:
+    source, sel = ui.context()
+    st.title("Team scorecard")
+    targets = targets_form()
+    with ui.shows_errors():
+        card = data.load_scorecard(source, sel, targets)
+        totals = data.load_totals(source, sel)
+        daily = data.load_daily(source, sel)
+        convs, summary = data.load_durations(source, sel)
+    st.caption(
+        f"{card.attrs.get('period', '')} · definitions: {sel.metric_options().describe()} · "
+        "change vs the previous period of the same length"
+    )
+    shown = card[card["metric"].isin(list(TILES))]
+    for col, (_, row) in zip(st.columns(len(shown) or 1), shown.iterrows(), strict=False):
+        tile(col, row)
+    rows = card.set_index("metric")
+
+    st.subheader("Trends")
+    left, right = st.columns(2)
+    trend_targets = {
+        "wait_mean_s": targets.wait_mean_s,
+        "csat_score": targets.csat_score,
+        "resolution_rate": targets.resolution_rate,
+        "abandon_rate": rows.loc["abandon_rate", "target"]
+        if "abandon_rate" in rows.index
+        else None,
+    }
+    for i, (metric, target) in enumerate(trend_targets.items()):
+        target = None if target is None or target != target else float(target)
+        (left if i % 2 == 0 else right).plotly_chart(
+            charts.kpi_trend(daily, metric, target), key=f"sc_trend_{metric}"
+        )
+
+    st.subheader("How long customers wait")
+    left, right = st.columns(2)
+    s = summary.iloc[0] if len(summary) else pd.Series(dtype=float)
+    for col, column, family in (
+        (left, "first_response_s", "first_response"),
+        (right, "wait_s", "wait"),
+    ):
+        lines = {"median": s.get(f"{family}_median_s"), "p90": s.get(f"{family}_p90_s")}
+        col.plotly_chart(charts.distribution(convs, column, lines), key=f"sc_dist_{family}")
+
+    churn_section(card, totals, sel)
+
+
+main()

@@ -1,0 +1,266 @@
+"""Cached loaders: the only place the dashboard touches the warehouse.
+
+Each loader opens the DuckDB file **read-only and only for the call** (DESIGN.md §2): a process
+that keeps even a read-only connection blocks ``supportstats import`` in another process.
+Loaders call the same library functions as the CLI (``supportstats.reports``,
+``supportstats.metrics``, ``supportstats.planning``) and never compute a metric themselves.
+
+Cache keys are plain values: a :class:`Source` (path + modification time, so an import that
+changes the file refreshes every page), ISO dates, tuples of channels and of option pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from supportstats.db import ENV_DB, default_db_path, open_warehouse
+from supportstats.errors import SupportStatsError
+from supportstats.metrics import Filters, MetricOptions, Period, metrics_table, query
+from supportstats.metrics.conversations import conversations
+from supportstats.planning import staff
+from supportstats.planning.forecast import forecast, interval_history
+from supportstats.planning.history import contact_history
+from supportstats.reports import Targets, agent_report, scorecard
+from supportstats.warehouse_info import table_counts
+
+T = TypeVar("T")
+TTL = "5m"
+OptionPairs = tuple[tuple[str, Any], ...]
+
+
+def db_path(argv: Sequence[str] | None = None) -> Path:
+    """The warehouse: ``-- --db PATH`` after ``streamlit run``, else ``$SUPPORTSTATS_DB``,
+    else ``supportstats.duckdb`` in the working directory (as the CLI)."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--db")
+    # parse_known_args: under pytest/AppTest sys.argv holds pytest's own arguments
+    known, _ = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
+    if known.db:
+        return Path(known.db)
+    return Path(os.environ[ENV_DB]) if os.environ.get(ENV_DB) else default_db_path()
+
+
+@dataclass(frozen=True)
+class Source:
+    """A warehouse file as a cache key: a new import changes ``mtime`` and so the key."""
+
+    path: str
+    mtime: float | None
+
+    @classmethod
+    def of(cls, path: Path) -> Source:
+        try:
+            return cls(str(path), path.stat().st_mtime)
+        except OSError:
+            return cls(str(path), None)
+
+
+def _read(source: Source, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """Run ``work`` on a short-lived read-only connection."""
+    with open_warehouse(source.path, read_only=True) as conn:
+        return work(conn)
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the warehouse holds: ``state`` is ok, missing, empty or error."""
+
+    state: str
+    message: str = ""
+    conversations: int = 0
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def status(source: Source) -> Status:
+    """Whether there is anything to show (the frame shows an empty state otherwise)."""
+    if source.mtime is None:
+        return Status("missing", f"No warehouse at {source.path}.")
+    try:
+        counts = _read(source, table_counts)
+    except SupportStatsError as exc:
+        return Status("error", f"{exc.message}. {exc.hint or ''}".strip())
+    rows = dict(zip(counts["table"], counts["rows"], strict=True)).get("conversation", 0)
+    if not rows:
+        return Status("empty", f"The warehouse {source.path} holds no conversations yet.")
+    return Status("ok", conversations=int(rows))
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Choices for the sidebar filters: the days with contacts, channels and queues."""
+
+    first_day: dt.date
+    last_day: dt.date
+    channels: tuple[str, ...]
+    queues: tuple[tuple[str, str], ...]  # (queue_key, name)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def bounds(source: Source) -> Bounds:
+    """Filter choices, from the volume metric grouped by day, channel and queue."""
+
+    def work(conn: duckdb.DuckDBPyConnection) -> Bounds:
+        days = metrics_table(query(conn, by=["day"]), families=["volume"])["day"].dropna()
+        channels = metrics_table(query(conn, by=["channel"]), families=["volume"])
+        queues = metrics_table(query(conn, by=["queue"]), families=["volume"])
+        queues = queues.sort_values("contacts", ascending=False)
+        return Bounds(
+            first_day=min(days),
+            last_day=max(days),
+            channels=tuple(sorted(str(c) for c in channels["channel"].dropna())),
+            queues=tuple(
+                (str(k), str(n))
+                for k, n in zip(queues["queue_key"], queues["queue"], strict=True)
+                if k is not None and k == k
+            ),
+        )
+
+    return _read(source, work)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The sidebar filters as hashable values (cache keys)."""
+
+    start: str  # ISO date, inclusive
+    end: str  # ISO date, inclusive
+    channels: tuple[str, ...] = ()
+    options: OptionPairs = ()
+
+    def period(self) -> Period:
+        return Period.from_dates(self.start, self.end, self.metric_options().timezone)
+
+    def filters(self) -> Filters:
+        return Filters.of(channel=self.channels or None)
+
+    def metric_options(self) -> MetricOptions:
+        return MetricOptions.from_mapping(dict(self.options))
+
+
+def _metrics(
+    source: Source, sel: Selection, by: Sequence[str], families: Sequence[str]
+) -> pd.DataFrame:
+    return _read(
+        source,
+        lambda conn: metrics_table(
+            query(conn, sel.metric_options(), sel.period(), sel.filters(), by=by),
+            families=families,
+        ),
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_scorecard(source: Source, sel: Selection, targets: Targets) -> pd.DataFrame:
+    """``supportstats report scorecard``: one row per KPI with target, previous and change."""
+    return _read(
+        source,
+        lambda conn: scorecard(
+            conn, sel.metric_options(), sel.period(), sel.filters(), targets=targets
+        ),
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_totals(source: Source, sel: Selection) -> pd.DataFrame:
+    """``supportstats metrics``: one row for the whole period (contacts, CSAT, ...)."""
+    return _metrics(source, sel, [], ["volume", "csat", "missed"])
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_daily(source: Source, sel: Selection) -> pd.DataFrame:
+    """``supportstats metrics --by day``: the scorecard KPIs per day, for trend lines."""
+    return _metrics(source, sel, ["day"], ["volume", "missed", "wait", "resolution", "csat"])
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_agents(source: Source, sel: Selection) -> pd.DataFrame:
+    """``supportstats report agents``: one row per agent."""
+    return _read(
+        source,
+        lambda conn: agent_report(conn, sel.metric_options(), sel.period(), sel.filters()),
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_volume(source: Source, sel: Selection, by: tuple[str, ...]) -> pd.DataFrame:
+    """``supportstats metrics --by ...`` with the volume family (plus wait and missed)."""
+    return _metrics(source, sel, by, ["volume", "missed", "wait"])
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_durations(source: Source, sel: Selection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-conversation FRT and wait (``--by conversation``) and their summary row."""
+
+    def work(conn: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
+        q = query(conn, sel.metric_options(), sel.period(), sel.filters())
+        return conversations(q), metrics_table(q, families=["first_response", "wait"])
+
+    return _read(source, work)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_forecast(source: Source, queue: str | None, hours: int = 24) -> tuple[pd.DataFrame, str]:
+    """``supportstats forecast``: contacts and AHT per 30 minutes after the history ends,
+    with the holdout accuracy line (or why there is none)."""
+    contacts = _read(source, lambda conn: contact_history(conn, queue))
+    history = interval_history(contacts, "30min")
+    predicted, accuracy = forecast(history, horizon=f"{hours}h", interval="30min")
+    note = accuracy.line() if accuracy else "history too short for a holdout accuracy check"
+    return predicted, note
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The staffing page's sliders (DESIGN.md §1 defaults: chat, 3 at once, 30 % shrinkage)."""
+
+    volume_factor: float = 1.0
+    aht_s: float = 600.0
+    sl_target: float = 0.8
+    sl_threshold_s: float = 60.0
+    concurrency: int = 3
+    shrinkage: float = 0.3
+    max_occupancy: float = 0.85
+    patience_s: float | None = None  # given: Erlang A; None: Erlang C
+
+    def inputs(self, predicted: pd.DataFrame) -> pd.DataFrame:
+        """``staff`` input rows: the forecast scaled by ``volume_factor``, one AHT for all."""
+        frame = predicted[["interval_start", "volume"]].copy()
+        frame["volume"] = frame["volume"] * self.volume_factor
+        frame = frame.assign(
+            interval_s=1800.0,
+            aht_s=self.aht_s,
+            sl_target=self.sl_target,
+            sl_threshold_s=self.sl_threshold_s,
+            concurrency=self.concurrency,
+            shrinkage=self.shrinkage,
+            max_occupancy=self.max_occupancy,
+        )
+        if self.patience_s is not None:
+            frame["patience_s"] = self.patience_s
+        return frame
+
+
+def plan(predicted: pd.DataFrame, what_if: WhatIf) -> pd.DataFrame:
+    """``supportstats staff``: agents per interval for the what-if inputs (no cache: fast)."""
+    return staff(what_if.inputs(predicted))
+
+
+def sl_by_agents(row: pd.Series, what_if: WhatIf, extra: int = 4) -> pd.DataFrame:
+    """``staff`` evaluated at 1 .. agents_raw + ``extra`` agents for one interval's inputs."""
+    top = int(row["agents_raw"]) + extra
+    inputs = what_if.inputs(pd.DataFrame([row[["interval_start", "volume"]]]))
+    inputs["volume"] = float(row["volume"])  # already scaled by the plan
+    curve = inputs.loc[inputs.index.repeat(top)].reset_index(drop=True)
+    curve["agents"] = range(1, top + 1)
+    return staff(curve)

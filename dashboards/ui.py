@@ -1,0 +1,51 @@
+"""Small UI helpers the pages share: the current filters, error display, number formats."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from dashboards import data
+from supportstats.errors import SupportStatsError
+
+
+def context() -> tuple[data.Source, data.Selection]:
+    """The warehouse and the sidebar filters the frame stored for this run."""
+    return st.session_state["source"], st.session_state["selection"]
+
+
+@contextmanager
+def shows_errors() -> Iterator[None]:
+    """Show a user mistake (bad option, empty period) as an error box, not a traceback."""
+    try:
+        yield
+    except SupportStatsError as exc:
+        st.error(f"{exc.message}" + (f"\n\nHint: {exc.hint}" if exc.hint else ""))
+        st.stop()
+
+
+def seconds(value: float | None) -> str:
+    """``95 s``, ``4.5 min``, ``3.2 h``: durations as people read them."""
+    if value is None or value != value:
+        return "–"
+    if abs(value) < 120:
+        return f"{value:.0f} s"
+    if abs(value) < 7200:
+        return f"{value / 60:.1f} min"
+    return f"{value / 3600:.1f} h"
+
+
+def share(value: float | None) -> str:
+    """``87.5 %``."""
+    if value is None or value != value:
+        return "–"
+    return f"{value:.1%}".replace("%", " %")
+
+
+def number(value: float | None, digits: int = 2) -> str:
+    """A plain number, or a dash when missing."""
+    if value is None or value != value:
+        return "–"
+    return f"{value:,.{digits}f}"

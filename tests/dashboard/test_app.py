@@ -1,0 +1,194 @@
+"""The dashboard through Streamlit's AppTest: every page renders on a real warehouse, tiles
+show the numbers the report functions return, widgets change them, and the empty state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from _dashboard_warehouse import APP
+from streamlit.testing.v1 import AppTest
+from typer.testing import CliRunner
+
+from dashboards import data, ui
+from supportstats.cli import app as cli_app
+from supportstats.db import open_warehouse
+from supportstats.metrics import metrics_table, query
+from supportstats.planning import staff
+from supportstats.planning.forecast import forecast, interval_history
+from supportstats.planning.history import contact_history
+from supportstats.reports import Targets, agent_report, scorecard
+
+
+def run_app(db: Path, use_db) -> AppTest:  # noqa: ANN001
+    use_db(db)
+    # An absolute path: AppTest resolves relative ones against this test file.
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def tiles(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def expected_card(db: Path, sel: data.Selection, targets: Targets | None = None) -> pd.DataFrame:
+    with open_warehouse(db, read_only=True) as conn:
+        card = scorecard(conn, sel.metric_options(), sel.period(), sel.filters(), targets=targets)
+    return card.set_index("metric")["value"]
+
+
+@pytest.fixture
+def at(sample_db: Path, use_db) -> AppTest:  # noqa: ANN001
+    return run_app(sample_db, use_db)
+
+
+def test_scorecard_tiles_show_the_report_values(at: AppTest, sample_db: Path) -> None:
+    sel: data.Selection = at.session_state["selection"]
+    # default period: the last 7 days with data (the sample covers 14 days)
+    assert (pd.Timestamp(sel.end) - pd.Timestamp(sel.start)).days == 6
+    card = expected_card(sample_db, sel)
+    shown = tiles(at)
+    assert shown["Average wait"] == ui.seconds(card["wait_mean_s"])
+    assert shown["CSAT"] == ui.share(card["csat_score"])
+    assert shown["Resolution rate"] == ui.share(card["resolution_rate"])
+    assert shown["Abandonment"] == ui.share(card["abandon_rate"])
+    assert shown["Load equity (Gini)"] == ui.number(card["load_gini"])
+    # the target verdict under the CSAT tile
+    verdict = "meets" if card["csat_score"] >= 0.85 else "misses"
+    assert any(f"{verdict} target >= 85.0 %" in c.value for c in at.caption)
+    assert len(at.get("plotly_chart")) == 6  # four trends, two distributions
+
+
+def test_definition_option_changes_the_wait_tile(at: AppTest, sample_db: Path) -> None:
+    before = tiles(at)["Average wait"]
+    at.selectbox(key="option_wait_abandoned").set_value("include").run()
+    assert not at.exception
+    sel: data.Selection = at.session_state["selection"]
+    assert dict(sel.options)["wait_abandoned"] == "include"
+    after = tiles(at)["Average wait"]
+    assert after == ui.seconds(expected_card(sample_db, sel)["wait_mean_s"])
+    # abandoned chats waited before leaving, so counting them lengthens the average wait
+    assert after != before
+
+
+def test_channel_filter_and_target_change_the_scorecard(at: AppTest, sample_db: Path) -> None:
+    at.multiselect(key="filter_channels").set_value(["email"]).run()
+    at.number_input(key="sc_csat").set_value(99.0).run()
+    assert not at.exception
+    sel: data.Selection = at.session_state["selection"]
+    assert sel.channels == ("email",)
+    card = expected_card(sample_db, sel, Targets(csat_score=0.99))
+    assert tiles(at)["CSAT"] == ui.share(card["csat_score"])
+    assert card["csat_score"] < 0.99
+    assert any("misses target >= 99.0 %" in c.value for c in at.caption)
+
+
+def test_churn_exposure_uses_the_editable_assumptions(at: AppTest) -> None:
+    at.number_input(key="churn_contacts").set_value(100.0).run()
+    at.number_input(key="churn_csat").set_value(75.0).run()
+    shown = tiles(at)
+    # the article's example: 25 unhappy a day, about 13 leave, about 400 a month
+    assert shown["Unhappy customers / day"] == "25.0"
+    assert shown["Likely to leave / day"] == "13.0"
+    assert shown["Customers at risk / month"] == "390"
+
+
+def test_agents_page_matches_the_cli_report(at: AppTest, sample_db: Path) -> None:
+    at.switch_page("app_pages/agents.py").run()
+    assert not at.exception
+    sel: data.Selection = at.session_state["selection"]
+    shown = at.dataframe[0].value
+    with open_warehouse(sample_db, read_only=True) as conn:
+        expected = agent_report(conn, sel.metric_options(), sel.period(), sel.filters())
+    pd.testing.assert_frame_equal(shown.reset_index(drop=True), expected)
+    # parity with `supportstats report agents` for the same period
+    result = CliRunner().invoke(
+        cli_app,
+        ["report", "agents", "--from", sel.start, "--to", sel.end, "--db", str(sample_db),
+         "--format", "csv"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0
+    cli = pd.read_csv(pd.io.common.StringIO(result.stdout))
+    assert cli["conversations"].tolist() == shown["conversations"].tolist()
+    assert shown["conversations"].sum() > 0
+    assert len(at.get("plotly_chart")) == 1
+    at.selectbox(key="agents_metric").set_value("csat_score").run()
+    assert not at.exception
+
+
+def test_volume_page_counts_add_up(at: AppTest, sample_db: Path) -> None:
+    at.switch_page("app_pages/volume.py").run()
+    assert not at.exception
+    sel: data.Selection = at.session_state["selection"]
+    with open_warehouse(sample_db, read_only=True) as conn:
+        total = metrics_table(
+            query(conn, sel.metric_options(), sel.period(), sel.filters()), families=["volume"]
+        )["contacts"].iloc[0]
+    table = at.dataframe[0].value
+    assert table["contacts"].sum() == total > 0
+    assert set(table["channel"]) == {"chat", "email", "messaging"}
+    assert len(at.get("plotly_chart")) == 2
+    at.multiselect(key="filter_channels").set_value(["chat"]).run()
+    assert at.dataframe[0].value["channel"].tolist() == ["chat"]
+
+
+def test_staffing_sliders_change_the_plan(at: AppTest, sample_db: Path) -> None:
+    at.switch_page("app_pages/staffing.py").run()
+    assert not at.exception
+    queue = at.selectbox(key="staff_queue").value
+    assert queue == "generic:Web chat"
+    with open_warehouse(sample_db, read_only=True) as conn:
+        history = interval_history(contact_history(conn, queue), "30min")
+    predicted, _ = forecast(history, horizon="24h", interval="30min")
+    aht = at.slider(key="staff_aht").value
+
+    def expected_hours(**change: float) -> str:
+        what_if = data.WhatIf(aht_s=float(aht), **change)
+        plan = staff(what_if.inputs(predicted))
+        return f"{plan['agents_scheduled'].sum() * 0.5:,.1f}"
+
+    assert tiles(at)["Agent-hours scheduled"] == expected_hours()
+    at.slider(key="staff_volume").set_value(200).run()
+    doubled = tiles(at)["Agent-hours scheduled"]
+    assert doubled == expected_hours(volume_factor=2.0)
+    at.slider(key="staff_concurrency").set_value(1).run()
+    one_chat = tiles(at)["Agent-hours scheduled"]
+    assert one_chat == expected_hours(volume_factor=2.0, concurrency=1)
+    assert float(one_chat.replace(",", "")) > float(doubled.replace(",", ""))
+    at.radio(key="staff_model").set_value("Erlang A").run()
+    assert not at.exception
+    assert at.dataframe[0].value["abandon_probability"].notna().any()
+    assert len(at.get("plotly_chart")) == 2  # plan and SL curve
+
+
+def test_missing_warehouse_shows_how_to_build_one(tmp_path: Path, use_db) -> None:  # noqa: ANN001
+    at = run_app(tmp_path / "nothing.duckdb", use_db)
+    text = at.info[0].value
+    assert "No warehouse at" in text
+    assert "supportstats demo --db" in text and "supportstats import" in text
+    assert not at.metric
+
+
+def test_empty_warehouse_shows_how_to_fill_it(empty_db: Path, use_db) -> None:  # noqa: ANN001
+    at = run_app(empty_db, use_db)
+    assert "holds no conversations" in at.info[0].value
+    assert "supportstats sample" in at.info[0].value
+
+
+def test_bad_timezone_is_an_error_box_not_a_traceback(at: AppTest) -> None:
+    at.text_input(key="option_timezone").set_value("Mars/Olympus").run()
+    assert not at.exception
+    assert "not a known timezone" in at.error[0].value
+
+
+def test_db_path_comes_from_the_command_line_then_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SUPPORTSTATS_DB", "/env/w.duckdb")
+    assert data.db_path(["--db", "/cli/w.duckdb"]) == Path("/cli/w.duckdb")
+    assert data.db_path(["-q", "tests/"]) == Path("/env/w.duckdb")
+    monkeypatch.delenv("SUPPORTSTATS_DB")
+    assert data.db_path([]) == Path("supportstats.duckdb")
