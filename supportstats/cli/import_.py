@@ -41,8 +41,12 @@ def import_command(
     mapping: Path | None = typer.Option(
         None, "--mapping", "-m", help="TOML file mapping your column names to ours."
     ),
-    timezone: str = typer.Option(
-        "UTC", "--timezone", "--tz", help="Time zone of naive (offset-less) timestamps."
+    timezone: str | None = typer.Option(
+        None,
+        "--timezone",
+        "--tz",
+        help="Time zone of naive (offset-less) timestamps "
+        "(default: the source's own, e.g. Israel for bank_calls, else UTC).",
     ),
     keep_extra: bool = typer.Option(
         False, "--keep-extra", help="Keep unknown columns in the raw JSON column."
@@ -73,7 +77,8 @@ def import_command(
 
       supportstats import export.json.gz --source zendesk --format json
     """
-    _check_timezone(timezone)
+    if timezone:
+        _check_timezone(timezone)
     options = ImportOptions(
         source=source,
         entity=entity,

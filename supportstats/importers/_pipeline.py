@@ -55,7 +55,7 @@ class ImportOptions:
 
     source: str | None = None
     entity: str | None = None
-    timezone: str = "UTC"
+    timezone: str | None = None  # None: the source's own zone, else UTC
     mapping: Path | None = None
     keep_extra: bool = False
     strict: bool = False
@@ -131,6 +131,9 @@ class ImportContext:
         self.rows_loaded = 0
         self.rows_rejected = 0
         self._read_path: Path | None = None
+        # Zone of naive times; an importer whose source has a known zone sets it when the
+        # user gave none. Recorded in import_batch.assumed_timezone.
+        self.timezone = options.timezone or "UTC"
         self._line_fix = False
         self._stream: tuple[str, dict[str, Any]] = ("", {})
         self._stream_table = ""
@@ -148,6 +151,13 @@ class ImportContext:
                 self._read_path = self.probe.path
         return self._read_path
 
+    def use_read_path(self, path: Path) -> None:
+        """Read ``path`` instead of the file (an importer's cleaned copy, e.g. in workdir).
+
+        The batch keeps the original file's name and sha256.
+        """
+        self._read_path = path
+
     @property
     def compression(self) -> str:
         if self.read_path != self.probe.path:
@@ -159,7 +169,7 @@ class ImportContext:
         base = {
             "batch_id": self.batch_id,
             "source_system": self.source_system,
-            "tz": self.options.timezone,
+            "tz": self.timezone,
         }
         base.update(extra)
         return base
@@ -178,8 +188,7 @@ class ImportContext:
         """Run each statement of ``sql/<name>`` with the :meth:`params` it names."""
         values = self.params(**extra)
         for statement in split_statements(load_sql(name)):
-            params = {k: v for k, v in values.items() if re.search(rf"\${k}\b", statement)}
-            self.execute(statement, params, label=label)
+            self.execute(statement, _used_params(statement, values), label=label)
 
     def probe_columns(self, table: str) -> list[str]:
         """Column names of a (temp) table, in order."""
@@ -276,8 +285,7 @@ class ImportContext:
             statement = statement.replace(
                 f"FROM {self._stream_table} AS r", f"FROM ({read_sql}) AS r"
             )
-            params = {k: v for k, v in values.items() if re.search(rf"\${k}\b", statement)}
-            self.execute(statement, params, label=label)
+            self.execute(statement, _used_params(statement, values), label=label)
 
     def finish_csv(self) -> int:
         """Record the CSV reader's malformed lines as rejects; return how many there were.
@@ -470,6 +478,12 @@ class ImportContext:
         return written
 
 
+def _used_params(statement: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The parameters a statement names (``$name`` outside ``--`` comments)."""
+    code = re.sub(r"--[^\n]*", "", statement)
+    return {k: v for k, v in values.items() if re.search(rf"\${k}\b", code)}
+
+
 def split_statements(sql: str) -> list[str]:
     """Statements of a SQL file (they end with ';' at the end of a line)."""
     return [s.strip() for s in re.split(r";[ \t]*(?:--[^\n]*)?\n", sql + "\n") if s.strip()]
@@ -597,7 +611,7 @@ def import_file(
                     "read": ctx.rows_read,
                     "loaded": ctx.rows_loaded,
                     "rejected": ctx.rows_rejected,
-                    "tz": options.timezone,
+                    "tz": ctx.timezone,
                     "options": options.as_json(),
                 },
             )

@@ -59,8 +59,7 @@ def sniff(probe: FileProbe) -> float:
 
 def timezone_for(ctx: ImportContext) -> str:
     """The zone of the file's wall-clock times: --timezone if given, else Israel."""
-    # The CLI's default is UTC, which is never right for this file: treat it as "not given".
-    return ctx.options.timezone if ctx.options.timezone != "UTC" else DEFAULT_TIMEZONE
+    return ctx.options.timezone or DEFAULT_TIMEZONE
 
 
 def load(ctx: ImportContext) -> None:
@@ -74,7 +73,7 @@ def load(ctx: ImportContext) -> None:
         )
     ctx.entity = "conversation"
     ctx.rows_read = ctx.stage_csv("stg_raw")
-    tz = timezone_for(ctx)
+    tz = ctx.timezone = timezone_for(ctx)
     ctx.run_sql("staging/bank_calls__calls.sql", label="checking calls", tz=tz)
     ctx.upsert("conversation", "stg_conversation", main=True, id_label="call")
     # Children come from calls that survived the upsert's checks (rejects, duplicates).

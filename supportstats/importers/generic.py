@@ -228,7 +228,8 @@ def load(ctx: ImportContext) -> None:
     mapping = read_mapping(ctx.options.mapping)
     if mapping.source_system and not ctx.options.source_system:
         ctx.source_system = mapping.source_system
-    timezone = mapping.timezone or ctx.options.timezone
+    timezone = ctx.options.timezone or mapping.timezone or ctx.timezone
+    ctx.timezone = timezone
     renames = {theirs: ours for ours, theirs in mapping.columns.items()}
     probe = ctx.probe
 

@@ -79,7 +79,7 @@ def load(ctx: ImportContext) -> None:
     cleaned = ctx.workdir / (ctx.probe.path.name + ".lf")
     _without_bare_cr(ctx.probe.path, cleaned, ctx.probe.compression)
     # The pipeline has no public hook for a cleaned copy yet: point its reader at ours.
-    ctx._read_path = cleaned
+    ctx.use_read_path(cleaned)
     ctx.entity = "message"
     ctx.rows_read = ctx.stage_csv("stg_raw", names=names)
     ctx.run_sql("staging/twcs__tweets.sql", label="threading tweets")

@@ -113,7 +113,6 @@ def test_real_counts_and_totals(real) -> None:
     assert rows(db, "SELECT count(*), sum(value) FROM source_aggregate") == [
         (len(frame), float(frame.Calls.sum()))
     ]
-    assert len(frame) / seconds > 10_000  # rows/s
     # per day: 164 days of 169 intervals, and the same daily totals as pandas
     frame["day"] = frame.DateTime.str[:10]
     daily = frame.groupby("day").Calls.agg(["size", "sum"])

@@ -172,7 +172,6 @@ def test_real_counts(real) -> None:
     ) == [(len(frame), frame.number.nunique())]
     assert rows(db, "SELECT count(*) FROM agent") == [(frame.assigned_to.nunique(),)]
     assert rows(db, "SELECT count(*) FROM team") == [(frame.assignment_group.nunique(),)]
-    assert len(frame) / seconds > 2_000  # rows/s: a floor; 5-10k measured
 
 
 def test_real_median_open_to_resolved(real, cli) -> None:

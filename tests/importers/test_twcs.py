@@ -127,7 +127,6 @@ def test_real_counts(real) -> None:
     ) == [(inbound.sum(), (~inbound).sum())]
     assert (inbound.sum(), (~inbound).sum()) == (2_778, 2_222)
     assert rows(db, "SELECT count(*) FROM agent") == [(frame[~inbound].author_id.nunique(),)]
-    assert len(frame) / seconds > 1_000  # rows/s
 
 
 def test_real_first_company_reply_per_thread(real, cli) -> None:
