@@ -237,8 +237,9 @@ class ImportContext:
 
         ``extra_select`` adds columns to the read (e.g. ``, NULL::VARCHAR AS queue``) so no
         second copy of the data is needed; ``skip`` lines before the header are ignored
-        (report CSVs that start with a title or period line). Malformed lines (too many or too few fields, bad
-        quoting) go straight to the rejects with DuckDB's line number; the returned count
+        (report CSVs that start with a title or period line). Malformed lines (too many or
+        too few fields, bad quoting) go straight to the rejects with DuckDB's line number;
+        the returned count
         includes them.
         """
         sql, params = self._read_csv_sql(extra_select, skip)
