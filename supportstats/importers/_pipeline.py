@@ -239,8 +239,7 @@ class ImportContext:
         second copy of the data is needed; ``skip`` lines before the header are ignored
         (report CSVs that start with a title or period line). Malformed lines (too many or
         too few fields, bad quoting) go straight to the rejects with DuckDB's line number;
-        the returned count
-        includes them.
+        the returned count includes them.
         """
         sql, params = self._read_csv_sql(extra_select, skip)
         params["columns"] = {n: "VARCHAR" for n in (names or self.probe.header)}
