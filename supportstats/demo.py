@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from supportstats.db import open_warehouse
 from supportstats.importers import ImportResult, import_file
+from supportstats.metrics.period import Period
 from supportstats.planning import staff
 from supportstats.planning.forecast import forecast, interval_history
 from supportstats.planning.history import contact_history
@@ -36,11 +39,18 @@ def build_demo_warehouse(db: Path) -> list[ImportResult]:
         return [import_file(conn, path) for path in sample_files()]
 
 
+def last_week(conn: duckdb.DuckDBPyConnection) -> Period:
+    """The last seven days with contacts (so the scorecard has a previous week to beat)."""
+    last = conn.execute("SELECT max(created_at)::DATE FROM conversation").fetchall()[0][0]
+    return Period.from_dates(last - dt.timedelta(days=6), last)
+
+
 def demo_report(db: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The team scorecard and the agent report of the demo warehouse (whole history)."""
+    """The team scorecard and the agent report of the demo warehouse's last week."""
     with open_warehouse(db, read_only=True) as conn:
-        card = scorecard(conn)
-        agents = agent_report(conn)
+        period = last_week(conn)
+        card = scorecard(conn, period=period)
+        agents = agent_report(conn, period=period)
     agent_columns = [
         c
         for c in (

@@ -9,8 +9,9 @@ What it models (all numbers are defaults of :class:`SampleSpec`):
 * agents on shifts (early 08-16, late 12-20 local, Monday to Friday, a small Saturday crew),
   each chat agent working up to 3 chats at once and experts up to 6, with handle time growing
   by 15 % per chat already open;
-* a chat queue simulated in arrival order: the chat waits for the first free slot of an
-  agent on shift; customers abandon with exponential patience (mean 90 s);
+* a chat queue simulated in arrival order: the chat waits for the first free slot of a Chat
+  team agent on shift, plus a pick-up delay that grows with that agent's load; customers
+  abandon with exponential patience (mean 180 s);
 * bots answering the first message of 30 % of chats and messaging contacts (a greeting);
 * email and messaging answered in business hours with log-normal first-response delays;
   8 % of resolved tickets reopen with a customer reply and are resolved again;
@@ -64,7 +65,8 @@ class SampleSpec:
     experts: int = 2
     chat_share: float = 0.55
     email_share: float = 0.30
-    patience_mean_s: float = 90.0
+    patience_mean_s: float = 180.0
+    accept_delay_mean_s: float = 10.0
     chat_handle_mean_s: float = 600.0
     bot_share: float = 0.30
     reopen_share: float = 0.08
@@ -121,7 +123,7 @@ def _shifts(spec: SampleSpec) -> list[list[tuple[float, float]]]:
     """Per agent, sorted (start, end) shift windows in seconds from the start (UTC)."""
     shifts: list[list[tuple[float, float]]] = []
     for a in range(spec.agents):
-        early = a % 2 == 0
+        early = (a // 2) % 2 == 0  # both teams have early and late shifts
         windows = []
         for d in range(spec.days):
             weekday = d % 7
@@ -164,8 +166,9 @@ def _simulate_chats(
     n = arrivals.size
     patience = rng.exponential(spec.patience_mean_s, n)
     base_handle = rng.lognormal(np.log(spec.chat_handle_mean_s) - 0.18, 0.6, n)
-    chat_agents = list(range(spec.agents))
-    capacity = {a: (6 if a < spec.experts else 3) for a in chat_agents}
+    accept_delay = rng.exponential(spec.accept_delay_mean_s, n)
+    chat_agents = [a for a in range(spec.agents) if a % 2 == 0]  # the Chat team
+    capacity = {a: (6 if a < 2 * spec.experts else 3) for a in chat_agents}
     heap: list[tuple[float, int, int]] = []
     for a in chat_agents:
         first = _on_shift(shifts[a], 0.0)
@@ -192,9 +195,11 @@ def _simulate_chats(
         if not heap:
             continue
         free, a, s = heap[0]
-        begin = max(free, t)
+        # A busy agent takes longer to pick up a new chat than an idle one.
+        busy = sum(1 for e in open_ends[a] if e > max(free, t))
+        begin = max(free, t) + accept_delay[i] * (1.0 + busy)
         if begin - t > patience[i]:
-            continue  # the customer left before an agent was free
+            continue  # the customer left before an agent picked the chat up
         ends = [e for e in open_ends[a] if e > begin]
         handle = base_handle[i] * (1.0 + 0.15 * len(ends))
         ends.append(begin + handle)
@@ -278,7 +283,8 @@ def generate(spec: SampleSpec) -> dict[str, pd.DataFrame]:
         rng.lognormal(np.log(20 * 60), 0.8, tick.size),
     )
     first_reply = _business_delay(arrivals[tick], delay, merged)
-    ticket_agents = rng.integers(0, spec.agents, tick.size)
+    ticket_team = np.arange(1, spec.agents, 2)  # the Tickets team
+    ticket_agents = ticket_team[rng.integers(0, ticket_team.size, tick.size)]
     agent[tick] = agent_ids[ticket_agents]
     accepted[tick] = first_reply
     resolve_after = rng.lognormal(np.log(2 * 3600), 1.0, tick.size)

@@ -55,17 +55,21 @@ def demo_command(
 ) -> None:
     """Build the sample warehouse and print a short report and a staffing plan.
 
-    Imports sample_data/generic/ (regenerated if absent), then prints the team scorecard,
-    the agent report and tomorrow's staffing plan. Running it again changes nothing.
+    Imports sample_data/generic/ (regenerated if absent), then prints the last week's team
+    scorecard and agent report and the next day's chat staffing plan. Running it again
+    changes nothing.
 
     Example: supportstats demo --db demo.duckdb
     """
     results = build_demo_warehouse(db)
     loaded = sum(r.rows_loaded for r in results if not r.skipped)
-    stderr.print(f"Demo warehouse {db}: {loaded:,} rows imported ({len(results)} files).")
+    if all(r.skipped for r in results):
+        stderr.print(f"Demo warehouse {db} is up to date (sample already imported).")
+    else:
+        stderr.print(f"Demo warehouse {db}: {loaded:,} rows imported ({len(results)} files).")
     scorecard, agents = demo_report(db)
-    emit_frame(scorecard, OutputFormat.table, title="Team scorecard")
-    emit_frame(agents, OutputFormat.table, title="Agents")
+    emit_frame(scorecard, OutputFormat.table, title="Team scorecard, last week vs the week before")
+    emit_frame(agents, OutputFormat.table, title="Agents, last week")
     emit_frame(demo_plan(db), OutputFormat.table, title="Staffing plan (chat, next weekday)")
 
 
