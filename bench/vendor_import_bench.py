@@ -90,6 +90,9 @@ def main() -> None:
             size = path.stat().st_size / 2**20
             for mode in ("baseline", "import"):
                 r = run(mode, path, workdir)
+                if "error" in r:
+                    print(f"{label:32} {mode:12} failed: {r['error'][:200]}", flush=True)
+                    continue
                 shown = args.rows if mode == "baseline" else r["rows"]
                 print(
                     f"{label:32} {mode:12} {shown:>10,} {r['seconds']:>8.1f} "
