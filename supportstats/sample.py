@@ -412,6 +412,34 @@ def _schedules() -> pd.DataFrame:
     )
 
 
+class _Rows:
+    """Rows of one file, a few per conversation, added by mask and sorted by time at the end."""
+
+    def __init__(self, start: pd.Timestamp, ids: np.ndarray, id_column: str, time_column: str):
+        self.start, self.ids = start, ids
+        self.id_column, self.time_column = id_column, time_column
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, mask: np.ndarray, suffix: str, at: np.ndarray, **values: object) -> None:
+        """One row per True in ``mask``; array values are per conversation, others constant."""
+        idx = np.flatnonzero(mask)
+        if idx.size == 0:
+            return
+        columns = {
+            self.id_column: np.char.add(self.ids[idx].astype(str), suffix),
+            "conversation_id": self.ids[idx],
+            self.time_column: _ts(self.start, at[idx]),
+        }
+        for name, value in values.items():
+            columns[name] = value[idx] if isinstance(value, np.ndarray) else value
+        self.parts.append(pd.DataFrame({**columns, "_t": at[idx]}))
+
+    def frame(self) -> pd.DataFrame:
+        frame = pd.concat(self.parts, ignore_index=True)
+        frame = frame.sort_values(["conversation_id", "_t"], kind="stable")
+        return frame.drop(columns="_t").reset_index(drop=True)
+
+
 def _messages(
     spec,
     rng,
@@ -431,74 +459,29 @@ def _messages(
 ) -> pd.DataFrame:
     """Customer opening message, bot greeting, agent replies, customer follow-ups."""
     n = ids.size
-    parts: list[pd.DataFrame] = []
+    rows = _Rows(start, ids, "message_id", "created_at")
 
-    def add(
-        mask: np.ndarray,
-        suffix: str,
-        at: np.ndarray,
-        role: str,
-        author: np.ndarray | str,
-        automation: str = "none",
-        visibility: str = "public",
-        body: str = "",
-    ) -> None:
-        idx = np.flatnonzero(mask)
-        if idx.size == 0:
-            return
-        parts.append(
-            pd.DataFrame(
-                {
-                    "message_id": np.char.add(ids[idx].astype(str), suffix),
-                    "conversation_id": ids[idx],
-                    "created_at": _ts(start, at[idx]),
-                    "author_role": role,
-                    "author": author[idx] if isinstance(author, np.ndarray) else author,
-                    "visibility": visibility,
-                    "automation": automation,
-                    "body": body,
-                    "_t": at[idx],
-                }
-            )
-        )
+    def add(mask, suffix, at, role, author, body, automation="none", visibility="public"):
+        rows.add(
+            mask, suffix, at, author_role=role, author=author, visibility=visibility,
+            automation=automation, body=body,
+        )  # fmt: skip
 
-    add(np.ones(n, bool), "-m01", arrivals, "customer", customer, body="Hola, necesito ayuda")
-    add(
-        bot,
-        "-m02",
-        arrivals + 2,
-        "bot",
-        "bot",
-        automation="greeting",
-        body="¡Hola! Un agente te atenderá enseguida.",
-    )
+    add(np.ones(n, bool), "-m01", arrivals, "customer", customer, "Hola, necesito ayuda")
+    greeting = "¡Hola! Un agente te atenderá enseguida."
+    add(bot, "-m02", arrivals + 2, "bot", "bot", greeting, automation="greeting")
     first_agent = accepted + np.where(channel == "chat", 8, 0)
-    add(
-        answered,
-        "-m03",
-        first_agent,
-        "agent",
-        agent,
-        body="Hola, soy tu agente. ¿En qué puedo ayudarte?",
-    )
+    hello = "Hola, soy tu agente. ¿En qué puedo ayudarte?"
+    add(answered, "-m03", first_agent, "agent", agent, hello)
     mid = accepted + (ended - accepted) * 0.4
-    add(answered, "-m04", mid, "customer", customer, body="Gracias, os cuento el problema")
+    add(answered, "-m04", mid, "customer", customer, "Gracias, os cuento el problema")
     internal = answered & (rng.random(n) < 0.1)
-    add(internal, "-m05", mid + 30, "agent", agent, visibility="internal", body="Nota interna")
-    add(
-        answered,
-        "-m06",
-        accepted + (ended - accepted) * 0.8,
-        "agent",
-        agent,
-        body="Resuelto, ¡gracias!",
-    )
-    add(reopen, "-m07", reopen_at, "customer", customer, body="Vuelve a pasar")
-    add(reopen, "-m08", second_resolve - 60, "agent", agent, body="Corregido de nuevo")
-    frame = pd.concat(parts, ignore_index=True).sort_values(
-        ["conversation_id", "_t"], kind="stable"
-    )
-    return frame.drop(columns="_t").reset_index(drop=True)
+    add(internal, "-m05", mid + 30, "agent", agent, "Nota interna", visibility="internal")
+    done = accepted + (ended - accepted) * 0.8
+    add(answered, "-m06", done, "agent", agent, "Resuelto, ¡gracias!")
+    add(reopen, "-m07", reopen_at, "customer", customer, "Vuelve a pasar")
+    add(reopen, "-m08", second_resolve - 60, "agent", agent, "Corregido de nuevo")
+    return rows.frame()
 
 
 def _events(
@@ -516,25 +499,11 @@ def _events(
     second_resolve,
     agent,
 ) -> pd.DataFrame:
-    parts: list[pd.DataFrame] = []
+    """Queue, assignment, resolve and reopen events."""
+    rows = _Rows(start, ids, "event_id", "occurred_at")
 
     def add(mask, suffix, at, etype, to_value=None, actor=None) -> None:
-        idx = np.flatnonzero(mask)
-        if idx.size == 0:
-            return
-        parts.append(
-            pd.DataFrame(
-                {
-                    "event_id": np.char.add(ids[idx].astype(str), suffix),
-                    "conversation_id": ids[idx],
-                    "occurred_at": _ts(start, at[idx]),
-                    "event_type": etype,
-                    "to_value": to_value[idx] if isinstance(to_value, np.ndarray) else to_value,
-                    "actor": actor[idx] if isinstance(actor, np.ndarray) else actor,
-                    "_t": at[idx],
-                }
-            )
-        )
+        rows.add(mask, suffix, at, event_type=etype, to_value=to_value, actor=actor)
 
     add(is_chat, "-e01", arrivals, "queue_enter", "Web chat")
     add(is_chat & answered, "-e02", accepted, "queue_exit", "accepted", agent)
@@ -544,10 +513,7 @@ def _events(
     add(resolved, "-e05", ended, "resolve", "solved", agent)
     add(reopen, "-e06", reopen_at, "reopen", "open")
     add(reopen, "-e07", second_resolve, "resolve", "solved", agent)
-    frame = pd.concat(parts, ignore_index=True).sort_values(
-        ["conversation_id", "_t"], kind="stable"
-    )
-    return frame.drop(columns="_t").reset_index(drop=True)
+    return rows.frame()
 
 
 def _agent_status(spec, start, shifts, agent_ids) -> pd.DataFrame:
