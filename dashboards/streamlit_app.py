@@ -38,7 +38,7 @@ def empty_state(status: data.Status) -> None:
         "```\nsupportstats sample --out sample/\n"
         f"supportstats import sample/*.csv --db {data.db_path()}\n```\n\n"
         "Then reload this page.",
-        icon="📭",
+        icon=":material/inbox:",
     )
 
 
@@ -82,7 +82,7 @@ def sidebar(bounds: data.Bounds) -> data.Selection:
 
 
 def main() -> None:
-    st.set_page_config(page_title="supportstats", page_icon="📊", layout="wide")
+    st.set_page_config(page_title="supportstats", page_icon=":material/monitoring:", layout="wide")
     source = data.Source.of(data.db_path())
     status = data.status(source)
     if status.state != "ok":
@@ -94,10 +94,12 @@ def main() -> None:
     st.session_state["selection"] = sidebar(bounds)
     page = st.navigation(
         [
-            st.Page(PAGES / "scorecard.py", title="Scorecard", icon="🎯", default=True),
-            st.Page(PAGES / "agents.py", title="Agents", icon="🧑‍💼"),
-            st.Page(PAGES / "volume.py", title="Volume", icon="📈"),
-            st.Page(PAGES / "staffing.py", title="Staffing", icon="🗓️"),
+            st.Page(
+                PAGES / "scorecard.py", title="Scorecard", icon=":material/target:", default=True
+            ),
+            st.Page(PAGES / "agents.py", title="Agents", icon=":material/support_agent:"),
+            st.Page(PAGES / "volume.py", title="Volume", icon=":material/bar_chart:"),
+            st.Page(PAGES / "staffing.py", title="Staffing", icon=":material/calendar_month:"),
         ]
     )
     page.run()

@@ -30,6 +30,8 @@ def seconds(value: float | None) -> str:
     """``95 s``, ``4.5 min``, ``3.2 h``: durations as people read them."""
     if value is None or value != value:
         return "–"
+    if abs(value) < 0.5:
+        return "0 s"  # not "-0 s"
     if abs(value) < 120:
         return f"{value:.0f} s"
     if abs(value) < 7200:

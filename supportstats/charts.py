@@ -106,10 +106,28 @@ def _label(column: str) -> str:
     return LABELS.get(column, column.replace("_", " "))
 
 
+def wrap_caption(caption: str, width: int = 90) -> list[str]:
+    """Caption lines of at most ``width`` characters, broken at `` · `` and ``, `` so a long
+    option list stays readable in a narrow chart instead of being cut off."""
+    lines: list[str] = []
+    for part in caption.split(" · "):
+        line = ""
+        for item in part.split(", "):
+            candidate = f"{line}, {item}" if line else item
+            if line and len(candidate) > width:
+                lines.append(line + ",")
+                line = item
+            else:
+                line = candidate
+        lines.append(line)
+    return lines
+
+
 def _finish(fig: go.Figure, title: str, caption: str, **layout: Any) -> go.Figure:
+    lines = wrap_caption(caption)
     fig.update_layout(
-        title={"text": title, "subtitle": {"text": caption}},
-        margin={"t": 90, "l": 10, "r": 10, "b": 10},
+        title={"text": title, "subtitle": {"text": "<br>".join(lines)}},
+        margin={"t": 60 + 15 * len(lines), "l": 10, "r": 10, "b": 10},
         legend={"orientation": "h", "y": -0.15},
         **layout,
     )

@@ -59,7 +59,8 @@ def tile(container, row: pd.Series) -> None:  # noqa: ANN001 (a Streamlit column
     )
     target = row["target"]
     if target is not None and target == target:
-        verdict = {True: "✅ meets", False: "❌ misses"}.get(row["meets"], "no data for")
+        # coloured words, not emoji: Debian's Chromium ships without an emoji font
+        verdict = {True: ":green[meets]", False: ":red[misses]"}.get(row["meets"], "no data for")
         container.caption(f"{verdict} target {row['comparison']} {fmt(target)}")
     else:
         container.caption("no target" if row["metric"] != "abandon_rate" else "no previous period")
@@ -113,8 +114,11 @@ def main() -> None:
         "change vs the previous period of the same length"
     )
     shown = card[card["metric"].isin(list(TILES))]
-    for col, (_, row) in zip(st.columns(len(shown) or 1), shown.iterrows(), strict=False):
-        tile(col, row)
+    # rows of three: six tiles in one row cut "12.5 min" to "12.5 ..." beside the sidebar
+    for start in range(0, len(shown), 3):
+        chunk = shown.iloc[start : start + 3]
+        for col, (_, row) in zip(st.columns(3), chunk.iterrows(), strict=False):
+            tile(col, row)
     rows = card.set_index("metric")
 
     st.subheader("Trends")

@@ -57,7 +57,7 @@ def test_scorecard_tiles_show_the_report_values(at: AppTest, sample_db: Path) ->
     assert shown["Load equity (Gini)"] == ui.number(card["load_gini"])
     # the target verdict under the CSAT tile
     verdict = "meets" if card["csat_score"] >= 0.85 else "misses"
-    assert any(f"{verdict} target >= 85.0 %" in c.value for c in at.caption)
+    assert any(f"[{verdict}] target >= 85.0 %" in c.value for c in at.caption)
     assert len(at.get("plotly_chart")) == 6  # four trends, two distributions
 
 
@@ -82,7 +82,7 @@ def test_channel_filter_and_target_change_the_scorecard(at: AppTest, sample_db: 
     card = expected_card(sample_db, sel, Targets(csat_score=0.99))
     assert tiles(at)["CSAT"] == ui.share(card["csat_score"])
     assert card["csat_score"] < 0.99
-    assert any("misses target >= 99.0 %" in c.value for c in at.caption)
+    assert any(":red[misses] target >= 99.0 %" in c.value for c in at.caption)
 
 
 def test_churn_exposure_uses_the_editable_assumptions(at: AppTest) -> None:
