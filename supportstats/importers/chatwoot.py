@@ -22,6 +22,12 @@ import re
 from supportstats.errors import InputFileError
 from supportstats.importers._pipeline import ImportContext
 from supportstats.importers._read import FileProbe
+from supportstats.importers._vendor import (
+    refuse_other_source,
+    reject_other_records,
+    stage_pages,
+    upsert_counted,
+)
 
 SOURCE = "chatwoot"
 DESCRIPTION = "Chatwoot conversations/messages JSON, CSAT CSV, report CSVs (aggregates)"
@@ -113,7 +119,7 @@ def load(ctx: ImportContext) -> None:
         elif "link to the conversation" in header or len(header) in (8, 9):
             _load_csat(ctx)
         else:
-            refuse_other_source(ctx, "Chatwoot CSAT or report CSV columns")
+            refuse_other_source(ctx, SOURCE, "Chatwoot CSAT or report CSV columns")
     elif ctx.probe.file_kind in ("json", "jsonl"):
         _load_json(ctx)
     else:
@@ -124,13 +130,8 @@ def load(ctx: ImportContext) -> None:
 
 
 def _load_json(ctx: ImportContext) -> None:
-    ctx.stage_json("stg_raw")
-    for path in ("$.payload", "$.data.payload"):
-        if ctx.count(
-            "SELECT count(*) FROM stg_raw WHERE json_type(record, $p) = 'ARRAY'", {"p": path}
-        ):
-            unwrap_pages(ctx, path)
-            break
+    # Messages pages are {"payload": [...]}, conversation pages {"data": {"payload": [...]}}.
+    stage_pages(ctx, ["$.payload", "$.data.payload"])
     ctx.execute(
         "CREATE OR REPLACE TEMP TABLE stg_cw AS SELECT _row, _line, record, _stream, CASE "
         "WHEN _stream = 'messages' OR (_stream IS NULL AND json_exists(record, '$.message_type')) "
@@ -142,7 +143,7 @@ def _load_json(ctx: ImportContext) -> None:
     ctx.rows_read = ctx.count("SELECT count(*) FROM stg_cw")
     kinds = dict(ctx.conn.execute("SELECT kind, count(*) FROM stg_cw GROUP BY kind").fetchall())
     if not (kinds.get("message") or kinds.get("conversation")):
-        refuse_other_source(ctx, "Chatwoot conversations or messages")
+        refuse_other_source(ctx, SOURCE, "Chatwoot conversations or messages")
     ctx.entity = "conversation" if kinds.get("conversation") else "message"
     if kinds.get("conversation"):
         ctx.run_sql("staging/chatwoot__conversations.sql", label="typing conversations")
@@ -155,7 +156,6 @@ def _load_json(ctx: ImportContext) -> None:
         "FROM stg_cw WHERE kind = 'conversation'"
     )
     ctx.run_sql("staging/chatwoot__messages.sql", label="typing messages")
-    reject_repeated_keys(ctx, "stg_message", "message_key", "message id")
     upsert_counted(ctx, "message", "stg_message", "message id")
     ctx.run_sql("staging/chatwoot__messages_children.sql", label="reading activity lines")
     ctx.upsert("conversation_event", "stg_event", main=False)
@@ -232,24 +232,12 @@ def _load_report(ctx: ImportContext) -> None:
         kind = "agents"
     metrics = REPORTS[kind]
     ctx.entity = "source_aggregate"
-    ncols = 1 + len(metrics)
-    columns = {f"c{i}": "VARCHAR" for i in range(1, ncols + 1)}
-    skip = lines.index(header_line) + 1 if header_line in lines else 3
-    ctx.execute(
-        "CREATE OR REPLACE TEMP TABLE stg_cw_report AS SELECT row_number() OVER () AS _row, * "
-        "FROM read_csv($path, header = false, skip = $skip, columns = $columns, "
-        "null_padding = true, all_varchar = true, delim = $delim, quote = '\"', "
-        "escape = '\"', auto_detect = false, strict_mode = false)",
-        {
-            "path": str(ctx.read_path),
-            "skip": skip,
-            "columns": columns,
-            "delim": ctx.probe.delimiter,
-        },
-        label=f"reading {ctx.probe.name}",
-    )
-    ctx.execute("DELETE FROM stg_cw_report WHERE coalesce(trim(c1), '') = '' AND c2 IS NULL")
-    ctx.rows_read = ctx.count("SELECT count(*) FROM stg_cw_report")
+    names = [f"c{i}" for i in range(1, 2 + len(metrics))]
+    # Lines before the header: the "Reporting period" line and the blank line after it.
+    skip = lines.index(header_line) if header_line in lines else 2
+    # Columns by position (the header is localised, and the inbox header is 2 cells short).
+    ctx.rows_read = ctx.stage_csv("stg_cw_report", names=names, skip=skip)
+    loaded = ctx.count("SELECT count(*) FROM stg_cw_report")
     selects = []
     for i, metric in enumerate(metrics, start=2):
         if metric is None:
@@ -261,7 +249,8 @@ def _load_report(ctx: ImportContext) -> None:
         selects.append(
             f"SELECT $batch_id, $ss, $report, $grain, {dim}, {dim}, $start, $end, "
             f"'{metric}', {value}, '{'s' if is_duration else 'count'}', false, "
-            "to_json(struct_pack(*COLUMNS(lambda c: c <> '_row'))) FROM stg_cw_report"
+            "to_json(struct_pack(*COLUMNS(lambda c: c NOT IN ('_row', '_line')))) "
+            "FROM stg_cw_report"
         )
     start = period.group(1) if period else None
     end = period.group(2) if period else None
@@ -278,79 +267,4 @@ def _load_report(ctx: ImportContext) -> None:
         },
         label="writing aggregates",
     )
-    ctx.rows_loaded += ctx.rows_read
-
-
-# --------------------------------------------------------------------------- shared helpers
-# (each vendor module carries its own copy: the importer modules stay independent of each other)
-
-
-def upsert_counted(ctx: ImportContext, target: str, staged: str, id_label: str) -> None:
-    """Upsert ``staged`` and count its ``_counted`` rows (top-level records) as loaded/rejected."""
-    ctx.upsert(target, staged, main=False, id_label=id_label)
-    ctx.rows_loaded += ctx.count(
-        f"SELECT count(*) FROM {staged} WHERE _counted AND _reject_reason IS NULL"
-    )
-    ctx.rows_rejected += ctx.count(
-        f"SELECT count(*) FROM {staged} WHERE _counted AND _reject_reason IS NOT NULL"
-    )
-
-
-def reject_other_records(ctx: ImportContext, classified: str, wanted: str) -> None:
-    """Records of streams this importer does not store go to the rejects, raw text kept."""
-    ctx.execute(
-        "CREATE OR REPLACE TEMP TABLE stg_other AS SELECT _row, _line, "
-        "'stream' AS _reject_column, 'record ' || coalesce('of stream ''' || _stream || '''', "
-        "'of unknown shape') || ' is not imported (this importer reads ' || $wanted || "
-        "'); kept here unchanged' AS _reject_reason, record AS _raw "
-        f"FROM {classified} WHERE kind = 'other'",
-        {"wanted": wanted},
-    )
-    ctx.rows_rejected += ctx.reject_rows("stg_other", "other")
-
-
-def refuse_other_source(ctx: ImportContext, wanted: str) -> None:
-    """Raise a one-line error naming the source the file looks like instead."""
-    from supportstats.importers import sources
-
-    scores = sorted(
-        ((m.sniff(ctx.probe), name) for name, m in sources().items() if name != SOURCE),
-        reverse=True,
-    )
-    guess = scores[0][1] if scores and scores[0][0] >= 0.5 else None
-    looks = f"; it looks like a {guess} export" if guess else ""
-    raise InputFileError(
-        f"{ctx.probe.path}: no {wanted} found{looks}",
-        f"import it with --source {guess}" if guess else "check that this is the right file",
-    )
-
-
-def reject_repeated_keys(ctx: ImportContext, staged: str, key: str, what: str) -> None:
-    """Reject the second and later rows sharing ``key`` among rows derived from one record.
-
-    The pipeline's duplicate check tells rows apart by ``_row``, which child rows unnested from
-    one record share; without this both copies would be inserted under one key.
-    """
-    ctx.execute(
-        f"UPDATE {staged} SET _reject_column = 'id', _reject_reason = 'duplicate {what} ' || "
-        f"split_part(d.k, ':', -1) || ' in the same record; the first was kept' FROM (SELECT "
-        f"rowid AS rid, {key} AS k, row_number() OVER (PARTITION BY {key} ORDER BY rowid) AS n "
-        f"FROM {staged} WHERE _reject_reason IS NULL) d WHERE {staged}.rowid = d.rid AND d.n > 1"
-    )
-
-
-def unwrap_pages(ctx: ImportContext, path: str) -> None:
-    """Replace ``stg_raw`` by the items of the ``path`` array in each staged document.
-
-    Does what ``ctx.stage_json(records=path)`` means to do; that call currently fails on
-    DuckDB 2.0 (``range()`` of an unsigned length), so the unnesting is done here.
-    """
-    ctx.execute(
-        "CREATE OR REPLACE TEMP TABLE stg_raw AS SELECT row_number() OVER (ORDER BY _doc, i) "
-        "AS _row, NULL::BIGINT AS _line, item AS record, NULL::VARCHAR AS _stream FROM ("
-        "SELECT _row AS _doc, unnest(json_extract(record, $p || '[*]')) AS item, "
-        "unnest(range(CAST(json_array_length(record, $p) AS BIGINT))) AS i FROM stg_raw "
-        "WHERE json_type(record, $p) = 'ARRAY')",
-        {"p": path},
-        label="unwrapping pages",
-    )
+    ctx.rows_loaded += loaded

@@ -20,6 +20,11 @@ import re
 from supportstats.errors import InputFileError
 from supportstats.importers._pipeline import ImportContext
 from supportstats.importers._read import FileProbe
+from supportstats.importers._vendor import (
+    refuse_other_source,
+    reject_other_records,
+    upsert_counted,
+)
 
 SOURCE = "freshdesk"
 DESCRIPTION = "Freshdesk ticket export CSV, API v2 tickets/conversations/satisfaction ratings"
@@ -94,7 +99,9 @@ def _load_csv(ctx: ImportContext) -> None:
     header = [h.strip() for h in ctx.probe.header]
     lower = {h.lower(): h for h in header}
     if "ticket id" not in lower or "created time" not in lower:
-        refuse_other_source(ctx, "Freshdesk ticket export columns (Ticket ID, Created time)")
+        refuse_other_source(
+            ctx, SOURCE, "Freshdesk ticket export columns (Ticket ID, Created time)"
+        )
     ctx.entity = "conversation"
     ctx.rows_read = ctx.stage_csv("stg_raw", names=header)
     select = ", ".join(
@@ -138,7 +145,7 @@ def _load_api(ctx: ImportContext) -> None:
     if ctx.rows_read and not ctx.count(
         "SELECT count(*) FROM stg_fdj WHERE kind IN ('ticket', 'reply', 'rating', 'agent')"
     ):
-        refuse_other_source(ctx, "Freshdesk tickets, conversations, ratings or agents")
+        refuse_other_source(ctx, SOURCE, "Freshdesk tickets, conversations, ratings or agents")
     ctx.entity = "conversation"
     ctx.run_sql("staging/freshdesk__api.sql", label="typing records")
     upsert_counted(ctx, "agent", "stg_agent", "agent id")
@@ -155,48 +162,4 @@ def _load_api(ctx: ImportContext) -> None:
         "stg_fdj",
         "tickets, conversations, satisfaction_ratings and agents; surveys only "
         "set the scale of the ratings",
-    )
-
-
-# --------------------------------------------------------------------------- shared helpers
-# (each vendor module carries its own copy: the importer modules stay independent of each other)
-
-
-def upsert_counted(ctx: ImportContext, target: str, staged: str, id_label: str) -> None:
-    """Upsert ``staged`` and count its ``_counted`` rows (top-level records) as loaded/rejected."""
-    ctx.upsert(target, staged, main=False, id_label=id_label)
-    ctx.rows_loaded += ctx.count(
-        f"SELECT count(*) FROM {staged} WHERE _counted AND _reject_reason IS NULL"
-    )
-    ctx.rows_rejected += ctx.count(
-        f"SELECT count(*) FROM {staged} WHERE _counted AND _reject_reason IS NOT NULL"
-    )
-
-
-def reject_other_records(ctx: ImportContext, classified: str, wanted: str) -> None:
-    """Records of streams this importer does not store go to the rejects, raw text kept."""
-    ctx.execute(
-        "CREATE OR REPLACE TEMP TABLE stg_other AS SELECT _row, _line, "
-        "'stream' AS _reject_column, 'record ' || coalesce('of stream ''' || _stream || '''', "
-        "'of unknown shape') || ' is not imported (this importer reads ' || $wanted || "
-        "'); kept here unchanged' AS _reject_reason, record AS _raw "
-        f"FROM {classified} WHERE kind = 'other'",
-        {"wanted": wanted},
-    )
-    ctx.rows_rejected += ctx.reject_rows("stg_other", "other")
-
-
-def refuse_other_source(ctx: ImportContext, wanted: str) -> None:
-    """Raise a one-line error naming the source the file looks like instead."""
-    from supportstats.importers import sources
-
-    scores = sorted(
-        ((m.sniff(ctx.probe), name) for name, m in sources().items() if name != SOURCE),
-        reverse=True,
-    )
-    guess = scores[0][1] if scores and scores[0][0] >= 0.5 else None
-    looks = f"; it looks like a {guess} export" if guess else ""
-    raise InputFileError(
-        f"{ctx.probe.path}: no {wanted} found{looks}",
-        f"import it with --source {guess}" if guess else "check that this is the right file",
     )

@@ -20,9 +20,14 @@ from __future__ import annotations
 
 import re
 
-from supportstats.errors import InputFileError
 from supportstats.importers._pipeline import ImportContext
 from supportstats.importers._read import FileProbe
+from supportstats.importers._vendor import (
+    refuse_other_source,
+    reject_other_records,
+    stage_pages,
+    upsert_counted,
+)
 
 SOURCE = "intercom"
 DESCRIPTION = "Intercom conversations with parts, statistics and ratings (REST API / Airbyte)"
@@ -45,9 +50,7 @@ def sniff(probe: FileProbe) -> float:
 
 def load(ctx: ImportContext) -> None:
     """Stage the JSON, classify records, and upsert conversations, messages, events, ratings."""
-    ctx.stage_json("stg_raw")
-    if ctx.count("SELECT count(*) FROM stg_raw WHERE (record ->> 'type') = 'conversation.list'"):
-        unwrap_pages(ctx, "$.conversations")
+    stage_pages(ctx, ["$.conversations"])  # conversation.list pages
     ctx.execute(
         "CREATE OR REPLACE TEMP TABLE stg_ic AS SELECT _row, _line, record, _stream, CASE "
         "WHEN _stream = 'conversations' OR (_stream IS NULL AND (record ->> 'type') = "
@@ -59,93 +62,12 @@ def load(ctx: ImportContext) -> None:
     ctx.rows_read = ctx.count("SELECT count(*) FROM stg_ic")
     known = ctx.count("SELECT count(*) FROM stg_ic WHERE kind <> 'other'")
     if ctx.rows_read and not known:
-        refuse_other_source(ctx, "Intercom conversations or conversation parts")
+        refuse_other_source(ctx, SOURCE, "Intercom conversations or conversation parts")
     ctx.entity = "conversation"
     ctx.run_sql("staging/intercom__conversation.sql", label="typing conversations")
     upsert_counted(ctx, "conversation", "stg_conversation", "conversation id")
     ctx.run_sql("staging/intercom__parts.sql", label="typing conversation parts")
-    reject_repeated_keys(ctx, "stg_message", "message_key", "part id")
-    reject_repeated_keys(ctx, "stg_event", "event_key", "part id")
     upsert_counted(ctx, "message", "stg_message", "part id")
     upsert_counted(ctx, "conversation_event", "stg_event", "part id")
     ctx.upsert("rating", "stg_rating", main=False)
     reject_other_records(ctx, "stg_ic", "Intercom conversations and conversation_parts")
-
-
-# --------------------------------------------------------------------------- shared helpers
-# (each vendor module carries its own copy: the importer modules stay independent of each other)
-
-
-def upsert_counted(ctx: ImportContext, target: str, staged: str, id_label: str) -> None:
-    """Upsert ``staged`` and count its ``_counted`` rows (top-level records) as loaded/rejected.
-
-    A table may mix top-level records (counted in ``rows_read``) with rows derived from them
-    (embedded parts): only the former feed the batch's loaded / rejected counts.
-    """
-    ctx.upsert(target, staged, main=False, id_label=id_label)
-    ctx.rows_loaded += ctx.count(
-        f"SELECT count(*) FROM {staged} WHERE _counted AND _reject_reason IS NULL"
-    )
-    ctx.rows_rejected += ctx.count(
-        f"SELECT count(*) FROM {staged} WHERE _counted AND _reject_reason IS NOT NULL"
-    )
-
-
-def reject_other_records(ctx: ImportContext, classified: str, wanted: str) -> None:
-    """Records of streams this importer does not store go to the rejects, raw text kept."""
-    ctx.execute(
-        "CREATE OR REPLACE TEMP TABLE stg_other AS SELECT _row, _line, "
-        "'stream' AS _reject_column, 'record ' || coalesce('of stream ''' || _stream || '''', "
-        "'of unknown shape') || ' is not imported (this importer reads ' || $wanted || "
-        "'); kept here unchanged' AS _reject_reason, record AS _raw "
-        f"FROM {classified} WHERE kind = 'other'",
-        {"wanted": wanted},
-    )
-    ctx.rows_rejected += ctx.reject_rows("stg_other", "other")
-
-
-def refuse_other_source(ctx: ImportContext, wanted: str) -> None:
-    """Raise a one-line error naming the source the file looks like instead."""
-    from supportstats.importers import sources
-
-    scores = sorted(
-        ((m.sniff(ctx.probe), name) for name, m in sources().items() if name != SOURCE),
-        reverse=True,
-    )
-    guess = scores[0][1] if scores and scores[0][0] >= 0.5 else None
-    looks = f"; it looks like a {guess} export" if guess else ""
-    raise InputFileError(
-        f"{ctx.probe.path}: no {wanted} found{looks}",
-        f"import it with --source {guess}" if guess else "check that this is the right file",
-    )
-
-
-def reject_repeated_keys(ctx: ImportContext, staged: str, key: str, what: str) -> None:
-    """Reject the second and later rows sharing ``key`` among rows derived from one record.
-
-    The pipeline's duplicate check tells rows apart by ``_row``, which child rows unnested from
-    one record share; without this both copies would be inserted under one key.
-    """
-    ctx.execute(
-        f"UPDATE {staged} SET _reject_column = 'id', _reject_reason = 'duplicate {what} ' || "
-        f"split_part(d.k, ':', -1) || ' in the same record; the first was kept' FROM (SELECT "
-        f"rowid AS rid, {key} AS k, row_number() OVER (PARTITION BY {key} ORDER BY rowid) AS n "
-        f"FROM {staged} WHERE _reject_reason IS NULL) d WHERE {staged}.rowid = d.rid AND d.n > 1"
-    )
-
-
-def unwrap_pages(ctx: ImportContext, path: str) -> None:
-    """Replace ``stg_raw`` by the items of the ``path`` array in each staged document.
-
-    Does what ``ctx.stage_json(records=path)`` means to do; that call currently fails on
-    DuckDB 2.0 (``range()`` of an unsigned length), so the unnesting is done here.
-    """
-    ctx.execute(
-        "CREATE OR REPLACE TEMP TABLE stg_raw AS SELECT row_number() OVER (ORDER BY _doc, i) "
-        "AS _row, NULL::BIGINT AS _line, item AS record, NULL::VARCHAR AS _stream FROM ("
-        "SELECT _row AS _doc, unnest(json_extract(record, $p || '[*]')) AS item, "
-        "unnest(range(CAST(json_array_length(record, $p) AS BIGINT))) AS i FROM stg_raw "
-        "WHERE json_type(record, $p) = 'ARRAY')",
-        {"p": path},
-        label="unwrapping pages",
-    )

@@ -18,9 +18,14 @@ from __future__ import annotations
 
 import re
 
-from supportstats.errors import InputFileError
 from supportstats.importers._pipeline import ImportContext
 from supportstats.importers._read import FileProbe
+from supportstats.importers._vendor import (
+    refuse_other_source,
+    reject_other_records,
+    stage_pages,
+    upsert_counted,
+)
 
 SOURCE = "livechat"
 DESCRIPTION = "LiveChat archived chats/threads (Agent Chat API) and Reports API aggregates"
@@ -61,13 +66,11 @@ _CLASSIFY = (
 
 def load(ctx: ImportContext) -> None:
     """Stage the JSON, then load chats/threads or a report, by the records' shape."""
-    ctx.stage_json("stg_raw")
-    if ctx.count("SELECT count(*) FROM stg_raw WHERE json_type(record, '$.chats') = 'ARRAY'"):
-        unwrap_pages(ctx, "$.chats")  # list_archives pages
+    stage_pages(ctx, ["$.chats"])  # list_archives pages
     ctx.execute(_CLASSIFY, label="classifying records")
     kinds = dict(ctx.conn.execute("SELECT kind, count(*) FROM stg_lc GROUP BY kind").fetchall())
     if not (kinds.get("chat") or kinds.get("thread") or kinds.get("report")):
-        refuse_other_source(ctx, "LiveChat chats, threads or reports")
+        refuse_other_source(ctx, SOURCE, "LiveChat chats, threads or reports")
     if kinds.get("report"):
         _load_report(ctx)
     else:
@@ -83,7 +86,6 @@ def _load_chats(ctx: ImportContext) -> None:
     upsert_counted(ctx, "conversation", "stg_conversation", "chat id")
     upsert_counted(ctx, "conversation", "stg_thread_conv", "thread id")
     ctx.run_sql("staging/livechat__chat_children.sql", label="typing events")
-    reject_repeated_keys(ctx, "stg_message", "message_key", "event id")
     ctx.upsert("message", "stg_message", main=False, id_label="event id")
     ctx.upsert("conversation_event", "stg_event", main=False)
     ctx.upsert("engagement", "stg_engagement", main=False)
@@ -102,78 +104,3 @@ def _load_report(ctx: ImportContext) -> None:
         read = ctx.rows_read
         _load_chats(ctx)
         ctx.rows_read += read
-
-
-# --------------------------------------------------------------------------- shared helpers
-# (each vendor module carries its own copy: the importer modules stay independent of each other)
-
-
-def upsert_counted(ctx: ImportContext, target: str, staged: str, id_label: str) -> None:
-    """Upsert ``staged`` and count its ``_counted`` rows (top-level records) as loaded/rejected."""
-    ctx.upsert(target, staged, main=False, id_label=id_label)
-    ctx.rows_loaded += ctx.count(
-        f"SELECT count(*) FROM {staged} WHERE _counted AND _reject_reason IS NULL"
-    )
-    ctx.rows_rejected += ctx.count(
-        f"SELECT count(*) FROM {staged} WHERE _counted AND _reject_reason IS NOT NULL"
-    )
-
-
-def reject_other_records(ctx: ImportContext, classified: str, wanted: str) -> None:
-    """Records of streams this importer does not store go to the rejects, raw text kept."""
-    ctx.execute(
-        "CREATE OR REPLACE TEMP TABLE stg_other AS SELECT _row, _line, "
-        "'stream' AS _reject_column, 'record ' || coalesce('of stream ''' || _stream || '''', "
-        "'of unknown shape') || ' is not imported (this importer reads ' || $wanted || "
-        "'); kept here unchanged' AS _reject_reason, record AS _raw "
-        f"FROM {classified} WHERE kind = 'other'",
-        {"wanted": wanted},
-    )
-    ctx.rows_rejected += ctx.reject_rows("stg_other", "other")
-
-
-def refuse_other_source(ctx: ImportContext, wanted: str) -> None:
-    """Raise a one-line error naming the source the file looks like instead."""
-    from supportstats.importers import sources
-
-    scores = sorted(
-        ((m.sniff(ctx.probe), name) for name, m in sources().items() if name != SOURCE),
-        reverse=True,
-    )
-    guess = scores[0][1] if scores and scores[0][0] >= 0.5 else None
-    looks = f"; it looks like a {guess} export" if guess else ""
-    raise InputFileError(
-        f"{ctx.probe.path}: no {wanted} found{looks}",
-        f"import it with --source {guess}" if guess else "check that this is the right file",
-    )
-
-
-def reject_repeated_keys(ctx: ImportContext, staged: str, key: str, what: str) -> None:
-    """Reject the second and later rows sharing ``key`` among rows derived from one record.
-
-    The pipeline's duplicate check tells rows apart by ``_row``, which child rows unnested from
-    one record share; without this both copies would be inserted under one key.
-    """
-    ctx.execute(
-        f"UPDATE {staged} SET _reject_column = 'id', _reject_reason = 'duplicate {what} ' || "
-        f"split_part(d.k, ':', -1) || ' in the same record; the first was kept' FROM (SELECT "
-        f"rowid AS rid, {key} AS k, row_number() OVER (PARTITION BY {key} ORDER BY rowid) AS n "
-        f"FROM {staged} WHERE _reject_reason IS NULL) d WHERE {staged}.rowid = d.rid AND d.n > 1"
-    )
-
-
-def unwrap_pages(ctx: ImportContext, path: str) -> None:
-    """Replace ``stg_raw`` by the items of the ``path`` array in each staged document.
-
-    Does what ``ctx.stage_json(records=path)`` means to do; that call currently fails on
-    DuckDB 2.0 (``range()`` of an unsigned length), so the unnesting is done here.
-    """
-    ctx.execute(
-        "CREATE OR REPLACE TEMP TABLE stg_raw AS SELECT row_number() OVER (ORDER BY _doc, i) "
-        "AS _row, NULL::BIGINT AS _line, item AS record, NULL::VARCHAR AS _stream FROM ("
-        "SELECT _row AS _doc, unnest(json_extract(record, $p || '[*]')) AS item, "
-        "unnest(range(CAST(json_array_length(record, $p) AS BIGINT))) AS i FROM stg_raw "
-        "WHERE json_type(record, $p) = 'ARRAY')",
-        {"p": path},
-        label="unwrapping pages",
-    )

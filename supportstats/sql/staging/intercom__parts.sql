@@ -12,7 +12,14 @@ SELECT
     lower(p ->> '$.author.type') = 'bot'
         OR coalesce(p ->> '$.author.email', '') LIKE 'operator+%@intercom.io' AS is_bot,
     lower(coalesce(p ->> 'part_type', '')) IN ('comment', 'note', 'note_and_reopen', 'source', 'quick_reply')
-        AS is_message
+        AS is_message,
+    -- The same checks hold for messages and events, so they are made once, here.
+    CASE WHEN ss_text(part_id) IS NULL THEN 'id' WHEN ss_text(conv_id) IS NULL THEN 'conversation_id'
+         WHEN created_ts IS NULL THEN 'created_at' END AS _reject_column,
+    CASE WHEN ss_text(part_id) IS NULL THEN 'conversation part has no id'
+         WHEN ss_text(conv_id) IS NULL THEN 'conversation part has no conversation_id'
+         WHEN created_ts IS NULL THEN 'created_at ' || ss_quote(p ->> 'created_at') || ' is not a unix time'
+    END AS _reject_reason
 FROM stg_ic_part;
 
 CREATE OR REPLACE TEMP TABLE stg_message AS
@@ -37,12 +44,7 @@ SELECT
     length(p ->> 'body') AS body_len,
     $batch_id AS batch_id,
     p AS raw, p AS _raw,
-    CASE WHEN ss_text(part_id) IS NULL THEN 'id' WHEN ss_text(conv_id) IS NULL THEN 'conversation_id'
-         WHEN created_ts IS NULL THEN 'created_at' END AS _reject_column,
-    CASE WHEN ss_text(part_id) IS NULL THEN 'conversation part has no id'
-         WHEN ss_text(conv_id) IS NULL THEN 'conversation part has no conversation_id'
-         WHEN created_ts IS NULL THEN 'created_at ' || ss_quote(p ->> 'created_at') || ' is not a unix time'
-    END AS _reject_reason,
+    _reject_column, _reject_reason,
     _counted, _row, _line
 FROM stg_ic_part_typed
 WHERE is_message;
@@ -70,12 +72,7 @@ SELECT
     CASE WHEN author_type IN ('admin', 'bot') THEN $source_system || ':' || author_id END AS actor_agent_key,
     $batch_id AS batch_id,
     p AS raw, p AS _raw,
-    CASE WHEN ss_text(part_id) IS NULL THEN 'id' WHEN ss_text(conv_id) IS NULL THEN 'conversation_id'
-         WHEN created_ts IS NULL THEN 'created_at' END AS _reject_column,
-    CASE WHEN ss_text(part_id) IS NULL THEN 'conversation part has no id'
-         WHEN ss_text(conv_id) IS NULL THEN 'conversation part has no conversation_id'
-         WHEN created_ts IS NULL THEN 'created_at ' || ss_quote(p ->> 'created_at') || ' is not a unix time'
-    END AS _reject_reason,
+    _reject_column, _reject_reason,
     _counted, _row, _line
 FROM stg_ic_part_typed
 WHERE NOT is_message;
