@@ -343,7 +343,7 @@ class ImportContext:
                 "(ORDER BY _doc, i) AS _row, NULL::BIGINT AS _line, item AS record, "
                 "NULL::VARCHAR AS _stream FROM (SELECT _doc, "
                 "unnest(range(CAST(json_array_length(doc, $p) AS BIGINT))) AS i, "
-                f"unnest(json_extract(doc, $p || '[*]')) AS item FROM {table}_doc "
+                f"unnest(json_extract(doc, $p || '[*]')::JSON[]) AS item FROM {table}_doc "
                 "WHERE json_type(doc, $p) = 'ARRAY')",
                 {"p": records},
             )
@@ -485,8 +485,12 @@ def _used_params(statement: str, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def split_statements(sql: str) -> list[str]:
-    """Statements of a SQL file (they end with ';' at the end of a line)."""
-    return [s.strip() for s in re.split(r";[ \t]*(?:--[^\n]*)?\n", sql + "\n") if s.strip()]
+    """Statements of a SQL file: each ends with ';' at the end of a line.
+
+    Whole-line comments are dropped first, so a comment ending in ';' splits nothing.
+    """
+    code = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    return [s.strip() for s in re.split(r";[ \t]*(?:--[^\n]*)?\n", code + "\n") if s.strip()]
 
 
 def _first_line(exc: BaseException) -> str:

@@ -3,8 +3,8 @@
 -- Epoch seconds (9-10 digits) or milliseconds (12-13 digits) to TIMESTAMPTZ.
 CREATE OR REPLACE TEMP MACRO ss_epoch(x) AS (
     CASE
-        WHEN regexp_full_match(x, '\d{9,10}(\.\d+)?') THEN to_timestamp(x::DOUBLE)
-        WHEN regexp_full_match(x, '\d{12,13}') THEN to_timestamp(x::DOUBLE / 1000)
+        WHEN regexp_full_match(x, '\d{9,10}(\.\d+)?') THEN to_timestamp(try_cast(x AS DOUBLE))
+        WHEN regexp_full_match(x, '\d{12,13}') THEN to_timestamp(try_cast(x AS DOUBLE) / 1000)
     END
 );
 
@@ -14,7 +14,7 @@ CREATE OR REPLACE TEMP MACRO ss_epoch(x) AS (
 CREATE OR REPLACE TEMP MACRO ss_ts(x, tz, fmt) AS (
     CASE
         WHEN x IS NULL OR x = '' THEN NULL
-        WHEN fmt IS NOT NULL THEN timezone(tz, try_strptime(x, fmt)::TIMESTAMP)
+        WHEN fmt IS NOT NULL THEN timezone(tz, try_cast(try_strptime(x, fmt) AS TIMESTAMP))
         -- The common case first: a cast is far cheaper than any pattern match.
         WHEN tz = 'UTC' THEN coalesce(try_cast(x AS TIMESTAMPTZ), ss_epoch(x))
         WHEN regexp_matches(x, '(Z|[+-]\d\d(:?\d\d)?)$') THEN try_cast(x AS TIMESTAMPTZ)
