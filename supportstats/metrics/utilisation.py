@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
-from supportstats.metrics._groups import TIME_GROUPS, dims
+from supportstats.metrics._groups import TIME_GROUPS, dims, local_time
 from supportstats.metrics._query import Query
 from supportstats.metrics._sql import relation, render
 from supportstats.metrics.concurrency import agent_params, agent_scope, segments, split
@@ -18,8 +18,8 @@ DENOMINATOR = {
     "available_occupied": "('available', 'occupied')",
     "logged_in": "('available', 'occupied', 'away', 'break')",
 }
-_BUCKET = "time_bucket(to_minutes($bucket_min), timezone($tz, s))"
-_DAY = "time_bucket(interval 1 day, timezone($tz, s))"
+_BUCKET = "time_bucket(to_minutes($bucket_min), {local})"
+_DAY = "time_bucket(interval 1 day, {local})"
 _STATUS = """
 select
     agent_key,
@@ -40,12 +40,13 @@ def utilisation(q: Query) -> duckdb.DuckDBPyRelation:
     """
     seg = segments(q)
     timed = any(b in TIME_GROUPS for b in q.by)
+    local = local_time("s", q.options)
     sql = render(
         "metrics/utilisation",
         segments=split(q, f'select * from "{seg}"'),
         status=split(q, _STATUS),
-        b=_BUCKET if timed else "timestamp '2000-01-01'",
-        b_eng=_BUCKET if timed else _DAY,
+        b=_BUCKET.format(local=local) if timed else "timestamp '2000-01-01'",
+        b_eng=(_BUCKET if timed else _DAY).format(local=local),
         den_classes=DENOMINATOR[q.options.utilisation_denominator],
         dims=dims(q.by, agent_scope(), q.options),
     )
