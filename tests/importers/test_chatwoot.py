@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from supportstats.errors import InputFileError
@@ -125,3 +127,78 @@ def test_cli_reimport_and_errors(cli, tmp_path, warehouse):
     other = Path(__file__).resolve().parents[1] / "data" / "livechat" / "list_archives.json"
     with pytest.raises(InputFileError, match="looks like a livechat export"):
         import_file(warehouse, other, ImportOptions(source="chatwoot"))
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data" / "chatwoot"
+
+
+def _humanised_step(seconds: float) -> float:
+    """Precision of Chatwoot's two-unit duration text for a value of this size."""
+    return 1.0 if seconds < 3600 else 60.0 if seconds < 86400 else 3600.0
+
+
+def test_sample_data_reconciles_with_chatwoot_numbers(cli, tmp_path):
+    """sample_data/chatwoot through the real CLI; our numbers equal Chatwoot's own."""
+    db = tmp_path / "w.duckdb"
+    names = ["conversations.json", "messages.jsonl", "csat_responses.csv", "agents_report.csv"]
+    out = cli("import", *[SAMPLES / n for n in names], "--db", db, "--format", "json")
+    assert out.exit_code == 0, out.stderr
+    summaries = json.loads(out.stdout)
+    assert {s["source"] for s in summaries} == {"chatwoot"}
+    assert [(s["rows_read"], s["rows_loaded"], s["rows_rejected"]) for s in summaries] == [
+        (40, 40, 0),
+        (169, 169, 0),
+        (20, 20, 0),
+        (3, 3, 0),
+    ]
+    conn = duckdb.connect(str(db), read_only=True)
+    # first_reply_created_at - created_at = our FRT (template and private note skipped).
+    ours = dict(conn.execute(FRT).fetchall())
+    assert ours == dict(
+        conn.execute("SELECT source_id, src_first_response_s FROM conversation").fetchall()
+    )
+    assert sum(v is None for v in ours.values()) == 5  # every 8th conversation unanswered
+    # Every CSAT row is a resolved conversation's input_csat answer, with the same rating.
+    assert conn.execute(
+        "SELECT count(*), count(*) FILTER (WHERE r.raw_value = m.raw ->> "
+        "'$.content_attributes.submitted_values.csat_survey_response.rating' AND "
+        "c.status_current = 'resolved') FROM rating r JOIN conversation c USING "
+        "(conversation_key) JOIN message m ON m.conversation_key = r.conversation_key "
+        "AND m.kind = 'csat_request'"
+    ).fetchall() == [(20, 20)]
+    # The agents report: per current assignee, from our events.
+    mine = conn.execute(
+        """
+        WITH f AS (SELECT source_id, assignee_agent_key AS a FROM conversation)
+        SELECT ag.name, count(*),
+               avg(frt.v), avg(res.v),
+               count(res.v)
+        FROM f JOIN agent ag ON ag.agent_key = f.a
+        LEFT JOIN (SELECT c.source_id, epoch(min(m.created_at)) - epoch(c.created_at) AS v
+                   FROM conversation c JOIN message m USING (conversation_key)
+                   WHERE m.author_role = 'agent' AND m.visibility = 'public'
+                   GROUP BY c.source_id, c.created_at) frt
+               ON frt.source_id = f.source_id
+        LEFT JOIN (SELECT c.source_id, epoch(max(e.occurred_at)) - epoch(c.created_at) AS v
+                   FROM conversation c JOIN conversation_event e USING (conversation_key)
+                   WHERE e.event_type = 'resolve' GROUP BY c.source_id, c.created_at) res
+               ON res.source_id = f.source_id
+        GROUP BY ag.name ORDER BY 1
+        """
+    ).fetchall()
+    report = conn.execute(
+        "SELECT dim_name, max(value) FILTER (WHERE metric = 'conversations_count'), "
+        "max(value) FILTER (WHERE metric = 'avg_first_response_time'), "
+        "max(value) FILTER (WHERE metric = 'avg_resolution_time'), "
+        "max(value) FILTER (WHERE metric = 'resolution_count') FROM source_aggregate "
+        "WHERE report = 'chatwoot_agents_csv' GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    assert [r[0] for r in report] == ["Agent 1", "Agent 2", "Agent 3"]
+    for (name, n, frt, res, resolved), (rname, rn, rfrt, rres, rresolved) in zip(
+        mine, report, strict=True
+    ):
+        assert (name, n, resolved) == (rname, rn, rresolved)
+        # The text keeps two units ("4 minutes 10 seconds", "2 hours 5 minutes").
+        assert abs(frt - rfrt) < _humanised_step(frt)
+        assert abs(res - rres) < _humanised_step(res)
+    conn.close()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import duckdb
 import pytest
 
 from supportstats.errors import InputFileError
@@ -143,3 +147,63 @@ def test_cli_and_wrong_source(cli, tmp_path, warehouse):
     other = Path(__file__).resolve().parents[1] / "data" / "intercom" / "conversations.jsonl"
     with pytest.raises(InputFileError, match="looks like a intercom export"):
         import_file(warehouse, other, ImportOptions(source="freshdesk"))
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data" / "freshdesk"
+
+
+def _business_seconds(start: dt.datetime, end: dt.datetime) -> float:
+    """Monday-Friday 08:00-18:00 Europe/Berlin seconds in start..end (the sample's hours)."""
+    tz = ZoneInfo("Europe/Berlin")
+    start, end = start.astimezone(tz), end.astimezone(tz)
+    total, day = 0.0, start.date()
+    while day <= end.date():
+        if day.weekday() < 5:
+            lo = max(start, dt.datetime.combine(day, dt.time(8), tz))
+            hi = min(end, dt.datetime.combine(day, dt.time(18), tz))
+            total += max((hi - lo).total_seconds(), 0.0)
+        day += dt.timedelta(days=1)
+    return total
+
+
+def test_sample_data_reconciles_with_export_durations(cli, tmp_path):
+    """sample_data/freshdesk through the real CLI; our FRT and resolution equal the export's."""
+    db = tmp_path / "w.duckdb"
+    out = cli(
+        "import",
+        SAMPLES / "tickets_export.csv",
+        "--db",
+        db,
+        "--timezone",
+        "Europe/Berlin",
+        "--format",
+        "json",
+    )
+    assert out.exit_code == 0, out.stderr
+    summary = json.loads(out.stdout)[0]
+    assert summary["source"] == "freshdesk"
+    assert (summary["rows_read"], summary["rows_loaded"], summary["rows_rejected"]) == (60, 60, 0)
+    conn = duckdb.connect(str(db), read_only=True)
+    ours = dict(conn.execute(FRT).fetchall())
+    res = dict(conn.execute(RESOLUTION).fetchall())
+    got = conn.execute(
+        "SELECT source_id, created_at, src_first_response_s, src_first_response_bh_s, "
+        "src_full_resolution_s, src_full_resolution_bh_s FROM conversation ORDER BY 1"
+    ).fetchall()
+    checked = 0
+    for sid, created, fr_s, fr_bh, res_s, res_bh in got:
+        assert ours[sid] == fr_s and res[sid] == res_s  # calendar: our events vs export times
+        if ours[sid] is None:
+            assert fr_bh is None
+            continue
+        # "First response time (in hrs)" = our first reply, counted in business hours.
+        reply = created + dt.timedelta(seconds=ours[sid])
+        assert fr_bh == _business_seconds(created, reply), sid
+        if res[sid] is not None:
+            done = created + dt.timedelta(seconds=res[sid])
+            assert res_bh == _business_seconds(created, done), sid
+        checked += 1
+    assert checked == 54  # every 9th ticket is unanswered
+    # Tickets created in the evening: business-hours FRT is shorter than the calendar one.
+    assert any(bh < s for _, _, s, bh, _, _ in got if bh is not None)
+    conn.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from supportstats.errors import InputFileError
@@ -152,3 +153,44 @@ def test_other_source_and_truncated_json(warehouse, tmp_path):
     with pytest.raises(InputFileError, match="not valid JSON"):
         import_file(warehouse, cut, ImportOptions(source="intercom"))
     assert warehouse.execute("SELECT count(*) FROM conversation").fetchall() == [(0,)]
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data" / "intercom"
+
+
+def test_sample_data_reconciles_with_statistics(cli, tmp_path):
+    """sample_data/intercom through the real CLI; our numbers equal Intercom's statistics."""
+    db = tmp_path / "w.duckdb"
+    out = cli("import", SAMPLES / "conversations.json", "--db", db, "--format", "json")
+    assert out.exit_code == 0, out.stderr
+    summary = json.loads(out.stdout)[0]
+    assert summary["source"] == "intercom"
+    assert (summary["rows_read"], summary["rows_loaded"], summary["rows_rejected"]) == (40, 40, 0)
+    conn = duckdb.connect(str(db), read_only=True)
+    ours = dict(rows(conn, FRT))
+    theirs = dict(
+        conn.execute("SELECT source_id, src_first_response_bh_s FROM conversation").fetchall()
+    )
+    # time_to_admin_reply = first public human part - created_at (the bot greeting and the
+    # notes written before the reply do not count); the workspace has no office hours.
+    assert ours == theirs
+    assert sum(v is None for v in ours.values()) == 5  # conversations 7, 14, ... unanswered
+    resolution = dict(rows(conn, RESOLUTION))
+    assert resolution == dict(
+        conn.execute("SELECT source_id, src_full_resolution_bh_s FROM conversation").fetchall()
+    )
+    # count_reopens = our reopen events; every rating is 1-5 and credited to a teammate.
+    assert conn.execute(
+        "SELECT count(*) FROM conversation c WHERE src_reopens <> (SELECT count(*) FROM "
+        "conversation_event e WHERE e.conversation_key = c.conversation_key AND "
+        "e.event_type = 'reopen')"
+    ).fetchall() == [(0,)]
+    assert conn.execute(
+        "SELECT sum(src_reopens), count(*) FILTER (WHERE state_rated) FROM (SELECT src_reopens, "
+        "conversation_key IN (SELECT conversation_key FROM rating) AS state_rated "
+        "FROM conversation)"
+    ).fetchall() == [(7, 26)]  # n % 5 == 0 and answered: 5, 10, ..., 40 but 35
+    assert conn.execute(
+        "SELECT count(*), count(agent_key_at_rating), min(score_norm), max(score_norm) FROM rating"
+    ).fetchall() == [(26, 26, 0.0, 1.0)]
+    conn.close()

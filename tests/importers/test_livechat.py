@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from supportstats.errors import InputFileError
@@ -113,3 +115,65 @@ def test_reimport_cli_and_errors(cli, tmp_path, warehouse):
     cut.write_text((DATA / "list_archives.json").read_text()[:700])
     with pytest.raises(InputFileError, match="not valid JSON"):
         import_file(warehouse, cut)
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data" / "livechat"
+
+
+def test_sample_data_reconciles_with_performance_report(cli, tmp_path):
+    """sample_data/livechat through the real CLI; the report's per-agent numbers = our events."""
+    db = tmp_path / "w.duckdb"
+    files = [SAMPLES / "list_archives.json", SAMPLES / "agents_performance.json"]
+    out = cli("import", *files, "--db", db, "--format", "json")
+    assert out.exit_code == 0, out.stderr
+    summaries = json.loads(out.stdout)
+    assert [s["source"] for s in summaries] == ["livechat", "livechat"]
+    assert [(s["rows_read"], s["rows_loaded"], s["rows_rejected"]) for s in summaries] == [
+        (48, 48, 0),
+        (4, 4, 0),  # 3 agents and the summary
+    ]
+    conn = duckdb.connect(str(db), read_only=True)
+    # Per agent, from events: threads answered first by the agent and their mean FRT; threads
+    # the agent was on; thumbs up / down.
+    ours = conn.execute(
+        """
+        WITH firsts AS (
+            SELECT c.conversation_key, c.created_at,
+                   arg_min(m.author_agent_key, m.created_at) AS agent_key, min(m.created_at) AS at
+            FROM conversation c JOIN message m USING (conversation_key)
+            WHERE c.kind = 'thread' AND m.author_role = 'agent' AND m.visibility = 'public'
+            GROUP BY ALL
+        )
+        SELECT split_part(a.agent_key, ':', 2), count(*),
+               (SELECT count(*) FROM firsts f WHERE f.agent_key = a.agent_key),
+               (SELECT avg(epoch(f.at) - epoch(f.created_at)) FROM firsts f
+                WHERE f.agent_key = a.agent_key),
+               count(*) FILTER (WHERE r.is_positive), count(*) FILTER (WHERE r.is_negative)
+        FROM engagement a LEFT JOIN rating r USING (conversation_key)
+        GROUP BY a.agent_key ORDER BY 1
+        """
+    ).fetchall()
+    theirs = conn.execute(
+        "SELECT dim_source_id, max(value) FILTER (WHERE metric = 'chats_count'), "
+        "max(value) FILTER (WHERE metric = 'first_response_chats_count'), "
+        "max(value) FILTER (WHERE metric = 'first_response_time'), "
+        "max(value) FILTER (WHERE metric = 'chats_rated_good'), "
+        "max(value) FILTER (WHERE metric = 'chats_rated_bad') FROM source_aggregate "
+        "WHERE grain = 'agent' GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    assert [r[0] for r in ours] == [
+        "agent1@example.com",
+        "agent2@example.com",
+        "agent3@example.com",
+    ]
+    for mine, vendor in zip(ours, theirs, strict=True):
+        assert mine[0] == vendor[0]
+        assert mine[1:3] == vendor[1:3] and mine[4:] == vendor[4:]
+        assert mine[3] == pytest.approx(vendor[3], abs=1e-6)  # microsecond timestamps
+    # Customers who left the queue: threads with no agent (missed) in the archive, none in
+    # the report's counts.
+    missed = [sid for sid, frt in conn.execute(FRT).fetchall() if frt is None]
+    assert len(missed) == conn.execute(
+        "SELECT count(*) FROM conversation WHERE kind = 'thread'"
+    ).fetchall()[0][0] - sum(r[1] for r in ours)
+    conn.close()
