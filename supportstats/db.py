@@ -123,8 +123,12 @@ def connect(
     conn = _open(path, read_only)
     try:
         conn.execute("SET TimeZone = 'UTC'")
-        # Our own progress bar (rich, on stderr) replaces DuckDB's terminal one.
-        conn.execute("SET enable_progress_bar = false")
+        # Our own progress bar (rich, on stderr) replaces DuckDB's terminal one. In a Jupyter
+        # kernel without ipywidgets DuckDB refuses the setting; its bar is off there anyway.
+        try:
+            conn.execute("SET enable_progress_bar = false")
+        except duckdb.InvalidInputException:
+            pass
         if read_only:
             version = current_version(conn)
             if version != SCHEMA_VERSION:

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data, ui
-from dashboards.churn import DAYS_PER_MONTH, LEAVE_SHARE, churn_exposure
+from supportstats.reports.churn import DAYS_PER_MONTH, LEAVE_SHARE, churn_exposure
 from supportstats import charts
 from supportstats.reports import Targets
 

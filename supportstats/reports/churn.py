@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from supportstats.errors import OptionError
+
 LEAVE_SHARE = 13 / 25  # the article's "13 of 25 unhappy customers leave"
 DAYS_PER_MONTH = 30
 
@@ -35,7 +37,11 @@ def churn_exposure(
     390
     """
     if contacts_per_day < 0 or not 0 <= csat <= 1 or not 0 <= leave_share <= 1:
-        raise ValueError("contacts >= 0, CSAT and leave share between 0 and 1")
+        raise OptionError(
+            f"churn inputs out of range: contacts/day {contacts_per_day}, CSAT {csat}, "
+            f"leave share {leave_share}",
+            "contacts per day must be >= 0; CSAT and the leave share are fractions 0-1",
+        )
     unhappy = contacts_per_day * (1.0 - csat)
     leaving = unhappy * leave_share
     return ChurnExposure(unhappy, leaving, leaving * days_per_month)
