@@ -3,38 +3,16 @@
 from __future__ import annotations
 
 import json
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
+from _importer_helpers import DATASETS, REPO, import_twice, rows, utc
 
-from supportstats.db import connect
-from supportstats.importers import choose_importer, import_file, probe
+from supportstats.importers import choose_importer, probe
 
-REPO = Path(__file__).resolve().parents[2]
 TINY = REPO / "tests" / "data" / "bank_calls" / "calls_tiny.txt"
-REAL = (
-    REPO.parent
-    / "shared"
-    / "datasets"
-    / "anonymous_bank_callcenter_1999"
-    / "data_anonymous_bank_february.txt"
-)
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
-
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    conn = duckdb.connect(str(db), read_only=True)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
+REAL = DATASETS / "anonymous_bank_callcenter_1999" / "data_anonymous_bank_february.txt"
 
 
 def metrics(cli, db: Path) -> dict:
@@ -190,23 +168,14 @@ def test_other_file_forced_as_bank_calls_is_refused(cli, db_path: Path, tmp_path
 
 # ---------------------------------------------------------------- the real file
 @pytest.fixture(scope="module")
-def real(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame, float]:
-    if not REAL.exists():
-        pytest.skip(f"real data set not found at {REAL}")
-    db = tmp_path_factory.mktemp("bank") / "warehouse.duckdb"
-    conn = connect(db)
-    started = time.perf_counter()
-    result = import_file(conn, REAL)
-    seconds = time.perf_counter() - started
-    again = import_file(conn, REAL)
-    conn.close()
-    assert again.skipped and again.batch_id == result.batch_id
+def real(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame]:
+    db = import_twice(tmp_path_factory, REAL, "bank")
     frame = pd.read_csv(REAL, sep="\t", dtype=str)
-    return db, frame, seconds
+    return db, frame
 
 
 def test_real_counts(real) -> None:
-    db, frame, seconds = real
+    db, frame = real
     calls = frame[frame.outcome != "PHANTOM"]
     assert rows(db, "SELECT rows_read, rows_loaded, rows_rejected FROM import_batch") == [
         (len(frame), len(calls), (frame.outcome == "PHANTOM").sum())
@@ -218,7 +187,7 @@ def test_real_counts(real) -> None:
 
 
 def test_real_answered_abandoned_and_agents(real, cli) -> None:
-    db, frame, _ = real
+    db, frame = real
     served = frame[frame.outcome == "AGENT"]
     # abandoned in queue: hung up after joining it (q_start set, or q_exit set at midnight)
     queued = (frame.q_start != "0:00:00") | (frame.q_exit != "0:00:00")
@@ -234,7 +203,7 @@ def test_real_answered_abandoned_and_agents(real, cli) -> None:
 
 
 def test_real_wait_and_service_time(real, cli) -> None:
-    db, frame, _ = real
+    db, frame = real
     served = frame[frame.outcome == "AGENT"]
     # the metrics' wait is the file's q_time for every answered call
     got = metrics(cli, db)

@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
+from _importer_helpers import DATASETS, REPO, import_twice, rows, utc
 
-from supportstats.db import connect
-from supportstats.importers import choose_importer, import_file, probe
+from supportstats.importers import choose_importer, probe
 
-REPO = Path(__file__).resolve().parents[2]
 TINY = REPO / "tests" / "data" / "bank_calls_5min" / "calls_5min_tiny.csv"
-REAL = REPO.parent / "shared" / "datasets" / "bank_calls_5min_2003" / "bank_calls_5min.csv"
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
-
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    conn = duckdb.connect(str(db), read_only=True)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
+REAL = DATASETS / "bank_calls_5min_2003" / "bank_calls_5min.csv"
 
 
 def test_detected_as_bank_calls_5min() -> None:
@@ -90,22 +74,13 @@ def test_other_file_forced_is_refused(cli, db_path: Path, tmp_path: Path) -> Non
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame, float]:
-    if not REAL.exists():
-        pytest.skip(f"real data set not found at {REAL}")
-    db = tmp_path_factory.mktemp("b5") / "warehouse.duckdb"
-    conn = connect(db)
-    started = time.perf_counter()
-    first = import_file(conn, REAL)
-    seconds = time.perf_counter() - started
-    again = import_file(conn, REAL)
-    conn.close()
-    assert again.skipped and again.batch_id == first.batch_id
-    return db, pd.read_csv(REAL), seconds
+def real(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame]:
+    db = import_twice(tmp_path_factory, REAL, "b5")
+    return db, pd.read_csv(REAL)
 
 
 def test_real_counts_and_totals(real) -> None:
-    db, frame, seconds = real
+    db, frame = real
     assert rows(db, "SELECT rows_read, rows_loaded, rows_rejected FROM import_batch") == [
         (len(frame), len(frame), 0)
     ]

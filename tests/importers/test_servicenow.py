@@ -3,38 +3,16 @@
 from __future__ import annotations
 
 import json
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
+from _importer_helpers import DATASETS, REPO, import_twice, rows, utc
 
-from supportstats.db import connect
-from supportstats.importers import choose_importer, import_file, probe
+from supportstats.importers import choose_importer, probe
 
-REPO = Path(__file__).resolve().parents[2]
 TINY = REPO / "tests" / "data" / "servicenow" / "incident_log_tiny.csv"
-REAL = (
-    REPO.parent
-    / "shared"
-    / "datasets"
-    / "servicenow_incident_log"
-    / "incident_event_log_2016-02-29_to_2016-03-31.csv"
-)
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
-
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    conn = duckdb.connect(str(db), read_only=True)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
+REAL = DATASETS / "servicenow_incident_log" / "incident_event_log_2016-02-29_to_2016-03-31.csv"
 
 
 def metrics(cli, db: Path, *args: str) -> dict:
@@ -138,28 +116,19 @@ def test_other_file_forced_is_refused(cli, db_path: Path) -> None:
 
 # ---------------------------------------------------------------- the real extract
 @pytest.fixture(scope="module")
-def real(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame, float]:
-    if not REAL.exists():
-        pytest.skip(f"real data set not found at {REAL}")
-    db = tmp_path_factory.mktemp("sn") / "warehouse.duckdb"
-    conn = connect(db)
-    started = time.perf_counter()
-    first = import_file(conn, REAL)
-    seconds = time.perf_counter() - started
-    again = import_file(conn, REAL)
-    conn.close()
-    assert again.skipped and again.batch_id == first.batch_id
+def real(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame]:
+    db = import_twice(tmp_path_factory, REAL, "sn")
     frame = pd.read_csv(REAL, dtype=str, na_values=["?"], keep_default_na=False)
     frame["_row"] = range(len(frame))
     for column in ("opened_at", "sys_updated_at", "resolved_at"):
         frame[column] = pd.to_datetime(frame[column], format="%d/%m/%Y %H:%M", utc=True)
     frame["mod"] = frame.sys_mod_count.astype(int)
     frame = frame.sort_values(["number", "sys_updated_at", "mod", "_row"])
-    return db, frame, seconds
+    return db, frame
 
 
 def test_real_counts(real) -> None:
-    db, frame, seconds = real
+    db, frame = real
     assert rows(db, "SELECT rows_read, rows_loaded, rows_rejected FROM import_batch") == [
         (59_354, 59_354, 0)
     ]
@@ -175,7 +144,7 @@ def test_real_counts(real) -> None:
 
 
 def test_real_median_open_to_resolved(real, cli) -> None:
-    db, frame, _ = real
+    db, frame = real
     last = frame.groupby("number").tail(1).set_index("number")
     # ServiceNow's own stamp: resolved_at - opened_at (the README's 70.4 h)
     vendor = (last.resolved_at - last.opened_at).dt.total_seconds().dropna()
@@ -203,7 +172,7 @@ def test_real_median_open_to_resolved(real, cli) -> None:
 
 
 def test_real_reassignments_and_reopens(real) -> None:
-    db, frame, _ = real
+    db, frame = real
     grouped = frame.groupby("number")
     first = grouped.cumcount() == 0
     team_changes = (

@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 import json
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
+from _importer_helpers import DATASETS, REPO, import_twice, rows, utc
 
-from supportstats.db import connect
-from supportstats.importers import choose_importer, import_file, probe
+from supportstats.importers import choose_importer, probe
 
-REPO = Path(__file__).resolve().parents[2]
 TINY = REPO / "tests" / "data" / "twcs" / "twcs_tiny.csv"
-REAL = REPO.parent / "shared" / "datasets" / "twitter_customer_support_twcs" / "twcs_first5000.csv"
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
-
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    conn = duckdb.connect(str(db), read_only=True)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
+REAL = DATASETS / "twitter_customer_support_twcs" / "twcs_first5000.csv"
 
 
 @pytest.fixture
@@ -98,24 +82,15 @@ def test_other_file_forced_is_refused(cli, db_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame, float]:
-    if not REAL.exists():
-        pytest.skip(f"real data set not found at {REAL}")
-    db = tmp_path_factory.mktemp("twcs") / "warehouse.duckdb"
-    conn = connect(db)
-    started = time.perf_counter()
-    first = import_file(conn, REAL)
-    seconds = time.perf_counter() - started
-    again = import_file(conn, REAL)
-    conn.close()
-    assert again.skipped and again.batch_id == first.batch_id
+def real(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame]:
+    db = import_twice(tmp_path_factory, REAL, "twcs")
     # the README's reader: a bare CR in one text breaks pandas' default line handling
     frame = pd.read_csv(REAL, index_col=0, lineterminator="\n", dtype={"tweet_id": str})
-    return db, frame, seconds
+    return db, frame
 
 
 def test_real_counts(real) -> None:
-    db, frame, seconds = real
+    db, frame = real
     assert rows(db, "SELECT rows_read, rows_loaded, rows_rejected FROM import_batch") == [
         (5_000, 5_000, 0)
     ]
@@ -130,7 +105,7 @@ def test_real_counts(real) -> None:
 
 
 def test_real_first_company_reply_per_thread(real, cli) -> None:
-    db, frame, _ = real
+    db, frame = real
     frame = frame.assign(
         tid=frame.tweet_id.astype(str),
         parent=frame.in_response_to_tweet_id.dropna().astype("int64").astype(str),
