@@ -28,7 +28,9 @@ def _source_help() -> str:
 
 def import_command(
     paths: list[Path] = typer.Argument(
-        ..., help="Export files: CSV, TSV, JSON, JSON Lines or Parquet, optionally .gz."
+        ...,
+        metavar="FILE...",
+        help="Export files: CSV, TSV, JSON, JSON Lines or Parquet, optionally .gz.",
     ),
     db: Path | None = DbOption,
     source: str | None = typer.Option(None, "--source", "-s", help=_source_help()),
@@ -67,7 +69,8 @@ def import_command(
     same file again changes nothing. Rows that cannot be loaded go to the rejects table
     (supportstats db rejects) with their line, column and reason.
 
-    Exit codes: 0 all rows loaded; 1 some rows rejected; 2 a file refused.
+    Exit codes: 0 all rows loaded; 1 some rows rejected; 2 a file refused;
+    3 the warehouse is locked or unreadable.
 
     Examples:
 
