@@ -29,7 +29,7 @@ def _source_help() -> str:
 def import_command(
     paths: list[Path] = typer.Argument(
         ...,
-        metavar="FILE...",
+        metavar="FILE",
         help="Export files: CSV, TSV, JSON, JSON Lines or Parquet, optionally .gz.",
     ),
     db: Path | None = DbOption,
