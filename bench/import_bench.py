@@ -57,9 +57,12 @@ print(json.dumps({{"seconds": seconds, "rows": rows,
 """
 
 
-def write_files(rows: int, folder: Path) -> tuple[Path, Path]:
-    """Write conversations.csv and messages.csv with ``rows`` conversations (DuckDB SQL)."""
+def write_files(rows: int, folder: Path) -> tuple[Path, Path, Path]:
+    """Write three files for ``rows`` conversations (DuckDB SQL): conversations with the
+    shortcut columns (first_response_at, resolved_at, csat: each becomes a message, event or
+    rating row too), the same without them, and messages (five per conversation)."""
     conv, msgs = folder / f"conversations_{rows}.csv", folder / f"messages_{rows}.csv"
+    plain = folder / f"conversations_plain_{rows}.csv"
     con = duckdb.connect()
     con.execute(
         f"""COPY (
@@ -83,6 +86,10 @@ def write_files(rows: int, folder: Path) -> tuple[Path, Path]:
         ) TO '{conv}' (HEADER, DELIMITER ',')"""
     )
     con.execute(
+        f"""COPY (SELECT * EXCLUDE (first_response_at, resolved_at, csat)
+        FROM read_csv('{conv}', all_varchar = true)) TO '{plain}' (HEADER, DELIMITER ',')"""
+    )
+    con.execute(
         f"""COPY (
         SELECT 'C' || i || '-m' || k AS message_id, 'C' || i AS conversation_id,
                TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_seconds(i * 2 + k * 40) AS created_at,
@@ -93,7 +100,7 @@ def write_files(rows: int, folder: Path) -> tuple[Path, Path]:
         FROM range({int(rows)}) r(i), range(5) m(k)
         ) TO '{msgs}' (HEADER, DELIMITER ',')"""
     )
-    return conv, msgs
+    return conv, plain, msgs
 
 
 def run_case(case: str, path: Path, folder: Path) -> dict[str, float]:
