@@ -122,6 +122,9 @@ def main() -> None:
         "--rows", default="1000000,10000000", help="Comma-separated conversation counts."
     )
     parser.add_argument("--skip-pandas", action="store_true", help="Skip the pandas baseline.")
+    parser.add_argument(
+        "--no-messages", action="store_true", help="Only the conversations files (faster)."
+    )
     parser.add_argument("--keep", type=Path, help="Folder to write (and keep) the CSV files in.")
     args = parser.parse_args()
     sizes = [int(x) for x in args.rows.split(",")]
@@ -140,6 +143,8 @@ def main() -> None:
             f"({sum(f.stat().st_size for f in files) / 1e9:.2f} GB)"
         )
         for path in files:
+            if args.no_messages and path.name.startswith("messages"):
+                continue
             cases = [c for c in CASES if not (args.skip_pandas and c == "pandas")]
             results = {case: run_case(case, path, folder) for case in cases}
             bare = results["bare"]["seconds"]
