@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -56,9 +57,23 @@ def relation(
     return conn.sql(sql, params=used_params(sql, params or {}))
 
 
+def to_frame(result: duckdb.DuckDBPyConnection | duckdb.DuckDBPyRelation):
+    """``result.df()`` without pandas 3.1's Pandas4Warning about ``drop(inplace=True)``.
+
+    The call is not ours: DuckDB's own conversion of TIMESTAMPTZ columns to tz-aware pandas
+    columns uses ``DataFrame.drop(..., inplace=True)``, deprecated in pandas 3.1. Only that
+    warning is silenced, and only around the conversion; the frame is the same.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message=r"The inplace keyword in DataFrame\.drop", category=Warning
+        )
+        return result.df()
+
+
 def frame(conn: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None):
     """Run ``sql`` and return a pandas DataFrame."""
-    return conn.execute(sql, used_params(sql, params or {})).df()
+    return to_frame(conn.execute(sql, used_params(sql, params or {})))
 
 
 _FINGERPRINT_SQL = [

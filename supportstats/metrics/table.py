@@ -14,6 +14,7 @@ import pandas as pd
 
 from supportstats.metrics._groups import columns
 from supportstats.metrics._query import Query
+from supportstats.metrics._sql import to_frame
 from supportstats.metrics.concurrency import concurrency, supports
 from supportstats.metrics.csat import csat
 from supportstats.metrics.missed import missed
@@ -91,7 +92,7 @@ def metrics_table(q: Query, families: Sequence[str] | None = None) -> pd.DataFra
     wanted = list(families or FAMILIES)
     if not supports(q.by):
         wanted = [f for f in wanted if f not in AGENT_LEVEL]
-    parts = [FAMILIES[name](q).df() for name in wanted]
+    parts = [to_frame(FAMILIES[name](q)) for name in wanted]
     table = derive(merge(q, parts), q, families=wanted)
     return finish(table, q)
 
