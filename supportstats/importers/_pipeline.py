@@ -30,6 +30,11 @@ from supportstats.sql import load_sql
 ProgressSink = Callable[[float, str], None]
 """Called with (fraction done 0..1, label) while a long statement runs."""
 
+# maximum_object_size of JSON reads (the reader's buffers are about twice as large): the
+# most for a whole document, and the first try for one line of a JSON Lines file.
+JSON_MAX_OBJECT = 1 << 30
+JSON_LINE_MAX_OBJECT = 64 << 20
+
 # Files above this size get a progress bar; below it the bar would only flicker.
 PROGRESS_MIN_BYTES = 4 << 20
 
@@ -137,6 +142,9 @@ class ImportContext:
         self._line_fix = False
         self._stream: tuple[str, dict[str, Any]] = ("", {})
         self._stream_table = ""
+        # For a streamed JSON file: the read's maximum_object_size (None: by file size);
+        # False: the stream is a CSV file.
+        self._stream_json_max: int | None | bool = False
 
     # ----------------------------------------------------------------- reading
     @property
@@ -276,16 +284,94 @@ class ImportContext:
         params["columns"] = {n: "VARCHAR" for n in (names or self.probe.header)}
         self._stream = (sql, {**params, **(extra_params or {})})
         self._stream_table = table
+        self._stream_json_max = False
 
     def staged_from_stream(self, sql_name: str, label: str = "", **extra: Any) -> None:
         """Run a staging SQL file whose ``FROM stg_raw`` reads the streamed CSV directly."""
-        read_sql, read_params = self._stream
-        values = {**self.params(**extra), **read_params}
         for statement in split_statements(load_sql(sql_name)):
-            statement = statement.replace(
+            read_sql, read_params = self._stream
+            values = {**self.params(**extra), **read_params}
+            reads = f"FROM {self._stream_table} AS r" in statement
+            statement_sql = statement.replace(
                 f"FROM {self._stream_table} AS r", f"FROM ({read_sql}) AS r"
             )
-            self.execute(statement, _used_params(statement, values), label=label)
+            if not (reads and self._stream_json_max is not False):
+                self.execute(statement_sql, _used_params(statement_sql, values), label=label)
+                continue
+            try:
+                self.execute(statement_sql, _used_params(statement_sql, values), label=label)
+            except duckdb.Error as exc:
+                if "maximum_object_size" in str(exc) and self._stream_json_max:
+                    # A JSON line longer than the buffers: once more with the largest limit.
+                    self._stream_json_max = JSON_MAX_OBJECT
+                    self._stream = self._json_stream_sql()
+                    read_sql, read_params = self._stream
+                    values = {**self.params(**extra), **read_params}
+                    statement_sql = statement.replace(
+                        f"FROM {self._stream_table} AS r", f"FROM ({read_sql}) AS r"
+                    )
+                    try:
+                        self.execute(
+                            statement_sql, _used_params(statement_sql, values), label=label
+                        )
+                    except duckdb.Error as again:
+                        raise self._json_error(again) from None
+                else:
+                    raise self._json_error(exc) from None
+
+    def _json_read(self, max_object: int | None = None) -> tuple[str, dict[str, Any]]:
+        """``read_json_objects`` of the file: (sql, params) giving ``_doc, doc``."""
+        gzip = self.compression == "gzip"
+        if max_object is None:
+            # The reader allocates buffers of about twice this size: keep it no larger than
+            # the file needs (a JSON document cannot be longer than an uncompressed file).
+            max_object = JSON_MAX_OBJECT if gzip else min(JSON_MAX_OBJECT, self.probe.size + 16)
+        sql = (
+            "SELECT row_number() OVER () AS _doc, json AS doc FROM read_json_objects($path, "
+            "format = $fmt, compression = $compression, maximum_object_size = $max_object)"
+        )
+        return sql, {
+            "path": str(self.read_path),
+            "fmt": "newline_delimited" if self.probe.file_kind == "jsonl" else "auto",
+            "compression": "gzip" if gzip else "none",
+            "max_object": max(int(max_object), 1 << 20),
+        }
+
+    def _json_error(self, exc: duckdb.Error) -> InputFileError:
+        return InputFileError(
+            f"{self.probe.path}: not valid JSON ({_first_line(exc)})",
+            "the file may be truncated or not JSON; export it again or check the end of the file",
+        )
+
+    def stream_json(self, table: str = "stg_raw") -> None:
+        """Like :meth:`stage_json` without ``records``, but lazy: no copy of the file is made.
+
+        Staging SQL run with :meth:`staged_from_stream` reads the file where it says
+        ``FROM <table> AS r``; the rows are ``_row`` (top-level value), ``_line`` (JSON Lines),
+        ``record`` (Airbyte / Faros wrappers removed) and ``_stream``. JSON Lines are read with
+        64 MiB buffers (a longer line is retried with the 1 GiB limit); errors reading the file
+        are reported as "not valid JSON".
+        """
+        lines = self.probe.file_kind == "jsonl"
+        self._stream_json_max = JSON_LINE_MAX_OBJECT if lines else None
+        self._stream_table = table
+        self._stream = self._json_stream_sql()
+
+    def _json_stream_sql(self) -> tuple[str, dict[str, Any]]:
+        read_sql, params = self._json_read(self._stream_json_max)
+        # One parse of each value finds the wrappers; Airbyte wraps records as
+        # {"stream", "data"}, Faros wraps those once more.
+        sql = (
+            "SELECT _doc AS _row, CASE WHEN $lines THEN _doc END AS _line, "
+            "CASE WHEN json_type(w.record.data) = 'OBJECT' THEN w.record.data "
+            "WHEN json_type(w.data) = 'OBJECT' AND json_type(w.stream) = 'VARCHAR' THEN w.data "
+            "ELSE doc END AS record, "
+            "coalesce(w.record.stream ->> '$', w.stream ->> '$') AS _stream "
+            'FROM (SELECT _doc, doc, json_transform(doc, \'{"record": {"data": "JSON", '
+            '"stream": "JSON"}, "data": "JSON", "stream": "JSON"}\') AS w '
+            f"FROM ({read_sql}))"
+        )
+        return sql, {**params, "lines": self.probe.file_kind == "jsonl"}
 
     def finish_csv(self) -> int:
         """Record the CSV reader's malformed lines as rejects; return how many there were.
@@ -318,25 +404,15 @@ class ImportContext:
         top-level value; without it every top-level value (or array item) is one record.
         Unwraps Airbyte (``{"stream", "data"}``) and Faros (``{"record": {...}}``) lines.
         """
-        fmt = "newline_delimited" if self.probe.file_kind == "jsonl" else "auto"
+        read_sql, read_params = self._json_read()
         try:
             self.execute(
-                f"CREATE OR REPLACE TEMP TABLE {table}_doc AS SELECT row_number() OVER () AS _doc, "
-                "json AS doc FROM read_json_objects($path, format = $fmt, "
-                "compression = $compression, maximum_object_size = 1073741824)",
-                {
-                    "path": str(self.read_path),
-                    "fmt": fmt,
-                    "compression": "gzip" if self.compression == "gzip" else "none",
-                },
+                f"CREATE OR REPLACE TEMP TABLE {table}_doc AS {read_sql}",
+                read_params,
                 label=f"reading {self.probe.name}",
             )
         except duckdb.Error as exc:
-            raise InputFileError(
-                f"{self.probe.path}: not valid JSON ({_first_line(exc)})",
-                "the file may be truncated or not JSON; export it again or check the end "
-                "of the file",
-            ) from None
+            raise self._json_error(exc) from None
         if records:
             self.execute(
                 f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT row_number() OVER "

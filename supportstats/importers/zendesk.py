@@ -95,8 +95,9 @@ def other_source_hint(probe: FileProbe, this: str) -> str:
 
 def load(ctx: ImportContext) -> None:
     """Stage the file, split it into records by kind, and load each kind."""
-    ctx.stage_json("stg_raw")
-    ctx.run_sql("staging/zendesk__items.sql", label="splitting records")
+    # The file is read once, straight into one row per record (no copy of the whole file).
+    ctx.stream_json("stg_raw")
+    ctx.staged_from_stream("staging/zendesk__items.sql", label="splitting records")
     counts = dict(
         ctx.conn.execute("SELECT kind, count(*) FROM stg_zd_item GROUP BY kind").fetchall()
     )
@@ -126,6 +127,11 @@ def load(ctx: ImportContext) -> None:
         id_label="ticket_id",
     )
     ctx.upsert("conversation_event", "stg_zd_ticket_event", main=False)
+    # The tickets are written: what later steps need of them is small (keys, the rating).
+    ctx.execute(
+        "CREATE OR REPLACE TEMP TABLE stg_zd_conversation AS SELECT * EXCLUDE (raw, _raw, "
+        "custom_attributes, tags, subject) FROM stg_zd_conversation"
+    )
 
     if counts.get("rating") or counts.get("ticket"):
         ctx.run_sql("staging/zendesk__ratings.sql", label="typing ratings")

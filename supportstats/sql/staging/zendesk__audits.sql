@@ -13,12 +13,12 @@ WITH a AS (
                "author_id": "VARCHAR", "via": {"channel": "VARCHAR", "source": {"rel": "VARCHAR"}}}') AS j
     FROM stg_zd_item WHERE kind = 'audit'
 )
-SELECT a.*, zd_ts(j.created_at) AS created_ts, record::VARCHAR AS _raw,
+SELECT a.*, ss_ts(j.created_at, 'UTC', NULL) AS created_ts, record::VARCHAR AS _raw,
     CASE WHEN ss_text(j.ticket_id) IS NULL THEN 'ticket_id'
-         WHEN zd_ts(j.created_at) IS NULL THEN 'created_at'
+         WHEN ss_ts(j.created_at, 'UTC', NULL) IS NULL THEN 'created_at'
          WHEN json_type(record, '$.events') <> 'ARRAY' THEN 'events' END AS _reject_column,
     CASE WHEN ss_text(j.ticket_id) IS NULL THEN 'audit has no ticket_id'
-         WHEN zd_ts(j.created_at) IS NULL THEN 'created_at ' || ss_quote(j.created_at) || ' is not a date/time'
+         WHEN ss_ts(j.created_at, 'UTC', NULL) IS NULL THEN 'created_at ' || ss_quote(j.created_at) || ' is not a date/time'
          WHEN json_type(record, '$.events') <> 'ARRAY' THEN 'audit events is not a list' END AS _reject_reason
 FROM a;
 
@@ -43,12 +43,12 @@ SELECT _row, _line, ss_text(e.id) AS comment_id, ss_text(a.ticket_id) AS ticket_
        a.via.channel AS via_channel, a.via.source.rel AS via_rel, raw, NULL::VARCHAR AS _bad
 FROM stg_zd_audit_event WHERE e.type IN ('Comment', 'VoiceComment')
 UNION ALL
-SELECT _row, _line, ss_text(j.id), ss_text(j.ticket_id), zd_ts(j.created_at),
+SELECT _row, _line, ss_text(j.id), ss_text(j.ticket_id), ss_ts(j.created_at, 'UTC', NULL),
        ss_text(j.author_id), ss_bool(j.public), coalesce(j.body, j.plain_body),
        j.via.channel, j.via.source.rel, record,
        CASE WHEN ss_text(j.id) IS NULL THEN 'id'
             WHEN ss_text(j.ticket_id) IS NULL THEN 'ticket_id'
-            WHEN zd_ts(j.created_at) IS NULL THEN 'created_at' END
+            WHEN ss_ts(j.created_at, 'UTC', NULL) IS NULL THEN 'created_at' END
 FROM (SELECT _row, _line, record, json_transform(record, '{"id": "VARCHAR", "ticket_id": "VARCHAR",
           "created_at": "VARCHAR", "author_id": "VARCHAR", "public": "VARCHAR", "body": "VARCHAR",
           "plain_body": "VARCHAR", "via": {"channel": "VARCHAR", "source": {"rel": "VARCHAR"}}}') AS j

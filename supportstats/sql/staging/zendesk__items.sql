@@ -1,9 +1,12 @@
--- Zendesk Support: split the staged documents (stg_raw: one row per top-level JSON value,
--- Airbyte/Faros wrappers already removed) into one row per vendor record with its kind.
+-- Zendesk Support: split the file (stg_raw, read where it says FROM stg_raw AS r: one row per
+-- top-level JSON value, Airbyte/Faros wrappers already removed) into one row per vendor
+-- record with its kind, in one read and one copy (stg_zd_item_t).
 -- A document is either an API page ({"tickets": [...], "metric_sets": [...], "users": ...}),
 -- an Airbyte RECORD (kind from the stream name, e.g. "mytestsource__zendesk__tickets"), or a
 -- bare record (kind from its fields). _row numbers records per kind in file order, so a reject
--- says "record 12" of that kind; _line is the physical line for JSON Lines files.
+-- says "record 12" of that kind (view stg_zd_item: the offset of the record's document plus
+-- its place in it, so no sort of the whole file is needed); _line is the physical line for
+-- JSON Lines files.
 -- Zendesk statuses onto the canonical ones (hold -> on_hold, solved -> resolved); custom
 -- or unknown statuses (e.g. deleted) are kept lower-cased.
 CREATE OR REPLACE TEMP MACRO zd_status(s) AS (
@@ -11,48 +14,50 @@ CREATE OR REPLACE TEMP MACRO zd_status(s) AS (
         WHEN '' THEN NULL ELSE lower(trim(s)) END
 );
 
--- Zendesk times are ISO-8601 UTC strings. (ss_ts is not used on struct fields: DuckDB 2.0
--- evaluates its epoch branch on them and fails.)
-CREATE OR REPLACE TEMP MACRO zd_ts(x) AS try_cast(x AS TIMESTAMPTZ);
-
-CREATE OR REPLACE TEMP TABLE stg_zd_doc AS
-SELECT _row AS _doc, _line, record, _stream,
-       -- an API page has a known array (or single object) key and no id of its own
-       _stream IS NULL AND json_type(record, '$.id') IS NULL AND (
-           list_has_any(json_keys(record), ['tickets', 'metric_sets', 'ticket_metrics',
-               'satisfaction_ratings', 'audits', 'comments', 'users', 'groups', 'tags'])
-           OR json_type(record, '$.ticket') = 'OBJECT'
-           OR json_type(record, '$.satisfaction_rating') = 'OBJECT') AS is_page
-FROM stg_raw;
-
-CREATE OR REPLACE TEMP TABLE stg_zd_page_item AS
-WITH pages AS (
-    SELECT _doc, _line, record FROM stg_zd_doc WHERE is_page
+-- Each page is parsed once: its arrays come out as lists of records (JSON text).
+CREATE OR REPLACE TEMP TABLE stg_zd_item_t AS
+WITH d AS (
+    SELECT _row AS _doc, _line, record, _stream,
+           json_transform(record, '{"id": "JSON", "ticket": "JSON", "satisfaction_rating": "JSON",
+               "tickets": ["JSON"], "metric_sets": ["JSON"], "ticket_metrics": ["JSON"],
+               "satisfaction_ratings": ["JSON"], "audits": ["JSON"], "comments": ["JSON"],
+               "users": ["JSON"], "groups": ["JSON"], "tags": ["JSON"]}') AS pg
+    FROM stg_raw AS r
 ),
-arrays(key, kind) AS (
-    VALUES ('tickets', 'ticket'), ('metric_sets', 'metric_set'), ('ticket_metrics', 'metric_set'),
-           ('satisfaction_ratings', 'rating'), ('audits', 'audit'), ('comments', 'comment'),
-           ('users', 'user'), ('groups', 'group'), ('tags', 'tag')
-)
-SELECT _doc, _line, kind, i AS _idx, item AS record
-FROM (
-    SELECT p._doc, p._line, a.kind,
-           unnest(range(json_array_length(p.record, '$.' || a.key)::BIGINT)) AS i,
-           unnest(json_extract(p.record, '$.' || a.key)::JSON[]) AS item
-    FROM pages p, arrays a
-    WHERE json_type(p.record, '$.' || a.key) = 'ARRAY'
-)
-UNION ALL
--- single-object responses: GET /tickets/{id}.json, /satisfaction_ratings/{id}.json
-SELECT _doc, _line, 'ticket', 0, record -> '$.ticket' FROM pages WHERE json_type(record, '$.ticket') = 'OBJECT'
-UNION ALL
-SELECT _doc, _line, 'rating', 0, record -> '$.satisfaction_rating' FROM pages
-WHERE json_type(record, '$.satisfaction_rating') = 'OBJECT' AND json_type(record, '$.satisfaction_rating.ticket_id') IS NOT NULL;
-
-CREATE OR REPLACE TEMP TABLE stg_zd_item AS
-WITH single AS (
-    SELECT _doc, _line, 0 AS _idx, record,
-        coalesce(CASE
+paged AS (
+    SELECT *,
+        -- an API page has a known array (or single object) key and no id of its own
+        _stream IS NULL AND pg.id IS NULL AND json_type(record) = 'OBJECT' AND CASE
+            WHEN pg.tickets IS NOT NULL OR pg.metric_sets IS NOT NULL OR pg.ticket_metrics IS NOT NULL
+              OR pg.satisfaction_ratings IS NOT NULL OR pg.audits IS NOT NULL OR pg.comments IS NOT NULL
+              OR pg.users IS NOT NULL OR pg.groups IS NOT NULL OR pg.tags IS NOT NULL THEN true
+            WHEN json_type(pg.ticket) = 'OBJECT' OR json_type(pg.satisfaction_rating) = 'OBJECT' THEN true
+            ELSE list_has_any(json_keys(record), ['tickets', 'metric_sets', 'ticket_metrics',
+                'satisfaction_ratings', 'audits', 'comments', 'users', 'groups', 'tags'])
+        END AS is_page
+    FROM d
+),
+listed AS (
+    SELECT _doc, _line,
+        CASE WHEN is_page THEN list_concat(
+            list_transform(coalesce(pg.tickets, []), lambda x, i: {'kind': 'ticket', 'i': i, 'rec': x}),
+            list_transform(coalesce(pg.metric_sets, []), lambda x, i: {'kind': 'metric_set', 'i': i, 'rec': x}),
+            list_transform(coalesce(pg.ticket_metrics, []),
+                lambda x, i: {'kind': 'metric_set', 'i': i + len(coalesce(pg.metric_sets, [])), 'rec': x}),
+            list_transform(coalesce(pg.satisfaction_ratings, []), lambda x, i: {'kind': 'rating', 'i': i, 'rec': x}),
+            list_transform(coalesce(pg.audits, []), lambda x, i: {'kind': 'audit', 'i': i, 'rec': x}),
+            list_transform(coalesce(pg.comments, []), lambda x, i: {'kind': 'comment', 'i': i, 'rec': x}),
+            list_transform(coalesce(pg.users, []), lambda x, i: {'kind': 'user', 'i': i, 'rec': x}),
+            list_transform(coalesce(pg.groups, []), lambda x, i: {'kind': 'group', 'i': i, 'rec': x}),
+            list_transform(coalesce(pg.tags, []), lambda x, i: {'kind': 'tag', 'i': i, 'rec': x}),
+            -- single-object responses: GET /tickets/{id}.json, /satisfaction_ratings/{id}.json
+            CASE WHEN json_type(pg.ticket) = 'OBJECT'
+                 THEN [{'kind': 'ticket', 'i': 1 + len(coalesce(pg.tickets, [])), 'rec': pg.ticket}] END,
+            CASE WHEN json_type(pg.satisfaction_rating) = 'OBJECT'
+                      AND json_type(pg.satisfaction_rating, '$.ticket_id') IS NOT NULL
+                 THEN [{'kind': 'rating', 'i': 1 + len(coalesce(pg.satisfaction_ratings, [])),
+                        'rec': pg.satisfaction_rating}] END)
+        ELSE [{'kind': coalesce(CASE
             WHEN _stream IS NOT NULL THEN
                 CASE regexp_replace(_stream, '^.*__', '')
                     WHEN 'tickets' THEN 'ticket'
@@ -72,13 +77,18 @@ WITH single AS (
             WHEN json_type(record, '$.public') IS NOT NULL AND json_type(record, '$.author_id') IS NOT NULL THEN 'comment'
             WHEN json_type(record, '$.role') IS NOT NULL AND json_type(record, '$.name') IS NOT NULL THEN 'user'
             WHEN (record ->> '$.url') LIKE '%/groups/%' THEN 'group'
-        END, 'other:unknown') AS kind
-    FROM stg_zd_doc
-    WHERE NOT is_page
+        END, 'other:unknown'), 'i': 1, 'rec': record}] END AS items
+    FROM paged
 )
-SELECT row_number() OVER (PARTITION BY kind ORDER BY _doc, _idx) AS _row, _line, kind, record
-FROM (
-    SELECT _doc, _line, _idx, kind, record FROM stg_zd_page_item
-    UNION ALL
-    SELECT _doc, _line, _idx, kind, record FROM single
-);
+SELECT _doc, it.i AS _idx, _line, it.kind AS kind, coalesce(it.rec, 'null'::JSON) AS record
+FROM (SELECT _doc, _line, unnest(items) AS it FROM listed);
+
+-- Where each document's records of a kind start in that kind's numbering (a small table).
+CREATE OR REPLACE TEMP TABLE stg_zd_item_off AS
+SELECT kind, _doc, coalesce(sum(n) OVER (PARTITION BY kind ORDER BY _doc
+           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS off
+FROM (SELECT kind, _doc, max(_idx) AS n FROM stg_zd_item_t GROUP BY ALL);
+
+CREATE OR REPLACE TEMP VIEW stg_zd_item AS
+SELECT o.off + t._idx AS _row, t._line, t.kind, t.record
+FROM stg_zd_item_t t JOIN stg_zd_item_off o USING (kind, _doc);

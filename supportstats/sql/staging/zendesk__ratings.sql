@@ -13,23 +13,24 @@ WITH src AS (
     -- a rating embedded in a ticket, when no satisfaction_ratings record of the file has it
     -- numbered after the rating records, so _row stays unique in this table
     SELECT t._row + (SELECT count(*) FROM stg_zd_item WHERE kind = 'rating'), t._line,
-           t.record -> '$.satisfaction_rating',
-           struct_pack(id := t.j.satisfaction_rating.id, ticket_id := t.j.id,
-               score := t.j.satisfaction_rating.score,
-               comment := t.record ->> '$.satisfaction_rating.comment',
-               reason := t.record ->> '$.satisfaction_rating.reason',
+           t._sat,
+           struct_pack(id := t.s.id, ticket_id := t._sat_ticket_id,
+               score := t.s.score, comment := t.s.comment, reason := t.s.reason,
                assignee_id := NULL::VARCHAR, group_id := NULL::VARCHAR,
                created_at := NULL::VARCHAR, updated_at := NULL::VARCHAR)
-    FROM stg_zd_ticket t
-    WHERE ss_text(t.j.satisfaction_rating.id) IS NOT NULL
-      AND lower(t.j.satisfaction_rating.score) IN ('good', 'bad', 'offered')
-      AND t.j.satisfaction_rating.id NOT IN (
+    FROM (SELECT _row, _line, _sat, _sat_ticket_id,
+                 json_transform(_sat, '{"id": "VARCHAR", "score": "VARCHAR", "comment": "VARCHAR",
+                     "reason": "VARCHAR"}') AS s
+          FROM stg_zd_conversation WHERE json_type(_sat) = 'OBJECT') t
+    WHERE ss_text(t.s.id) IS NOT NULL
+      AND lower(t.s.score) IN ('good', 'bad', 'offered')
+      AND t.s.id NOT IN (
           SELECT record ->> '$.id' FROM stg_zd_item WHERE kind = 'rating' AND record ->> '$.id' IS NOT NULL)
 ),
 typed AS (
     SELECT src.*, lower(trim(j.score)) AS score,
-           zd_ts(j.created_at) AS created_ts,
-           zd_ts(coalesce(j.updated_at, j.created_at)) AS updated_ts,
+           ss_ts(j.created_at, 'UTC', NULL) AS created_ts,
+           ss_ts(coalesce(j.updated_at, j.created_at), 'UTC', NULL) AS updated_ts,
            $source_system || ':' || ss_text(j.ticket_id) AS conversation_key
     FROM src
 )

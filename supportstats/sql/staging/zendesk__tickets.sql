@@ -8,11 +8,12 @@
 -- One typed metric set per ticket id (the latest one when a file holds several).
 CREATE OR REPLACE TEMP TABLE stg_zd_metric AS
 SELECT * EXCLUDE (rn) FROM (
-    SELECT _row, _line, record,
-           record ->> '$.ticket_id' AS ticket_id,
-           row_number() OVER (PARTITION BY record ->> '$.ticket_id'
-                              ORDER BY record ->> '$.updated_at' DESC NULLS LAST, _row DESC) AS rn
-    FROM stg_zd_item WHERE kind = 'metric_set'
+    SELECT _row, _line, record, ticket_id,
+           row_number() OVER (PARTITION BY ticket_id
+                              ORDER BY updated_at DESC NULLS LAST, _row DESC) AS rn
+    FROM (SELECT _row, _line, record, record ->> '$.ticket_id' AS ticket_id,
+                 record ->> '$.updated_at' AS updated_at
+          FROM stg_zd_item WHERE kind = 'metric_set')
 ) WHERE rn = 1;
 
 CREATE OR REPLACE TEMP MACRO zd_metric(ms) AS json_transform(ms, '{
@@ -25,7 +26,19 @@ CREATE OR REPLACE TEMP MACRO zd_metric(ms) AS json_transform(ms, '{
     "agent_wait_time_in_minutes": {"calendar": "DOUBLE", "business": "DOUBLE"},
     "on_hold_time_in_minutes": {"calendar": "DOUBLE", "business": "DOUBLE"}}');
 
-CREATE OR REPLACE TEMP TABLE stg_zd_ticket AS
+-- Follow-ups: ticket B lists A in followup_ids (A followed B) or A says via.source.rel = follow_up.
+CREATE OR REPLACE TEMP TABLE stg_zd_followup AS
+SELECT f AS ticket_id, min(id) AS parent_id
+FROM (SELECT record ->> '$.id' AS id,
+             unnest(json_transform(record, '{"followup_ids": ["VARCHAR"]}').followup_ids) AS f
+      FROM stg_zd_item WHERE kind = 'ticket' AND contains(record, '"followup_ids"')
+        AND json_array_length(record, '$.followup_ids') > 0)
+GROUP BY f;
+
+-- The tickets, typed from one parse of each record; the record itself is the row's raw (the
+-- only copy kept: the tickets leave stg_zd_item_t once this table is built). _sat and _sat_*
+-- carry the embedded satisfaction rating to zendesk__ratings.sql.
+CREATE OR REPLACE TEMP TABLE stg_zd_conversation AS
 WITH t AS (
     SELECT _row, _line, record,
         json_transform(record, '{
@@ -36,29 +49,20 @@ WITH t AS (
             "ticket_form_id": "VARCHAR",
             "via": {"channel": "VARCHAR", "source": {"rel": "VARCHAR", "from": {"ticket_id": "VARCHAR"}}},
             "tags": ["VARCHAR"], "custom_fields": [{"id": "VARCHAR", "value": "JSON"}],
-            "followup_ids": ["VARCHAR"],
-            "satisfaction_rating": {"id": "VARCHAR", "score": "VARCHAR"}}') AS j,
-        CASE WHEN json_type(record, '$.metric_set') = 'OBJECT' THEN record -> '$.metric_set' END AS own_ms
+            "satisfaction_rating": "JSON", "metric_set": "JSON"}') AS j
     FROM stg_zd_item WHERE kind = 'ticket'
-)
-SELECT t.*, coalesce(t.own_ms, m.record) AS ms, t.own_ms IS NULL AND m.record IS NOT NULL AS ms_separate
-FROM t LEFT JOIN stg_zd_metric m ON m.ticket_id = t.j.id;
-
--- Follow-ups: ticket B lists A in followup_ids (A followed B) or A says via.source.rel = follow_up.
-CREATE OR REPLACE TEMP TABLE stg_zd_followup AS
-SELECT f AS ticket_id, min(j.id) AS parent_id
-FROM (SELECT j, unnest(j.followup_ids) AS f FROM stg_zd_ticket)
-GROUP BY f;
-
-CREATE OR REPLACE TEMP TABLE stg_zd_conversation AS
-WITH typed AS (
-    SELECT t._row, t._line, t.record, t.j, t.ms, t.ms_separate, zd_metric(t.ms) AS m,
-           ss_text(t.j.id) AS sid,
-           zd_ts(t.j.created_at) AS created_ts
-    FROM stg_zd_ticket t
 ),
-keyed AS (
-    SELECT typed.*, $source_system || ':' || sid AS conversation_key FROM typed
+own AS (
+    SELECT t.*, CASE WHEN json_type(j.metric_set) = 'OBJECT' THEN j.metric_set END AS own_ms,
+           ss_text(j.id) AS sid, ss_ts(j.created_at, 'UTC', NULL) AS created_ts
+    FROM t
+),
+tk AS (
+    SELECT own.*, coalesce(own.own_ms, m.record) AS ms,
+           own.own_ms IS NULL AND m.record IS NOT NULL AS ms_separate,
+           zd_metric(coalesce(own.own_ms, m.record)) AS m,
+           $source_system || ':' || own.sid AS conversation_key
+    FROM own LEFT JOIN stg_zd_metric m ON m.ticket_id = own.j.id
 )
 SELECT
     tk.conversation_key,
@@ -104,16 +108,21 @@ SELECT
          WHEN tk.ms IS NULL AND old.raw IS NOT NULL AND json_type(old.raw, '$.metric_set') = 'OBJECT'
          THEN json_merge_patch(tk.record, json_object('metric_set', old.raw -> '$.metric_set'))
          ELSE tk.record END AS raw,
-    tk.record::VARCHAR AS _raw,
-    zd_ts(coalesce(tk.m.solved_at, CASE WHEN tk.ms IS NULL THEN old.raw ->> '$.metric_set.solved_at' END)) AS solved_ts,
+    -- the record's text for the rejects only (good rows need no second copy)
+    CASE WHEN tk.sid IS NULL OR tk.created_ts IS NULL THEN tk.record::VARCHAR END AS _raw,
+    ss_ts(coalesce(tk.m.solved_at, CASE WHEN tk.ms IS NULL THEN old.raw ->> '$.metric_set.solved_at' END), 'UTC', NULL) AS solved_ts,
+    tk.j.satisfaction_rating AS _sat, tk.j.id AS _sat_ticket_id,
     CASE WHEN tk.sid IS NULL THEN 'id' WHEN tk.created_ts IS NULL THEN 'created_at' END AS _reject_column,
     CASE WHEN tk.sid IS NULL THEN 'ticket has no id'
          WHEN tk.created_ts IS NULL THEN 'created_at ' || ss_quote(tk.j.created_at) || ' is not a date/time'
     END AS _reject_reason,
     tk._row, tk._line
-FROM keyed tk
+FROM tk
 LEFT JOIN stg_zd_followup f ON f.ticket_id = tk.sid
 LEFT JOIN conversation old ON old.conversation_key = tk.conversation_key;
+
+-- The tickets' records are in stg_zd_conversation now: the other kinds stay.
+CREATE OR REPLACE TEMP TABLE stg_zd_item_t AS SELECT * FROM stg_zd_item_t WHERE kind <> 'ticket';
 
 -- Metric sets whose ticket is not in this file: update the warehouse's conversation row, or
 -- (ticket not imported yet) keep a stub the tickets file fills in later.
@@ -128,7 +137,7 @@ SELECT
     $source_system AS source_system, m.sid AS source_id, m.sid AS display_number,
     coalesce(old.kind, 'ticket') AS kind, old.parent_key, old.followup_of_key, old.channel,
     old.queue_key, old.team_key, old.contact_key, old.assignee_agent_key,
-    coalesce(old.created_at, zd_ts(m.m.created_at)) AS created_at,
+    coalesce(old.created_at, ss_ts(m.m.created_at, 'UTC', NULL)) AS created_at,
     old.first_customer_message_at, old.initiated_by, old.status_current, old.priority,
     old.subject, old.tags, old.custom_attributes, old.source_timezone,
     m.m.reply_time_in_minutes.calendar * 60 AS src_first_response_s,
@@ -145,11 +154,11 @@ SELECT
     $batch_id AS batch_id,
     json_merge_patch(coalesce(old.raw, '{}'::JSON), json_object('metric_set', m.record)) AS raw,
     m.record::VARCHAR AS _raw,
-    zd_ts(m.m.solved_at) AS solved_ts,
+    ss_ts(m.m.solved_at, 'UTC', NULL) AS solved_ts,
     CASE WHEN m.sid IS NULL THEN 'ticket_id'
-         WHEN coalesce(old.created_at, zd_ts(m.m.created_at)) IS NULL THEN 'created_at' END AS _reject_column,
+         WHEN coalesce(old.created_at, ss_ts(m.m.created_at, 'UTC', NULL)) IS NULL THEN 'created_at' END AS _reject_column,
     CASE WHEN m.sid IS NULL THEN 'ticket metric set has no ticket_id'
-         WHEN coalesce(old.created_at, zd_ts(m.m.created_at)) IS NULL
+         WHEN coalesce(old.created_at, ss_ts(m.m.created_at, 'UTC', NULL)) IS NULL
          THEN 'ticket ' || m.sid || ' is not imported and its metric set has no created_at' END AS _reject_reason,
     m._row, m._line
 FROM m LEFT JOIN conversation old ON old.conversation_key = $source_system || ':' || m.sid;
