@@ -10,7 +10,7 @@ import duckdb
 
 from supportstats.metrics._groups import Scope, dims, names, normalise_by, where
 from supportstats.metrics._sql import fingerprint, relation, render
-from supportstats.metrics.facts import assignment_intervals, conversation_facts
+from supportstats.metrics.facts import assignment_intervals, conversation_facts, stretch_facts
 from supportstats.metrics.options import MetricOptions
 from supportstats.metrics.period import Filters, Period
 
@@ -61,6 +61,14 @@ class Query:
         if "asg" not in self._memo:
             self._memo["asg"] = assignment_intervals(self.conn, self.fingerprint())
         return self._memo["asg"]
+
+    def stretches(self) -> str:
+        """Temp table of live agent stretches with handle time and conversation columns."""
+        if "hs" not in self._memo:
+            self._memo["hs"] = stretch_facts(
+                self.conn, self.facts(), self.assignments(), self.fingerprint()
+            )
+        return self._memo["hs"]
 
     def credited(self, natural: str) -> str:
         """The agent column of a family: its natural credit, or the current assignee."""

@@ -110,7 +110,9 @@ def cached_table(
     (``fp``, computed when not given), so an import in between makes a fresh table; stale
     tables of the same kind are dropped.
     """
-    digest = hashlib.sha1((fingerprint(conn) + repr(sorted(key.items()))).encode()).hexdigest()[:12]
+    digest = hashlib.sha1(
+        ((fp or fingerprint(conn)) + repr(sorted(key.items()))).encode()
+    ).hexdigest()[:12]
     name = f"_ss_{kind}_{digest}"
     existing = [
         r[0]

@@ -6,7 +6,7 @@ import duckdb
 
 from supportstats.metrics._groups import Scope
 from supportstats.metrics._query import Query
-from supportstats.metrics._sql import render
+from supportstats.metrics._sql import cached_table, create_temp, render
 
 # csat_formula -> (score, x, n): the score, and the proportion x/n its interval is built on
 FORMULAS = {
@@ -35,6 +35,28 @@ LATEST = {
 }
 
 
+def csat_rows(q: Query) -> str:
+    """Temp table of offered conversations with their chosen rating (``views/csat_rows``)."""
+    o = q.options
+    key = {
+        "facts": q.facts(),
+        "ratings": o.csat_ratings,
+        "pos": o.csat_positive_min,
+        "neg": o.csat_negative_max,
+    }
+
+    def build(name: str) -> None:
+        sql = render(
+            "views/csat_rows",
+            facts=q.facts(),
+            ratings=render("views/rating_score"),
+            latest=LATEST[o.csat_ratings],
+        )
+        create_temp(q.conn, name, sql, q.params())
+
+    return cached_table(q.conn, "csat", key, build, q.fingerprint())
+
+
 def csat(q: Query) -> duckdb.DuckDBPyRelation:
     """Per group: ``csat_score`` (option ``csat_formula``), ``csat_responses``,
     ``csat_positive``, ``csat_negative``, ``csat_mean``, ``csat_offered``,
@@ -50,11 +72,16 @@ def csat(q: Query) -> duckdb.DuckDBPyRelation:
         agent=q.credited("coalesce(f.agent_key_at_rating, f.assignee_agent_key)"),
         team="coalesce(f.team_key_at_rating, f.team_key)",
     )
+    # latest rating: one row per conversation, so counting conversations is counting rows
+    latest = q.options.csat_ratings == "latest"
     return q.run(
         "metrics/csat",
         scope,
-        ratings=render("views/rating_score"),
-        latest=LATEST[q.options.csat_ratings],
+        rows=csat_rows(q),
+        offered="count(*)" if latest else "count(distinct f.conversation_key)",
+        responded="count(f.s)"
+        if latest
+        else "count(distinct f.conversation_key) filter (where f.s is not null)",
         score=score,
         x=x,
         n=n,

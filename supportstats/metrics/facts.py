@@ -60,6 +60,18 @@ def assignment_intervals(conn: duckdb.DuckDBPyConnection, fp: str | None = None)
     return cached_table(conn, "asg", {}, build, fp)
 
 
+def stretch_facts(
+    conn: duckdb.DuckDBPyConnection, facts: str, asg: str, fp: str | None = None
+) -> str:
+    """Temp table of live stretches with handle time and their conversation's columns
+    (``sql/views/stretch_facts.sql``), for ``facts`` (a conversation facts table name)."""
+
+    def build(name: str) -> None:
+        create_temp(conn, name, render("views/stretch_facts", asg=asg, facts=facts))
+
+    return cached_table(conn, "hs", {"facts": facts, "asg": asg}, build, fp)
+
+
 def conversation_facts(
     conn: duckdb.DuckDBPyConnection, options: MetricOptions, fp: str | None = None
 ) -> str:

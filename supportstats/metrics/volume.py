@@ -49,8 +49,11 @@ def handle_time(q: Query) -> duckdb.DuckDBPyRelation:
 
     Each agent stretch counts from acceptance to its end; by agent, each agent's own stretches.
     """
-    scope = Scope(event_time="a.ended_at", agent=q.credited("a.agent_key"))
-    return q.run("metrics/handle_time", scope, asg=q.assignments())
+    scope = Scope(event_time="f.ended_at", agent=q.credited("f.agent_key"))
+    # a stretch alone in its (group, conversation) is its own per-conversation sum
+    by_own_agent = "agent" in q.by and q.options.attribution == "credited"
+    single = "f.n_pair = 1" if by_own_agent else "f.n_conv = 1"
+    return q.run("metrics/handle_time", scope, hs=q.stretches(), single=single)
 
 
 def visitors(q: Query) -> float | None:

@@ -6,44 +6,19 @@
 -- csat_response_rate = conversations with a response / conversations offered.
 -- Wilson 95 % interval on the score's proportion (x of n); none for the 'net' formula.
 -- Credited to the agent at rating time, else the conversation's assignee.
-with ratings as (
-    {{ratings}}
-),
-chosen as (
-    select *
-    from ratings
-    where s is not null
-    {{latest}}
-),
-offered as (
-    select conversation_key from "{{facts}}" where csat_requested
-    union
-    select conversation_key from ratings
-),
-rows as (
-    select
-        f.*,
-        c.s,
-        c.is_positive,
-        c.is_negative,
-        coalesce(c.rated_at, c.offered_at) as rated_at,
-        c.agent_key_at_rating,
-        c.team_key_at_rating
-    from offered o
-    join "{{facts}}" f using (conversation_key)
-    left join chosen c using (conversation_key)
-),
-agg as (
+-- {{rows}}: csat_rows (one row per offered conversation, or per rating with csat_ratings=all);
+-- {{offered}} / {{responded}} count conversations (count(*) when a row is a conversation).
+with agg as (
     select
         {{dims}}
-        count(distinct f.conversation_key) as csat_offered,
+        {{offered}} as csat_offered,
         count(f.s) as csat_responses,
-        count(distinct f.conversation_key) filter (where f.s is not null) as responded,
+        {{responded}} as responded,
         count(*) filter (where f.is_positive) as csat_positive,
         count(*) filter (where f.is_negative) as csat_negative,
         avg(f.s) as csat_mean,
         sum(f.s) as s_sum
-    from rows f
+    from "{{rows}}" f
     where {{where}}
     group by all
 ),

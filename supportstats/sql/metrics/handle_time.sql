@@ -2,22 +2,39 @@
 -- Per agent stretch: acceptance (else first agent message, else assignment) -> end. A
 -- conversation's handle time is the sum of its stretches; grouped by agent, each agent gets the
 -- sum of their own stretches, so a transfer splits the handling between the two agents.
--- Agent stretches come from assignment_interval; the agent is a.agent_key (credited) or the assignee.
-with per_conversation as (
+-- Rows come from stretch_facts (stretches with the conversation's columns); the agent is
+-- f.agent_key (credited) or the assignee. {{single}} says a stretch is alone in its
+-- (group, conversation): it is its own sum, and only the others are summed per conversation.
+with pieces as (
     select
         {{dims}}
         f.conversation_key,
-        sum(a.handle_s) as handle_s
-    from "{{asg}}" a
-    join "{{facts}}" f using (conversation_key)
-    where {{where}} and a.handle_s is not null
+        f.handle_s,
+        {{single}} as single
+    from "{{hs}}" f
+    where {{where}}
+),
+per_conversation as (
+    select {{names}} handle_s from pieces where single
+    union all by name
+    select {{names}} conversation_key, sum(handle_s) as handle_s
+    from pieces
+    where not single
     group by all
 )
 select
     {{names}}
-    count(handle_s) as handle_time_count,
-    avg(handle_s) as handle_time_mean_s,
-    quantile_cont(handle_s, 0.5) as handle_time_median_s,
-    quantile_cont(handle_s, 0.9) as handle_time_p90_s
-from per_conversation
-group by all
+    handle_time_count,
+    handle_time_mean_s,
+    q[1] as handle_time_median_s,
+    q[2] as handle_time_p90_s
+from (
+    -- one quantile state serves the median and p90
+    select
+        {{names}}
+        count(handle_s) as handle_time_count,
+        avg(handle_s) as handle_time_mean_s,
+        quantile_cont(handle_s, [0.5, 0.9]) as q
+    from per_conversation
+    group by all
+)
