@@ -38,6 +38,13 @@ ByOption = typer.Option(
 FromOption = typer.Option(None, "--from", help="First day (YYYY-MM-DD, reporting timezone).")
 ToOption = typer.Option(None, "--to", help="Last day, inclusive (YYYY-MM-DD).")
 OptionOption = typer.Option(None, "--option", "-o", help=_OPTION_HELP)
+# Filters shared by `metrics` and `report`: each repeatable, rows must match one of the values.
+ChannelOption = typer.Option(None, "--channel", help="Only this channel.")
+TeamOption = typer.Option(None, "--team", help="Only this team (key/name).")
+AgentOption = typer.Option(None, "--agent", help="Only this agent.")
+TagOption = typer.Option(None, "--tag", help="Only conversations tagged so.")
+SourceOption = typer.Option(None, "--source", help="Only this source system.")
+QueueOption = typer.Option(None, "--queue", help="Only this queue (key).")
 
 
 def filters_from(
@@ -75,12 +82,12 @@ def register(app: typer.Typer) -> None:
         from_: str | None = FromOption,
         to: str | None = ToOption,
         option: list[str] | None = OptionOption,
-        channel: list[str] | None = typer.Option(None, "--channel", help="Only this channel."),
-        team: list[str] | None = typer.Option(None, "--team", help="Only this team (key/name)."),
-        agent: list[str] | None = typer.Option(None, "--agent", help="Only this agent."),
-        tag: list[str] | None = typer.Option(None, "--tag", help="Only conversations tagged so."),
-        source: list[str] | None = typer.Option(None, "--source", help="Only this source system."),
-        queue: list[str] | None = typer.Option(None, "--queue", help="Only this queue (key)."),
+        channel: list[str] | None = ChannelOption,
+        team: list[str] | None = TeamOption,
+        agent: list[str] | None = AgentOption,
+        tag: list[str] | None = TagOption,
+        source: list[str] | None = SourceOption,
+        queue: list[str] | None = QueueOption,
         metric: list[str] | None = typer.Option(
             None,
             "--metric",

@@ -18,8 +18,13 @@ from supportstats.cli._common import (
     stderr,
 )
 from supportstats.cli.metrics import (
+    AgentOption,
+    ChannelOption,
     FromOption,
     OptionOption,
+    SourceOption,
+    TagOption,
+    TeamOption,
     ToOption,
     filters_from,
     parse_common,
@@ -42,11 +47,11 @@ def agents_command(
     from_: str | None = FromOption,
     to: str | None = ToOption,
     option: list[str] | None = OptionOption,
-    channel: list[str] | None = typer.Option(None, "--channel", help="Only this channel."),
-    team: list[str] | None = typer.Option(None, "--team", help="Only this team (key/name)."),
-    agent: list[str] | None = typer.Option(None, "--agent", help="Only this agent."),
-    tag: list[str] | None = typer.Option(None, "--tag", help="Only conversations tagged so."),
-    source: list[str] | None = typer.Option(None, "--source", help="Only this source system."),
+    channel: list[str] | None = ChannelOption,
+    team: list[str] | None = TeamOption,
+    agent: list[str] | None = AgentOption,
+    tag: list[str] | None = TagOption,
+    source: list[str] | None = SourceOption,
     db: Path | None = DbOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
@@ -77,8 +82,8 @@ def scorecard_command(
     abandon_drop: float = typer.Option(
         0.15, "--abandon-drop", help="Wanted drop of abandonment vs the previous period."
     ),
-    channel: list[str] | None = typer.Option(None, "--channel", help="Only this channel."),
-    team: list[str] | None = typer.Option(None, "--team", help="Only this team (key/name)."),
+    channel: list[str] | None = ChannelOption,
+    team: list[str] | None = TeamOption,
     db: Path | None = DbOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
