@@ -24,7 +24,8 @@ from supportstats.db import ENV_DB
 from supportstats.errors import SupportStatsError
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
-stdout = Console(highlight=False, soft_wrap=True)
+# Piped output is not cut to 80 columns: scripts and logs get the whole table.
+stdout = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -134,13 +135,31 @@ def emit_frame(
         if output is not None:
             text = frame.to_string(index=False) + "\n"
         else:
-            stdout.print(rich_table(frame, title=title))
+            stdout.print(rich_table(_readable(frame), title=title))
             return
     if output is not None:
         output.write_text(text, encoding="utf-8")
         stderr.print(f"Wrote {len(frame)} rows to {output}")
     else:
         sys.stdout.write(text)
+
+
+# A table wider than this many columns is shown turned, one line per column, when it has
+# few rows (an agent report): squeezed into a terminal it would be unreadable.
+WIDE_COLUMNS = 9
+TURN_MAX_ROWS = 25
+
+
+def _readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as a person should see it in a terminal: turned when wide and short."""
+    if len(frame.columns) <= WIDE_COLUMNS or len(frame) > TURN_MAX_ROWS or frame.empty:
+        return frame
+    # Label the columns by the first readable column (agent, not agent_key).
+    label = next((c for c in frame.columns if not str(c).endswith("_key")), frame.columns[0])
+    labels = [_cell(v) or "(none)" for v in frame[label]]
+    body = frame.drop(columns=[c for c in frame.columns if c == label]).T
+    body.columns = labels
+    return body.map(_cell).reset_index(names=str(label))
 
 
 def _cell(value: Any) -> str:
