@@ -48,3 +48,20 @@ def test_module_entry_point_and_version():
     )
     assert done.returncode == 0
     assert done.stdout.strip() == "supportstats 0.1.0"
+
+
+def test_wide_short_tables_are_turned_for_people():
+    import pandas as pd
+
+    from supportstats.cli._common import _readable
+
+    frame = pd.DataFrame(
+        {"agent_key": ["g:a1", None], "agent": ["Ana", None]}
+        | {f"m{i}": [i, 2.5 * i] for i in range(10)}
+    )
+    turned = _readable(frame)
+    assert list(turned.columns) == ["agent", "Ana", "(none)"]
+    assert turned.iloc[0].tolist() == ["agent_key", "g:a1", ""]
+    assert turned.set_index("agent").loc["m4"].tolist() == ["4", "10"]
+    narrow = frame.iloc[:, :4]
+    assert _readable(narrow) is narrow
