@@ -35,6 +35,10 @@ ProgressSink = Callable[[float, str], None]
 JSON_MAX_OBJECT = 1 << 30
 JSON_LINE_MAX_OBJECT = 64 << 20
 
+# memory_limit an importer may ask for while it loads a big file (ImportContext.memory_budget):
+# past it temp tables spill to disk, so the process stays well inside a laptop's memory.
+IMPORT_MEMORY_LIMIT = "3GB"
+
 # Files above this size get a progress bar; below it the bar would only flicker.
 PROGRESS_MIN_BYTES = 4 << 20
 
@@ -145,6 +149,7 @@ class ImportContext:
         # For a streamed JSON file: the read's maximum_object_size (None: by file size);
         # False: the stream is a CSV file.
         self._stream_json_max: int | None | bool = False
+        self._restore: dict[str, str] = {}
 
     # ----------------------------------------------------------------- reading
     @property
@@ -197,6 +202,34 @@ class ImportContext:
         values = self.params(**extra)
         for statement in split_statements(load_sql(name)):
             self.execute(statement, _used_params(statement, values), label=label)
+
+    @contextmanager
+    def memory_budget(self, limit: str = IMPORT_MEMORY_LIMIT) -> Iterator[None]:
+        """Lower DuckDB's ``memory_limit`` to ``limit`` while the block runs (never raise it).
+
+        Temp tables and big operators then spill to the temp directory instead of growing
+        with the file; the setting in force before is restored afterwards.
+        """
+        before = str(self.conn.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+        lower = _setting_bytes(limit) < _setting_bytes(before)
+        if lower:
+            self.conn.execute(f"SET memory_limit = '{_setting_bytes(limit)}B'")
+        try:
+            yield
+        finally:
+            if lower:
+                self._restore["memory_limit"] = f"{_setting_bytes(before)}B"
+                try:
+                    self.restore_settings()
+                except duckdb.Error:
+                    pass  # an aborted transaction: import_file restores after the rollback
+
+    def restore_settings(self) -> None:
+        """Put back settings an importer changed (see :meth:`memory_budget`)."""
+        while self._restore:
+            name, value = next(iter(self._restore.items()))
+            self.conn.execute(f"SET {name} = '{value}'")
+            del self._restore[name]
 
     def probe_columns(self, table: str) -> list[str]:
         """Column names of a (temp) table, in order."""
@@ -554,6 +587,16 @@ class ImportContext:
         return written
 
 
+def _setting_bytes(text: str) -> int:
+    """'2.5GB', '18.6 GiB', '512 MiB' as bytes (an unknown form counts as unlimited)."""
+    match = re.fullmatch(r"\s*([\d.]+)\s*([KMGT]?)(i?)B?\s*", text, re.IGNORECASE)
+    if not match:
+        return 1 << 62
+    base = 1024 if match.group(3) else 1000
+    power = " KMGT".index(match.group(2).upper() or " ")
+    return int(float(match.group(1)) * base**power)
+
+
 def _used_params(statement: str, values: dict[str, Any]) -> dict[str, Any]:
     """The parameters a statement names (``$name`` outside ``--`` comments)."""
     code = re.sub(r"--[^\n]*", "", statement)
@@ -656,6 +699,7 @@ def import_file(
     for statement in split_statements(load_sql("staging/_macros.sql")):
         conn.execute(statement)
     conn.execute("BEGIN TRANSACTION")
+    ctx: ImportContext | None = None
     try:
         with tempfile.TemporaryDirectory(prefix="supportstats-") as tmp:
             batch_id = _next_batch_id(conn)
@@ -710,6 +754,10 @@ def import_file(
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    finally:
+        if ctx is not None:
+            ctx.restore_settings()
+    assert ctx is not None
     result = ImportResult(
         batch_id,
         source_system,

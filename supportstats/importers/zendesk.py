@@ -95,6 +95,13 @@ def other_source_hint(probe: FileProbe, this: str) -> str:
 
 def load(ctx: ImportContext) -> None:
     """Stage the file, split it into records by kind, and load each kind."""
+    # A million records must not take the machine's memory: past the budget DuckDB
+    # spills temp tables to disk (the setting in force before is restored).
+    with ctx.memory_budget():
+        _load(ctx)
+
+
+def _load(ctx: ImportContext) -> None:
     # The file is read once, straight into one row per record (no copy of the whole file).
     ctx.stream_json("stg_raw")
     ctx.staged_from_stream("staging/zendesk__items.sql", label="splitting records")

@@ -8,7 +8,8 @@ Shapes read (one file may mix the JSON ones; Airbyte/Faros RECORD lines are unwr
 * the agent timeline (``{"agent_timeline": [...]}``, Airbyte ``agent_timeline``) and agents;
 * the Chat Analytics "Agent activity" CSV (aggregate only).
 
-Mapping (``sql/staging/zendesk_chat__*.sql``): chat -> ``conversation`` (kind ``chat`` or
+Mapping (``sql/staging/zendesk_chat__*.sql``; chats in ``__chats.sql``, their history once
+they are written in ``__history.sql``): chat -> ``conversation`` (kind ``chat`` or
 ``offline_message``; ``src_first_response_s`` = ``response_time.first``, ``src_missed``,
 ``src_duration_s``); history ``chat.msg`` -> ``message`` (agent vs visitor by ``nick``, or by
 ``name`` against ``agent_names`` when the export has no nick); member join/leave ->
@@ -73,6 +74,13 @@ def sniff(probe: FileProbe) -> float:
 
 def load(ctx: ImportContext) -> None:
     """Load one Zendesk Chat file: JSON records by kind, or the analytics CSV."""
+    # A million records must not take the machine's memory: past the budget DuckDB
+    # spills temp tables to disk (the setting in force before is restored).
+    with ctx.memory_budget():
+        _load(ctx)
+
+
+def _load(ctx: ImportContext) -> None:
     if ctx.probe.file_kind == "csv":
         _load_analytics_csv(ctx)
         return
@@ -81,8 +89,9 @@ def load(ctx: ImportContext) -> None:
             f"{ctx.probe.path}: a Zendesk Chat export is JSON or the analytics CSV",
             other_source_hint(ctx.probe, SOURCE),
         )
-    ctx.stage_json("stg_raw")
-    ctx.run_sql("staging/zendesk_chat__items.sql", label="splitting records")
+    # The file is read once, straight into one row per record (no copy of the whole file).
+    ctx.stream_json("stg_raw")
+    ctx.staged_from_stream("staging/zendesk_chat__items.sql", label="splitting records")
     counts = dict(
         ctx.conn.execute("SELECT kind, count(*) FROM stg_zc_item GROUP BY kind").fetchall()
     )
@@ -103,6 +112,7 @@ def load(ctx: ImportContext) -> None:
     if counts.get("chat"):
         ctx.run_sql("staging/zendesk_chat__chats.sql", label="typing chats")
         ctx.upsert("conversation", "stg_zc_conversation", main=True, id_label="chat id")
+        ctx.run_sql("staging/zendesk_chat__history.sql", label="typing chat history")
         ctx.upsert("message", "stg_zc_message", main=False)
         ctx.upsert("conversation_event", "stg_zc_event", main=False)
         ctx.upsert("engagement", "stg_zc_engagement", main=False, id_label="engagement id")

@@ -1,42 +1,40 @@
--- Zendesk Chat: split the staged documents into one row per vendor record with its kind.
+-- Zendesk Chat: split the file (stg_raw, read where it says FROM stg_raw AS r) into one row
+-- per vendor record with its kind, in one read and one copy (stg_zc_item_t).
 -- Pages: incremental export {"chats": [...]}, bulk {"docs": [...] or {"<id>": {...}}},
 -- {"agent_timeline": [...]}, {"agents": [...]}; Airbyte RECORDs by stream name; bare records
--- by their fields. _row numbers records per kind in file order.
-CREATE OR REPLACE TEMP MACRO zc_ts(x) AS (
-    CASE WHEN regexp_full_match(x, '\d{15,17}') THEN make_timestamptz(try_cast(x AS BIGINT))  -- microseconds
-         WHEN regexp_full_match(x, '\d{9,10}(\.\d+)?') THEN to_timestamp(try_cast(x AS DOUBLE))
-         ELSE try_cast(x AS TIMESTAMPTZ) END
-);
+-- by their fields. _row numbers records per kind in file order (view stg_zc_item: the offset
+-- of the record's document plus its place in it, so no sort of the whole file is needed).
+-- Times: ISO (REST), epoch seconds, or integer microseconds (some connectors).
+CREATE OR REPLACE TEMP MACRO zc_ts(x) AS coalesce(ss_ts(x, 'UTC', NULL),
+    CASE WHEN regexp_full_match(x, '\d{15,17}') THEN make_timestamptz(try_cast(x AS BIGINT)) END);
 
-CREATE OR REPLACE TEMP TABLE stg_zc_doc AS
-SELECT _row AS _doc, _line, record, _stream,
-       _stream IS NULL AND json_type(record, '$.id') IS NULL
-       AND list_has_any(json_keys(record), ['chats', 'docs', 'agent_timeline', 'agents']) AS is_page
-FROM stg_raw;
-
-CREATE OR REPLACE TEMP TABLE stg_zc_item AS
-WITH arrays(key, kind) AS (
-    VALUES ('chats', 'chat'), ('docs', 'chat'), ('agent_timeline', 'timeline'), ('agents', 'agent')
+CREATE OR REPLACE TEMP TABLE stg_zc_item_t AS
+WITH d AS (
+    SELECT _row AS _doc, _line, record, _stream,
+           json_transform(record, '{"id": "JSON", "chats": ["JSON"], "docs": "JSON",
+               "agent_timeline": ["JSON"], "agents": ["JSON"]}') AS pg
+    FROM stg_raw AS r
 ),
-page_items AS (
-    SELECT _doc, _line, kind, i AS _idx, item AS record
-    FROM (
-        SELECT d._doc, d._line, a.kind,
-               unnest(range(json_array_length(d.record, '$.' || a.key)::BIGINT)) AS i,
-               unnest(json_extract(d.record, '$.' || a.key)::JSON[]) AS item
-        FROM stg_zc_doc d, arrays a
-        WHERE d.is_page AND json_type(d.record, '$.' || a.key) = 'ARRAY'
-    )
-    UNION ALL
-    -- bulk GET /chats?ids=... returns docs keyed by chat id
-    SELECT _doc, _line, 'chat', i, record -> ('$."' || k || '"')
-    FROM (SELECT d._doc, d._line, d.record, unnest(json_keys(d.record, '$.docs')) AS k,
-                 generate_subscripts(json_keys(d.record, '$.docs'), 1) AS i
-          FROM stg_zc_doc d WHERE d.is_page AND json_type(d.record, '$.docs') = 'OBJECT')
+paged AS (
+    SELECT *, _stream IS NULL AND pg.id IS NULL AND json_type(record) = 'OBJECT' AND CASE
+            WHEN pg.chats IS NOT NULL OR pg.docs IS NOT NULL OR pg.agent_timeline IS NOT NULL
+              OR pg.agents IS NOT NULL THEN true
+            ELSE list_has_any(json_keys(record), ['chats', 'docs', 'agent_timeline', 'agents'])
+        END AS is_page,
+        -- bulk GET /chats?ids=... returns docs as a list, or keyed by chat id
+        CASE json_type(pg.docs) WHEN 'ARRAY' THEN pg.docs::JSON[]
+            WHEN 'OBJECT' THEN map_values(json_transform(pg.docs, '"MAP(VARCHAR, JSON)"')) END AS docs
+    FROM d
 ),
-single AS (
-    SELECT _doc, _line, 0 AS _idx, record,
-        coalesce(CASE
+listed AS (
+    SELECT _doc, _line,
+        CASE WHEN is_page THEN list_concat(
+            list_transform(coalesce(pg.chats, []), lambda x, i: {'kind': 'chat', 'i': i, 'rec': x}),
+            list_transform(coalesce(docs, []),
+                lambda x, i: {'kind': 'chat', 'i': i + len(coalesce(pg.chats, [])), 'rec': x}),
+            list_transform(coalesce(pg.agent_timeline, []), lambda x, i: {'kind': 'timeline', 'i': i, 'rec': x}),
+            list_transform(coalesce(pg.agents, []), lambda x, i: {'kind': 'agent', 'i': i, 'rec': x}))
+        ELSE [{'kind': coalesce(CASE
             WHEN _stream IS NOT NULL THEN
                 CASE regexp_replace(_stream, '^.*__', '')
                     WHEN 'chats' THEN 'chat' WHEN 'agent_timeline' THEN 'timeline'
@@ -46,9 +44,18 @@ single AS (
               OR (record ->> '$.type' IN ('chat', 'offline_msg') AND json_type(record, '$.timestamp') IS NOT NULL) THEN 'chat'
             WHEN json_type(record, '$.agent_id') IS NOT NULL AND json_type(record, '$.start_time') IS NOT NULL THEN 'timeline'
             WHEN json_type(record, '$.display_name') IS NOT NULL AND json_type(record, '$.enabled') IS NOT NULL THEN 'agent'
-        END, 'other:unknown') AS kind
-    FROM stg_zc_doc WHERE NOT is_page
+        END, 'other:unknown'), 'i': 1, 'rec': record}] END AS items
+    FROM paged
 )
-SELECT row_number() OVER (PARTITION BY kind ORDER BY _doc, _idx) AS _row, _line, kind, record
-FROM (SELECT _doc, _line, _idx, kind, record FROM page_items
-      UNION ALL SELECT _doc, _line, _idx, kind, record FROM single);
+SELECT _doc, it.i AS _idx, _line, it.kind AS kind, coalesce(it.rec, 'null'::JSON) AS record
+FROM (SELECT _doc, _line, unnest(items) AS it FROM listed);
+
+-- Where each document's records of a kind start in that kind's numbering (a small table).
+CREATE OR REPLACE TEMP TABLE stg_zc_item_off AS
+SELECT kind, _doc, coalesce(sum(n) OVER (PARTITION BY kind ORDER BY _doc
+           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS off
+FROM (SELECT kind, _doc, max(_idx) AS n FROM stg_zc_item_t GROUP BY ALL);
+
+CREATE OR REPLACE TEMP VIEW stg_zc_item AS
+SELECT o.off + t._idx AS _row, t._line, t.kind, t.record
+FROM stg_zc_item_t t JOIN stg_zc_item_off o USING (kind, _doc);
