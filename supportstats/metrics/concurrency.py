@@ -7,7 +7,7 @@ from typing import Any
 
 import duckdb
 
-from supportstats.metrics._groups import TIME_GROUPS, Scope, dims
+from supportstats.metrics._groups import TIME_GROUPS, Scope, dims, local_time
 from supportstats.metrics._query import Query
 from supportstats.metrics._sql import cached_table, create_temp, relation, render
 
@@ -73,6 +73,22 @@ def segments(q: Query) -> str:
     return q._memo["seg"]
 
 
+def segment_days(q: Query) -> str:
+    """Temp table of the segments rolled up per agent and local day (``views/segment_day``)."""
+    if "segday" in q._memo:
+        return q._memo["segday"]
+    seg = segments(q)
+    key = {"seg": seg, "tz": q.options.timezone, "k": q.options.concurrency_k}
+
+    def build(name: str) -> None:
+        day = f"time_bucket(interval 1 day, {local_time('s', q.options)})"
+        sql = render("views/segment_day", segments=seg, day=day)
+        create_temp(q.conn, name, sql, agent_params(q))
+
+    q._memo["segday"] = cached_table(q.conn, "segday", key, build, q.fingerprint())
+    return q._memo["segday"]
+
+
 def split(q: Query, table_sql: str, always: bool = False) -> str:
     """SQL of ``table_sql`` (columns s, e, ...) cut into buckets when grouped by time."""
     if not always and not any(b in TIME_GROUPS for b in q.by):
@@ -92,6 +108,14 @@ def concurrency(q: Query) -> duckdb.DuckDBPyRelation:
     leaves or the chat ends; the mean is time-weighted over the time the agent had at least
     one engagement. Only agent, team and time groups apply.
     """
+    if not any(b in TIME_GROUPS for b in q.by):
+        # the whole period per agent or team: the per-day rollup has every sum needed
+        sql = render(
+            "metrics/concurrency_days",
+            days=segment_days(q),
+            dims=dims(q.by, agent_scope(), q.options),
+        )
+        return relation(q.conn, sql, agent_params(q))
     seg = segments(q)
     sql = render(
         "metrics/concurrency",

@@ -12,7 +12,13 @@ import duckdb
 from supportstats.metrics._groups import TIME_GROUPS, dims, local_time
 from supportstats.metrics._query import Query
 from supportstats.metrics._sql import relation, render
-from supportstats.metrics.concurrency import agent_params, agent_scope, segments, split
+from supportstats.metrics.concurrency import (
+    agent_params,
+    agent_scope,
+    segment_days,
+    segments,
+    split,
+)
 
 DENOMINATOR = {
     "available_occupied": "('available', 'occupied')",
@@ -29,6 +35,30 @@ select
 from agent_status_interval
 where least(coalesce(ended_at, $as_of), $end) > greatest(started_at, $start)
 """
+
+# agents without status rows: first start to last end of engagement time per bucket
+FROM_SEGMENTS = """
+    select
+        agent_key,
+        b_eng as b,
+        epoch(max(e)) - epoch(min(s)) as den_s,
+        sum(epoch(e) - epoch(s)) as busy_s,
+        sum(load * (epoch(e) - epoch(s))) as load_s,
+        'engagements' as source
+    from seg
+    anti join with_status using (agent_key)
+    group by all"""
+# the same per local day, from the rollup (not grouped by time)
+FROM_DAYS = """
+    select
+        agent_key,
+        b_eng as b,
+        epoch(last_e) - epoch(first_s) as den_s,
+        busy_s,
+        load_s,
+        'engagements' as source
+    from "{days}"
+    anti join with_status using (agent_key)"""
 
 
 def utilisation(q: Query) -> duckdb.DuckDBPyRelation:
@@ -48,6 +78,7 @@ def utilisation(q: Query) -> duckdb.DuckDBPyRelation:
         b=_BUCKET.format(local=local) if timed else "timestamp '2000-01-01'",
         b_eng=(_BUCKET if timed else _DAY).format(local=local),
         den_classes=DENOMINATOR[q.options.utilisation_denominator],
+        from_engagements=FROM_SEGMENTS if timed else FROM_DAYS.format(days=segment_days(q)),
         dims=dims(q.by, agent_scope(), q.options),
     )
     return relation(q.conn, sql, agent_params(q))

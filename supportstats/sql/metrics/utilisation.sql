@@ -10,6 +10,8 @@
 -- buckets of $bucket_min minutes (column b = bucket start).
 -- Not grouped by time, intervals are not cut: status time is matched over the whole period
 -- (b constant) and the engagement span is taken per local day of the segment start.
+-- {{from_engagements}}: the 'engagements' rows, from seg (FROM_SEGMENTS in utilisation.py)
+-- or, not grouped by time, from the per-day rollup of the segments (views/segment_day.sql).
 with seg as (
     select *, {{b}} as b, {{b_eng}} as b_eng from ({{segments}})
 ),
@@ -40,16 +42,7 @@ from_status as (
     left join inside i using (agent_key, b)
 ),
 from_engagements as (
-    select
-        agent_key,
-        b_eng as b,
-        epoch(max(e)) - epoch(min(s)) as den_s,
-        sum(epoch(e) - epoch(s)) as busy_s,
-        sum(load * (epoch(e) - epoch(s))) as load_s,
-        'engagements' as source
-    from seg
-    anti join with_status using (agent_key)
-    group by all
+    {{from_engagements}}
 ),
 rows as (
     select r.*, timezone($tz, r.b) as s, t.team_key
