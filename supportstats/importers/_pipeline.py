@@ -218,7 +218,7 @@ class ImportContext:
             yield
         finally:
             if lower:
-                self._restore["memory_limit"] = f"{_setting_bytes(before)}B"
+                self._restore["memory_limit"] = before
                 try:
                     self.restore_settings()
                 except duckdb.Error:
@@ -228,7 +228,11 @@ class ImportContext:
         """Put back settings an importer changed (see :meth:`memory_budget`)."""
         while self._restore:
             name, value = next(iter(self._restore.items()))
-            self.conn.execute(f"SET {name} = '{value}'")
+            # The default comes back exactly by RESET; another value as DuckDB printed it.
+            self.conn.execute(f"RESET {name}")
+            now = self.conn.execute("SELECT current_setting($n)", {"n": name}).fetchall()
+            if str(now[0][0]) != value:
+                self.conn.execute(f"SET {name} = '{_setting_bytes(value)}B'")
             del self._restore[name]
 
     def probe_columns(self, table: str) -> list[str]:

@@ -373,3 +373,27 @@ def test_project_holds_no_copy_of_the_vendor_files() -> None:
         p.name for p in (ROOT / "sample_data").rglob("*")
     }
     assert not names & {EMBULK.name, ZENPY.name, FAROS.name}
+
+
+def test_pages_as_json_lines_number_records_per_kind_and_keep_memory_setting(
+    conn, tmp_path
+) -> None:
+    """The streamed read numbers records per kind across pages; memory_limit comes back."""
+    before = one(conn, "select current_setting('memory_limit')")
+    pages = tmp_path / "pages.jsonl"
+    ticket = (
+        '{{"id": {i}, "created_at": {c}, "status": "open", "requester_id": 5, '
+        '"via": {{"channel": "web"}}}}'
+    )
+    good = '"2026-01-05T09:00:00Z"'
+    pages.write_text(
+        '{"tickets": [' + ticket.format(i=1, c=good) + ", " + ticket.format(i=2, c=good) + "]}\n"
+        '{"groups": [{"id": 7, "name": "Billing", "url": "x/groups/7.json"}], "tickets": ['
+        + ticket.format(i=3, c='"not a time"')
+        + "]}\n"
+    )
+    result = import_file(conn, pages)
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (3, 2, 1)
+    assert rows(conn, "select row_number, line_number from import_reject") == [(3, 2)]
+    assert one(conn, "select name from team where source_id = '7'") == "Billing"
+    assert one(conn, "select current_setting('memory_limit')") == before
