@@ -26,7 +26,8 @@ browser:
 
 demo: $(STAMP)
 	$(BIN)/supportstats demo --db $(DEMO_DB)
-	$(BIN)/streamlit run dashboards/streamlit_app.py --server.headless true --server.port $(PORT) -- --db $(DEMO_DB)
+	$(BIN)/streamlit run dashboards/streamlit_app.py --server.headless true --server.port $(PORT) \
+		--browser.gatherUsageStats false -- --db $(DEMO_DB)
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
