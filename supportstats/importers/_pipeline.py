@@ -362,7 +362,8 @@ class ImportContext:
         if max_object is None:
             # The reader allocates buffers of about twice this size: keep it no larger than
             # the file needs (a JSON document cannot be longer than an uncompressed file).
-            max_object = JSON_MAX_OBJECT if gzip else min(JSON_MAX_OBJECT, self.probe.size + 16)
+            size = _gzip_uncompressed_size(self.read_path) if gzip else self.probe.size
+            max_object = min(JSON_MAX_OBJECT, size + 16)
         sql = (
             "SELECT row_number() OVER () AS _doc, json AS doc FROM read_json_objects($path, "
             "format = $fmt, compression = $compression, maximum_object_size = $max_object)"
@@ -616,6 +617,16 @@ def split_statements(sql: str) -> list[str]:
     return [s.strip() for s in re.split(r";[ \t]*(?:--[^\n]*)?\n", code + "\n") if s.strip()]
 
 
+def _gzip_uncompressed_size(path: Path) -> int:
+    """A gzip file's uncompressed size from its trailer (exact below 4 GiB; else unknown)."""
+    with path.open("rb") as handle:
+        handle.seek(-4, 2)
+        size = int.from_bytes(handle.read(4), "little")
+    compressed = path.stat().st_size
+    # The trailer keeps the size modulo 4 GiB: a smaller figure than the file means wrap-around.
+    return size if size >= compressed // 2 else JSON_MAX_OBJECT
+
+
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0][:200]
 
@@ -710,7 +721,9 @@ def import_file(
             ctx = ImportContext(
                 conn, file_probe, batch_id, options, source_system, Path(tmp), progress
             )
-            importer.load(ctx)
+            # Every import spills to disk past the budget instead of growing with the file.
+            with ctx.memory_budget():
+                importer.load(ctx)
             if ctx.rows_read != ctx.rows_loaded + ctx.rows_rejected:
                 raise SupportStatsError(
                     f"{path}: internal count mismatch: read {ctx.rows_read}, loaded "
