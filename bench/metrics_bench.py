@@ -200,6 +200,15 @@ def pandas_agent_report(c: pd.DataFrame, m: pd.DataFrame, e: pd.DataFrame,
     )  # fmt: skip
 
 
+def hwm_mb() -> float:
+    """Peak resident set size of this process image (VmHWM), MB. Unlike ru_maxrss it is not
+    inherited from the parent across fork + exec, so it is right in a spawned child."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return rss_mb()
+
+
 def available_gb() -> float:
     """MemAvailable of the machine, GB."""
     for line in Path("/proc/meminfo").read_text().splitlines():
@@ -215,7 +224,7 @@ def _pandas_child(path: str, every: int, limit_gb: float, out) -> None:  # noqa:
     resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     try:
         conn = duckdb.connect(path, read_only=True)
-        conn.execute("set threads = 2; set memory_limit = '2GB'")
+        conn.execute("set threads = 2; set memory_limit = '2GB'; set enable_progress_bar = false")
         keep = "" if every == 1 else f" where hash(conversation_key) % {every} = 0"
         t0 = time.perf_counter()
         c = frame_of(
@@ -240,9 +249,9 @@ def _pandas_child(path: str, every: int, limit_gb: float, out) -> None:  # noqa:
         t0 = time.perf_counter()
         base = pandas_agent_report(c, m, e, g, r)
         dt = time.perf_counter() - t0
-        out.send(("ok", load, dt, rss_mb(), base))
+        out.send(("ok", load, dt, hwm_mb(), base))
     except (MemoryError, duckdb.OutOfMemoryException, pa.ArrowMemoryError):
-        out.send(("memory", 0.0, 0.0, rss_mb(), None))
+        out.send(("memory", 0.0, 0.0, hwm_mb(), None))
     out.close()
 
 
