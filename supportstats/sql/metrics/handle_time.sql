@@ -5,21 +5,19 @@
 -- Rows come from stretch_facts (stretches with the conversation's columns); the agent is
 -- f.agent_key (credited) or the assignee. {{single}} says a stretch is alone in its
 -- (group, conversation): it is its own sum, and only the others are summed per conversation.
-with pieces as (
+with per_conversation as (
+    select
+        {{dims}}
+        f.handle_s
+    from "{{hs}}" f
+    where {{where}} and {{single}}
+    union all by name
     select
         {{dims}}
         f.conversation_key,
-        f.handle_s,
-        {{single}} as single
+        sum(f.handle_s) as handle_s
     from "{{hs}}" f
-    where {{where}}
-),
-per_conversation as (
-    select {{names}} handle_s from pieces where single
-    union all by name
-    select {{names}} conversation_key, sum(handle_s) as handle_s
-    from pieces
-    where not single
+    where {{where}} and not {{single}}
     group by all
 )
 select
