@@ -60,6 +60,22 @@ def assignment_intervals(conn: duckdb.DuckDBPyConnection, fp: str | None = None)
     return cached_table(conn, "asg", {}, build, fp)
 
 
+def missed_offer_stretches(conn: duckdb.DuckDBPyConnection, asg: str, fp: str | None = None) -> str:
+    """Temp table of the engagements nobody took (ended, never accepted or answered): the
+    few rows ``sql/metrics/agent_missed.sql`` counts, so the agent report does not scan every
+    stretch again."""
+
+    def build(name: str) -> None:
+        create_temp(
+            conn,
+            name,
+            f'select * from "{asg}" where is_engagement and answered_at is null '
+            "and ended_at is not null",
+        )
+
+    return cached_table(conn, "offers", {"asg": asg}, build, fp)
+
+
 def stretch_facts(
     conn: duckdb.DuckDBPyConnection, facts: str, asg: str, fp: str | None = None
 ) -> str:

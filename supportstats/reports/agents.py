@@ -7,6 +7,7 @@ import pandas as pd
 
 from supportstats.metrics import Filters, MetricOptions, Period, metrics_table, query
 from supportstats.metrics._sql import frame, render
+from supportstats.metrics.facts import missed_offer_stretches
 
 FAMILIES = [
     "volume",
@@ -65,7 +66,9 @@ def agent_report(
     """
     q = query(conn, options, period, filters, by=["agent"])
     table = metrics_table(q, families=FAMILIES).rename(columns={"contacts": "conversations"})
-    offers = frame(conn, render("metrics/agent_missed", asg=q.assignments()), q.params())
+    # the agent_missed conditions on the cached table of untaken offers (same rows counted)
+    untaken = missed_offer_stretches(conn, q.assignments(), q.fingerprint())
+    offers = frame(conn, render("metrics/agent_missed", asg=untaken), q.params())
     table = table.merge(offers, on="agent_key", how="left")
     table["missed_offers"] = table["missed_offers"].fillna(0).astype("int64")
     teams = frame(
