@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data, ui
-from supportstats.reports.churn import DAYS_PER_MONTH, LEAVE_SHARE, churn_exposure
 from supportstats import charts
 from supportstats.reports import Targets
+from supportstats.reports.churn import DAYS_PER_MONTH, LEAVE_SHARE, churn_exposure
 
 # scorecard row -> (tile label, formatter, lower is better)
 TILES: dict[str, tuple[str, Callable[[float | None], str], bool]] = {
