@@ -724,6 +724,7 @@ def import_file(
             # Every import spills to disk past the budget instead of growing with the file.
             with ctx.memory_budget():
                 importer.load(ctx)
+                ctx.run_sql("staging/_references.sql", label="registering agents and teams")
             if ctx.rows_read != ctx.rows_loaded + ctx.rows_rejected:
                 raise SupportStatsError(
                     f"{path}: internal count mismatch: read {ctx.rows_read}, loaded "

@@ -419,19 +419,16 @@ def _upsert_entity(ctx: ImportContext, entity: Entity) -> None:
         if any(ctx.count(f"SELECT count(*) FROM (SELECT 1 FROM {t} LIMIT 1)") for t in CHILDREN):
             ctx.run_sql("staging/generic__conversation_children_replace.sql")
         ctx.run_sql("staging/generic__conversation_children.sql", label="writing derived rows")
-        _register_references(ctx, "stg_conversation")
     elif name == "message":
         ctx.upsert("message", "stg_message", main=True, id_label="message_id")
     elif name == "event":
         ctx.upsert("conversation_event", "stg_event", main=True, id_label="event_id")
     elif name == "engagement":
         ctx.upsert("engagement", "stg_engagement", main=True, id_label="engagement_id")
-        _register_agents(ctx, "stg_engagement", "agent_key")
     elif name == "rating":
         ctx.upsert("rating", "stg_rating", main=True, id_label="rating_id")
     elif name == "agent_status":
         ctx.upsert("agent_status_interval", "stg_agent_status", main=True, id_label="agent")
-        _register_agents(ctx, "stg_agent_status", "agent_key")
     elif name == "agent":
         ctx.upsert("agent", "stg_agent", main=True, id_label="agent_id")
         ctx.run_sql("staging/generic__agent_team.sql")
@@ -447,21 +444,3 @@ def _upsert_entity(ctx: ImportContext, entity: Entity) -> None:
         ctx.rows_loaded += ctx.count(
             "SELECT count(*) FROM stg_holiday WHERE _reject_reason IS NULL"
         )
-
-
-def _register_references(ctx: ImportContext, staged: str) -> None:
-    _register_agents(ctx, staged, "assignee_agent_key")
-    ctx.run_sql("staging/generic__references.sql")
-
-
-def _register_agents(ctx: ImportContext, staged: str, column: str) -> None:
-    # Agents named only by id in other files still get an agent row, so reports can group
-    # by them; an agents file imported later fills in names (same key).
-    ctx.execute(
-        f"INSERT INTO agent (agent_key, source_system, source_id, name, is_bot, batch_id) "
-        f"SELECT DISTINCT {column}, $ss, split_part({column}, ':', 2), "
-        f"substr({column}, length($ss) + 2), false, $b FROM {staged} "
-        f"WHERE _reject_reason IS NULL AND {column} IS NOT NULL "
-        f"AND {column} NOT IN (SELECT agent_key FROM agent)",
-        {"ss": ctx.source_system, "b": ctx.batch_id},
-    )

@@ -156,28 +156,7 @@ def _load(ctx: ImportContext) -> None:
         ctx.upsert("conversation_event", "stg_zd_event", main=False, id_label="event id")
         ctx.upsert("conversation", "stg_zd_audit_conversation", main=False)
 
-    _register_references(ctx)
     _keep_unknown(ctx)
-
-
-def _register_references(ctx: ImportContext) -> None:
-    """Agents and teams named only by id still get a row (a users file fills names later)."""
-    ctx.execute(
-        "INSERT INTO agent (agent_key, source_system, source_id, name, is_bot, batch_id) "
-        "SELECT k, $ss, substr(k, length($ss) + 2), substr(k, length($ss) + 2), false, $b "
-        "FROM (SELECT assignee_agent_key AS k FROM conversation WHERE batch_id = $b "
-        "UNION SELECT author_agent_key FROM message WHERE batch_id = $b "
-        "UNION SELECT agent_key_at_rating FROM rating WHERE batch_id = $b) "
-        "WHERE k IS NOT NULL AND k NOT IN (SELECT agent_key FROM agent)",
-        {"ss": ctx.source_system, "b": ctx.batch_id},
-    )
-    ctx.execute(
-        "INSERT INTO team (team_key, source_system, source_id, name, batch_id) "
-        "SELECT DISTINCT team_key, $ss, substr(team_key, length($ss) + 2), "
-        "substr(team_key, length($ss) + 2), $b FROM conversation WHERE batch_id = $b "
-        "AND team_key IS NOT NULL AND team_key NOT IN (SELECT team_key FROM team)",
-        {"ss": ctx.source_system, "b": ctx.batch_id},
-    )
 
 
 def _keep_unknown(ctx: ImportContext) -> None:

@@ -124,32 +124,11 @@ def _load(ctx: ImportContext) -> None:
             "FROM stg_zc_agent_name WHERE agent_key NOT IN (SELECT agent_key FROM agent)",
             {"ss": ctx.source_system, "b": ctx.batch_id},
         )
-    _register_references(ctx)
     ctx.execute(
         "INSERT INTO import_reject SELECT $b, substr(kind, 7), _row, _line, NULL, "
         "record::VARCHAR, 'Zendesk Chat ' || substr(kind, 7) || ' records have no canonical "
         "table; kept here, not loaded' FROM stg_zc_item WHERE kind LIKE 'other:%'",
         {"b": ctx.batch_id},
-    )
-
-
-def _register_references(ctx: ImportContext) -> None:
-    """Agents and departments named only by id still get a row (names come later)."""
-    ctx.execute(
-        "INSERT INTO agent (agent_key, source_system, source_id, name, is_bot, batch_id) "
-        "SELECT k, $ss, substr(k, length($ss) + 2), substr(k, length($ss) + 2), false, $b "
-        "FROM (SELECT assignee_agent_key AS k FROM conversation WHERE batch_id = $b "
-        "UNION SELECT agent_key FROM engagement WHERE batch_id = $b "
-        "UNION SELECT agent_key FROM agent_status_interval WHERE batch_id = $b) "
-        "WHERE k IS NOT NULL AND k NOT IN (SELECT agent_key FROM agent)",
-        {"ss": ctx.source_system, "b": ctx.batch_id},
-    )
-    ctx.execute(
-        "INSERT INTO team (team_key, source_system, source_id, name, batch_id) "
-        "SELECT DISTINCT team_key, $ss, substr(team_key, length($ss) + 2), "
-        "substr(team_key, length($ss) + 2), $b FROM conversation WHERE batch_id = $b "
-        "AND team_key IS NOT NULL AND team_key NOT IN (SELECT team_key FROM team)",
-        {"ss": ctx.source_system, "b": ctx.batch_id},
     )
 
 
