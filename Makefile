@@ -40,8 +40,11 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# A quick pass over every benchmark (minutes); the README gives the full-size commands.
 bench: $(STAMP)
-	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/import_bench.py --rows 1000000
+	$(BIN)/python bench/vendor_import_bench.py --rows 100000
+	$(BIN)/python bench/metrics_bench.py --conversations 1000000
 	$(BIN)/python bench/staffing_bench.py
 
 clean:
