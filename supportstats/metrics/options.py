@@ -115,11 +115,6 @@ class MetricOptions:
                     f"option {name}={value!r} is not one of {', '.join(allowed)}",
                     f"{name}: {DESCRIPTIONS[name]}; e.g. --option {name}={allowed[-1]}",
                 )
-        if self.frt_scope == "cycle":  # named in DESIGN §4, not built yet: refuse, never ignore
-            raise OptionError(
-                "option frt_scope=cycle (FRT per resolution cycle) is not implemented yet",
-                "use frt_start=handoff_or_reopen to start the clock at the latest reopen",
-            )
         try:
             zoneinfo.ZoneInfo(self.timezone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -2,6 +2,8 @@
 -- Per conversation: frt_start_at -> first public, non-automated agent reply (options
 -- frt_start, bot_replies, agent_initiated, clock). Credited to the responder by default.
 -- Conversations with no reply yet have no FRT and are left out (count says how many have one).
+-- With frt_scope=cycle, {{facts}} is the cycle table (views/frt_cycle.sql): one row per
+-- resolution cycle, same columns, so the count is the cycles with a reply.
 -- one quantile state serves the median and the p90
 select
     {{names}}
