@@ -115,7 +115,11 @@ def conversation_facts(
         create_temp(
             conn,
             res,
-            render("views/resolution_summary", cutoff=cutoff),
+            render(
+                "views/resolution_summary",
+                cutoff=cutoff,
+                resolution_events=render("views/resolution_event"),
+            ),
             {"reopen_window_h": options.reopen_window_h},
         )
         frt = FRT_START[options.frt_start]

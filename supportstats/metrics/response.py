@@ -39,7 +39,13 @@ def frt_cycles(q: Query) -> str:
     bots = _bool(q.options.bot_replies == "include")
 
     def build(name: str) -> None:
-        create_temp(q.conn, name, render("views/frt_cycle", facts=facts, bot_replies=bots))
+        sql = render(
+            "views/frt_cycle",
+            facts=facts,
+            bot_replies=bots,
+            resolution_events=render("views/resolution_event"),
+        )
+        create_temp(q.conn, name, sql)
         if q.options.clock == "business":
             _cycles_to_business_time(q, name)
 

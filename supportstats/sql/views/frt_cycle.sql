@@ -10,22 +10,10 @@
 -- status noise). A cycle's first response is the first qualifying reply (public, not
 -- automated, an agent or, with bot_replies=include, a bot) at or after its start and no later
 -- than its resolve (an open cycle: before the next cycle starts). No reply: NULL.
--- Fragments: {{facts}} the conversation facts table; {{bot_replies}} true/false.
+-- Fragments: {{facts}} the conversation facts table; {{bot_replies}} true/false;
+-- {{resolution_events}} resolution_event.sql.
 with ev as (
-    select distinct
-        e.conversation_key,
-        e.occurred_at,
-        case
-            when e.event_type = 'resolve'
-              or (e.event_type = 'status' and e.to_value in ('resolved', 'solved')) then 'resolve'
-            when e.event_type = 'reopen'
-              or (e.event_type = 'status' and e.from_value in ('resolved', 'solved', 'closed')
-                  and e.to_value not in ('resolved', 'solved', 'closed')) then 'reopen'
-            when e.event_type = 'close'
-              or (e.event_type = 'status' and e.to_value = 'closed') then 'close'
-        end as kind
-    from conversation_event e
-    where e.event_type in ('resolve', 'reopen', 'close', 'status')
+    select distinct conversation_key, occurred_at, kind from ({{resolution_events}})
 ),
 marks as (
     select

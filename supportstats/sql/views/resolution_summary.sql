@@ -4,25 +4,13 @@
 -- automatic close days after "solved" does not stretch resolution time. A reopen is a 'reopen'
 -- event or a status change out of resolved/solved/closed. Fragment {{cutoff}}: relation
 -- (conversation_key, cutoff_at) from reopen_cutoff.sql; events at or after cutoff_at belong
--- to a new contact (option reopen_window_h), or an empty relation.
+-- to a new contact (option reopen_window_h), or an empty relation. Fragment
+-- {{resolution_events}}: resolution_event.sql.
 with ev as (
-    select distinct
-        e.conversation_key,
-        e.occurred_at,
-        e.actor_agent_key,
-        case
-            when e.event_type = 'resolve'
-              or (e.event_type = 'status' and e.to_value in ('resolved', 'solved')) then 'resolve'
-            when e.event_type = 'reopen'
-              or (e.event_type = 'status' and e.from_value in ('resolved', 'solved', 'closed')
-                  and e.to_value not in ('resolved', 'solved', 'closed')) then 'reopen'
-            when e.event_type = 'close'
-              or (e.event_type = 'status' and e.to_value = 'closed') then 'close'
-        end as kind
-    from conversation_event e
+    select distinct e.conversation_key, e.occurred_at, e.actor_agent_key, e.kind
+    from ({{resolution_events}}) e
     left join ({{cutoff}}) cut using (conversation_key)
-    where e.event_type in ('resolve', 'reopen', 'close', 'status')
-      and (cut.cutoff_at is null or e.occurred_at < cut.cutoff_at)
+    where cut.cutoff_at is null or e.occurred_at < cut.cutoff_at
 ),
 agg as (
     select
