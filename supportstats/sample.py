@@ -325,38 +325,26 @@ def generate(spec: SampleSpec) -> dict[str, pd.DataFrame]:
         }
     )
 
-    messages = _messages(
-        spec,
-        rng,
-        start,
-        ids,
-        arrivals,
-        channel,
-        agent,
-        accepted,
-        ended,
-        bot,
-        answered,
-        reopen,
-        reopen_at,
-        second_resolve,
-        conversations["contact"].to_numpy(dtype=object),
+    timeline = _Timeline(
+        start=start,
+        ids=ids,
+        arrivals=arrivals,
+        channel=channel,
+        is_chat=is_chat,
+        agent=agent,
+        customer=conversations["contact"].to_numpy(dtype=object),
+        accepted=accepted,
+        ended=ended,
+        answered=answered,
+        bot=bot,
+        still_open=still_open,
+        abandoned_at=abandoned_at,
+        reopen=reopen,
+        reopen_at=reopen_at,
+        second_resolve=second_resolve,
     )
-    events = _events(
-        start,
-        ids,
-        arrivals,
-        is_chat,
-        answered,
-        accepted,
-        ended,
-        abandoned_at,
-        still_open,
-        reopen,
-        reopen_at,
-        second_resolve,
-        agent,
-    )
+    messages = _messages(timeline, rng)
+    events = _events(timeline)
     engagements = pd.DataFrame(
         {
             "engagement_id": np.char.add(ids[chat_idx[got]].astype(str), "-e1"),
@@ -440,26 +428,32 @@ class _Rows:
         return frame.drop(columns="_t").reset_index(drop=True)
 
 
-def _messages(
-    spec,
-    rng,
-    start,
-    ids,
-    arrivals,
-    channel,
-    agent,
-    accepted,
-    ended,
-    bot,
-    answered,
-    reopen,
-    reopen_at,
-    second_resolve,
-    customer,
-) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _Timeline:
+    """Per-conversation arrays (seconds from ``start``) the message and event files share."""
+
+    start: pd.Timestamp
+    ids: np.ndarray
+    arrivals: np.ndarray
+    channel: np.ndarray
+    is_chat: np.ndarray
+    agent: np.ndarray
+    customer: np.ndarray
+    accepted: np.ndarray
+    ended: np.ndarray
+    answered: np.ndarray
+    bot: np.ndarray
+    still_open: np.ndarray
+    abandoned_at: np.ndarray
+    reopen: np.ndarray
+    reopen_at: np.ndarray
+    second_resolve: np.ndarray
+
+
+def _messages(t: _Timeline, rng: np.random.Generator) -> pd.DataFrame:
     """Customer opening message, bot greeting, agent replies, customer follow-ups."""
-    n = ids.size
-    rows = _Rows(start, ids, "message_id", "created_at")
+    n = t.ids.size
+    rows = _Rows(t.start, t.ids, "message_id", "created_at")
 
     def add(mask, suffix, at, role, author, body, automation="none", visibility="public"):
         rows.add(
@@ -467,52 +461,38 @@ def _messages(
             automation=automation, body=body,
         )  # fmt: skip
 
-    add(np.ones(n, bool), "-m01", arrivals, "customer", customer, "Hola, necesito ayuda")
+    add(np.ones(n, bool), "-m01", t.arrivals, "customer", t.customer, "Hola, necesito ayuda")
     greeting = "¡Hola! Un agente te atenderá enseguida."
-    add(bot, "-m02", arrivals + 2, "bot", "bot", greeting, automation="greeting")
-    first_agent = accepted + np.where(channel == "chat", 8, 0)
+    add(t.bot, "-m02", t.arrivals + 2, "bot", "bot", greeting, automation="greeting")
+    first_agent = t.accepted + np.where(t.channel == "chat", 8, 0)
     hello = "Hola, soy tu agente. ¿En qué puedo ayudarte?"
-    add(answered, "-m03", first_agent, "agent", agent, hello)
-    mid = accepted + (ended - accepted) * 0.4
-    add(answered, "-m04", mid, "customer", customer, "Gracias, os cuento el problema")
-    internal = answered & (rng.random(n) < 0.1)
-    add(internal, "-m05", mid + 30, "agent", agent, "Nota interna", visibility="internal")
-    done = accepted + (ended - accepted) * 0.8
-    add(answered, "-m06", done, "agent", agent, "Resuelto, ¡gracias!")
-    add(reopen, "-m07", reopen_at, "customer", customer, "Vuelve a pasar")
-    add(reopen, "-m08", second_resolve - 60, "agent", agent, "Corregido de nuevo")
+    add(t.answered, "-m03", first_agent, "agent", t.agent, hello)
+    mid = t.accepted + (t.ended - t.accepted) * 0.4
+    add(t.answered, "-m04", mid, "customer", t.customer, "Gracias, os cuento el problema")
+    internal = t.answered & (rng.random(n) < 0.1)
+    add(internal, "-m05", mid + 30, "agent", t.agent, "Nota interna", visibility="internal")
+    done = t.accepted + (t.ended - t.accepted) * 0.8
+    add(t.answered, "-m06", done, "agent", t.agent, "Resuelto, ¡gracias!")
+    add(t.reopen, "-m07", t.reopen_at, "customer", t.customer, "Vuelve a pasar")
+    add(t.reopen, "-m08", t.second_resolve - 60, "agent", t.agent, "Corregido de nuevo")
     return rows.frame()
 
 
-def _events(
-    start,
-    ids,
-    arrivals,
-    is_chat,
-    answered,
-    accepted,
-    ended,
-    abandoned_at,
-    still_open,
-    reopen,
-    reopen_at,
-    second_resolve,
-    agent,
-) -> pd.DataFrame:
+def _events(t: _Timeline) -> pd.DataFrame:
     """Queue, assignment, resolve and reopen events."""
-    rows = _Rows(start, ids, "event_id", "occurred_at")
+    rows = _Rows(t.start, t.ids, "event_id", "occurred_at")
 
     def add(mask, suffix, at, etype, to_value=None, actor=None) -> None:
         rows.add(mask, suffix, at, event_type=etype, to_value=to_value, actor=actor)
 
-    add(is_chat, "-e01", arrivals, "queue_enter", "Web chat")
-    add(is_chat & answered, "-e02", accepted, "queue_exit", "accepted", agent)
-    add(is_chat & ~answered, "-e03", abandoned_at, "abandon", "left_queue")
-    add(answered, "-e04", accepted, "assignee", agent, agent)
-    resolved = answered & ~still_open
-    add(resolved, "-e05", ended, "resolve", "solved", agent)
-    add(reopen, "-e06", reopen_at, "reopen", "open")
-    add(reopen, "-e07", second_resolve, "resolve", "solved", agent)
+    add(t.is_chat, "-e01", t.arrivals, "queue_enter", "Web chat")
+    add(t.is_chat & t.answered, "-e02", t.accepted, "queue_exit", "accepted", t.agent)
+    add(t.is_chat & ~t.answered, "-e03", t.abandoned_at, "abandon", "left_queue")
+    add(t.answered, "-e04", t.accepted, "assignee", t.agent, t.agent)
+    resolved = t.answered & ~t.still_open
+    add(resolved, "-e05", t.ended, "resolve", "solved", t.agent)
+    add(t.reopen, "-e06", t.reopen_at, "reopen", "open")
+    add(t.reopen, "-e07", t.second_resolve, "resolve", "solved", t.agent)
     return rows.frame()
 
 
