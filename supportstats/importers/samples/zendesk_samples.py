@@ -160,6 +160,47 @@ def ticket_page(n: int, seed: int = 7, first_id: int = 1) -> dict[str, Any]:
     }
 
 
+def _audit(
+    audit_id: int, tid: int, at: dt.datetime, author: int, channel: str, events: list
+) -> dict[str, Any]:
+    """One audit record as the API returns it."""
+    return {
+        "id": audit_id,
+        "ticket_id": tid,
+        "created_at": iso(at),
+        "author_id": author,
+        "metadata": {"system": {}, "custom": {}},
+        "via": {"channel": channel, "source": {"from": {}, "to": {}, "rel": None}},
+        "events": events,
+    }
+
+
+def _comment(eid: int, audit_id: int, author: int, body: str, public: bool) -> dict[str, Any]:
+    return {
+        "id": eid,
+        "type": "Comment",
+        "author_id": author,
+        "body": body,
+        "public": public,
+        "attachments": [],
+        "audit_id": audit_id,
+    }
+
+
+def _create(eid: int, field: str, value: str) -> dict[str, Any]:
+    return {"id": eid, "type": "Create", "value": value, "field_name": field}
+
+
+def _change(eid: int, field: str, value: str, previous: str | None) -> dict[str, Any]:
+    return {
+        "id": eid,
+        "type": "Change",
+        "value": value,
+        "field_name": field,
+        "previous_value": previous,
+    }
+
+
 def audits_page(ticket_ids: list[int], seed: int = 7) -> dict[str, Any]:
     """Ticket audits (``GET /ticket_audits``) for some tickets of :func:`ticket_page`."""
     rng = random.Random(seed)
@@ -169,128 +210,38 @@ def audits_page(ticket_ids: list[int], seed: int = 7) -> dict[str, Any]:
     for tid in ticket_ids:
         f = facts[tid]
         eid += 100
-        via = {"channel": "email", "source": {"from": {}, "to": {}, "rel": None}}
+        requester, agent = f["requester"], f["agent"]
+        opening = "Hello, I need help with my order."
         audits.append(
-            {
-                "id": eid,
-                "ticket_id": tid,
-                "created_at": iso(f["created"]),
-                "author_id": f["requester"],
-                "metadata": {"system": {}, "custom": {}},
-                "via": via,
-                "events": [
-                    {
-                        "id": eid + 1,
-                        "type": "Comment",
-                        "author_id": f["requester"],
-                        "body": "Hello, I need help with my order.",
-                        "public": True,
-                        "attachments": [],
-                        "audit_id": eid,
-                    },
-                    {
-                        "id": eid + 2,
-                        "type": "Create",
-                        "value": str(f["requester"]),
-                        "field_name": "requester_id",
-                    },
-                    {"id": eid + 3, "type": "Create", "value": "new", "field_name": "status"},
-                    {
-                        "id": eid + 4,
-                        "type": "Create",
-                        "value": str(f["group"]),
-                        "field_name": "group_id",
-                    },
-                ],
-            }
-        )
+            _audit(eid, tid, f["created"], requester, "email", [
+                _comment(eid + 1, eid, requester, opening, True),
+                _create(eid + 2, "requester_id", str(requester)),
+                _create(eid + 3, "status", "new"),
+                _create(eid + 4, "group_id", str(f["group"])),
+            ])
+        )  # fmt: skip
         assigned = f["created"] + dt.timedelta(seconds=30)
+        note = "Internal: checking the order system."
         audits.append(
-            {
-                "id": eid + 10,
-                "ticket_id": tid,
-                "created_at": iso(assigned),
-                "author_id": f["agent"],
-                "metadata": {"system": {}, "custom": {}},
-                "via": {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}},
-                "events": [
-                    {
-                        "id": eid + 11,
-                        "type": "Change",
-                        "value": str(f["agent"]),
-                        "field_name": "assignee_id",
-                        "previous_value": None,
-                    },
-                    {
-                        "id": eid + 12,
-                        "type": "Change",
-                        "value": "open",
-                        "field_name": "status",
-                        "previous_value": "new",
-                    },
-                    {
-                        "id": eid + 13,
-                        "type": "Comment",
-                        "author_id": f["agent"],
-                        "body": "Internal: checking the order system.",
-                        "public": False,
-                        "attachments": [],
-                        "audit_id": eid + 10,
-                    },
-                ],
-            }
-        )
+            _audit(eid + 10, tid, assigned, agent, "web", [
+                _change(eid + 11, "assignee_id", str(agent), None),
+                _change(eid + 12, "status", "open", "new"),
+                _comment(eid + 13, eid + 10, agent, note, False),
+            ])
+        )  # fmt: skip
         if f["reply_s"] is not None:
             at = f["created"] + dt.timedelta(seconds=f["reply_s"])
+            reply = "Thanks for writing, here is what to do."
             audits.append(
-                {
-                    "id": eid + 20,
-                    "ticket_id": tid,
-                    "created_at": iso(at),
-                    "author_id": f["agent"],
-                    "metadata": {"system": {}, "custom": {}},
-                    "via": {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}},
-                    "events": [
-                        {
-                            "id": eid + 21,
-                            "type": "Comment",
-                            "author_id": f["agent"],
-                            "body": "Thanks for writing, here is what to do.",
-                            "public": True,
-                            "attachments": [],
-                            "audit_id": eid + 20,
-                        },
-                        {
-                            "id": eid + 22,
-                            "type": "Change",
-                            "value": "pending",
-                            "field_name": "status",
-                            "previous_value": "open",
-                        },
-                    ],
-                }
-            )
+                _audit(eid + 20, tid, at, agent, "web", [
+                    _comment(eid + 21, eid + 20, agent, reply, True),
+                    _change(eid + 22, "status", "pending", "open"),
+                ])
+            )  # fmt: skip
         if f["solve_s"] is not None:
             at = f["created"] + dt.timedelta(seconds=f["solve_s"])
-            audits.append(
-                {
-                    "id": eid + 30,
-                    "ticket_id": tid,
-                    "created_at": iso(at),
-                    "author_id": f["agent"],
-                    "metadata": {"system": {}, "custom": {}},
-                    "via": {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}},
-                    "events": [
-                        {
-                            "id": eid + 31,
-                            "type": "Change",
-                            "value": "solved",
-                            "field_name": "status",
-                            "previous_value": "pending",
-                        },
-                    ],
-                }
-            )
+            solved = [_change(eid + 31, "status", "solved", "pending")]
+            audits.append(_audit(eid + 30, tid, at, agent, "web", solved))
     return {"audits": audits, "meta": {"has_more": False}, "links": {"next": None}}
 
 
