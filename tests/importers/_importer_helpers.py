@@ -43,3 +43,27 @@ def import_twice(tmp_path_factory: pytest.TempPathFactory, path: Path, name: str
         conn.close()
     assert again.skipped and again.batch_id == first.batch_id
     return db
+
+
+def frt_by_hand_sql(where: str = "true") -> str:
+    """Per conversation: first public, non-automated agent message minus creation (seconds).
+
+    The independent check the vendor importer tests compare against; ``where`` narrows the
+    conversations (a condition on ``c``, written by the test).
+    """
+    return f"""
+SELECT c.source_id, epoch(min(m.created_at) FILTER (WHERE m.author_role = 'agent'
+       AND m.visibility = 'public' AND m.automation = 'none')) - epoch(c.created_at)
+FROM conversation c LEFT JOIN message m USING (conversation_key)
+WHERE {where} GROUP BY c.source_id, c.created_at ORDER BY 1
+"""
+
+
+def resolution_by_hand_sql(where: str = "true") -> str:
+    """Per conversation: last resolve event minus creation (seconds); see frt_by_hand_sql."""
+    return f"""
+SELECT c.source_id, epoch(max(e.occurred_at) FILTER (WHERE e.event_type = 'resolve'))
+       - epoch(c.created_at)
+FROM conversation c LEFT JOIN conversation_event e USING (conversation_key)
+WHERE {where} GROUP BY c.source_id, c.created_at ORDER BY 1
+"""

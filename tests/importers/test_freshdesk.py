@@ -9,23 +9,14 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
+from _importer_helpers import frt_by_hand_sql, resolution_by_hand_sql
 
 from supportstats.errors import InputFileError
 from supportstats.importers import ImportOptions, import_file
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "freshdesk"
-FRT = """
-SELECT c.source_id, epoch(min(m.created_at) FILTER (WHERE m.author_role = 'agent'
-       AND m.visibility = 'public' AND m.automation = 'none')) - epoch(c.created_at)
-FROM conversation c LEFT JOIN message m USING (conversation_key)
-GROUP BY c.source_id, c.created_at ORDER BY 1
-"""
-RESOLUTION = """
-SELECT c.source_id, epoch(max(e.occurred_at) FILTER (WHERE e.event_type = 'resolve'))
-       - epoch(c.created_at)
-FROM conversation c LEFT JOIN conversation_event e USING (conversation_key)
-GROUP BY c.source_id, c.created_at ORDER BY 1
-"""
+FRT = frt_by_hand_sql()
+RESOLUTION = resolution_by_hand_sql()
 
 
 def test_ticket_export_csv_in_local_time(warehouse):

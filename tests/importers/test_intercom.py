@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from _importer_helpers import frt_by_hand_sql, resolution_by_hand_sql
 
 from supportstats.errors import InputFileError
 from supportstats.importers import ImportOptions, import_file
@@ -15,18 +16,8 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "intercom"
 T0 = 1772614200  # 2026-03-04T08:50:00Z, created_at of conversation 9001
 
 # Our default definitions, in SQL over the canonical tables (DESIGN.md §4).
-FRT = """
-SELECT c.source_id, epoch(min(m.created_at) FILTER (WHERE m.author_role = 'agent'
-       AND m.visibility = 'public' AND m.automation = 'none')) - epoch(c.created_at)
-FROM conversation c LEFT JOIN message m USING (conversation_key)
-WHERE c.source_system = $ss GROUP BY c.source_id, c.created_at ORDER BY 1
-"""
-RESOLUTION = """
-SELECT c.source_id, epoch(max(e.occurred_at) FILTER (WHERE e.event_type = 'resolve'))
-       - epoch(c.created_at)
-FROM conversation c LEFT JOIN conversation_event e USING (conversation_key)
-WHERE c.source_system = $ss GROUP BY c.source_id, c.created_at ORDER BY 1
-"""
+FRT = frt_by_hand_sql("c.source_system = $ss")
+RESOLUTION = resolution_by_hand_sql("c.source_system = $ss")
 
 
 def rows(conn, sql: str, ss: str = "intercom") -> list[tuple]:

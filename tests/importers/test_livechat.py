@@ -7,17 +7,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from _importer_helpers import frt_by_hand_sql
 
 from supportstats.errors import InputFileError
 from supportstats.importers import ImportOptions, import_file
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "livechat"
-FRT = """
-SELECT c.source_id, epoch(min(m.created_at) FILTER (WHERE m.author_role = 'agent'
-       AND m.visibility = 'public' AND m.automation = 'none')) - epoch(c.created_at)
-FROM conversation c LEFT JOIN message m USING (conversation_key)
-WHERE c.kind = 'thread' GROUP BY c.source_id, c.created_at ORDER BY 1
-"""
+FRT = frt_by_hand_sql("c.kind = 'thread'")
 
 
 def test_archive_page(warehouse):
