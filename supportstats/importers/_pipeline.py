@@ -25,7 +25,7 @@ import duckdb
 
 from supportstats.errors import InputFileError, SupportStatsError
 from supportstats.importers._read import FileProbe, probe, sha256_of, transcode_to_utf8
-from supportstats.sql import load_sql
+from supportstats.sql import load_sql, used_params
 
 ProgressSink = Callable[[float, str], None]
 """Called with (fraction done 0..1, label) while a long statement runs."""
@@ -201,7 +201,7 @@ class ImportContext:
         """Run each statement of ``sql/<name>`` with the :meth:`params` it names."""
         values = self.params(**extra)
         for statement in split_statements(load_sql(name)):
-            self.execute(statement, _used_params(statement, values), label=label)
+            self.execute(statement, used_params(statement, values), label=label)
 
     @contextmanager
     def memory_budget(self, limit: str = IMPORT_MEMORY_LIMIT) -> Iterator[None]:
@@ -333,10 +333,10 @@ class ImportContext:
                 f"FROM {self._stream_table} AS r", f"FROM ({read_sql}) AS r"
             )
             if not (reads and self._stream_json_max is not False):
-                self.execute(statement_sql, _used_params(statement_sql, values), label=label)
+                self.execute(statement_sql, used_params(statement_sql, values), label=label)
                 continue
             try:
-                self.execute(statement_sql, _used_params(statement_sql, values), label=label)
+                self.execute(statement_sql, used_params(statement_sql, values), label=label)
             except duckdb.Error as exc:
                 if "maximum_object_size" in str(exc) and self._stream_json_max:
                     # A JSON line longer than the buffers: once more with the largest limit.
@@ -348,9 +348,7 @@ class ImportContext:
                         f"FROM {self._stream_table} AS r", f"FROM ({read_sql}) AS r"
                     )
                     try:
-                        self.execute(
-                            statement_sql, _used_params(statement_sql, values), label=label
-                        )
+                        self.execute(statement_sql, used_params(statement_sql, values), label=label)
                     except duckdb.Error as again:
                         raise self._json_error(again) from None
                 else:
@@ -600,12 +598,6 @@ def _setting_bytes(text: str) -> int:
     base = 1024 if match.group(3) else 1000
     power = " KMGT".index(match.group(2).upper() or " ")
     return int(float(match.group(1)) * base**power)
-
-
-def _used_params(statement: str, values: dict[str, Any]) -> dict[str, Any]:
-    """The parameters a statement names (``$name`` outside ``--`` comments)."""
-    code = re.sub(r"--[^\n]*", "", statement)
-    return {k: v for k, v in values.items() if re.search(rf"\${k}\b", code)}
 
 
 def split_statements(sql: str) -> list[str]:

@@ -23,6 +23,7 @@ from pathlib import Path
 from supportstats.errors import InputFileError
 from supportstats.importers._pipeline import ImportContext
 from supportstats.importers._read import FileProbe
+from supportstats.sql import quote_identifier
 
 SOURCE = "generic"
 DESCRIPTION = "supportstats' canonical flat format (CSV, TSV, JSON, JSON Lines, Parquet)"
@@ -359,7 +360,9 @@ def _build_stg_raw(
         for theirs, ours in renames.items():
             if theirs in present and ours in ENTITY_COLUMNS:
                 # Their name is quoted as an identifier; ours comes from our own column list.
-                ctx.execute(f'ALTER TABLE {source} RENAME COLUMN "{_ident(theirs)}" TO {ours}')
+                ctx.execute(
+                    f"ALTER TABLE {source} RENAME COLUMN {quote_identifier(theirs)} TO {ours}"
+                )
     absent_sql, extra_sql, params = _added_columns(entity, header, extra, known)
     ctx.execute(
         f"CREATE OR REPLACE TEMP TABLE stg_raw AS SELECT *{absent_sql}{extra_sql} FROM {source}",
@@ -404,10 +407,6 @@ ENTITY_COLUMNS = frozenset(c for e in ENTITIES.values() for c in e.columns)
 
 def _json_key(key: str) -> str:
     return '"' + key.replace('"', '\\"') + '"'
-
-
-def _ident(name: str) -> str:
-    return name.replace('"', '""')
 
 
 def _upsert_entity(ctx: ImportContext, entity: Entity) -> None:

@@ -29,6 +29,7 @@ from supportstats.errors import InputFileError
 from supportstats.importers._pipeline import ImportContext
 from supportstats.importers._read import FileProbe
 from supportstats.importers.zendesk import other_source_hint
+from supportstats.sql import quote_identifier
 
 SOURCE = "zendesk_chat"
 DESCRIPTION = (
@@ -132,10 +133,6 @@ def _load(ctx: ImportContext) -> None:
     )
 
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _load_analytics_csv(ctx: ImportContext) -> None:
     """Chat Analytics agent-activity CSV -> source_aggregate (one row per number)."""
     header = ctx.probe.header
@@ -148,7 +145,7 @@ def _load_analytics_csv(ctx: ImportContext) -> None:
     ctx.rows_read = ctx.stage_csv("stg_raw")
     for column in ("End Time (UTC+0)", "First Name", "Last Name", "Email"):
         if column not in header:
-            ctx.execute(f"ALTER TABLE stg_raw ADD COLUMN {_ident(column)} VARCHAR")
+            ctx.execute(f"ALTER TABLE stg_raw ADD COLUMN {quote_identifier(column)} VARCHAR")
     ctx.run_sql("staging/zendesk_chat__analytics.sql")
     ctx.rows_rejected += ctx.reject_rows("stg_zc_csv_row", "source_aggregate")
     measures = [h for h in header if h not in CSV_DIMENSIONS]
@@ -161,7 +158,7 @@ def _load_analytics_csv(ctx: ImportContext) -> None:
             "_start, _end, metric, ss_num(value, false), 'count', NULL, "
             "json_object('row', _row, 'column', metric, 'text', value) FROM (UNPIVOT "
             "(SELECT * FROM stg_zc_csv_row WHERE _reject_reason IS NULL) ON "
-            + ", ".join(_ident(m) for m in measures)
+            + ", ".join(quote_identifier(m) for m in measures)
             + " INTO NAME metric VALUE value)",
             {"b": ctx.batch_id, "ss": ctx.source_system},
         )

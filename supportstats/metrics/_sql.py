@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from supportstats.sql import load_sql
+from supportstats.sql import load_sql, used_params
 
 _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
@@ -41,13 +41,6 @@ def render(name: str, **fragments: str) -> str:
         line if line.lstrip().startswith("--") else _PLACEHOLDER.sub(fill, line)
         for line in text.splitlines()
     )
-
-
-def used_params(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
-    """Only the parameters the SQL mentions (DuckDB rejects unused named parameters)."""
-    code = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())  # not in comments
-    names = set(re.findall(r"\$(\w+)", code))
-    return {k: v for k, v in params.items() if k in names}
 
 
 def relation(
