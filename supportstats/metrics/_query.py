@@ -28,8 +28,9 @@ class Query:
     period: Period = field(default_factory=Period)
     filters: Filters = field(default_factory=Filters)
     by: tuple[str, ...] = ()
-    # names of the cached temp tables this query uses, looked up once (not part of equality)
-    _memo: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    # names of the cached temp tables this query uses and the concurrency sweep, looked up or
+    # computed once (not part of equality)
+    _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def params(self) -> dict[str, Any]:
         """Every SQL parameter a family may use."""

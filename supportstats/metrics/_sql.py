@@ -103,23 +103,42 @@ def cached_table(
     (``fp``, computed when not given), so an import in between makes a fresh table; stale
     tables of the same kind are dropped.
     """
-    digest = hashlib.sha1(
-        ((fp or fingerprint(conn)) + repr(sorted(key.items()))).encode()
-    ).hexdigest()[:12]
-    name = f"_ss_{kind}_{digest}"
-    existing = [
-        r[0]
-        for r in conn.execute(
-            "select table_name from duckdb_tables() where temporary and table_name like $p",
-            {"p": f"_ss_{kind}_%"},
-        ).fetchall()
-    ]
+    name = _cache_name(conn, kind, key, fp)
+    existing = _cached(conn, kind)
     if name in existing:
         return name
     for old in existing:
         conn.execute(f'drop table if exists temp."{old}"')
     build(name)
     return name
+
+
+def cached_name(
+    conn: duckdb.DuckDBPyConnection, kind: str, key: Mapping[str, Any], fp: str | None = None
+) -> str | None:
+    """Name of the temp table :func:`cached_table` would return, if it is built already."""
+    name = _cache_name(conn, kind, key, fp)
+    return name if name in _cached(conn, kind) else None
+
+
+def _cache_name(
+    conn: duckdb.DuckDBPyConnection, kind: str, key: Mapping[str, Any], fp: str | None
+) -> str:
+    digest = hashlib.sha1(
+        ((fp or fingerprint(conn)) + repr(sorted(key.items()))).encode()
+    ).hexdigest()[:12]
+    return f"_ss_{kind}_{digest}"
+
+
+def _cached(conn: duckdb.DuckDBPyConnection, kind: str) -> list[str]:
+    """Temp tables of this kind on the connection."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "select table_name from duckdb_tables() where temporary and table_name like $p",
+            {"p": f"_ss_{kind}_%"},
+        ).fetchall()
+    ]
 
 
 def create_temp(

@@ -6,10 +6,14 @@ import datetime as dt
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from supportstats.metrics._groups import TIME_GROUPS, Scope, dims, local_time
 from supportstats.metrics._query import Query
 from supportstats.metrics._sql import cached_table, create_temp, relation, render
+from supportstats.metrics.facts import assignment_source
+from supportstats.metrics.sweep import Segments, per_agent, sweep
 
 BEGIN = {
     "assignment": "started_at",
@@ -51,26 +55,93 @@ def agent_params(q: Query) -> dict[str, Any]:
     }
 
 
-def segments(q: Query) -> str:
-    """Temp table of engagement segments (``sql/views/engagement_segment.sql``) for the period."""
+def _segment_key(q: Query) -> dict[str, Any]:
+    """What the segments depend on besides the data."""
     params = agent_params(q)
-    key = {
+    return {
         "begin": q.options.concurrency_start,
         "cap": q.options.chat_capacity,
         "start": params["start"],
         "end": params["end"],
         "as_of": params["as_of"],
     }
+
+
+def _swept(q: Query) -> tuple[Segments, pa.Array]:
+    """The sweep over the live stretches (``views/live_stretch``) and the agent keys its
+    agent indexes point into; computed once per query."""
+    if "sweep" not in q._memo:
+        sql = render(
+            "views/live_stretch",
+            asg=assignment_source(q.conn, q.fingerprint()),
+            begin=BEGIN[q.options.concurrency_start],
+        )
+        stretches = relation(q.conn, sql, agent_params(q)).to_arrow_table()
+        agents = pc.dictionary_encode(stretches.column("agent_key").combine_chunks())
+        found = sweep(
+            agents.indices.to_numpy(zero_copy_only=False),
+            stretches.column("s_us").to_numpy(),
+            stretches.column("e_us").to_numpy(),
+            stretches.column("is_chat").to_numpy(),
+        )
+        q._memo["sweep"] = (found, agents.dictionary)
+    return q._memo["sweep"]
+
+
+def _from_arrow(q: Query, name: str, data: pa.Table, sql_name: str, **fragments: str) -> None:
+    """Temp table ``name`` of ``sql/<sql_name>.sql`` reading ``data`` as ``{{sweep}}``."""
+    view = f"{name}_sweep"
+    q.conn.register(view, data)
+    try:
+        create_temp(q.conn, name, render(sql_name, sweep=view, **fragments), agent_params(q))
+    finally:
+        q.conn.unregister(view)
+
+
+def segments(q: Query) -> str:
+    """Temp table of engagement segments (``sql/views/engagement_segment.sql``) for the period:
+    the live stretches (``views/live_stretch``) swept in numpy (:mod:`.sweep`)."""
     if "seg" in q._memo:
         return q._memo["seg"]
-    asg = q.assignments()
 
     def build(name: str) -> None:
-        sql = render("views/engagement_segment", asg=asg, begin=BEGIN[q.options.concurrency_start])
-        create_temp(q.conn, name, sql, params)
+        found, agents = _swept(q)
+        data = pa.table(
+            {
+                "agent_key": pa.DictionaryArray.from_arrays(found.agent, agents),
+                "s": pa.array(found.start_us, pa.timestamp("us", tz="UTC")),
+                "e": pa.array(found.end_us, pa.timestamp("us", tz="UTC")),
+                "c": found.c,
+                "chats": found.chats,
+            }
+        )
+        _from_arrow(q, name, data, "views/engagement_segment")
 
-    q._memo["seg"] = cached_table(q.conn, "seg", key, build, q.fingerprint())
+    q._memo["seg"] = cached_table(q.conn, "seg", _segment_key(q), build, q.fingerprint())
     return q._memo["seg"]
+
+
+def segment_totals(q: Query) -> str:
+    """Temp table of the concurrency sums per agent over the whole period (the columns of
+    ``views/segment_day`` that concurrency reads), reduced from the sweep in numpy: concurrency
+    not grouped by time needs neither the segment table nor the per-day rollup."""
+    if "segtotal" in q._memo:
+        return q._memo["segtotal"]
+    key = {**_segment_key(q), "k": q.options.concurrency_k}
+
+    def build(name: str) -> None:
+        found, agents = _swept(q)
+        totals = per_agent(found, q.options.concurrency_k)
+        data = pa.table(
+            {
+                "agent_key": pa.DictionaryArray.from_arrays(totals.pop("agent"), agents),
+                **totals,
+            }
+        )
+        _from_arrow(q, name, data, "views/segment_total")
+
+    q._memo["segtotal"] = cached_table(q.conn, "segtotal", key, build, q.fingerprint())
+    return q._memo["segtotal"]
 
 
 def segment_days(q: Query) -> str:
@@ -109,10 +180,10 @@ def concurrency(q: Query) -> duckdb.DuckDBPyRelation:
     one engagement. Only agent, team and time groups apply.
     """
     if not any(b in TIME_GROUPS for b in q.by):
-        # the whole period per agent or team: the per-day rollup has every sum needed
+        # the whole period per agent or team: the per-agent sums are all it needs
         sql = render(
-            "metrics/concurrency_days",
-            days=segment_days(q),
+            "metrics/concurrency_totals",
+            totals=segment_totals(q),
             dims=dims(q.by, agent_scope(), q.options),
         )
         return relation(q.conn, sql, agent_params(q))

@@ -13,7 +13,7 @@ import datetime as dt
 import duckdb
 
 from supportstats.errors import OptionError
-from supportstats.metrics._sql import cached_table, create_temp, render
+from supportstats.metrics._sql import cached_name, cached_table, create_temp, render
 from supportstats.metrics.options import MetricOptions
 
 # SQL forms of the options that shape the facts (whitelists: option value -> fixed SQL).
@@ -58,6 +58,14 @@ def assignment_intervals(conn: duckdb.DuckDBPyConnection, fp: str | None = None)
         create_temp(conn, name, render("views/assignment_interval"))
 
     return cached_table(conn, "asg", {}, build, fp)
+
+
+def assignment_source(conn: duckdb.DuckDBPyConnection, fp: str | None = None) -> str:
+    """FROM-clause text of the agent stretches for a query that reads them once: the cached
+    temp table when another metric built it already, else the SQL as a subquery (building the
+    table costs more than one pass over the subquery)."""
+    name = cached_name(conn, "asg", {}, fp)
+    return f'"{name}"' if name else f"({render('views/assignment_interval')})"
 
 
 def missed_offer_stretches(conn: duckdb.DuckDBPyConnection, asg: str, fp: str | None = None) -> str:

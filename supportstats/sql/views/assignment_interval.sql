@@ -18,9 +18,11 @@ with from_engagement as (
     from engagement
 ),
 without_engagement as (
-    select conversation_key from conversation_event where event_type = 'assignee'
-    except
-    select conversation_key from engagement
+    -- an anti join hashes the few assignee events, not every engagement (EXCEPT hashes both)
+    select distinct e.conversation_key
+    from conversation_event e
+    anti join engagement g on g.conversation_key = e.conversation_key
+    where e.event_type = 'assignee'
 ),
 assignee_event as (
     select

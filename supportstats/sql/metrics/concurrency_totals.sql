@@ -1,10 +1,10 @@
--- concurrency_days: concurrency per agent or team over the whole period, from the per-day
--- rollup of the segments (views/segment_day.sql); same definitions as concurrency.sql:
+-- concurrency_totals: concurrency per agent or team over the whole period, from the sums per
+-- agent (views/segment_total.sql); same definitions as concurrency.sql:
 -- busy_s = time with c >= 1, concurrency_mean = integral of c dt / busy_s,
 -- concurrency_max, concurrency_share_ge_k = busy time with c >= $concurrency_k / busy_s.
 with seg as (
     select g.*, t.team_key
-    from "{{days}}" g
+    from "{{totals}}" g
     left join (
         select agent_key, any_value(team_key order by valid_from desc nulls last) as team_key
         from agent_team
