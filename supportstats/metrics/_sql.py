@@ -131,12 +131,14 @@ def _cache_name(
 
 
 def _cached(conn: duckdb.DuckDBPyConnection, kind: str) -> list[str]:
-    """Temp tables of this kind on the connection."""
+    """Temp tables of this kind on the connection (of this kind only: kind ``seg`` must not
+    see ``segday`` tables, which a LIKE pattern with its ``_`` wildcard would)."""
     return [
         r[0]
         for r in conn.execute(
-            "select table_name from duckdb_tables() where temporary and table_name like $p",
-            {"p": f"_ss_{kind}_%"},
+            "select table_name from duckdb_tables() where temporary and "
+            "regexp_full_match(table_name, $p)",
+            {"p": f"_ss_{re.escape(kind)}_[0-9a-f]{{12}}"},
         ).fetchall()
     ]
 
