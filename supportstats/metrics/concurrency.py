@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -13,7 +15,7 @@ from supportstats.metrics._groups import TIME_GROUPS, Scope, dims, local_time
 from supportstats.metrics._query import Query
 from supportstats.metrics._sql import cached_table, create_temp, relation, render
 from supportstats.metrics.facts import assignment_source
-from supportstats.metrics.sweep import Segments, per_agent, sweep
+from supportstats.metrics.sweep import per_agent, sweep
 
 BEGIN = {
     "assignment": "started_at",
@@ -67,25 +69,36 @@ def _segment_key(q: Query) -> dict[str, Any]:
     }
 
 
-def _swept(q: Query) -> tuple[Segments, pa.Array]:
-    """The sweep over the live stretches (``views/live_stretch``) and the agent keys its
-    agent indexes point into; computed once per query."""
-    if "sweep" not in q._memo:
+@dataclass(frozen=True)
+class _Stretches:
+    """The live stretches as numpy arrays (see :mod:`.sweep`) and the agent keys their
+    agent indexes point into."""
+
+    agent: np.ndarray
+    start_us: np.ndarray
+    end_us: np.ndarray
+    is_chat: np.ndarray
+    keys: pa.Array
+
+
+def _stretches(q: Query) -> _Stretches:
+    """The live stretches of the period (``views/live_stretch``), read once per query."""
+    if "stretches" not in q._memo:
         sql = render(
             "views/live_stretch",
             asg=assignment_source(q.conn, q.fingerprint()),
             begin=BEGIN[q.options.concurrency_start],
         )
-        stretches = relation(q.conn, sql, agent_params(q)).to_arrow_table()
-        agents = pc.dictionary_encode(stretches.column("agent_key").combine_chunks())
-        found = sweep(
+        data = relation(q.conn, sql, agent_params(q)).to_arrow_table()
+        agents = pc.dictionary_encode(data.column("agent_key").combine_chunks())
+        q._memo["stretches"] = _Stretches(
             agents.indices.to_numpy(zero_copy_only=False),
-            stretches.column("s_us").to_numpy(),
-            stretches.column("e_us").to_numpy(),
-            stretches.column("is_chat").to_numpy(),
+            data.column("s_us").to_numpy(),
+            data.column("e_us").to_numpy(),
+            data.column("is_chat").to_numpy(),
+            agents.dictionary,
         )
-        q._memo["sweep"] = (found, agents.dictionary)
-    return q._memo["sweep"]
+    return q._memo["stretches"]
 
 
 def _from_arrow(q: Query, name: str, data: pa.Table, sql_name: str, **fragments: str) -> None:
@@ -105,10 +118,11 @@ def segments(q: Query) -> str:
         return q._memo["seg"]
 
     def build(name: str) -> None:
-        found, agents = _swept(q)
+        st = _stretches(q)
+        found = sweep(st.agent, st.start_us, st.end_us, st.is_chat)
         data = pa.table(
             {
-                "agent_key": pa.DictionaryArray.from_arrays(found.agent, agents),
+                "agent_key": pa.DictionaryArray.from_arrays(found.agent, st.keys),
                 "s": pa.array(found.start_us, pa.timestamp("us", tz="UTC")),
                 "e": pa.array(found.end_us, pa.timestamp("us", tz="UTC")),
                 "c": found.c,
@@ -130,11 +144,11 @@ def segment_totals(q: Query) -> str:
     key = {**_segment_key(q), "k": q.options.concurrency_k}
 
     def build(name: str) -> None:
-        found, agents = _swept(q)
-        totals = per_agent(found, q.options.concurrency_k)
+        st = _stretches(q)
+        totals = per_agent(st.agent, st.start_us, st.end_us, st.is_chat, q.options.concurrency_k)
         data = pa.table(
             {
-                "agent_key": pa.DictionaryArray.from_arrays(totals.pop("agent"), agents),
+                "agent_key": pa.DictionaryArray.from_arrays(totals.pop("agent"), st.keys),
                 **totals,
             }
         )

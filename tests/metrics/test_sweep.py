@@ -47,7 +47,8 @@ def test_hand_computed_agent_with_overlaps_and_a_handover_at_one_instant() -> No
     # agent 1: one chat [100, 160); times in seconds
     stretches = [(0, 0, 10, True), (0, 5, 20, True), (0, 10, 30, False), (1, 100, 160, True)]
     sec = 1_000_000
-    seg = sweep(*arrays([(a, s * sec, e * sec, ch) for a, s, e, ch in stretches]))
+    columns = arrays([(a, s * sec, e * sec, ch) for a, s, e, ch in stretches])
+    seg = sweep(*columns)
     assert as_rows(seg) == [
         (0, 0, 5 * sec, 1, 1),
         (0, 5 * sec, 10 * sec, 2, 2),
@@ -55,7 +56,7 @@ def test_hand_computed_agent_with_overlaps_and_a_handover_at_one_instant() -> No
         (0, 20 * sec, 30 * sec, 1, 0),
         (1, 100 * sec, 160 * sec, 1, 1),
     ]
-    totals = per_agent(seg, k=2)
+    totals = per_agent(*columns, k=2)
     assert totals["agent"].tolist() == [0, 1]
     assert totals["busy_s"].tolist() == [30.0, 60.0]
     # integral of c dt: 5*1 + 5*2 + 10*2 + 10*1 = 45 s; 60 s
@@ -67,9 +68,9 @@ def test_hand_computed_agent_with_overlaps_and_a_handover_at_one_instant() -> No
 
 def test_no_stretches_gives_no_segments() -> None:
     empty = np.empty(0, np.int64)
-    seg = sweep(empty.astype(np.int32), empty, empty, empty.astype(bool))
-    assert len(seg.agent) == 0
-    assert len(per_agent(seg, 2)["busy_s"]) == 0
+    columns = (empty.astype(np.int32), empty, empty, empty.astype(bool))
+    assert len(sweep(*columns).agent) == 0
+    assert len(per_agent(*columns, k=2)["busy_s"]) == 0
 
 
 STRETCH = st.tuples(st.integers(0, 4), st.integers(0, 40), st.integers(1, 15), st.booleans()).map(
@@ -104,7 +105,11 @@ def test_per_agent_sums_equal_the_segments(
     stretches: list[tuple[int, int, int, bool]], k: int
 ) -> None:
     seg = sweep(*arrays(stretches))
-    totals = per_agent(seg, k)
+    totals = per_agent(*arrays(stretches), k)
+    assert all(
+        np.array_equal(totals[name], per_agent(*arrays(stretches), k, pack=False)[name])
+        for name in totals
+    )
     for i, a in enumerate(totals["agent"].tolist()):
         rows = [r for r in as_rows(seg) if r[0] == a]
         assert np.isclose(totals["busy_s"][i], sum(e - s for _, s, e, _, _ in rows) / 1e6)

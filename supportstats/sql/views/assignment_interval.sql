@@ -17,12 +17,15 @@ with from_engagement as (
         true as is_engagement
     from engagement
 ),
+with_assignee as (
+    select distinct conversation_key from conversation_event where event_type = 'assignee'
+),
 without_engagement as (
-    -- an anti join hashes the few assignee events, not every engagement (EXCEPT hashes both)
-    select distinct e.conversation_key
-    from conversation_event e
-    anti join engagement g on g.conversation_key = e.conversation_key
-    where e.event_type = 'assignee'
+    -- engagements are looked up in the (usually few) conversations with assignee events, not
+    -- hashed whole: with no assignee events this costs nothing
+    select conversation_key from with_assignee
+    except
+    select conversation_key from engagement semi join with_assignee using (conversation_key)
 ),
 assignee_event as (
     select
