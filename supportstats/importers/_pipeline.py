@@ -149,6 +149,10 @@ class ImportContext:
         # For a streamed JSON file: the read's maximum_object_size (None: by file size);
         # False: the stream is a CSV file.
         self._stream_json_max: int | None | bool = False
+        # A streamed CSV read without row numbers: the read that numbers rows (for re-reading
+        # rejected rows), and the staged table whose rowids give the numbers on demand.
+        self._numbered_stream: tuple[str, dict[str, Any]] | None = None
+        self._rows_by_rowid = ""
         self._restore: dict[str, str] = {}
 
     # ----------------------------------------------------------------- reading
@@ -224,15 +228,37 @@ class ImportContext:
                 except duckdb.Error:
                     pass  # an aborted transaction: import_file restores after the rollback
 
+    @contextmanager
+    def unordered_writes(self) -> Iterator[None]:
+        """Let DuckDB write rows in any order while the block runs.
+
+        Warehouse tables have no row order (every reader groups or sorts), and an INSERT that
+        need not keep its input's order runs on every thread; temp tables whose rowids stand
+        for row numbers are written outside such a block.
+        """
+        before = str(self.conn.execute("SELECT current_setting('preserve_insertion_order')")
+                     .fetchall()[0][0])  # fmt: skip
+        self.conn.execute("SET preserve_insertion_order = false")
+        try:
+            yield
+        finally:
+            self._restore["preserve_insertion_order"] = before
+            try:
+                self.restore_settings()
+            except duckdb.Error:
+                pass  # an aborted transaction: import_file restores after the rollback
+
     def restore_settings(self) -> None:
-        """Put back settings an importer changed (see :meth:`memory_budget`)."""
+        """Put back settings an importer changed (:meth:`memory_budget`,
+        :meth:`unordered_writes`)."""
         while self._restore:
             name, value = next(iter(self._restore.items()))
             # The default comes back exactly by RESET; another value as DuckDB printed it.
             self.conn.execute(f"RESET {name}")
             now = self.conn.execute("SELECT current_setting($n)", {"n": name}).fetchall()
             if str(now[0][0]) != value:
-                self.conn.execute(f"SET {name} = '{_setting_bytes(value)}B'")
+                setting = value if value in ("True", "False") else f"'{_setting_bytes(value)}B'"
+                self.conn.execute(f"SET {name} = {setting}")
             del self._restore[name]
 
     def probe_columns(self, table: str) -> list[str]:
@@ -308,18 +334,28 @@ class ImportContext:
         names: list[str] | None = None,
         extra_select: str = "",
         extra_params: dict[str, Any] | None = None,
+        row_numbers: bool = True,
     ) -> None:
         """Like :meth:`stage_csv` but as a lazy view over the file: no copy is made.
 
         The file is read once, by the first statement that selects from ``table`` (staging
         SQL building a typed table from it). Call :meth:`finish_csv` after that statement to
         record malformed lines; ``rows_read`` is then the typed table's rows plus those.
+
+        ``row_numbers=False`` reads ``_row`` and ``_line`` as NULL, for staging SQL that needs
+        them only for rejected and duplicate rows: numbering every row in the read (a window
+        over the whole file) costs about a third of the import. Call :meth:`rows_by_rowid`
+        with the staged table afterwards; the numbers are then filled in from its rowids (file
+        order) for the rows that need them.
         """
-        sql, params = self._read_csv_sql(
-            extra_select + ", row_number() OVER () AS _row, row_number() OVER () + 1 AS _line"
-        )
+        numbered = ", row_number() OVER () AS _row, row_number() OVER () + 1 AS _line"
+        params = self._read_csv_sql(extra_select + numbered)[1]
         params["columns"] = {n: "VARCHAR" for n in (names or self.probe.header)}
-        self._stream = (sql, {**params, **(extra_params or {})})
+        params.update(extra_params or {})
+        self._numbered_stream = (self._read_csv_sql(extra_select + numbered)[0], params)
+        plain = ", NULL::BIGINT AS _row, NULL::BIGINT AS _line"
+        sql = self._read_csv_sql(extra_select + (numbered if row_numbers else plain))[0]
+        self._stream = (sql, params)
         self._stream_table = table
         self._stream_json_max = False
 
@@ -409,6 +445,22 @@ class ImportContext:
         )
         return sql, {**params, "lines": self.probe.file_kind == "jsonl"}
 
+    def rows_by_rowid(self, staged: str) -> None:
+        """``staged`` was built from a stream read without row numbers (see :meth:`stream_csv`),
+        in file order: its rowids give ``_row`` and ``_line`` when rows are rejected."""
+        self._rows_by_rowid = staged
+
+    def _number_rows(self, staged: str, where: str) -> None:
+        """Fill ``_row`` and ``_line`` of the ``staged`` rows matching ``where`` from rowids."""
+        if staged != self._rows_by_rowid:
+            return
+        # Rows written inside a transaction get rowids from a large offset: subtract it.
+        base = self._min_rowid(staged)
+        self.execute(
+            f"UPDATE {staged} SET _row = rowid - {base} + 1, _line = rowid - {base} + 2 "
+            f"WHERE {where}"
+        )
+
     def finish_csv(self) -> int:
         """Record the CSV reader's malformed lines as rejects; return how many there were.
 
@@ -484,9 +536,10 @@ class ImportContext:
         rejected = self.count(f"SELECT count(*) FROM {staged} WHERE _reject_reason IS NOT NULL")
         if not rejected:
             return 0
+        self._number_rows(staged, "_reject_reason IS NOT NULL")
         if raw_table == self._stream_table and not self.probe_columns(raw_table):
             # Streamed files are re-read only here, for the rejected rows' raw text.
-            read_sql, read_params = self._stream
+            read_sql, read_params = self._numbered_stream or self._stream
             self.execute(
                 f"CREATE OR REPLACE TEMP TABLE {raw_table} AS SELECT * FROM ({read_sql}) "
                 f"WHERE _row IN (SELECT _row FROM {staged} WHERE _reject_reason IS NOT NULL)",
@@ -528,6 +581,7 @@ class ImportContext:
         )
         if not dupes:
             return
+        self._number_rows(staged, "true")
         # Rows unnested from one record share its _row, so rows are told apart by rowid;
         # the first in file order (then position within the record) is kept.
         self.execute(
@@ -577,11 +631,12 @@ class ImportContext:
                 "WHERE _reject_reason IS NULL)",
                 label=f"replacing earlier {target} rows",
             )
-        self.execute(
-            f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {staged} "
-            "WHERE _reject_reason IS NULL",
-            label=f"writing {target}",
-        )
+        with self.unordered_writes():
+            self.execute(
+                f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {staged} "
+                "WHERE _reject_reason IS NULL",
+                label=f"writing {target}",
+            )
         written = self.count(f"SELECT count(*) FROM {staged} WHERE _reject_reason IS NULL")
         if main:
             self.entity = self.entity or target

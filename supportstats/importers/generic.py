@@ -257,7 +257,11 @@ def load(ctx: ImportContext) -> None:
     if probe.file_kind == "csv":
         absent_sql, extra_sql, params = _added_columns(entity, header, extra)
         ctx.stream_csv(
-            "stg_raw", names=header, extra_select=absent_sql + extra_sql, extra_params=params
+            "stg_raw",
+            names=header,
+            extra_select=absent_sql + extra_sql,
+            extra_params=params,
+            row_numbers=entity.name not in NUMBERED_ON_DEMAND,
         )
     elif probe.file_kind == "parquet":
         ctx.execute(
@@ -281,6 +285,8 @@ def load(ctx: ImportContext) -> None:
     )
     if probe.file_kind == "csv":
         staged = STAGED[entity.name]
+        if entity.name in NUMBERED_ON_DEMAND:
+            ctx.rows_by_rowid(staged)
         ctx.rows_read = ctx.count(f"SELECT count(*) FROM {staged}") + ctx.finish_csv()
     _upsert_entity(ctx, entity)
 
@@ -400,6 +406,11 @@ STAGED = {
     "schedule": "stg_schedule_interval",
     "holiday": "stg_holiday",
 }
+# The large entities, whose staging keeps one row per input row in file order and uses row
+# numbers only to report rejected rows: their CSV read skips numbering every row, the numbers
+# come from the staged table's rowids on demand (ImportContext.stream_csv). Events and ratings
+# without an id are keyed by their row number, so their reads number every row.
+NUMBERED_ON_DEMAND = frozenset({"conversation", "message", "engagement"})
 # Rows derived from a conversations file's shortcut columns (keys unique by construction).
 CHILDREN = ("message", "conversation_event", "rating")
 ENTITY_COLUMNS = frozenset(c for e in ENTITIES.values() for c in e.columns)
@@ -417,7 +428,8 @@ def _upsert_entity(ctx: ImportContext, entity: Entity) -> None:
         # are inserted directly; earlier versions are deleted only if any could exist.
         if any(ctx.count(f"SELECT count(*) FROM (SELECT 1 FROM {t} LIMIT 1)") for t in CHILDREN):
             ctx.run_sql("staging/generic__conversation_children_replace.sql")
-        ctx.run_sql("staging/generic__conversation_children.sql", label="writing derived rows")
+        with ctx.unordered_writes():
+            ctx.run_sql("staging/generic__conversation_children.sql", label="writing derived rows")
     elif name == "message":
         ctx.upsert("message", "stg_message", main=True, id_label="message_id")
     elif name == "event":

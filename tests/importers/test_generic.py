@@ -514,3 +514,35 @@ def test_line_numbers_after_a_malformed_line(warehouse, tmp_path):
         "SELECT line_number, column_name FROM import_reject ORDER BY line_number"
     ).fetchall()
     assert rows == [(3, None), (5, "created_at")]
+
+
+def test_row_numbers_of_a_file_read_in_parallel(warehouse, tmp_path):
+    # ~40 MB: DuckDB reads it in several buffers on several threads; the conversation rows
+    # are numbered from the staged table's rowids, which must follow the file's order
+    n = 1_200_000
+    path = tmp_path / "big.csv"
+    duckdb.execute(
+        "COPY (SELECT 'c' || i AS conversation_id, CASE WHEN i IN (700001, 1199998) "
+        "THEN 'never' ELSE '2024-03-01T00:00:00Z' END AS created_at, "
+        "'chat' AS channel FROM range(1, $n + 1) t(i) "
+        "UNION ALL SELECT 'c17', '2024-03-02T00:00:00Z', 'email') TO '"
+        + str(path).replace("'", "''")
+        + "' (HEADER)",
+        {"n": n},
+    )
+    result = import_file(warehouse, path)
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (n + 1, n - 2, 3)
+    rejects = warehouse.execute(
+        "SELECT row_number, line_number, column_name, reason FROM import_reject "
+        "ORDER BY row_number"
+    ).fetchall()
+    assert rejects == [
+        (700001, 700002, "created_at", "created_at 'never' is not a date/time"),
+        (1199998, 1199999, "created_at", "created_at 'never' is not a date/time"),
+        (
+            n + 1,
+            n + 2,
+            "conversation_id",
+            "duplicate conversation_id c17 (first seen at row 17); the first was kept",
+        ),
+    ]
