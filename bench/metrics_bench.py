@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from supportstats.db import connect  # noqa: E402
 from supportstats.metrics import MetricOptions, Period, concurrency, metrics_table, query  # noqa: E402
 from supportstats.metrics._sql import used_params  # noqa: E402
-from supportstats.metrics.concurrency import segments  # noqa: E402
+from supportstats.metrics.concurrency import live_stretches, segment_totals  # noqa: E402
 from supportstats.metrics.table import FAMILIES  # noqa: E402
 from supportstats.reports import agent_report  # noqa: E402
 
@@ -338,8 +338,8 @@ def main() -> None:
     conn.close()
     conn = fresh()
     qc = query(conn, options, period, by=["agent"])
-    timed("  of which agent stretches (engagement join)", qc.assignments, results)
-    timed("  of which the sweep (segments)", lambda: segments(qc), results)
+    timed("  of which reading the live stretches", lambda: live_stretches(qc), results)
+    timed("  of which the sweep and per-agent sums", lambda: segment_totals(qc), results)
     timed("  of which the aggregate per agent", lambda: concurrency(qc).df(), results)
     timed("concurrency per agent, warm", lambda: concurrency(
         query(conn, options, period, by=["agent"])).df(), results, 3)  # fmt: skip

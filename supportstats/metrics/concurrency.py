@@ -70,7 +70,7 @@ def _segment_key(q: Query) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class _Stretches:
+class Stretches:
     """The live stretches as numpy arrays (see :mod:`.sweep`) and the agent keys their
     agent indexes point into."""
 
@@ -81,7 +81,7 @@ class _Stretches:
     keys: pa.Array
 
 
-def _stretches(q: Query) -> _Stretches:
+def live_stretches(q: Query) -> Stretches:
     """The live stretches of the period (``views/live_stretch``), read once per query."""
     if "stretches" not in q._memo:
         sql = render(
@@ -91,7 +91,7 @@ def _stretches(q: Query) -> _Stretches:
         )
         data = relation(q.conn, sql, agent_params(q)).to_arrow_table()
         agents = pc.dictionary_encode(data.column("agent_key").combine_chunks())
-        q._memo["stretches"] = _Stretches(
+        q._memo["stretches"] = Stretches(
             agents.indices.to_numpy(zero_copy_only=False),
             data.column("s_us").to_numpy(),
             data.column("e_us").to_numpy(),
@@ -118,7 +118,7 @@ def segments(q: Query) -> str:
         return q._memo["seg"]
 
     def build(name: str) -> None:
-        st = _stretches(q)
+        st = live_stretches(q)
         found = sweep(st.agent, st.start_us, st.end_us, st.is_chat)
         data = pa.table(
             {
@@ -144,7 +144,7 @@ def segment_totals(q: Query) -> str:
     key = {**_segment_key(q), "k": q.options.concurrency_k}
 
     def build(name: str) -> None:
-        st = _stretches(q)
+        st = live_stretches(q)
         totals = per_agent(st.agent, st.start_us, st.end_us, st.is_chat, q.options.concurrency_k)
         data = pa.table(
             {

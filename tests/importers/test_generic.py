@@ -533,8 +533,7 @@ def test_row_numbers_of_a_file_read_in_parallel(warehouse, tmp_path):
     result = import_file(warehouse, path)
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (n + 1, n - 2, 3)
     rejects = warehouse.execute(
-        "SELECT row_number, line_number, column_name, reason FROM import_reject "
-        "ORDER BY row_number"
+        "SELECT row_number, line_number, column_name, reason FROM import_reject ORDER BY row_number"
     ).fetchall()
     assert rejects == [
         (700001, 700002, "created_at", "created_at 'never' is not a date/time"),
