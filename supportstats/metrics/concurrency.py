@@ -198,6 +198,7 @@ def concurrency(q: Query) -> duckdb.DuckDBPyRelation:
         sql = render(
             "metrics/concurrency_totals",
             totals=segment_totals(q),
+            agent_team=render("views/agent_current_team"),
             dims=dims(q.by, agent_scope(), q.options),
         )
         return relation(q.conn, sql, agent_params(q))
@@ -205,6 +206,7 @@ def concurrency(q: Query) -> duckdb.DuckDBPyRelation:
     sql = render(
         "metrics/concurrency",
         segments=split(q, f'select * from "{seg}"'),
+        agent_team=render("views/agent_current_team"),
         dims=dims(q.by, agent_scope(), q.options),
     )
     return relation(q.conn, sql, agent_params(q))

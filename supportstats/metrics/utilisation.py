@@ -79,6 +79,7 @@ def utilisation(q: Query) -> duckdb.DuckDBPyRelation:
         b_eng=(_BUCKET if timed else _DAY).format(local=local),
         den_classes=DENOMINATOR[q.options.utilisation_denominator],
         from_engagements=FROM_SEGMENTS if timed else FROM_DAYS.format(days=segment_days(q)),
+        agent_team=render("views/agent_current_team"),
         dims=dims(q.by, agent_scope(), q.options),
     )
     return relation(q.conn, sql, agent_params(q))

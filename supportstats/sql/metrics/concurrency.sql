@@ -4,6 +4,7 @@
 --   concurrency_share_ge_k = share of busy time with c >= $concurrency_k.
 -- Zendesk's example: 2 chats open for 2 h gives concurrency 2 whatever the throughput.
 -- {{segments}}: engagement_segment rows (split into time buckets when grouped by time).
+-- {{agent_team}}: each agent's team (views/agent_current_team.sql).
 with seg as (
     select
         g.agent_key,
@@ -13,11 +14,7 @@ with seg as (
         epoch(g.e) - epoch(g.s) as dur,
         t.team_key
     from ({{segments}}) g
-    left join (
-        select agent_key, any_value(team_key order by valid_from desc nulls last) as team_key
-        from agent_team
-        group by agent_key
-    ) t using (agent_key)
+    left join ({{agent_team}}) t using (agent_key)
 )
 select
     {{dims}}

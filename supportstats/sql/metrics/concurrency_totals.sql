@@ -2,14 +2,11 @@
 -- agent (views/segment_total.sql); same definitions as concurrency.sql:
 -- busy_s = time with c >= 1, concurrency_mean = integral of c dt / busy_s,
 -- concurrency_max, concurrency_share_ge_k = busy time with c >= $concurrency_k / busy_s.
+-- {{agent_team}}: each agent's team (views/agent_current_team.sql).
 with seg as (
     select g.*, t.team_key
     from "{{totals}}" g
-    left join (
-        select agent_key, any_value(team_key order by valid_from desc nulls last) as team_key
-        from agent_team
-        group by agent_key
-    ) t using (agent_key)
+    left join ({{agent_team}}) t using (agent_key)
 )
 select
     {{dims}}

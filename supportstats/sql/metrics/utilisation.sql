@@ -12,6 +12,7 @@
 -- (b constant) and the engagement span is taken per local day of the segment start.
 -- {{from_engagements}}: the 'engagements' rows, from seg (FROM_SEGMENTS in utilisation.py)
 -- or, not grouped by time, from the per-day rollup of the segments (views/segment_day.sql).
+-- {{agent_team}}: each agent's team (views/agent_current_team.sql).
 with seg as (
     select *, {{b}} as b, {{b_eng}} as b_eng from ({{segments}})
 ),
@@ -47,11 +48,7 @@ from_engagements as (
 rows as (
     select r.*, timezone($tz, r.b) as s, t.team_key
     from (select * from from_status union all select * from from_engagements) r
-    left join (
-        select agent_key, any_value(team_key order by valid_from desc nulls last) as team_key
-        from agent_team
-        group by agent_key
-    ) t using (agent_key)
+    left join ({{agent_team}}) t using (agent_key)
 )
 select
     {{dims}}
