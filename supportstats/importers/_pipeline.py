@@ -348,13 +348,14 @@ class ImportContext:
         with the staged table afterwards; the numbers are then filled in from its rowids (file
         order) for the rows that need them.
         """
-        numbered = ", row_number() OVER () AS _row, row_number() OVER () + 1 AS _line"
-        params = self._read_csv_sql(extra_select + numbered)[1]
+        numbered, params = self._read_csv_sql(
+            extra_select + ", row_number() OVER () AS _row, row_number() OVER () + 1 AS _line"
+        )
         params["columns"] = {n: "VARCHAR" for n in (names or self.probe.header)}
         params.update(extra_params or {})
-        self._numbered_stream = (self._read_csv_sql(extra_select + numbered)[0], params)
-        plain = ", NULL::BIGINT AS _row, NULL::BIGINT AS _line"
-        sql = self._read_csv_sql(extra_select + (numbered if row_numbers else plain))[0]
+        self._numbered_stream = (numbered, params)
+        unnumbered = ", NULL::BIGINT AS _row, NULL::BIGINT AS _line"
+        sql = numbered if row_numbers else self._read_csv_sql(extra_select + unnumbered)[0]
         self._stream = (sql, params)
         self._stream_table = table
         self._stream_json_max = False
