@@ -214,19 +214,12 @@ class ImportContext:
         Temp tables and big operators then spill to the temp directory instead of growing
         with the file; the setting in force before is restored afterwards.
         """
-        before = str(self.conn.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
-        lower = _setting_bytes(limit) < _setting_bytes(before)
-        if lower:
-            self.conn.execute(f"SET memory_limit = '{_setting_bytes(limit)}B'")
-        try:
+        before = self._setting("memory_limit")
+        if _setting_bytes(limit) >= _setting_bytes(before):
             yield
-        finally:
-            if lower:
-                self._restore["memory_limit"] = before
-                try:
-                    self.restore_settings()
-                except duckdb.Error:
-                    pass  # an aborted transaction: import_file restores after the rollback
+            return
+        with self._set_for_block("memory_limit", f"'{_setting_bytes(limit)}B'"):
+            yield
 
     @contextmanager
     def unordered_writes(self) -> Iterator[None]:
@@ -236,13 +229,22 @@ class ImportContext:
         need not keep its input's order runs on every thread; temp tables whose rowids stand
         for row numbers are written outside such a block.
         """
-        before = str(self.conn.execute("SELECT current_setting('preserve_insertion_order')")
-                     .fetchall()[0][0])  # fmt: skip
-        self.conn.execute("SET preserve_insertion_order = false")
+        with self._set_for_block("preserve_insertion_order", "false"):
+            yield
+
+    def _setting(self, name: str) -> str:
+        """A DuckDB setting's value as DuckDB prints it."""
+        return str(self.conn.execute("SELECT current_setting($n)", {"n": name}).fetchall()[0][0])
+
+    @contextmanager
+    def _set_for_block(self, name: str, value_sql: str) -> Iterator[None]:
+        """``SET name = value_sql`` while the block runs, then the value before it again."""
+        before = self._setting(name)
+        self.conn.execute(f"SET {name} = {value_sql}")
         try:
             yield
         finally:
-            self._restore["preserve_insertion_order"] = before
+            self._restore[name] = before
             try:
                 self.restore_settings()
             except duckdb.Error:
@@ -255,8 +257,7 @@ class ImportContext:
             name, value = next(iter(self._restore.items()))
             # The default comes back exactly by RESET; another value as DuckDB printed it.
             self.conn.execute(f"RESET {name}")
-            now = self.conn.execute("SELECT current_setting($n)", {"n": name}).fetchall()
-            if str(now[0][0]) != value:
+            if self._setting(name) != value:
                 setting = value if value in ("True", "False") else f"'{_setting_bytes(value)}B'"
                 self.conn.execute(f"SET {name} = {setting}")
             del self._restore[name]

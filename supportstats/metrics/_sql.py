@@ -90,6 +90,10 @@ def fingerprint(conn: duckdb.DuckDBPyConnection) -> str:
     return hashlib.sha1(repr(rows).encode()).hexdigest()[:10]
 
 
+# hex digits of the hash in a cached table's name
+_DIGEST = 12
+
+
 def cached_table(
     conn: duckdb.DuckDBPyConnection,
     kind: str,
@@ -126,7 +130,7 @@ def _cache_name(
 ) -> str:
     digest = hashlib.sha1(
         ((fp or fingerprint(conn)) + repr(sorted(key.items()))).encode()
-    ).hexdigest()[:12]
+    ).hexdigest()[:_DIGEST]
     return f"_ss_{kind}_{digest}"
 
 
@@ -138,7 +142,7 @@ def _cached(conn: duckdb.DuckDBPyConnection, kind: str) -> list[str]:
         for r in conn.execute(
             "select table_name from duckdb_tables() where temporary and "
             "regexp_full_match(table_name, $p)",
-            {"p": f"_ss_{re.escape(kind)}_[0-9a-f]{{12}}"},
+            {"p": f"_ss_{re.escape(kind)}_[0-9a-f]{{{_DIGEST}}}"},
         ).fetchall()
     ]
 

@@ -112,9 +112,10 @@ def _events(
             return picked
 
     else:
-        order = np.lexsort((np.concatenate([start_us, end_us]), np.concatenate([agent, agent])))
-        a = np.concatenate([agent, agent]).astype(np.int32)[order]
-        t = np.concatenate([start_us, end_us]).astype(np.int64)[order]
+        a = np.concatenate([agent, agent]).astype(np.int32)
+        t = np.concatenate([start_us, end_us]).astype(np.int64)
+        order = np.lexsort((t, a))
+        a, t = a[order], t[order]
         chat = is_chat.astype(np.int8) << 1
         flags = np.concatenate([chat | 1, chat])[order]
         step, unit = t[1:] - t[:-1], 1
