@@ -276,13 +276,18 @@ def load(ctx: ImportContext) -> None:
         ctx.rows_read = ctx.count("SELECT count(*) FROM stg_raw_json")
         _build_stg_raw(ctx, "stg_raw_json", entity, header, renames, extra)
 
+    sql_params = {"ts_format": mapping.timestamp_format, "tz": timezone}
+    label = f"reading and checking {entity.name} rows"
+    if _one_pass_fits(probe, entity, header) and ctx.load_in_one_pass(
+        f"staging/{entity.sql}", SINGLE_PASS[entity.name], label=label, **sql_params
+    ):
+        if entity.name == "conversation":
+            _replace_children(
+                ctx, f"SELECT conversation_key FROM conversation WHERE batch_id = {ctx.batch_id}"
+            )
+        return
     run = ctx.staged_from_stream if probe.file_kind == "csv" else ctx.run_sql
-    run(
-        f"staging/{entity.sql}",
-        label=f"reading and checking {entity.name} rows",
-        ts_format=mapping.timestamp_format,
-        tz=timezone,
-    )
+    run(f"staging/{entity.sql}", label=label, **sql_params)
     if probe.file_kind == "csv":
         staged = STAGED[entity.name]
         if entity.name in NUMBERED_ON_DEMAND:
@@ -413,6 +418,9 @@ STAGED = {
 NUMBERED_ON_DEMAND = frozenset({"conversation", "message", "engagement"})
 # Rows derived from a conversations file's shortcut columns (keys unique by construction).
 CHILDREN = ("message", "conversation_event", "rating")
+SHORTCUT_COLUMNS = frozenset({"first_response_at", "resolved_at", "csat", "csat_scale"})
+# Entities whose CSV files may load in one pass, and their table (see _one_pass_fits).
+SINGLE_PASS = {"conversation": "conversation", "message": "message"}
 ENTITY_COLUMNS = frozenset(c for e in ENTITIES.values() for c in e.columns)
 
 
@@ -420,14 +428,32 @@ def _json_key(key: str) -> str:
     return '"' + key.replace('"', '\\"') + '"'
 
 
+def _one_pass_fits(probe: FileProbe, entity: Entity, header: list[str]) -> bool:
+    """Whether the file can go straight into its table (ImportContext.load_in_one_pass):
+    a CSV of an entity with one target table (a conversations file without shortcut columns)."""
+    if probe.file_kind != "csv" or entity.name not in SINGLE_PASS:
+        return False
+    return entity.name != "conversation" or not SHORTCUT_COLUMNS.intersection(header)
+
+
+def _replace_children(ctx: ImportContext, keys_sql: str) -> None:
+    """Drop the shortcut rows earlier files derived for the conversations ``keys_sql`` lists.
+
+    Their keys are unique by construction, so new ones are inserted directly; earlier
+    versions are deleted only if any could exist.
+    """
+    if any(ctx.count(f"SELECT count(*) FROM (SELECT 1 FROM {t} LIMIT 1)") for t in CHILDREN):
+        ctx.execute(f"CREATE OR REPLACE TEMP VIEW stg_replaced AS {keys_sql}")
+        ctx.run_sql("staging/generic__conversation_children_replace.sql")
+
+
 def _upsert_entity(ctx: ImportContext, entity: Entity) -> None:
     name = entity.name
     if name == "conversation":
         ctx.upsert("conversation", "stg_conversation", main=True, id_label="conversation_id")
-        # Rows derived from the shortcut columns: keys are unique by construction, so they
-        # are inserted directly; earlier versions are deleted only if any could exist.
-        if any(ctx.count(f"SELECT count(*) FROM (SELECT 1 FROM {t} LIMIT 1)") for t in CHILDREN):
-            ctx.run_sql("staging/generic__conversation_children_replace.sql")
+        _replace_children(
+            ctx, "SELECT conversation_key FROM stg_conversation WHERE _reject_reason IS NULL"
+        )
         with ctx.unordered_writes():
             ctx.run_sql("staging/generic__conversation_children.sql", label="writing derived rows")
     elif name == "message":

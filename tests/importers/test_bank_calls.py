@@ -43,7 +43,7 @@ def test_tiny_calls_in_utc_from_israel_time(tiny_db: Path) -> None:
         tiny_db,
         "SELECT source_id, kind, channel, queue_key, contact_key, assignee_agent_key, "
         "created_at, status_current, priority, source_timezone, src_requester_wait_s, "
-        "src_duration_s FROM conversation ORDER BY source_id",
+        "src_duration_s FROM conversation_with_source ORDER BY source_id",
     ) == [
         ("AA0101-100", "call", "voice", "bank_calls:PS", None, "bank_calls:DORIT",
          utc(1999, 2, 1, 5, 2, 47), "closed", "normal", "Asia/Jerusalem", 0.0, 166.0),

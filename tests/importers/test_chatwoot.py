@@ -146,7 +146,9 @@ def test_sample_data_reconciles_with_chatwoot_numbers(cli, tmp_path):
     # first_reply_created_at - created_at = our FRT (template and private note skipped).
     ours = dict(conn.execute(FRT).fetchall())
     assert ours == dict(
-        conn.execute("SELECT source_id, src_first_response_s FROM conversation").fetchall()
+        conn.execute(
+            "SELECT source_id, src_first_response_s FROM conversation_with_source"
+        ).fetchall()
     )
     assert sum(v is None for v in ours.values()) == 5  # every 8th conversation unanswered
     # Every CSAT row is a resolved conversation's input_csat answer, with the same rating.

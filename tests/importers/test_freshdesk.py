@@ -36,7 +36,7 @@ def test_ticket_export_csv_in_local_time(warehouse):
     conv = warehouse.execute(
         "SELECT source_id, strftime(created_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M'), channel, "
         "src_first_response_bh_s, src_full_resolution_bh_s, src_replies, source_timezone "
-        "FROM conversation ORDER BY 1"
+        "FROM conversation_with_source ORDER BY 1"
     ).fetchall()
     assert conv == [
         ("1001", "2026-03-02 08:14", "email", 2491.0, 23172.0, 3, "Europe/Berlin"),
@@ -70,7 +70,7 @@ def test_ticket_export_csv_in_local_time(warehouse):
     ).fetchall() == [("1003",)]
     # Our calendar FRT equals the export's own timestamps (src_first_response_s) everywhere.
     assert warehouse.execute(
-        "SELECT count(*) FROM conversation WHERE src_first_response_s IS NOT NULL"
+        "SELECT count(*) FROM conversation_with_source WHERE src_first_response_s IS NOT NULL"
     ).fetchall() == [(3,)]
 
 
@@ -98,7 +98,8 @@ def test_vendor_airbyte_ticket_22(warehouse, shared):
     # README: created 16:03:17Z, first public reply 16:16:58Z -> 821 s; the note does not count.
     assert warehouse.execute(FRT).fetchall() == [("22", 821.0)]
     assert warehouse.execute(
-        "SELECT status_current, channel, src_first_response_s, assignee_agent_key FROM conversation"
+        "SELECT status_current, channel, src_first_response_s, assignee_agent_key "
+        "FROM conversation_with_source"
     ).fetchall() == [("pending", "voice", 821.0, "freshdesk:67013469919")]
     assert warehouse.execute(RESOLUTION).fetchall() == [("22", None)]
     assert warehouse.execute(
@@ -118,9 +119,9 @@ def test_vendor_python_freshdesk_ticket(warehouse, shared):
     )
     assert (result.source, result.rows_loaded) == ("freshdesk", 1)
     # Hand-edited but valid: 2016-05-18T04:36:04Z -> 2020-06-17T20:23:43Z = 128,879,259 s.
-    assert warehouse.execute("SELECT src_first_response_s FROM conversation").fetchall() == [
-        (128879259.0,)
-    ]
+    assert warehouse.execute(
+        "SELECT src_first_response_s FROM conversation_with_source"
+    ).fetchall() == [(128879259.0,)]
 
 
 def test_cli_and_wrong_source(cli, tmp_path, warehouse):
@@ -179,7 +180,7 @@ def test_sample_data_reconciles_with_export_durations(cli, tmp_path):
     res = dict(conn.execute(RESOLUTION).fetchall())
     got = conn.execute(
         "SELECT source_id, created_at, src_first_response_s, src_first_response_bh_s, "
-        "src_full_resolution_s, src_full_resolution_bh_s FROM conversation ORDER BY 1"
+        "src_full_resolution_s, src_full_resolution_bh_s FROM conversation_with_source ORDER BY 1"
     ).fetchall()
     checked = 0
     for sid, created, fr_s, fr_bh, res_s, res_bh in got:

@@ -39,7 +39,7 @@ def test_hand_made_export(warehouse):
     conv = warehouse.execute(
         "SELECT source_id, status_current, priority, assignee_agent_key, team_key, tags, "
         "src_first_response_s, src_first_response_bh_s, src_full_resolution_s, "
-        "src_full_resolution_bh_s, src_reopens FROM conversation ORDER BY 1"
+        "src_full_resolution_bh_s, src_reopens FROM conversation_with_source ORDER BY 1"
     ).fetchall()
     assert conv[0] == (
         "9001",
@@ -61,7 +61,7 @@ def test_hand_made_export(warehouse):
     assert rows(warehouse, RESOLUTION) == [("9001", 12600.0), ("9002", None)]
     # Our FRT reconciles with Intercom's calendar timestamps (src_first_response_s).
     assert warehouse.execute(
-        "SELECT src_first_response_s FROM conversation WHERE source_id = '9001'"
+        "SELECT src_first_response_s FROM conversation_with_source WHERE source_id = '9001'"
     ).fetchall() == [(255.0,)]
     # CSAT: one rating of 4 of 5, credited to the teammate at rating time.
     assert warehouse.execute(
@@ -105,7 +105,7 @@ def test_vendor_airbyte_records(warehouse, shared):
     # timestamps; time_to_admin_reply 4,317,957 s (office hours) kept apart.
     assert warehouse.execute(
         "SELECT epoch(created_at), src_first_response_s, src_first_response_bh_s "
-        "FROM conversation WHERE source_id = '1'"
+        "FROM conversation_with_source WHERE source_id = '1'"
     ).fetchall() == [(1607553243.0, 18100888.0, 4317957.0)]
     # The two Operator parts are bot messages, so our FRT stays NULL (the reply part is absent).
     assert rows(warehouse, FRT) == [("1", None), ("60", None), ("61", None)]
@@ -160,7 +160,9 @@ def test_sample_data_reconciles_with_statistics(cli, tmp_path):
     conn = duckdb.connect(str(db), read_only=True)
     ours = dict(rows(conn, FRT))
     theirs = dict(
-        conn.execute("SELECT source_id, src_first_response_bh_s FROM conversation").fetchall()
+        conn.execute(
+            "SELECT source_id, src_first_response_bh_s FROM conversation_with_source"
+        ).fetchall()
     )
     # time_to_admin_reply = first public human part - created_at (the bot greeting and the
     # notes written before the reply do not count); the workspace has no office hours.
@@ -168,18 +170,21 @@ def test_sample_data_reconciles_with_statistics(cli, tmp_path):
     assert sum(v is None for v in ours.values()) == 5  # conversations 7, 14, ... unanswered
     resolution = dict(rows(conn, RESOLUTION))
     assert resolution == dict(
-        conn.execute("SELECT source_id, src_full_resolution_bh_s FROM conversation").fetchall()
+        conn.execute(
+            "SELECT source_id, src_full_resolution_bh_s FROM conversation_with_source"
+        ).fetchall()
     )
     # count_reopens = our reopen events; every rating is 1-5 and credited to a teammate.
     assert conn.execute(
-        "SELECT count(*) FROM conversation c WHERE src_reopens <> (SELECT count(*) FROM "
+        "SELECT count(*) FROM conversation_with_source c WHERE src_reopens <> (SELECT count(*) "
+        "FROM "
         "conversation_event e WHERE e.conversation_key = c.conversation_key AND "
         "e.event_type = 'reopen')"
     ).fetchall() == [(0,)]
     assert conn.execute(
         "SELECT sum(src_reopens), count(*) FILTER (WHERE state_rated) FROM (SELECT src_reopens, "
         "conversation_key IN (SELECT conversation_key FROM rating) AS state_rated "
-        "FROM conversation)"
+        "FROM conversation_with_source)"
     ).fetchall() == [(7, 26)]  # n % 5 == 0 and answered: 5, 10, ..., 40 but 35
     assert conn.execute(
         "SELECT count(*), count(agent_key_at_rating), min(score_norm), max(score_norm) FROM rating"

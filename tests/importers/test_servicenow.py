@@ -41,7 +41,7 @@ def test_tiny_incidents(tiny_db: Path) -> None:
         tiny_db,
         "SELECT source_id, kind, channel, team_key, contact_key, assignee_agent_key, "
         "created_at, status_current, priority, src_full_resolution_s, src_reopens, "
-        "custom_attributes ->> 'reassignment_count' FROM conversation ORDER BY 1",
+        "custom_attributes ->> 'reassignment_count' FROM conversation_with_source ORDER BY 1",
     ) == [
         ("INC0000001", "ticket", "voice", "servicenow:Group 2", "servicenow:Caller 2403",
          "servicenow:Resolver 2", utc(2016, 3, 1, 8, 55), "closed", "high",
@@ -149,7 +149,9 @@ def test_real_median_open_to_resolved(real, cli) -> None:
     # ServiceNow's own stamp: resolved_at - opened_at (the README's 70.4 h)
     vendor = (last.resolved_at - last.opened_at).dt.total_seconds().dropna()
     assert rows(
-        db, "SELECT median(src_full_resolution_s), count(src_full_resolution_s) FROM conversation"
+        db,
+        "SELECT median(src_full_resolution_s), count(src_full_resolution_s) "
+        "FROM conversation_with_source",
     ) == [(vendor.median(), len(vendor))]
     assert vendor.median() / 3600 == pytest.approx(70.43, abs=0.01)
     # ours, from the log: opened -> the last update that moved the state into Resolved
@@ -193,13 +195,15 @@ def test_real_reassignments_and_reopens(real) -> None:
     # the vendor's reassignment_count counts group changes (and a few agent-only ones)
     last = grouped.tail(1)
     assert rows(
-        db, "SELECT sum((custom_attributes ->> 'reassignment_count')::INT) FROM conversation"
+        db,
+        "SELECT sum((custom_attributes ->> 'reassignment_count')::INT) "
+        "FROM conversation_with_source",
     ) == [(last.reassignment_count.astype(int).sum(),)]
     assert last.reassignment_count.astype(int).sum() == 11_295
     reopens = (frame.reopen_count.astype(int) > grouped.reopen_count.shift().astype(float)).sum()
     assert rows(db, "SELECT count(*) FROM conversation_event WHERE event_type = 'reopen'") == [
         (reopens,)
     ]
-    assert rows(db, "SELECT sum(src_reopens) FROM conversation") == [
+    assert rows(db, "SELECT sum(src_reopens) FROM conversation_with_source") == [
         (last.reopen_count.astype(int).sum(),)
     ]

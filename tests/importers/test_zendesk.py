@@ -76,7 +76,8 @@ def test_faros_ticket_6_solve_time_csat_and_credited_agent(conn) -> None:
     # vendor numbers in seconds: first_resolution 354 min, reply 0 min, 1 reply
     src = rows(
         conn,
-        "select src_first_resolution_s, src_first_response_s, src_replies from conversation "
+        "select src_first_resolution_s, src_first_response_s, src_replies "
+        "from conversation_with_source "
         "where source_id = '6'",
     )[0]
     assert src == (354 * 60, 0.0, 1)
@@ -114,7 +115,7 @@ def test_embulk_tickets_without_replies_have_null_frt_and_resolution(conn) -> No
     got = rows(
         conn,
         "select source_id, created_at, src_first_response_s, src_full_resolution_s, "
-        "src_replies, assignee_agent_key from conversation order by source_id",
+        "src_replies, assignee_agent_key from conversation_with_source order by source_id",
     )
     assert [g[0] for g in got] == ["2", "3", "4"]
     assert [g[1].isoformat() for g in got] == [
@@ -204,7 +205,7 @@ def test_tiny_export_canonical_rows(conn) -> None:
         "select kind, channel, status_current, priority, contact_key, assignee_agent_key, "
         "team_key, tags, src_first_response_s, src_first_response_bh_s, "
         "src_full_resolution_s, src_first_resolution_s, src_requester_wait_s, src_replies "
-        "from conversation where source_id = '101'",
+        "from conversation_with_source where source_id = '101'",
     )[0]
     assert t101 == (
         "ticket",
@@ -225,7 +226,7 @@ def test_tiny_export_canonical_rows(conn) -> None:
     assert rows(
         conn,
         "select status_current, src_first_response_s, followup_of_key "
-        "from conversation where source_id in ('102', '103') order by source_id",
+        "from conversation_with_source where source_id in ('102', '103') order by source_id",
     ) == [("resolved", None, None), ("on_hold", None, "zendesk:102")]
     roles = rows(
         conn,
@@ -271,7 +272,7 @@ def test_tiny_export_metrics_by_hand(conn) -> None:
     # 09:10 and the CC's comment do not count. Zendesk says 30 min = floor(1830 / 60).
     assert one(conn, FRT_SQL, {"k": "zendesk:101"}) == 1830
     assert one(conn, FRT_SQL, {"k": "zendesk:101"}) // 60 * 60 == one(
-        conn, "select src_first_response_s from conversation where source_id = '101'"
+        conn, "select src_first_response_s from conversation_with_source where source_id = '101'"
     )
     # solved at 11:00 -> 7,200 s; 102 solved by a trigger at 11:00 -> 3,600 s, no reply
     assert one(conn, RES_SQL, {"k": "zendesk:101"}) == 7200
@@ -304,7 +305,7 @@ def test_samples_reconcile_with_vendor_minutes(conn) -> None:
     checked = 0
     for key, src in rows(
         conn,
-        "select conversation_key, src_first_response_s from conversation where "
+        "select conversation_key, src_first_response_s from conversation_with_source where "
         "conversation_key in (select conversation_key from message)",
     ):
         ours = one(conn, FRT_SQL, {"k": key})
@@ -316,7 +317,8 @@ def test_samples_reconcile_with_vendor_minutes(conn) -> None:
         res = one(conn, RES_SQL, {"k": key})
         full = one(
             conn,
-            "select src_full_resolution_s from conversation where conversation_key = $k",
+            "select src_full_resolution_s "
+            "from conversation_with_source where conversation_key = $k",
             {"k": key},
         )
         assert (res is None and full is None) or res // 60 * 60 == full, key
@@ -345,7 +347,8 @@ def test_metrics_file_before_tickets_keeps_vendor_numbers(conn, tmp_path) -> Non
     import_file(conn, stripped)
     assert rows(
         conn,
-        "select status_current, src_first_response_s, src_first_response_bh_s from conversation",
+        "select status_current, src_first_response_s, src_first_response_bh_s "
+        "from conversation_with_source",
     ) == [("open", 1800.0, 1200.0)]
 
 

@@ -60,7 +60,8 @@ def test_zenpy_chat_frt_by_name_without_nick(conn) -> None:
     key = "zendesk_chat:1704.2314815.QHgVx6SOrRuSx"
     created, src_first, missed, duration = rows(
         conn,
-        "select created_at, src_first_response_s, src_missed, src_duration_s from conversation",
+        "select created_at, src_first_response_s, src_missed, src_duration_s "
+        "from conversation_with_source",
     )[0]
     assert created.isoformat() == "2017-04-24T04:36:45+00:00"
     assert (src_first, missed, duration) == (10.0, False, 717.0)
@@ -110,7 +111,9 @@ def test_embulk_bulk_docs_shape(conn) -> None:
     result = import_file(conn, EMBULK)
     assert (result.rows_read, result.rows_loaded) == (2, 2)
     assert rows(
-        conn, "select source_id, src_first_response_s, src_duration_s from conversation order by 1"
+        conn,
+        "select source_id, src_first_response_s, src_duration_s "
+        "from conversation_with_source order by 1",
     ) == [("id_1", 12.0, 1286.0), ("id_2", 12.0, 1286.0)]
     # the anonymised history has no messages, only a join (and an invalid type 'c')
     assert one(conn, "select count(*) from message") == 0
@@ -136,7 +139,8 @@ def test_tiny_chats_counts_and_canonical_rows(conn) -> None:
     convs = rows(
         conn,
         "select source_id, kind, status_current, initiated_by, src_first_response_s, "
-        "src_missed, assignee_agent_key, team_key, parent_key from conversation order by 1",
+        "src_missed, assignee_agent_key, team_key, parent_key "
+        "from conversation_with_source order by 1",
     )
     assert convs == [
         (
@@ -205,7 +209,9 @@ def test_tiny_chats_metrics_by_hand(conn) -> None:
         conn, "select conversation_key, raw_value, is_positive, agent_key_at_rating from rating"
     ) == [("zendesk_chat:A1", "good", True, "zendesk_chat:401")]
     # missed: B2 only
-    assert rows(conn, "select source_id from conversation where src_missed") == [("B2",)]
+    assert rows(conn, "select source_id from conversation_with_source where src_missed") == [
+        ("B2",)
+    ]
 
 
 def test_tiny_chats_with_metrics_module(conn) -> None:
@@ -254,7 +260,8 @@ def test_samples_reconcile_with_vendor_response_time(conn) -> None:
     import_file(conn, SAMPLES / "incremental_chats.json")
     checked = 0
     for key, src, missed in rows(
-        conn, "select conversation_key, src_first_response_s, src_missed from conversation"
+        conn,
+        "select conversation_key, src_first_response_s, src_missed from conversation_with_source",
     ):
         ours = one(conn, FRT_SQL, {"k": key})
         if missed:

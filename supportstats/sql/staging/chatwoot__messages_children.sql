@@ -30,10 +30,10 @@ FROM t WHERE event_type IS NOT NULL;
 -- Conversations known only from their messages get a row (new keys only: a conversations file
 -- holds the real one and replaces it): start = first message, inbox, last assignee, and the
 -- status the last resolve/reopen activity left.
-INSERT INTO conversation (conversation_key, source_system, source_id, display_number, kind, channel,
+INSERT INTO conversation (conversation_key, source_system, source_id, kind, channel,
                           queue_key, assignee_agent_key, created_at, first_customer_message_at,
                           initiated_by, status_current, batch_id, raw)
-SELECT m.conversation_key, $source_system, split_part(m.conversation_key, ':', -1), split_part(m.conversation_key, ':', -1),
+SELECT m.conversation_key, $source_system, split_part(m.conversation_key, ':', -1),
        'chat', NULL,
        $source_system || ':inbox:' || any_value((m.raw ->> 'inbox_id')),
        CASE WHEN arg_max((m.raw ->> '$.conversation.assignee_id'), m.created_at) IS NOT NULL
@@ -48,6 +48,13 @@ SELECT m.conversation_key, $source_system, split_part(m.conversation_key, ':', -
 FROM stg_message m
 WHERE m._reject_reason IS NULL AND m.conversation_key NOT IN (SELECT conversation_key FROM conversation)
 GROUP BY m.conversation_key;
+
+-- Their display number is the id Chatwoot shows (the conversation's number in the account).
+INSERT INTO conversation_source (conversation_key, display_number, batch_id)
+SELECT conversation_key, source_id, batch_id
+FROM conversation
+WHERE batch_id = $batch_id AND raw ->> 'derived_from' = 'messages'
+  AND conversation_key NOT IN (SELECT conversation_key FROM conversation_source);
 
 INSERT INTO agent (agent_key, source_system, source_id, name, is_bot, bot_kind, batch_id)
 SELECT author_agent_key, $source_system, split_part(author_agent_key, ':', -1),

@@ -28,8 +28,10 @@ SELECT
     lower(ss_text(status)) AS status_current,
     lower(ss_text(priority)) AS priority,
     ss_text(subject) AS subject,
-    CASE WHEN ss_text(tags) IS NOT NULL
+    -- Most rows hold one tag or none: only a list of several pays for the split.
+    CASE WHEN regexp_matches(tags, '[|,;]')
          THEN list_filter(list_transform(regexp_split_to_array(tags, '[|,;]'), lambda t: trim(t)), lambda t: t <> '')
+         WHEN ss_text(tags) IS NOT NULL THEN [trim(tags)]
     END AS tags,
     CASE WHEN $tz <> 'UTC' THEN $tz END AS source_timezone,
     first_response_ts, resolved_ts, csat_v, csat_norm,

@@ -119,7 +119,7 @@ SELECT
     tk._row, tk._line
 FROM tk
 LEFT JOIN stg_zd_followup f ON f.ticket_id = tk.sid
-LEFT JOIN conversation old ON old.conversation_key = tk.conversation_key;
+LEFT JOIN conversation_with_source old ON old.conversation_key = tk.conversation_key;
 
 -- The tickets' records are in stg_zd_conversation now: the other kinds stay.
 CREATE OR REPLACE TEMP TABLE stg_zd_item_t AS SELECT * FROM stg_zd_item_t WHERE kind <> 'ticket';
@@ -161,7 +161,7 @@ SELECT
          WHEN coalesce(old.created_at, ss_ts(m.m.created_at, 'UTC', NULL)) IS NULL
          THEN 'ticket ' || m.sid || ' is not imported and its metric set has no created_at' END AS _reject_reason,
     m._row, m._line
-FROM m LEFT JOIN conversation old ON old.conversation_key = $source_system || ':' || m.sid;
+FROM m LEFT JOIN conversation_with_source old ON old.conversation_key = $source_system || ':' || m.sid;
 
 -- metric_set.solved_at is the last time the ticket was solved: a resolve event, so resolution
 -- time can be computed from tickets alone (audits, when imported, add every status change).

@@ -33,11 +33,11 @@ base as (
         c.team_key,
         c.priority,
         c.tags,
-        c.custom_attributes,
+        src.custom_attributes,
         c.created_at,
         c.status_current,
         c.assignee_agent_key,
-        coalesce(c.src_missed, false) as src_missed,
+        coalesce(src.src_missed, false) as src_missed,
         coalesce(c.first_customer_message_at, m.first_customer_at) as first_customer_at,
         m.first_reply_at as any_reply_at,
         m.first_replier_key as any_replier_key,
@@ -70,6 +70,7 @@ base as (
         coalesce(r.reopens, 0) as reopens,
         r.last_reopen_at
     from conversation c
+    left join conversation_source src using (conversation_key)
     left join {{msg}} m using (conversation_key)
     left join {{que}} q using (conversation_key)
     left join asg a using (conversation_key)

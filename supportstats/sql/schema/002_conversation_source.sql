@@ -1,0 +1,60 @@
+-- Schema version 2: what a source system says about a conversation beyond the canonical
+-- core moves from conversation to conversation_source.
+--
+-- conversation_source holds the vendor's display number, its custom fields and the figures it
+-- computed itself (src_*: never overwritten by ours; metrics/reconcile.py sets ours beside
+-- them), one row per conversation that has any of them. Most imports have none: the generic
+-- format, the public data sets, and every chat import's bulk. Kept in conversation, those 17
+-- always-NULL columns cost an import about 15 ns a row each (a third of writing a 10M-row
+-- conversations file) and widened the table every metric scans.
+-- conversation_with_source joins the two back for analysts who want every column.
+
+CREATE TABLE conversation_source (
+    conversation_key          VARCHAR NOT NULL,
+    display_number            VARCHAR,
+    custom_attributes         JSON,
+    src_first_response_s      DOUBLE,
+    src_first_response_bh_s   DOUBLE,
+    src_full_resolution_s     DOUBLE,
+    src_full_resolution_bh_s  DOUBLE,
+    src_first_resolution_s    DOUBLE,
+    src_requester_wait_s      DOUBLE,
+    src_agent_wait_s          DOUBLE,
+    src_on_hold_s             DOUBLE,
+    src_reopens               INTEGER,
+    src_replies               INTEGER,
+    src_missed                BOOLEAN,
+    src_duration_s            DOUBLE,
+    src_response_avg_s        DOUBLE,
+    src_response_max_s        DOUBLE,
+    src_sla_json              JSON,
+    batch_id                  INTEGER
+);
+
+INSERT INTO conversation_source
+SELECT conversation_key, display_number, custom_attributes, src_first_response_s, src_first_response_bh_s, src_full_resolution_s, src_full_resolution_bh_s, src_first_resolution_s, src_requester_wait_s, src_agent_wait_s, src_on_hold_s, src_reopens, src_replies, src_missed, src_duration_s, src_response_avg_s, src_response_max_s, src_sla_json, batch_id
+FROM conversation
+WHERE NOT (display_number IS NULL AND custom_attributes IS NULL AND src_first_response_s IS NULL AND src_first_response_bh_s IS NULL AND src_full_resolution_s IS NULL AND src_full_resolution_bh_s IS NULL AND src_first_resolution_s IS NULL AND src_requester_wait_s IS NULL AND src_agent_wait_s IS NULL AND src_on_hold_s IS NULL AND src_reopens IS NULL AND src_replies IS NULL AND src_missed IS NULL AND src_duration_s IS NULL AND src_response_avg_s IS NULL AND src_response_max_s IS NULL AND src_sla_json IS NULL);
+
+ALTER TABLE conversation DROP COLUMN display_number;
+ALTER TABLE conversation DROP COLUMN custom_attributes;
+ALTER TABLE conversation DROP COLUMN src_first_response_s;
+ALTER TABLE conversation DROP COLUMN src_first_response_bh_s;
+ALTER TABLE conversation DROP COLUMN src_full_resolution_s;
+ALTER TABLE conversation DROP COLUMN src_full_resolution_bh_s;
+ALTER TABLE conversation DROP COLUMN src_first_resolution_s;
+ALTER TABLE conversation DROP COLUMN src_requester_wait_s;
+ALTER TABLE conversation DROP COLUMN src_agent_wait_s;
+ALTER TABLE conversation DROP COLUMN src_on_hold_s;
+ALTER TABLE conversation DROP COLUMN src_reopens;
+ALTER TABLE conversation DROP COLUMN src_replies;
+ALTER TABLE conversation DROP COLUMN src_missed;
+ALTER TABLE conversation DROP COLUMN src_duration_s;
+ALTER TABLE conversation DROP COLUMN src_response_avg_s;
+ALTER TABLE conversation DROP COLUMN src_response_max_s;
+ALTER TABLE conversation DROP COLUMN src_sla_json;
+
+CREATE VIEW conversation_with_source AS
+SELECT c.*, s.* EXCLUDE (conversation_key, batch_id)
+FROM conversation c
+LEFT JOIN conversation_source s USING (conversation_key);
