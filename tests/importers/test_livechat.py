@@ -25,7 +25,8 @@ def test_archive_page(warehouse):
         0,
     )
     assert warehouse.execute(
-        "SELECT source_id, kind, parent_key, status_current FROM conversation ORDER BY 1"
+        "SELECT source_id, kind, parent_key, status_current "
+        "FROM conversation_with_source ORDER BY 1"
     ).fetchall() == [
         ("C1", "chat", None, "closed"),
         ("C2", "chat", None, "closed"),

@@ -101,9 +101,9 @@ def test_faros_ticket_6_solve_time_csat_and_credited_agent(conn) -> None:
     assert one(conn, "select count(*) from contact") == 13
     assert one(conn, "select count(*) from team where name like 'Team %'") == 2
     # ticket 14 is ticket 6's follow-up; ticket_fields kept as raw rejects, not counted
-    assert one(conn, "select followup_of_key from conversation where source_id = '14'") == (
-        "zendesk:6"
-    )
+    assert one(
+        conn, "select followup_of_key from conversation_with_source where source_id = '14'"
+    ) == ("zendesk:6")
     assert one(conn, "select count(*) from import_reject where entity = 'ticket_fields'") == 9
     assert one(conn, "select count(*) from source_aggregate where report = 'zendesk_tags'") == 8
 

@@ -68,7 +68,7 @@ def test_zenpy_chat_frt_by_name_without_nick(conn) -> None:
     # first agent message 04:36:55.497 by "facetoe" (no nick: told apart by agent_names)
     assert one(conn, FRT_SQL, {"k": key}) == pytest.approx(10.497)
     # from the first visitor message (04:36:45.165): the README's 10.332 s
-    first_customer = one(conn, "select first_customer_message_at from conversation")
+    first_customer = one(conn, "select first_customer_message_at from conversation_with_source")
     first_agent = one(conn, "select min(created_at) from message where author_role = 'agent'")
     assert (first_agent - first_customer).total_seconds() == pytest.approx(10.332)
     # 19 messages = 8 visitor + 11 agent, as count says

@@ -1,17 +1,21 @@
 -- Schema version 2: what a source system says about a conversation beyond the canonical
 -- core moves from conversation to conversation_source.
 --
--- conversation_source holds the vendor's display number, its custom fields and the figures it
--- computed itself (src_*: never overwritten by ours; metrics/reconcile.py sets ours beside
--- them), one row per conversation that has any of them. Most imports have none: the generic
--- format, the public data sets, and every chat import's bulk. Kept in conversation, those 17
--- always-NULL columns cost an import about 15 ns a row each (a third of writing a 10M-row
--- conversations file) and widened the table every metric scans.
+-- conversation_source holds what only some vendor exports say: the display number, links to
+-- a parent or an earlier ticket, the first customer message time when the export gives it
+-- apart from the messages, custom fields, and the figures the vendor computed itself (src_*:
+-- never overwritten by ours; metrics/reconcile.py sets ours beside them). One row per
+-- conversation that has any of them. Most imports have none: the generic format and the
+-- public data sets. Kept in conversation, those 20 always-NULL columns cost an import about
+-- 15 ns a row each (a third of writing a 10M-row conversations file).
 -- conversation_with_source joins the two back for analysts who want every column.
 
 CREATE TABLE conversation_source (
     conversation_key          VARCHAR NOT NULL,
     display_number            VARCHAR,
+    parent_key                VARCHAR,   -- a thread's chat (LiveChat), a chat's ticket (Zendesk)
+    followup_of_key           VARCHAR,   -- the closed ticket this one follows up (Zendesk)
+    first_customer_message_at TIMESTAMPTZ, -- when the export says so beyond its messages
     custom_attributes         JSON,
     src_first_response_s      DOUBLE,
     src_first_response_bh_s   DOUBLE,
@@ -32,11 +36,14 @@ CREATE TABLE conversation_source (
 );
 
 INSERT INTO conversation_source
-SELECT conversation_key, display_number, custom_attributes, src_first_response_s, src_first_response_bh_s, src_full_resolution_s, src_full_resolution_bh_s, src_first_resolution_s, src_requester_wait_s, src_agent_wait_s, src_on_hold_s, src_reopens, src_replies, src_missed, src_duration_s, src_response_avg_s, src_response_max_s, src_sla_json, batch_id
+SELECT conversation_key, display_number, parent_key, followup_of_key, first_customer_message_at, custom_attributes, src_first_response_s, src_first_response_bh_s, src_full_resolution_s, src_full_resolution_bh_s, src_first_resolution_s, src_requester_wait_s, src_agent_wait_s, src_on_hold_s, src_reopens, src_replies, src_missed, src_duration_s, src_response_avg_s, src_response_max_s, src_sla_json, batch_id
 FROM conversation
-WHERE NOT (display_number IS NULL AND custom_attributes IS NULL AND src_first_response_s IS NULL AND src_first_response_bh_s IS NULL AND src_full_resolution_s IS NULL AND src_full_resolution_bh_s IS NULL AND src_first_resolution_s IS NULL AND src_requester_wait_s IS NULL AND src_agent_wait_s IS NULL AND src_on_hold_s IS NULL AND src_reopens IS NULL AND src_replies IS NULL AND src_missed IS NULL AND src_duration_s IS NULL AND src_response_avg_s IS NULL AND src_response_max_s IS NULL AND src_sla_json IS NULL);
+WHERE NOT (display_number IS NULL AND parent_key IS NULL AND followup_of_key IS NULL AND first_customer_message_at IS NULL AND custom_attributes IS NULL AND src_first_response_s IS NULL AND src_first_response_bh_s IS NULL AND src_full_resolution_s IS NULL AND src_full_resolution_bh_s IS NULL AND src_first_resolution_s IS NULL AND src_requester_wait_s IS NULL AND src_agent_wait_s IS NULL AND src_on_hold_s IS NULL AND src_reopens IS NULL AND src_replies IS NULL AND src_missed IS NULL AND src_duration_s IS NULL AND src_response_avg_s IS NULL AND src_response_max_s IS NULL AND src_sla_json IS NULL);
 
 ALTER TABLE conversation DROP COLUMN display_number;
+ALTER TABLE conversation DROP COLUMN parent_key;
+ALTER TABLE conversation DROP COLUMN followup_of_key;
+ALTER TABLE conversation DROP COLUMN first_customer_message_at;
 ALTER TABLE conversation DROP COLUMN custom_attributes;
 ALTER TABLE conversation DROP COLUMN src_first_response_s;
 ALTER TABLE conversation DROP COLUMN src_first_response_bh_s;

@@ -15,10 +15,11 @@ FROM (
 WHERE k IS NOT NULL AND k NOT IN (SELECT agent_key FROM agent);
 
 INSERT INTO team (team_key, source_system, source_id, name, batch_id)
-SELECT DISTINCT team_key, split_part(team_key, ':', 1), substr(team_key, strpos(team_key, ':') + 1),
+SELECT team_key, split_part(team_key, ':', 1), substr(team_key, strpos(team_key, ':') + 1),
        substr(team_key, strpos(team_key, ':') + 1), $batch_id
 FROM conversation
-WHERE batch_id = $batch_id AND team_key IS NOT NULL AND team_key NOT IN (SELECT team_key FROM team);
+WHERE batch_id = $batch_id AND team_key IS NOT NULL AND team_key NOT IN (SELECT team_key FROM team)
+GROUP BY team_key;
 
 INSERT INTO queue (queue_key, source_system, source_id, name, channel, batch_id)
 SELECT queue_key, split_part(queue_key, ':', 1), substr(queue_key, strpos(queue_key, ':') + 1),

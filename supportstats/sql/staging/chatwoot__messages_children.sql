@@ -31,7 +31,7 @@ FROM t WHERE event_type IS NOT NULL;
 -- holds the real one and replaces it): start = first message, inbox, last assignee, and the
 -- status the last resolve/reopen activity left.
 INSERT INTO conversation (conversation_key, source_system, source_id, kind, channel,
-                          queue_key, assignee_agent_key, created_at, first_customer_message_at,
+                          queue_key, assignee_agent_key, created_at,
                           initiated_by, status_current, batch_id, raw)
 SELECT m.conversation_key, $source_system, split_part(m.conversation_key, ':', -1),
        'chat', NULL,
@@ -39,7 +39,6 @@ SELECT m.conversation_key, $source_system, split_part(m.conversation_key, ':', -
        CASE WHEN arg_max((m.raw ->> '$.conversation.assignee_id'), m.created_at) IS NOT NULL
             THEN $source_system || ':' || arg_max((m.raw ->> '$.conversation.assignee_id'), m.created_at) END,
        min(m.created_at),
-       min(m.created_at) FILTER (WHERE m.author_role = 'customer'),
        CASE arg_min(m.author_role, m.created_at) WHEN 'customer' THEN 'customer' WHEN 'agent' THEN 'agent' ELSE 'bot' END,
        coalesce((SELECT arg_max(e.to_value, e.occurred_at) FROM stg_event e
                  WHERE e.conversation_key = m.conversation_key AND e.event_type IN ('resolve', 'reopen')), 'open'),
@@ -50,11 +49,15 @@ WHERE m._reject_reason IS NULL AND m.conversation_key NOT IN (SELECT conversatio
 GROUP BY m.conversation_key;
 
 -- Their display number is the id Chatwoot shows (the conversation's number in the account).
-INSERT INTO conversation_source (conversation_key, display_number, batch_id)
-SELECT conversation_key, source_id, batch_id
-FROM conversation
-WHERE batch_id = $batch_id AND raw ->> 'derived_from' = 'messages'
-  AND conversation_key NOT IN (SELECT conversation_key FROM conversation_source);
+INSERT INTO conversation_source (conversation_key, display_number, first_customer_message_at, batch_id)
+SELECT m.conversation_key, split_part(m.conversation_key, ':', -1),
+       min(m.created_at) FILTER (WHERE m.author_role = 'customer'), $batch_id
+FROM stg_message m
+WHERE m._reject_reason IS NULL
+  AND m.conversation_key IN (SELECT conversation_key FROM conversation
+                             WHERE batch_id = $batch_id AND raw ->> 'derived_from' = 'messages')
+  AND m.conversation_key NOT IN (SELECT conversation_key FROM conversation_source)
+GROUP BY m.conversation_key;
 
 INSERT INTO agent (agent_key, source_system, source_id, name, is_bot, bot_kind, batch_id)
 SELECT author_agent_key, $source_system, split_part(author_agent_key, ':', -1),

@@ -38,7 +38,7 @@ base as (
         c.status_current,
         c.assignee_agent_key,
         coalesce(src.src_missed, false) as src_missed,
-        coalesce(c.first_customer_message_at, m.first_customer_at) as first_customer_at,
+        coalesce(src.first_customer_message_at, m.first_customer_at) as first_customer_at,
         m.first_reply_at as any_reply_at,
         m.first_replier_key as any_replier_key,
         m.first_human_reply_at,
