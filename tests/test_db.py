@@ -16,7 +16,7 @@ def test_new_file_gets_the_whole_schema(db_path):
         "import_batch", "import_reject", "agent", "team", "agent_team", "queue", "contact",
         "schedule", "schedule_interval", "schedule_holiday", "conversation", "message",
         "conversation_event", "engagement", "rating", "agent_status_interval",
-        "source_aggregate", "schema_version",
+        "source_aggregate", "schema_version", "conversation_source",
     } <= tables  # fmt: skip
 
 
@@ -90,3 +90,50 @@ def test_env_var_names_the_warehouse(cli, tmp_path, monkeypatch):
     path.write_text("conversation_id,created_at\na,2024-01-01\n")
     assert cli("import", path).exit_code == 0
     assert target.exists()
+
+
+def test_version_1_warehouse_moves_vendor_columns_to_conversation_source(db_path):
+    """Migration 002 keeps every value: vendor-only columns move to conversation_source."""
+    import duckdb
+
+    from supportstats.sql import load_sql
+
+    old = duckdb.connect(str(db_path))
+    old.execute(
+        "CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMPTZ DEFAULT now())"
+    )
+    old.execute(load_sql("schema/001_canonical.sql"))
+    old.execute("INSERT INTO schema_version (version) VALUES (1)")
+    old.execute(
+        "INSERT INTO conversation (conversation_key, source_system, source_id, created_at, "
+        "display_number, parent_key, custom_attributes, src_first_response_s, src_missed, "
+        "status_current, batch_id) VALUES "
+        "('zendesk:1', 'zendesk', '1', '2024-03-01 10:00:00+00', '42', 'zendesk:0', "
+        "'{\"a\": 1}', 60.0, false, 'solved', 7), "
+        "('generic:2', 'generic', '2', '2024-03-01 11:00:00+00', NULL, NULL, NULL, NULL, NULL, "
+        "'open', 8)"
+    )
+    old.close()
+    with connect(db_path) as conn:
+        assert current_version(conn) == SCHEMA_VERSION >= 2
+        core = {
+            r[0]
+            for r in conn.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = 'conversation'"
+            ).fetchall()
+        }
+        assert {
+            "display_number",
+            "parent_key",
+            "custom_attributes",
+            "src_first_response_s",
+        }.isdisjoint(core)
+        assert conn.execute(
+            "SELECT conversation_key, display_number, parent_key, custom_attributes::VARCHAR, "
+            "src_first_response_s, src_missed, src_replies, batch_id FROM conversation_source"
+        ).fetchall() == [("zendesk:1", "42", "zendesk:0", '{"a": 1}', 60.0, False, None, 7)]
+        assert conn.execute(
+            "SELECT source_id, status_current, display_number, src_first_response_s, batch_id "
+            "FROM conversation_with_source ORDER BY source_id"
+        ).fetchall() == [("1", "solved", "42", 60.0, 7), ("2", "open", None, None, 8)]

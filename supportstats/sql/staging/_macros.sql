@@ -45,7 +45,7 @@ CREATE OR REPLACE TEMP MACRO ss_quote(x) AS (
     CASE WHEN x IS NULL OR trim(x) = '' THEN 'is empty' ELSE '''' || left(x, 60) || '''' END
 );
 
--- Channel names from many tools onto the canonical few (others: lower case as given).
+-- Channel names from many tools onto the canonical few (others: trimmed, lower case).
 -- A map lookup: IN-lists of five or more names become joins, several times slower here.
 CREATE OR REPLACE TEMP MACRO ss_channel(x) AS (
     CASE
@@ -57,7 +57,7 @@ CREATE OR REPLACE TEMP MACRO ss_channel(x) AS (
         'voice': 'voice', 'phone': 'voice', 'call': 'voice', 'telephony': 'voice',
         'twitter': 'social', 'x': 'social', 'social': 'social',
         'api': 'web', 'web': 'web', 'portal': 'web', 'form': 'web', 'web_form': 'web'
-        }[lower(x)], lower(x))
+        }[lower(trim(x))], lower(trim(x)))
     END
 );
 
