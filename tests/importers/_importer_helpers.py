@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -67,3 +72,40 @@ SELECT c.source_id, epoch(max(e.occurred_at) FILTER (WHERE e.event_type = 'resol
 FROM conversation c LEFT JOIN conversation_event e USING (conversation_key)
 WHERE {where} GROUP BY c.source_id, c.created_at ORDER BY 1
 """
+
+
+KILLER = """
+import sys, time
+from pathlib import Path
+from supportstats.db import connect
+from supportstats.importers import import_file
+
+conn = connect(sys.argv[1])
+
+def on_progress(fraction, label):
+    # Called on the main thread once each statement ends: hold the import there, its rows
+    # written but not committed, until the test kills the process.
+    if label.startswith(sys.argv[4]) and fraction >= 1.0:
+        Path(sys.argv[3]).write_text("written")
+        time.sleep(120)
+
+import_file(conn, sys.argv[2], progress=on_progress)
+"""
+
+
+def kill_import_after(db: Path, path: Path, label: str, marker: Path) -> None:
+    """Import ``path`` into ``db`` in a subprocess and SIGKILL it once the statement whose
+    progress label starts with ``label`` has finished (``path`` must be 4 MiB or more, so
+    the import reports progress)."""
+    assert path.stat().st_size >= 4 << 20
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLER, str(db), str(path), str(marker), label],
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import signal
 import subprocess
 import sys
 import textwrap
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
+from _importer_helpers import kill_import_after
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -391,24 +389,6 @@ def test_locked_warehouse_has_a_clear_error(tmp_path, db_path):
 
 # --- atomicity: SIGKILL in the middle of an import -----------------------------------------
 
-KILLER = """
-import sys, time
-from pathlib import Path
-from supportstats.db import connect
-from supportstats.importers import import_file
-
-conn = connect(sys.argv[1])
-
-def on_progress(fraction, label):
-    # Called on the main thread once each statement ends: stop right after the rows were
-    # written into the conversation table, before the commit.
-    if label.startswith("writing conversation") and fraction >= 1.0:
-        Path(sys.argv[3]).write_text("written")
-        time.sleep(120)
-
-import_file(conn, sys.argv[2], progress=on_progress)
-"""
-
 
 def test_sigkill_mid_import_leaves_the_warehouse_as_before(tmp_path, db_path):
     with connect(db_path) as conn:
@@ -420,19 +400,8 @@ def test_sigkill_mid_import_leaves_the_warehouse_as_before(tmp_path, db_path):
         for i in range(80_000)
     ]
     big.write_text("\n".join(lines) + "\n")
-    assert big.stat().st_size > 4 << 20  # large enough for the progress hook
-    marker = tmp_path / "marker"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", KILLER, str(db_path), str(big), str(marker)],
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    while not marker.exists():
-        assert proc.poll() is None, proc.stderr.read().decode()
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    # Stop right after the rows were written into the conversation table, before the commit.
+    kill_import_after(db_path, big, "writing conversation", tmp_path / "marker")
     with connect(db_path) as conn:
         assert counts(conn) == before
         assert conn.execute(

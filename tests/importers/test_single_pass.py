@@ -7,14 +7,10 @@ which ends the staged load.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import duckdb
+from _importer_helpers import kill_import_after
 
 from supportstats.db import connect
 from supportstats.importers import import_file
@@ -241,42 +237,14 @@ def test_reimport_of_a_plain_file_is_a_no_op_and_a_same_size_file_is_not(tmp_pat
         assert table(conn, "SELECT DISTINCT status_current FROM conversation") == [("shut",)]
 
 
-KILLER = """
-import sys, time
-from pathlib import Path
-from supportstats.db import connect
-from supportstats.importers import import_file
-
-conn = connect(sys.argv[1])
-
-def on_progress(fraction, label):
-    # The one-pass insert has finished; the transaction is not committed yet.
-    if label.startswith("reading and checking conversation") and fraction >= 1.0:
-        Path(sys.argv[3]).write_text("written")
-        time.sleep(120)
-
-import_file(conn, sys.argv[2], progress=on_progress)
-"""
-
-
 def test_sigkill_after_the_single_pass_insert_leaves_the_warehouse_as_before(tmp_path, db_path):
     small = plain_file(tmp_path / "small.csv", [plain_row(i) for i in range(10)])
     with connect(db_path) as conn:
         import_file(conn, small)
         before = table(conn, "SELECT count(*), max(batch_id) FROM conversation")
     big = plain_file(tmp_path / "big.csv", [plain_row(i) for i in range(100, 100 + ROWS)])
-    marker = tmp_path / "marker"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", KILLER, str(db_path), str(big), str(marker)],
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    while not marker.exists():
-        assert proc.poll() is None, proc.stderr.read().decode()
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    # The one-pass insert has finished; the transaction is not committed yet.
+    kill_import_after(db_path, big, "reading and checking conversation", tmp_path / "marker")
     with connect(db_path) as conn:
         assert table(conn, "SELECT count(*), max(batch_id) FROM conversation") == before
         assert table(conn, "SELECT count(*) FROM import_batch") == [(1,)]
