@@ -50,9 +50,9 @@ from supportstats.reports import agent_report  # noqa: E402
 
 GENERATE = """
 -- conversations spread over 365 days, every 5th chat rated
-insert into conversation (conversation_key, source_system, source_id, kind, channel, queue_key,
+insert into conversation (source_system, source_id, kind, channel, queue_key,
     team_key, assignee_agent_key, created_at, status_current, priority)
-select 'b:c' || i, 'b', 'c' || i, 'chat', 'chat', 'b:q' || (i % 5), 'b:t' || (i % 10),
+select 'b', 'c' || i, 'chat', 'chat', 'b:q' || (i % 5), 'b:t' || (i % 10),
     'b:a' || (i % $agents),
     timestamptz '2024-01-01 00:00:00+00' + to_seconds((hash(i) % (365 * 86400))::bigint),
     'resolved', case when i % 3 = 0 then 'high' else 'low' end

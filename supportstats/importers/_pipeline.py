@@ -682,12 +682,14 @@ class ImportContext:
         )
 
     def _shared_columns(self, target: str, staged: str) -> str:
-        """The columns of warehouse table ``target`` that ``staged`` has, in target order."""
+        """The columns of warehouse table ``target`` that ``staged`` has, in target order
+        (computed columns such as ``conversation.conversation_key`` are never written)."""
         columns = [
             r[0]
             for r in self.conn.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_name = $t "
-                "AND table_schema = 'main' ORDER BY ordinal_position",
+                "AND table_schema = 'main' AND coalesce(is_generated, 'NEVER') = 'NEVER' "
+                "ORDER BY ordinal_position",
                 {"t": target},
             ).fetchall()
         ]

@@ -36,8 +36,13 @@ class Warehouse:
         self.conn.execute(f"insert into {table} ({cols}) values ({marks})", row)
 
     def conv(self, cid: str, created: str, **kw: Any) -> str:
+        """A conversation; vendor columns in ``kw`` (src_*, custom_attributes, ...) go to its
+        conversation_source row, as an importer writes them."""
+        key = f"{SRC}:{cid}"
+        side = {k: kw.pop(k) for k in list(kw) if k in self._side_columns()}
+        if side:
+            self._insert("conversation_source", {"conversation_key": key, **side})
         row = {
-            "conversation_key": f"{SRC}:{cid}",
             "source_system": SRC,
             "source_id": cid,
             "kind": kw.pop("kind", "chat"),
@@ -50,7 +55,16 @@ class Warehouse:
                 row[col[key]] = f"{SRC}:{kw.pop(key)}"
         row.update(kw)
         self._insert("conversation", row)
-        return row["conversation_key"]
+        return key
+
+    def _side_columns(self) -> set[str]:
+        return {
+            r[0]
+            for r in self.conn.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = 'conversation_source' AND column_name <> 'conversation_key'"
+            ).fetchall()
+        }
 
     def msg(self, cid: str, at: str, role: str = "customer", agent: str | None = None, **kw: Any):
         mid = self._id("m")

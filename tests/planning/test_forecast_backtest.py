@@ -121,15 +121,14 @@ def test_warehouse_round_trip_and_cli(tmp_path):
     con = connect(db)
     con.register("contacts", contacts.assign(i=range(len(contacts))))
     con.execute("""
-        insert into conversation
-            (conversation_key, source_system, source_id, kind, queue_key, created_at)
-        select 'c' || i, 'test', 'c' || i, 'call', 'q1', created_at::timestamptz
+        insert into conversation (source_system, source_id, kind, queue_key, created_at)
+        select 'test', 'c' || i, 'call', 'q1', created_at::timestamptz
         from contacts
     """)
     con.execute("""
         insert into engagement (engagement_key, conversation_key, source_system, source_id,
                                 agent_key, started_at, ended_at)
-        select 'e' || i, 'c' || i, 'test', 'e' || i, 'a' || (i % 7), created_at::timestamptz,
+        select 'e' || i, 'test:c' || i, 'test', 'e' || i, 'a' || (i % 7), created_at::timestamptz,
                created_at::timestamptz + to_microseconds((handle_s * 1e6)::bigint)
         from contacts
     """)

@@ -1,5 +1,5 @@
 -- Schema version 2: what a source system says about a conversation beyond the canonical
--- core moves from conversation to conversation_source.
+-- core moves from conversation to conversation_source, and conversation_key is computed.
 --
 -- conversation_source holds what only some vendor exports say: the display number, links to
 -- a parent or an earlier ticket, the first customer message time when the export gives it
@@ -40,26 +40,40 @@ SELECT conversation_key, display_number, parent_key, followup_of_key, first_cust
 FROM conversation
 WHERE NOT (display_number IS NULL AND parent_key IS NULL AND followup_of_key IS NULL AND first_customer_message_at IS NULL AND custom_attributes IS NULL AND src_first_response_s IS NULL AND src_first_response_bh_s IS NULL AND src_full_resolution_s IS NULL AND src_full_resolution_bh_s IS NULL AND src_first_resolution_s IS NULL AND src_requester_wait_s IS NULL AND src_agent_wait_s IS NULL AND src_on_hold_s IS NULL AND src_reopens IS NULL AND src_replies IS NULL AND src_missed IS NULL AND src_duration_s IS NULL AND src_response_avg_s IS NULL AND src_response_max_s IS NULL AND src_sla_json IS NULL);
 
-ALTER TABLE conversation DROP COLUMN display_number;
-ALTER TABLE conversation DROP COLUMN parent_key;
-ALTER TABLE conversation DROP COLUMN followup_of_key;
-ALTER TABLE conversation DROP COLUMN first_customer_message_at;
-ALTER TABLE conversation DROP COLUMN custom_attributes;
-ALTER TABLE conversation DROP COLUMN src_first_response_s;
-ALTER TABLE conversation DROP COLUMN src_first_response_bh_s;
-ALTER TABLE conversation DROP COLUMN src_full_resolution_s;
-ALTER TABLE conversation DROP COLUMN src_full_resolution_bh_s;
-ALTER TABLE conversation DROP COLUMN src_first_resolution_s;
-ALTER TABLE conversation DROP COLUMN src_requester_wait_s;
-ALTER TABLE conversation DROP COLUMN src_agent_wait_s;
-ALTER TABLE conversation DROP COLUMN src_on_hold_s;
-ALTER TABLE conversation DROP COLUMN src_reopens;
-ALTER TABLE conversation DROP COLUMN src_replies;
-ALTER TABLE conversation DROP COLUMN src_missed;
-ALTER TABLE conversation DROP COLUMN src_duration_s;
-ALTER TABLE conversation DROP COLUMN src_response_avg_s;
-ALTER TABLE conversation DROP COLUMN src_response_max_s;
-ALTER TABLE conversation DROP COLUMN src_sla_json;
+-- The core table is rebuilt: without those columns, and with conversation_key computed from
+-- source_system and source_id (the convention every importer follows) instead of stored, so
+-- the key cannot disagree with them and an import writes one long unique string less.
+CREATE TABLE conversation_core (
+    conversation_key   VARCHAR GENERATED ALWAYS AS (source_system || ':' || source_id) VIRTUAL,
+    source_system      VARCHAR NOT NULL,
+    source_id          VARCHAR NOT NULL,
+    kind               VARCHAR,   -- ticket | chat | offline_message | call | thread
+    channel            VARCHAR,   -- email | chat | messaging | voice | social | api | web
+    queue_key          VARCHAR,
+    team_key           VARCHAR,
+    contact_key        VARCHAR,
+    assignee_agent_key VARCHAR,   -- current (or last) assignee as exported
+    created_at         TIMESTAMPTZ NOT NULL,
+    initiated_by       VARCHAR,   -- customer | agent | bot | trigger | system
+    status_current     VARCHAR,   -- new | open | pending | on_hold | resolved | closed | missed
+    priority           VARCHAR,
+    subject            VARCHAR,
+    tags               VARCHAR[],
+    source_timezone    VARCHAR,   -- set when the source gave local times
+    batch_id           INTEGER,
+    raw                JSON
+);
+
+INSERT INTO conversation_core (source_system, source_id, kind, channel, queue_key, team_key,
+    contact_key, assignee_agent_key, created_at, initiated_by, status_current, priority,
+    subject, tags, source_timezone, batch_id, raw)
+SELECT source_system, source_id, kind, channel, queue_key, team_key, contact_key,
+    assignee_agent_key, created_at, initiated_by, status_current, priority, subject, tags,
+    source_timezone, batch_id, raw
+FROM conversation;
+
+DROP TABLE conversation;
+ALTER TABLE conversation_core RENAME TO conversation;
 
 CREATE VIEW conversation_with_source AS
 SELECT c.*, s.* EXCLUDE (conversation_key, batch_id)

@@ -30,10 +30,10 @@ FROM t WHERE event_type IS NOT NULL;
 -- Conversations known only from their messages get a row (new keys only: a conversations file
 -- holds the real one and replaces it): start = first message, inbox, last assignee, and the
 -- status the last resolve/reopen activity left.
-INSERT INTO conversation (conversation_key, source_system, source_id, kind, channel,
+INSERT INTO conversation (source_system, source_id, kind, channel,
                           queue_key, assignee_agent_key, created_at,
                           initiated_by, status_current, batch_id, raw)
-SELECT m.conversation_key, $source_system, split_part(m.conversation_key, ':', -1),
+SELECT $source_system, substr(m.conversation_key, length($source_system) + 2),
        'chat', NULL,
        $source_system || ':inbox:' || any_value((m.raw ->> 'inbox_id')),
        CASE WHEN arg_max((m.raw ->> '$.conversation.assignee_id'), m.created_at) IS NOT NULL
