@@ -58,9 +58,9 @@ select 'b', 'c' || i, 'chat', 'chat', 'b:q' || (i % 5), 'b:t' || (i % 10),
     'resolved', case when i % 3 = 0 then 'high' else 'low' end
 from range($n) t(i);
 
-insert into message (message_key, conversation_key, source_system, source_id, created_at,
+insert into message (conversation_key, source_system, source_id, created_at,
     author_role, author_agent_key, visibility, automation)
-select 'b:m' || c.i || '_' || k, 'b:c' || c.i, 'b', 'm' || c.i || '_' || k,
+select 'b:c' || c.i, 'b', 'm' || c.i || '_' || k,
     c.created_at + to_seconds(case when k = 0 then 0 else k * 60 + hash(c.i * 7 + k) % 50 end),
     case when k % 2 = 0 then 'customer' else 'agent' end,
     case when k % 2 = 1 then 'b:a' || (c.i % $agents) end,
@@ -70,9 +70,9 @@ from (select i, timestamptz '2024-01-01 00:00:00+00'
       from range($n) t(i)) c,
      range(5) r(k);
 
-insert into conversation_event (event_key, conversation_key, source_system, source_id,
+insert into conversation_event (conversation_key, source_system, source_id,
     occurred_at, event_type)
-select 'b:e' || i || kind, 'b:c' || i, 'b', 'e' || i || kind,
+select 'b:c' || i, 'b', 'e' || i || kind,
     timestamptz '2024-01-01 00:00:00+00' + to_seconds((hash(i) % (365 * 86400))::bigint)
         + to_seconds(case kind when 'queue_enter' then 0 else 1800 + hash(i) % 3600 end),
     kind
@@ -86,9 +86,9 @@ select 'b:g' || i, 'b:c' || i, 'b', 'g' || i, 'b:a' || (i % $agents),
 from (select i, timestamptz '2024-01-01 00:00:00+00'
              + to_seconds((hash(i) % (365 * 86400))::bigint) as t0 from range($n) t(i));
 
-insert into rating (rating_key, conversation_key, source_system, source_id, rated_at, scale,
+insert into rating (conversation_key, source_system, source_id, rated_at, scale,
     raw_value, score_norm, is_positive, is_negative, agent_key_at_rating)
-select 'b:r' || i, 'b:c' || i, 'b', 'r' || i,
+select 'b:c' || i, 'b', 'r' || i,
     timestamptz '2024-01-02 00:00:00+00' + to_seconds((hash(i) % (365 * 86400))::bigint),
     '1-5', (1 + hash(i) % 5)::varchar, (hash(i) % 5) / 4.0, hash(i) % 5 >= 3, hash(i) % 5 < 2,
     'b:a' || (i % $agents)

@@ -137,3 +137,64 @@ def test_version_1_warehouse_moves_vendor_columns_to_conversation_source(db_path
             "SELECT source_id, status_current, display_number, src_first_response_s, batch_id "
             "FROM conversation_with_source ORDER BY source_id"
         ).fetchall() == [("1", "solved", "42", 60.0, 7), ("2", "open", None, None, 8)]
+
+
+def test_version_2_warehouse_gets_computed_child_keys(db_path):
+    """Migration 003 keeps every key: one built apart from source_id (LiveChat's thread:event
+    messages) moves its tail into source_id, so the computed key is the stored one."""
+    import duckdb
+
+    from supportstats.sql import load_sql
+
+    old = duckdb.connect(str(db_path))
+    old.execute(
+        "CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMPTZ DEFAULT now())"
+    )
+    for version in (1, 2):
+        name = {1: "001_canonical", 2: "002_conversation_source"}[version]
+        old.execute(load_sql(f"schema/{name}.sql"))
+        old.execute("INSERT INTO schema_version (version) VALUES ($v)", {"v": version})
+    old.execute(
+        "INSERT INTO message (message_key, conversation_key, source_system, source_id, "
+        "created_at, author_role, body, batch_id) VALUES "
+        "('livechat:T1:e7', 'livechat:T1', 'livechat', 'e7', '2024-03-01 10:00:00+00', "
+        "'agent', 'hi', 3), "
+        "('generic:m1', 'generic:c1', 'generic', 'm1', '2024-03-01 10:01:00+00', "
+        "'customer', 'hello', 4)"
+    )
+    old.execute(
+        "INSERT INTO conversation_event (event_key, conversation_key, source_system, "
+        "source_id, occurred_at, event_type) VALUES "
+        "('generic:c1:resolved', 'generic:c1', 'generic', 'c1:resolved', "
+        "'2024-03-01 11:00:00+00', 'resolve')"
+    )
+    old.execute(
+        "INSERT INTO rating (rating_key, conversation_key, source_system, source_id, "
+        "raw_value) VALUES ('generic:c1:csat', 'generic:c1', 'generic', 'c1:csat', '5')"
+    )
+    old.close()
+    with connect(db_path) as conn:
+        assert current_version(conn) == SCHEMA_VERSION >= 3
+        assert conn.execute(
+            "SELECT message_key, source_id, conversation_key, author_role, body, batch_id "
+            "FROM message ORDER BY message_key"
+        ).fetchall() == [
+            ("generic:m1", "m1", "generic:c1", "customer", "hello", 4),
+            ("livechat:T1:e7", "T1:e7", "livechat:T1", "agent", "hi", 3),
+        ]
+        assert conn.execute(
+            "SELECT event_key, source_id, event_type FROM conversation_event"
+        ).fetchall() == [("generic:c1:resolved", "c1:resolved", "resolve")]
+        assert conn.execute("SELECT rating_key, source_id, raw_value FROM rating").fetchall() == [
+            ("generic:c1:csat", "c1:csat", "5")
+        ]
+        generated = conn.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE is_generated = 'ALWAYS' ORDER BY table_name"
+        ).fetchall()
+        assert generated == [
+            ("conversation", "conversation_key"),
+            ("conversation_event", "event_key"),
+            ("message", "message_key"),
+            ("rating", "rating_key"),
+        ]

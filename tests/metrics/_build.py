@@ -69,7 +69,6 @@ class Warehouse:
     def msg(self, cid: str, at: str, role: str = "customer", agent: str | None = None, **kw: Any):
         mid = self._id("m")
         row = {
-            "message_key": f"{SRC}:{mid}",
             "conversation_key": f"{SRC}:{cid}",
             "source_system": SRC,
             "source_id": mid,
@@ -83,7 +82,6 @@ class Warehouse:
     def ev(self, cid: str, at: str, event_type: str, **kw: Any) -> None:
         eid = self._id("e")
         row = {
-            "event_key": f"{SRC}:{eid}",
             "conversation_key": f"{SRC}:{cid}",
             "source_system": SRC,
             "source_id": eid,
@@ -122,7 +120,6 @@ class Warehouse:
         rid = self._id("r")
         agent = kw.pop("agent", None)
         row = {
-            "rating_key": f"{SRC}:{rid}",
             "conversation_key": f"{SRC}:{cid}",
             "source_system": SRC,
             "source_id": rid,

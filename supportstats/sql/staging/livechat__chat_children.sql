@@ -4,7 +4,7 @@ SELECT
     $source_system || ':' || thread_id || ':' || (e ->> 'id') AS message_key,
     $source_system || ':' || thread_id AS conversation_key,
     $source_system AS source_system,
-    (e ->> 'id') AS source_id,
+    thread_id || ':' || (e ->> 'id') AS source_id, -- event ids are unique within a thread only
     created_ts AS created_at,
     role AS author_role,
     CASE WHEN role = 'agent' THEN $source_system || ':' || author_id END AS author_agent_key,
