@@ -16,8 +16,8 @@ SELECT
     sid AS source_id,
     created_ts AS created_at,
     role AS author_role,
-    CASE WHEN role IN ('agent', 'bot') AND ss_text(author) IS NOT NULL THEN $source_system || ':' || trim(author) END AS author_agent_key,
-    CASE WHEN role = 'customer' AND ss_text(author) IS NOT NULL THEN $source_system || ':' || trim(author) END AS author_contact_key,
+    CASE WHEN role IN ('agent', 'bot') AND ss_text(author) IS NOT NULL THEN $source_system || ':' || ss_text(author) END AS author_agent_key,
+    CASE WHEN role = 'customer' AND ss_text(author) IS NOT NULL THEN $source_system || ':' || ss_text(author) END AS author_contact_key,
     coalesce(lower(ss_text(visibility)), 'public') AS visibility,
     coalesce(lower(ss_text(automation)), 'none') AS automation,
     coalesce(lower(ss_text(kind)), 'text') AS kind,
@@ -25,18 +25,19 @@ SELECT
     length(body) AS body_len,
     $batch_id AS batch_id,
     _extra AS raw,
+    -- Two short lists: DuckDB turns an IN list of five or more names into a join.
     CASE
         WHEN sid IS NULL THEN 'message_id'
         WHEN cid IS NULL THEN 'conversation_id'
         WHEN created_ts IS NULL THEN 'created_at'
-        WHEN role IS NULL OR role NOT IN ('customer', 'agent', 'bot', 'system', 'third_party') THEN 'author_role'
+        WHEN role IS NULL OR NOT (role IN ('customer', 'agent', 'bot') OR role IN ('system', 'third_party')) THEN 'author_role'
         WHEN lower(ss_text(visibility)) NOT IN ('public', 'internal') THEN 'visibility'
     END AS _reject_column,
     CASE
         WHEN sid IS NULL THEN 'message_id is empty; every row needs an id'
         WHEN cid IS NULL THEN 'conversation_id is empty; every message belongs to a conversation'
         WHEN created_ts IS NULL THEN 'created_at ' || ss_quote(created_at) || ' is not a date/time'
-        WHEN role IS NULL OR role NOT IN ('customer', 'agent', 'bot', 'system', 'third_party')
+        WHEN role IS NULL OR NOT (role IN ('customer', 'agent', 'bot') OR role IN ('system', 'third_party'))
             THEN 'author_role ' || ss_quote(author_role) || ' is not one of customer, agent, bot, system, third_party'
         WHEN lower(ss_text(visibility)) NOT IN ('public', 'internal')
             THEN 'visibility ' || ss_quote(visibility) || ' is not public or internal'
