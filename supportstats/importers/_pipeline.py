@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
-import numpy as np
 
 from supportstats.errors import InputFileError, SupportStatsError
 from supportstats.importers._read import FileProbe, probe, sha256_of, transcode_to_utf8
@@ -437,7 +436,7 @@ class ImportContext:
                 raise
             self._begin_again()
             return False
-        if _hashes_repeat(self.conn, target, self.batch_id, loaded):
+        if _hashes_repeat(self.conn, target, self.batch_id):
             self._begin_again()
             return False
         if had_rows:
@@ -764,25 +763,24 @@ def _setting_bytes(text: str) -> int:
     return int(float(match.group(1)) * base**power)
 
 
-def _hashes_repeat(conn: duckdb.DuckDBPyConnection, table: str, batch_id: int, rows: int) -> bool:
+def _hashes_repeat(conn: duckdb.DuckDBPyConnection, table: str, batch_id: int) -> bool:
     """Whether two of the batch's rows in ``table`` share a hash of their key.
 
     Distinct hashes prove distinct keys; equal ones (a duplicate, or at 10M keys a
     3-in-a-million chance of a collision) send the file the staged way, which is exact. The
     key is hashed as (source_system, source_id), the parts it is computed from: within one
     batch source_system is a constant. Sorting the 8-byte hashes in numpy takes half the
-    time of DuckDB's ``count(DISTINCT ...)`` (0.35 s against 0.9 s for 10M rows).
+    time of DuckDB's ``count(DISTINCT ...)`` (0.4 s against 0.9 s for 10M rows; fetched whole,
+    as an Arrow reader would first import pyarrow, 0.25 s).
     """
-    hashes = np.empty(rows, dtype=np.uint64)
-    filled = 0
-    reader = conn.sql(
-        f"SELECT hash(source_system, source_id) FROM {table} WHERE batch_id = $b",
-        params={"b": batch_id},
-    ).to_arrow_reader(1 << 20)
-    for chunk in reader:
-        part = chunk.column(0).to_numpy()
-        hashes[filled : filled + len(part)] = part
-        filled += len(part)
+    (hashes,) = (
+        conn.execute(
+            f"SELECT hash(source_system, source_id) AS h FROM {table} WHERE batch_id = $b",
+            {"b": batch_id},
+        )
+        .fetchnumpy()
+        .values()
+    )
     hashes.sort()
     return bool((hashes[1:] == hashes[:-1]).any())
 
