@@ -283,7 +283,9 @@ def load(ctx: ImportContext) -> None:
     ):
         if entity.name == "conversation":
             _replace_children(
-                ctx, f"SELECT conversation_key FROM conversation WHERE batch_id = {ctx.batch_id}"
+                ctx,
+                "SELECT source_system, source_id FROM conversation "
+                f"WHERE batch_id = {ctx.batch_id}",
             )
         return
     run = ctx.staged_from_stream if probe.file_kind == "csv" else ctx.run_sql
@@ -437,7 +439,8 @@ def _one_pass_fits(probe: FileProbe, entity: Entity, header: list[str]) -> bool:
 
 
 def _replace_children(ctx: ImportContext, keys_sql: str) -> None:
-    """Drop the shortcut rows earlier files derived for the conversations ``keys_sql`` lists.
+    """Drop the shortcut rows earlier files derived for the conversations ``keys_sql`` lists
+    (its columns: source_system, source_id).
 
     Their keys are unique by construction, so new ones are inserted directly; earlier
     versions are deleted only if any could exist.
@@ -452,7 +455,8 @@ def _upsert_entity(ctx: ImportContext, entity: Entity) -> None:
     if name == "conversation":
         ctx.upsert("conversation", "stg_conversation", main=True, id_label="conversation_id")
         _replace_children(
-            ctx, "SELECT conversation_key FROM stg_conversation WHERE _reject_reason IS NULL"
+            ctx,
+            "SELECT source_system, source_id FROM stg_conversation WHERE _reject_reason IS NULL",
         )
         with ctx.unordered_writes():
             ctx.run_sql("staging/generic__conversation_children.sql", label="writing derived rows")

@@ -205,6 +205,29 @@ def test_overlapping_exports_upsert(warehouse, tmp_path):
     assert counts(warehouse)["import_batch"] == 2
 
 
+def test_overlapping_export_replaces_derived_rows(warehouse, tmp_path):
+    """A newer row replaces the message, event and rating its shortcut columns made before."""
+    import_file(warehouse, write(tmp_path / "a.csv", CSV_TEXT))
+    newer = (
+        HEADER + "\nc1,2024-03-01T10:00:00Z,chat,ana,resolved,2024-03-01T10:01:00Z,"
+        "2024-03-01T10:20:00Z,4\n"
+    )
+    import_file(warehouse, write(tmp_path / "b.csv", newer))
+    derived = warehouse.execute(
+        "SELECT 'message', message_key, created_at FROM message UNION ALL "
+        "SELECT 'event', event_key, occurred_at FROM conversation_event UNION ALL "
+        "SELECT 'rating', rating_key || '=' || raw_value, rated_at FROM rating ORDER BY 1, 2"
+    ).fetchall()
+    assert derived == [
+        ("event", "generic:c1:resolved", datetime(2024, 3, 1, 10, 20, tzinfo=UTC)),
+        ("event", "generic:c3:resolved", datetime(2024, 3, 2, 12, 0, tzinfo=UTC)),
+        ("message", "generic:c1:first_response", datetime(2024, 3, 1, 10, 1, tzinfo=UTC)),
+        ("message", "generic:c3:first_response", datetime(2024, 3, 2, 9, 45, tzinfo=UTC)),
+        ("rating", "generic:c1:csat=4", datetime(2024, 3, 1, 10, 20, tzinfo=UTC)),
+        ("rating", "generic:c3:csat=2", datetime(2024, 3, 2, 12, 0, tzinfo=UTC)),
+    ]
+
+
 def test_row_level_rejects_keep_everything(warehouse, tmp_path):
     text = (
         HEADER
