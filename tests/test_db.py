@@ -190,11 +190,16 @@ def test_version_2_warehouse_gets_computed_child_keys(db_path):
         ]
         generated = conn.execute(
             "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE is_generated = 'ALWAYS' ORDER BY table_name"
+            "WHERE is_generated = 'ALWAYS' ORDER BY table_name, column_name"
         ).fetchall()
         assert generated == [
             ("conversation", "conversation_key"),
             ("conversation_event", "event_key"),
+            ("message", "body_len"),
             ("message", "message_key"),
             ("rating", "rating_key"),
+        ]
+        assert conn.execute("SELECT body_len FROM message ORDER BY message_key").fetchall() == [
+            (5,),
+            (2,),
         ]

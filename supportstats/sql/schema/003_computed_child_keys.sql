@@ -2,6 +2,7 @@
 -- and source_id, as conversation_key is since version 2. Every importer already built them
 -- that way (LiveChat messages now carry "thread:event" as their source_id); stored, each
 -- was one more long unique string per row to write, about a tenth of a messages import.
+-- message.body_len is computed too (every importer stored length(body)).
 -- The tables are rebuilt with the same columns in the same order.
 
 CREATE TABLE message_v3 (
@@ -18,7 +19,7 @@ CREATE TABLE message_v3 (
     kind               VARCHAR DEFAULT 'text', -- text | file | form | csat_request | csat_response | activity | call
     engagement_key     VARCHAR,
     body               VARCHAR,
-    body_len           INTEGER,
+    body_len           INTEGER GENERATED ALWAYS AS (length(body)) VIRTUAL,
     batch_id           INTEGER,
     raw                JSON
 );
@@ -27,11 +28,11 @@ CREATE TABLE message_v3 (
 -- source_id, so the computed key equals the stored one.
 INSERT INTO message_v3 (conversation_key, source_system, source_id, created_at, author_role,
     author_agent_key, author_contact_key, visibility, automation, kind, engagement_key, body,
-    body_len, batch_id, raw)
+    batch_id, raw)
 SELECT conversation_key, source_system, CASE WHEN starts_with(message_key, source_system || ':')
         THEN substr(message_key, length(source_system) + 2) ELSE source_id END,
     created_at, author_role, author_agent_key, author_contact_key, visibility, automation,
-    kind, engagement_key, body, body_len, batch_id, raw
+    kind, engagement_key, body, batch_id, raw
 FROM message;
 
 DROP TABLE message;

@@ -45,7 +45,6 @@ SELECT
          WHEN json_array_length(m, '$.attachments') > 0 AND ss_text(content) IS NULL THEN 'file'
          ELSE 'text' END AS kind,
     content AS body,
-    length(content) AS body_len,
     $batch_id AS batch_id,
     m AS raw, m AS _raw,
     CASE WHEN sid IS NULL THEN 'id' WHEN cid IS NULL THEN 'conversation_id' WHEN created_ts IS NULL THEN 'created_at'

@@ -81,7 +81,6 @@ SELECT
          ELSE 'none' END AS automation,
     'text' AS kind,
     json_extract_string(r, '$.body_text') AS body,
-    length(json_extract_string(r, '$.body_text')) AS body_len,
     $batch_id AS batch_id,
     r AS raw,
     CASE WHEN sid IS NULL THEN 'id' WHEN tid IS NULL THEN 'ticket_id' WHEN created_ts IS NULL THEN 'created_at' END AS _reject_column,

@@ -8,7 +8,7 @@ SELECT conversation_key || ':description' AS message_key, conversation_key, sour
        CASE WHEN initiated_by = 'agent' THEN assignee_agent_key END AS author_agent_key,
        CASE WHEN initiated_by <> 'agent' THEN contact_key END AS author_contact_key,
        'public' AS visibility, 'none' AS automation, 'text' AS kind,
-       description_text AS body, length(description_text) AS body_len, batch_id,
+       description_text AS body, batch_id,
        NULL::VARCHAR AS _reject_column, NULL::VARCHAR AS _reject_reason, _row, _line
 FROM stg_conversation WHERE _reject_reason IS NULL;
 

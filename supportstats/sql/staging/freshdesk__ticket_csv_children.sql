@@ -5,13 +5,13 @@ CREATE OR REPLACE TEMP TABLE stg_message AS
 SELECT conversation_key || ':opening' AS message_key, conversation_key, source_system,
        source_id || ':opening' AS source_id, created_at, 'customer' AS author_role,
        NULL AS author_agent_key, contact_key AS author_contact_key, 'public' AS visibility,
-       'none' AS automation, 'text' AS kind, description_text AS body, length(description_text) AS body_len,
+       'none' AS automation, 'text' AS kind, description_text AS body,
        batch_id, NULL::VARCHAR AS _reject_column, NULL::VARCHAR AS _reject_reason, _row, _line
 FROM stg_conversation WHERE _reject_reason IS NULL AND initiated_by = 'customer'
 UNION ALL
 SELECT conversation_key || ':first_response', conversation_key, source_system,
        source_id || ':first_response', first_response_ts, 'agent', assignee_agent_key, NULL,
-       'public', 'none', 'text', NULL, NULL, batch_id, NULL, NULL, _row, _line
+       'public', 'none', 'text', NULL, batch_id, NULL, NULL, _row, _line
 FROM stg_conversation WHERE _reject_reason IS NULL AND first_response_ts IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE stg_event AS

@@ -22,7 +22,6 @@ SELECT
     coalesce(lower(ss_text(automation)), 'none') AS automation,
     coalesce(lower(ss_text(kind)), 'text') AS kind,
     body,
-    length(body) AS body_len,
     $batch_id AS batch_id,
     _extra AS raw,
     -- Two short lists: DuckDB turns an IN list of five or more names into a join.

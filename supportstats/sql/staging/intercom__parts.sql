@@ -41,7 +41,6 @@ SELECT
          ELSE 'none' END AS automation,
     CASE WHEN json_array_length(p, '$.attachments') > 0 AND ss_text(p ->> 'body') IS NULL THEN 'file' ELSE 'text' END AS kind,
     (p ->> 'body') AS body,
-    length(p ->> 'body') AS body_len,
     $batch_id AS batch_id,
     p AS raw, p AS _raw,
     _reject_column, _reject_reason,

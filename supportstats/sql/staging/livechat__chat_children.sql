@@ -14,7 +14,6 @@ SELECT
     CASE etype WHEN 'file' THEN 'file' WHEN 'filled_form' THEN 'form' WHEN 'system_message' THEN 'activity'
                WHEN 'custom' THEN 'activity' ELSE 'text' END AS kind,
     (e ->> 'text') AS body,
-    length((e ->> 'text')) AS body_len,
     $batch_id AS batch_id,
     e AS raw, e AS _raw,
     CASE WHEN ss_text(e ->> 'id') IS NULL THEN 'id' WHEN created_ts IS NULL THEN 'created_at' END AS _reject_column,

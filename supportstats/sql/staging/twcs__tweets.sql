@@ -49,7 +49,6 @@ SELECT
     'none' AS automation,
     'text' AS kind,
     t.text AS body,
-    length(t.text) AS body_len,
     $batch_id AS batch_id,
     t.raw_row AS raw,
     t.author, t.is_inbound, t.parent_tid, r.root_tid,

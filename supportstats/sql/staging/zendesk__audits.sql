@@ -115,7 +115,7 @@ SELECT
     CASE WHEN coalesce(is_public, true) THEN 'public' ELSE 'internal' END AS visibility,
     CASE WHEN via_channel = 'rule' THEN CASE WHEN via_rel = 'trigger' THEN 'trigger' ELSE 'rule' END
          ELSE 'none' END AS automation,
-    'text' AS kind, body, length(body) AS body_len, $batch_id AS batch_id, raw, raw::VARCHAR AS _raw,
+    'text' AS kind, body, $batch_id AS batch_id, raw, raw::VARCHAR AS _raw,
     _bad AS _reject_column,
     CASE _bad WHEN 'id' THEN 'comment has no id'
               WHEN 'ticket_id' THEN 'comment has no ticket_id (export comments with their ticket, e.g. ticket audits)'

@@ -54,7 +54,7 @@ SELECT
     NULL::VARCHAR AS author_contact_key, 'public' AS visibility,
     CASE WHEN role = 'bot' THEN 'trigger' ELSE 'none' END AS automation,
     CASE WHEN type = 'chat.msg' THEN 'text' ELSE 'file' END AS kind,
-    msg AS body, length(msg) AS body_len, $batch_id AS batch_id, item AS raw, item::VARCHAR AS _raw,
+    msg AS body, $batch_id AS batch_id, item AS raw, item::VARCHAR AS _raw,
     CASE WHEN at_ts IS NULL THEN 'history.timestamp' END AS _reject_column,
     CASE WHEN at_ts IS NULL THEN 'history item ' || idx || ' of chat ' || sid || ' has no valid timestamp' END AS _reject_reason,
     row_number() OVER () AS _row, _line
