@@ -856,6 +856,7 @@ class _Sha256:
         self._path = path
         self._digest: str | None = None
         self._error: BaseException | None = None
+        self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         if background:
             self._thread = threading.Thread(target=self._run, daemon=True)
@@ -865,7 +866,7 @@ class _Sha256:
 
     def _run(self) -> None:
         try:
-            self._digest = sha256_of(self._path)
+            self._digest = sha256_of(self._path, stop=self._stop)
         except BaseException as exc:  # handed to the caller of result()
             self._error = exc
 
@@ -874,8 +875,12 @@ class _Sha256:
             self._thread.join()
         if self._error is not None:
             raise self._error
-        assert self._digest is not None
+        assert self._digest is not None, "result() after cancel()"
         return self._digest
+
+    def cancel(self) -> None:
+        """Stop reading the file (the import failed); a finished digest is kept."""
+        self._stop.set()
 
 
 def _size_seen(conn: duckdb.DuckDBPyConnection, size: int) -> bool:
@@ -1001,6 +1006,7 @@ def import_file(
         conn.execute("ROLLBACK")
         raise
     finally:
+        digest.cancel()
         if ctx is not None:
             ctx.restore_settings()
     assert ctx is not None

@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import io
 import re
+import threading
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,11 +55,14 @@ class FileProbe:
         return self.text.lstrip()
 
 
-def sha256_of(path: Path, chunk: int = 1 << 22) -> str:
-    """Hex sha256 of a file's bytes, read in 4 MB chunks."""
+def sha256_of(path: Path, chunk: int = 1 << 22, stop: threading.Event | None = None) -> str | None:
+    """Hex sha256 of a file's bytes, read in 4 MB chunks; None once ``stop`` is set (an
+    import that failed needs no digest, and a big file would keep a core busy for seconds)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while block := handle.read(chunk):
+            if stop is not None and stop.is_set():
+                return None
             digest.update(block)
     return digest.hexdigest()
 

@@ -7,6 +7,8 @@ which ends the staged load.
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from pathlib import Path
 
 import duckdb
@@ -14,6 +16,7 @@ from _importer_helpers import kill_import_after
 
 from supportstats.db import connect
 from supportstats.importers import import_file
+from supportstats.importers._read import sha256_of
 
 PLAIN = "conversation_id,created_at,channel,queue,team,agent,contact,status,priority,subject,tags"
 # Enough rows of ~110 bytes for a file over the 4 MiB progress threshold.
@@ -235,6 +238,16 @@ def test_reimport_of_a_plain_file_is_a_no_op_and_a_same_size_file_is_not(tmp_pat
         assert not other.skipped and other.rows_loaded == 200
         assert table(conn, "SELECT count(*), count(DISTINCT sha256) FROM import_batch") == [(2, 2)]
         assert table(conn, "SELECT DISTINCT status_current FROM conversation") == [("shut",)]
+
+
+def test_the_background_sha256_stops_when_the_import_no_longer_needs_it(tmp_path):
+    data = b"0123456789abcdef" * (1 << 18)  # 4 MB: two reads of 2 MB
+    path = tmp_path / "big.bin"
+    path.write_bytes(data)
+    assert sha256_of(path, chunk=1 << 21) == hashlib.sha256(data).hexdigest()
+    stop = threading.Event()
+    stop.set()
+    assert sha256_of(path, chunk=1 << 21, stop=stop) is None
 
 
 def test_sigkill_after_the_single_pass_insert_leaves_the_warehouse_as_before(tmp_path, db_path):
