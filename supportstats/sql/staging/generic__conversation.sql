@@ -14,15 +14,16 @@ WITH typed AS (
     FROM stg_raw AS r
 )
 SELECT
+    -- A key is NULL where its id is empty: || with NULL gives NULL.
     $source_system || ':' || sid AS conversation_key,
     $source_system AS source_system,
     sid AS source_id,
     coalesce(ss_text(kind), CASE ss_channel(channel) WHEN 'voice' THEN 'call' WHEN 'chat' THEN 'chat' ELSE 'ticket' END) AS kind,
     ss_channel(channel) AS channel,
-    CASE WHEN ss_text(queue) IS NOT NULL THEN $source_system || ':' || trim(queue) END AS queue_key,
-    CASE WHEN ss_text(team) IS NOT NULL THEN $source_system || ':' || trim(team) END AS team_key,
-    CASE WHEN ss_text(contact) IS NOT NULL THEN $source_system || ':' || trim(contact) END AS contact_key,
-    CASE WHEN ss_text(agent) IS NOT NULL THEN $source_system || ':' || trim(agent) END AS assignee_agent_key,
+    $source_system || ':' || ss_text(queue) AS queue_key,
+    $source_system || ':' || ss_text(team) AS team_key,
+    $source_system || ':' || ss_text(contact) AS contact_key,
+    $source_system || ':' || ss_text(agent) AS assignee_agent_key,
     created_ts AS created_at,
     coalesce(lower(ss_text(initiated_by)), 'customer') AS initiated_by,
     lower(ss_text(status)) AS status_current,
@@ -31,7 +32,7 @@ SELECT
     -- Most rows hold one tag or none: only a list of several pays for the split.
     CASE WHEN regexp_matches(tags, '[|,;]')
          THEN list_filter(list_transform(regexp_split_to_array(tags, '[|,;]'), lambda t: trim(t)), lambda t: t <> '')
-         WHEN ss_text(tags) IS NOT NULL THEN [trim(tags)]
+         WHEN ss_text(tags) IS NOT NULL THEN [ss_text(tags)]
     END AS tags,
     CASE WHEN $tz <> 'UTC' THEN $tz END AS source_timezone,
     first_response_ts, resolved_ts, csat_v, csat_norm,
