@@ -46,3 +46,11 @@ def test_ss_text_examples():
         "'\tq\t', 'plain']) WITH ORDINALITY t(v, i) ORDER BY i"
     ).fetchall()
     assert got == [("a b",), ("x",), (None,), (None,), (None,), ("\tq\t",), ("plain",)]
+
+
+def test_ss_channel_maps_names_and_keeps_empty_as_null():
+    got = CONN.execute(
+        "SELECT ss_channel(v) FROM unnest([' Email ', 'WhatsApp', 'Pigeon', '  ', '', NULL]) "
+        "WITH ORDINALITY t(v, i) ORDER BY i"
+    ).fetchall()
+    assert got == [("email",), ("messaging",), ("pigeon",), (None,), (None,), (None,)]

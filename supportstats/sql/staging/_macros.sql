@@ -56,17 +56,14 @@ CREATE OR REPLACE TEMP MACRO ss_quote(x) AS (
 -- Channel names from many tools onto the canonical few (others: trimmed, lower case).
 -- A map lookup: IN-lists of five or more names become joins, several times slower here.
 CREATE OR REPLACE TEMP MACRO ss_channel(x) AS (
-    CASE
-        WHEN x IS NULL OR trim(x) = '' THEN NULL
-        ELSE coalesce(MAP {
+    coalesce(MAP {
         'email': 'email', 'mail': 'email', 'e-mail': 'email',
         'chat': 'chat', 'livechat': 'chat', 'live_chat': 'chat', 'web_widget': 'chat', 'webchat': 'chat', 'widget': 'chat', 'native_messaging': 'chat',
         'whatsapp': 'messaging', 'messenger': 'messaging', 'facebook': 'messaging', 'sms': 'messaging', 'telegram': 'messaging', 'line': 'messaging', 'instagram': 'messaging', 'messaging': 'messaging', 'wechat': 'messaging',
         'voice': 'voice', 'phone': 'voice', 'call': 'voice', 'telephony': 'voice',
         'twitter': 'social', 'x': 'social', 'social': 'social',
         'api': 'web', 'web': 'web', 'portal': 'web', 'form': 'web', 'web_form': 'web'
-        }[lower(trim(x))], lower(trim(x)))
-    END
+        }[lower(ss_text(x))], lower(ss_text(x)))
 );
 
 -- A 1-5 / 0-10 / good-bad rating text to (scale, score 0..1); positive = >= 4 of 5.
