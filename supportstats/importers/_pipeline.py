@@ -677,26 +677,29 @@ class ImportContext:
             {"label": id_label},
         )
 
-    def _shared_columns(self, target: str, staged: str) -> str:
-        """The columns of warehouse table ``target`` that ``staged`` has, in target order
+    def _stored_columns(self, table: str) -> list[str]:
+        """The columns of warehouse table ``table`` a row is written with, in table order
         (computed columns such as ``conversation.conversation_key`` are never written)."""
-        columns = [
+        return [
             r[0]
             for r in self.conn.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_name = $t "
                 "AND table_schema = 'main' AND coalesce(is_generated, 'NEVER') = 'NEVER' "
                 "ORDER BY ordinal_position",
-                {"t": target},
+                {"t": table},
             ).fetchall()
         ]
+
+    def _shared_columns(self, target: str, staged: str) -> str:
+        """The stored columns of warehouse table ``target`` that ``staged`` has."""
         have = set(self.probe_columns(staged))
-        return ", ".join(c for c in columns if c in have)
+        return ", ".join(c for c in self._stored_columns(target) if c in have)
 
     def _stored_key(self, target: str, key: str) -> str:
         """What to match ``target`` rows on: ``key``, or the stored columns a computed key is
         made of (matching on those skips building the key string for every row of a large
         table: 1.1 s against 1.5 s over 50M messages)."""
-        if key in self._shared_columns(target, target).split(", "):
+        if key in self._stored_columns(target):
             return key
         return "(source_system, source_id)"
 
