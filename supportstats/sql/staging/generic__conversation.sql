@@ -14,12 +14,12 @@ WITH typed AS (
     FROM stg_raw AS r
 )
 SELECT
-    -- A key is NULL where its id is empty: || with NULL gives NULL.
     $source_system || ':' || sid AS conversation_key,
     $source_system AS source_system,
     sid AS source_id,
     coalesce(ss_text(kind), CASE ss_channel(channel) WHEN 'voice' THEN 'call' WHEN 'chat' THEN 'chat' ELSE 'ticket' END) AS kind,
     ss_channel(channel) AS channel,
+    -- A key is NULL where its id is empty: || with NULL gives NULL.
     $source_system || ':' || ss_text(queue) AS queue_key,
     $source_system || ':' || ss_text(team) AS team_key,
     $source_system || ':' || ss_text(contact) AS contact_key,
