@@ -203,3 +203,76 @@ def test_version_2_warehouse_gets_computed_child_keys(db_path):
             (5,),
             (2,),
         ]
+
+
+def test_version_3_warehouse_moves_shortcut_rows_onto_the_conversation(db_path):
+    """Migration 004 moves the rows a conversations file's shortcut columns made onto the
+    conversation; the *_all views then show exactly the rows the tables held before."""
+    import duckdb
+
+    from supportstats.sql import load_sql
+
+    old = duckdb.connect(str(db_path))
+    old.execute(
+        "CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMPTZ DEFAULT now())"
+    )
+    for version, name in migrations()[:3]:
+        old.execute(load_sql(name))
+        old.execute("INSERT INTO schema_version (version) VALUES ($v)", {"v": version})
+    old.execute(
+        "INSERT INTO conversation (source_system, source_id, created_at, assignee_agent_key, "
+        "batch_id) VALUES ('generic', 'c1', '2024-03-01 10:00:00+00', 'generic:ana', 4), "
+        "('generic', 'c2', '2024-03-01 11:00:00+00', NULL, 4), "
+        "('generic', 'c3', '2024-03-01 12:00:00+00', NULL, 5)"
+    )
+    # As version 3's importer derived them for c1; the look-alikes of c2 and c3 differ from
+    # what c2's and c3's own columns would give (a body, a rating time, another batch).
+    old.execute(
+        "INSERT INTO message (conversation_key, source_system, source_id, created_at, "
+        "author_role, author_agent_key, visibility, automation, kind, body, batch_id) VALUES "
+        "('generic:c1', 'generic', 'c1:first_response', '2024-03-01 10:05:00+00', 'agent', "
+        "'generic:ana', 'public', 'none', 'text', NULL, 4), "
+        "('generic:c2', 'generic', 'c2:first_response', '2024-03-01 11:05:00+00', 'agent', "
+        "NULL, 'public', 'none', 'text', 'hello', 4), "
+        "('generic:c1', 'generic', 'm9', '2024-03-01 10:00:00+00', 'customer', NULL, "
+        "'public', 'none', 'text', 'help', 4)"
+    )
+    old.execute(
+        "INSERT INTO conversation_event (conversation_key, source_system, source_id, "
+        "occurred_at, event_type, to_value, actor_agent_key, batch_id) VALUES "
+        "('generic:c1', 'generic', 'c1:resolved', '2024-03-01 11:00:00+00', 'resolve', "
+        "'resolved', 'generic:ana', 4), "
+        "('generic:c3', 'generic', 'c3:resolved', '2024-03-01 13:00:00+00', 'resolve', "
+        "'resolved', NULL, 6)"
+    )
+    old.execute(
+        "INSERT INTO rating (conversation_key, source_system, source_id, rated_at, scale, "
+        "raw_value, score_norm, is_positive, is_negative, agent_key_at_rating, batch_id) VALUES "
+        "('generic:c1', 'generic', 'c1:csat', '2024-03-01 11:00:00+00', '1-5', '4', 0.75, "
+        "true, false, 'generic:ana', 4), "
+        "('generic:c2', 'generic', 'c2:csat', '2024-03-02 09:00:00+00', '1-5', '5', 1.0, "
+        "true, false, NULL, 4)"
+    )
+    tables = ("message", "conversation_event", "rating")
+    before = {t: old.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
+    old.close()
+    with connect(db_path) as conn:
+        assert current_version(conn) == SCHEMA_VERSION >= 4
+        for t in tables:
+            assert conn.execute(f"SELECT * FROM {t}_all ORDER BY ALL").fetchall() == before[t]
+        assert conn.execute(
+            "SELECT source_id, first_response_at::VARCHAR, resolved_at::VARCHAR, csat, "
+            "csat_scale FROM conversation ORDER BY 1"
+        ).fetchall() == [
+            ("c1", "2024-03-01 10:05:00+00", "2024-03-01 11:00:00+00", "4", "1-5"),
+            ("c2", None, None, None, None),
+            ("c3", None, None, None, None),
+        ]
+        stored = {
+            t: conn.execute(f"SELECT source_id FROM {t} ORDER BY 1").fetchall() for t in tables
+        }
+        assert stored == {
+            "message": [("c2:first_response",), ("m9",)],
+            "conversation_event": [("c3:resolved",)],
+            "rating": [("c2:csat",)],
+        }

@@ -278,15 +278,9 @@ def load(ctx: ImportContext) -> None:
 
     sql_params = {"ts_format": mapping.timestamp_format, "tz": timezone}
     label = f"reading and checking {entity.name} rows"
-    if _one_pass_fits(probe, entity, header) and ctx.load_in_one_pass(
+    if _one_pass_fits(probe, entity) and ctx.load_in_one_pass(
         f"staging/{entity.sql}", SINGLE_PASS[entity.name], label=label, **sql_params
     ):
-        if entity.name == "conversation":
-            _replace_children(
-                ctx,
-                "SELECT source_system, source_id FROM conversation "
-                f"WHERE batch_id = {ctx.batch_id}",
-            )
         return
     run = ctx.staged_from_stream if probe.file_kind == "csv" else ctx.run_sql
     run(f"staging/{entity.sql}", label=label, **sql_params)
@@ -418,9 +412,6 @@ STAGED = {
 # come from the staged table's rowids on demand (ImportContext.stream_csv). Events and ratings
 # without an id are keyed by their row number, so their reads number every row.
 NUMBERED_ON_DEMAND = frozenset({"conversation", "message", "engagement"})
-# Rows derived from a conversations file's shortcut columns (keys unique by construction).
-CHILDREN = ("message", "conversation_event", "rating")
-SHORTCUT_COLUMNS = frozenset({"first_response_at", "resolved_at", "csat", "csat_scale"})
 # Entities whose CSV files may load in one pass, and their table (see _one_pass_fits).
 SINGLE_PASS = {"conversation": "conversation", "message": "message"}
 ENTITY_COLUMNS = frozenset(c for e in ENTITIES.values() for c in e.columns)
@@ -430,36 +421,16 @@ def _json_key(key: str) -> str:
     return '"' + key.replace('"', '\\"') + '"'
 
 
-def _one_pass_fits(probe: FileProbe, entity: Entity, header: list[str]) -> bool:
-    """Whether the file can go straight into its table (ImportContext.load_in_one_pass):
-    a CSV of an entity with one target table (a conversations file without shortcut columns)."""
-    if probe.file_kind != "csv" or entity.name not in SINGLE_PASS:
-        return False
-    return entity.name != "conversation" or not SHORTCUT_COLUMNS.intersection(header)
-
-
-def _replace_children(ctx: ImportContext, keys_sql: str) -> None:
-    """Drop the shortcut rows earlier files derived for the conversations ``keys_sql`` lists
-    (its columns: source_system, source_id).
-
-    Their keys are unique by construction, so new ones are inserted directly; earlier
-    versions are deleted only if any could exist.
-    """
-    if any(ctx.count(f"SELECT count(*) FROM (SELECT 1 FROM {t} LIMIT 1)") for t in CHILDREN):
-        ctx.execute(f"CREATE OR REPLACE TEMP VIEW stg_replaced AS {keys_sql}")
-        ctx.run_sql("staging/generic__conversation_children_replace.sql")
+def _one_pass_fits(probe: FileProbe, entity: Entity) -> bool:
+    """Whether the file can go straight into its table (ImportContext.load_in_one_pass): a
+    CSV of an entity whose rows all go to one table."""
+    return probe.file_kind == "csv" and entity.name in SINGLE_PASS
 
 
 def _upsert_entity(ctx: ImportContext, entity: Entity) -> None:
     name = entity.name
     if name == "conversation":
         ctx.upsert("conversation", "stg_conversation", main=True, id_label="conversation_id")
-        _replace_children(
-            ctx,
-            "SELECT source_system, source_id FROM stg_conversation WHERE _reject_reason IS NULL",
-        )
-        with ctx.unordered_writes():
-            ctx.run_sql("staging/generic__conversation_children.sql", label="writing derived rows")
     elif name == "message":
         ctx.upsert("message", "stg_message", main=True, id_label="message_id")
     elif name == "event":

@@ -59,7 +59,7 @@ def frt_by_hand_sql(where: str = "true") -> str:
     return f"""
 SELECT c.source_id, epoch(min(m.created_at) FILTER (WHERE m.author_role = 'agent'
        AND m.visibility = 'public' AND m.automation = 'none')) - epoch(c.created_at)
-FROM conversation c LEFT JOIN message m USING (conversation_key)
+FROM conversation c LEFT JOIN message_all m USING (conversation_key)
 WHERE {where} GROUP BY c.source_id, c.created_at ORDER BY 1
 """
 
@@ -69,7 +69,7 @@ def resolution_by_hand_sql(where: str = "true") -> str:
     return f"""
 SELECT c.source_id, epoch(max(e.occurred_at) FILTER (WHERE e.event_type = 'resolve'))
        - epoch(c.created_at)
-FROM conversation c LEFT JOIN conversation_event e USING (conversation_key)
+FROM conversation c LEFT JOIN conversation_event_all e USING (conversation_key)
 WHERE {where} GROUP BY c.source_id, c.created_at ORDER BY 1
 """
 

@@ -56,8 +56,8 @@ def table(conn: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
 def test_a_clean_file_loads_in_one_pass_with_the_rows_the_staged_way_gives(tmp_path):
     rows = [plain_row(i) for i in range(ROWS)]
     fast_path = plain_file(tmp_path / "plain.csv", rows)
-    # The same rows with an empty shortcut column: that file goes the staged way.
-    staged_path = plain_file(tmp_path / "csat.csv", [r + "," for r in rows], PLAIN + ",csat")
+    # The same rows and a repeated id: that file goes the staged way.
+    staged_path = plain_file(tmp_path / "repeated.csv", rows + rows[:1])
     assert fast_path.stat().st_size > 4 << 20
     with connect(tmp_path / "fast.duckdb") as fast, connect(tmp_path / "staged.duckdb") as slow:
         result, labels = import_with_labels(fast, fast_path)
@@ -65,7 +65,7 @@ def test_a_clean_file_loads_in_one_pass_with_the_rows_the_staged_way_gives(tmp_p
         assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (ROWS, ROWS, 0)
         result, labels = import_with_labels(slow, staged_path)
         assert not one_pass(labels)
-        assert result.rows_loaded == ROWS
+        assert (result.rows_loaded, result.rows_rejected) == (ROWS, 1)
         everything = "SELECT * EXCLUDE (batch_id) FROM conversation ORDER BY conversation_key"
         assert table(fast, everything) == table(slow, everything)
         for t in ("agent", "team", "queue"):
@@ -170,7 +170,51 @@ def test_an_overlapping_file_replaces_rows_and_their_vendor_columns(tmp_path, db
         assert table(conn, "SELECT conversation_key FROM conversation_source") == [("generic:c0",)]
 
 
-def test_a_plain_file_drops_the_rows_earlier_shortcut_columns_made(tmp_path, db_path):
+SHORTCUTS = ",first_response_at,resolved_at,csat,csat_scale"
+
+
+def shortcut_row(i: int) -> str:
+    first = f"2024-03-01T{i % 24:02d}:{i % 60:02d}:30Z" if i % 3 else ""
+    resolved = f"2024-03-02T{i % 24:02d}:00:00Z" if i % 2 else ""
+    csat, scale = [("5", ""), ("", ""), ("good", "binary"), ("7", "0-10"), ("", "")][i % 5]
+    return plain_row(i) + f",{first},{resolved},{csat},{scale}"
+
+
+def test_shortcut_columns_load_in_one_pass_and_show_as_rows(tmp_path):
+    rows = [shortcut_row(i) for i in range(ROWS)]
+    fast_path = plain_file(tmp_path / "shortcut.csv", rows, PLAIN + SHORTCUTS)
+    staged_path = plain_file(tmp_path / "repeated.csv", rows + rows[:1], PLAIN + SHORTCUTS)
+    with connect(tmp_path / "fast.duckdb") as fast, connect(tmp_path / "staged.duckdb") as slow:
+        result, labels = import_with_labels(fast, fast_path)
+        assert one_pass(labels)
+        assert result.rows_loaded == ROWS
+        result, labels = import_with_labels(slow, staged_path)
+        assert not one_pass(labels)
+        assert (result.rows_loaded, result.rows_rejected) == (ROWS, 1)
+        for view in ("conversation", "message_all", "conversation_event_all", "rating_all"):
+            everything = f"SELECT * EXCLUDE (batch_id) FROM {view} ORDER BY ALL"
+            assert table(fast, everything) == table(slow, everything), view
+        # By hand: c0 has only a 1-5 rating, timed at creation; c2 a binary "good" and a first
+        # response; c3 a 7 of 0-10 (neither positive nor negative) at its resolution.
+        assert table(
+            fast,
+            "SELECT source_id, scale, raw_value, score_norm, is_positive, is_negative, "
+            "rated_at::VARCHAR FROM rating_all WHERE source_id IN ('c0:csat', 'c2:csat', "
+            "'c3:csat') ORDER BY 1",
+        ) == [
+            ("c0:csat", "1-5", "5", 1.0, True, False, "2024-03-01 00:00:00+00"),
+            ("c2:csat", "binary", "good", 1.0, True, False, "2024-03-01 02:02:00+00"),
+            ("c3:csat", "0-10", "7", 0.7, False, False, "2024-03-02 03:00:00+00"),
+        ]
+        assert table(
+            fast,
+            "SELECT message_key, author_role, author_agent_key, created_at::VARCHAR "
+            "FROM message_all WHERE conversation_key IN ('generic:c0', 'generic:c2')",
+        ) == [("generic:c2:first_response", "agent", "generic:agent2", "2024-03-01 02:02:30+00")]
+        assert table(fast, "SELECT count(*) FROM message") == [(0,)]
+
+
+def test_a_plain_file_drops_the_shortcut_values_of_the_rows_it_replaces(tmp_path, db_path):
     shortcut = tmp_path / "shortcut.csv"
     shortcut.write_text(
         "conversation_id,created_at,resolved_at,first_response_at,csat\n"
@@ -181,14 +225,16 @@ def test_a_plain_file_drops_the_rows_earlier_shortcut_columns_made(tmp_path, db_
     with connect(db_path) as conn:
         import_file(conn, shortcut)
         derived = (
-            "SELECT (SELECT count(*) FROM message), (SELECT count(*) FROM conversation_event), "
-            "(SELECT count(*) FROM rating)"
+            "SELECT (SELECT count(*) FROM message_all), "
+            "(SELECT count(*) FROM conversation_event_all), (SELECT count(*) FROM rating_all)"
         )
         assert table(conn, derived) == [(1, 2, 1)]
         import_file(conn, plain)
-        # c1's derived rows went with the row they came from; c2's stay.
+        # c1's values went with the row they came from; c2's stay.
         assert table(conn, derived) == [(0, 1, 0)]
-        assert table(conn, "SELECT event_key FROM conversation_event") == [("generic:c2:resolved",)]
+        assert table(conn, "SELECT event_key FROM conversation_event_all") == [
+            ("generic:c2:resolved",)
+        ]
 
 
 MESSAGES = "message_id,conversation_id,created_at,author_role,author,body"

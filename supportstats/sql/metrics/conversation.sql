@@ -8,7 +8,7 @@ with ratings as (
 latest as (
     select r.conversation_key, r.s, r.is_positive, x.raw_value
     from ratings r
-    join rating x using (rating_key)
+    join rating_all x using (rating_key)
     where r.s is not null
     qualify row_number() over (partition by r.conversation_key
         order by coalesce(r.rated_at, r.offered_at) desc nulls last, r.rating_key desc) = 1

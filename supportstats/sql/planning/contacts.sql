@@ -6,7 +6,7 @@
 -- Parameters: $queue (VARCHAR, or NULL for every queue)
 with queue_enter as (
     select conversation_key, min(occurred_at) as entered_at
-    from conversation_event
+    from conversation_event_all
     where event_type = 'queue_enter'
     group by conversation_key
 ),
@@ -14,7 +14,7 @@ with queue_enter as (
 left_queue as (
     -- an abandon or a queue exit without an agent ends the wait of an unanswered contact
     select conversation_key, min(occurred_at) as left_at
-    from conversation_event
+    from conversation_event_all
     where event_type in ('abandon', 'queue_exit')
     group by conversation_key
 ),
@@ -30,7 +30,7 @@ handled as (
 
 queue_sources as (
     select distinct source_system
-    from conversation_event
+    from conversation_event_all
     where event_type = 'queue_enter'
 ),
 

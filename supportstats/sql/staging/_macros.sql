@@ -1,4 +1,6 @@
 -- Parsing helpers shared by every staging file (temporary: they live for one connection).
+-- The rating macros (ss_rating_norm, ss_rating_positive, ss_rating_negative) are stored in
+-- the warehouse (schema/004): the rating_all view computes scores with them too.
 
 -- Epoch seconds (9-10 digits) or milliseconds (12-13 digits) to TIMESTAMPTZ.
 CREATE OR REPLACE TEMP MACRO ss_epoch(x) AS (
@@ -64,18 +66,4 @@ CREATE OR REPLACE TEMP MACRO ss_channel(x) AS (
         'twitter': 'social', 'x': 'social', 'social': 'social',
         'api': 'web', 'web': 'web', 'portal': 'web', 'form': 'web', 'web_form': 'web'
         }[lower(ss_text(x))], lower(ss_text(x)))
-);
-
--- A 1-5 / 0-10 / good-bad rating text to (scale, score 0..1); positive = >= 4 of 5.
-CREATE OR REPLACE TEMP MACRO ss_rating_norm(v, scale) AS (
-    CASE
-        WHEN lower(v) IN ('good', 'great', 'positive', 'thumbs_up', 'yes', 'satisfied', '👍') THEN 1.0
-        WHEN lower(v) IN ('bad', 'poor', 'negative', 'thumbs_down', 'no', 'unsatisfied', '👎') THEN 0.0
-        WHEN lower(v) IN ('okay', 'ok', 'neutral') THEN 0.5
-        WHEN scale = '1-5' THEN (try_cast(v AS DOUBLE) - 1) / 4
-        WHEN scale = '1-3' THEN (try_cast(v AS DOUBLE) - 1) / 2
-        WHEN scale = '1-10' THEN (try_cast(v AS DOUBLE) - 1) / 9
-        WHEN scale = '0-10' THEN try_cast(v AS DOUBLE) / 10
-        WHEN scale = 'binary' THEN try_cast(v AS DOUBLE)
-    END
 );

@@ -1,5 +1,6 @@
--- Canonical flat conversations file -> stg_conversation (+ the shortcut columns
--- first_response_at / resolved_at / csat as message, event and rating rows).
+-- Canonical flat conversations file -> stg_conversation. The shortcut columns
+-- first_response_at / resolved_at / csat are stored on the conversation; the views
+-- message_all / conversation_event_all / rating_all show them as rows (schema/004).
 CREATE OR REPLACE TEMP TABLE stg_conversation AS
 WITH typed AS (
     SELECT
@@ -35,8 +36,11 @@ SELECT
          WHEN ss_text(tags) IS NOT NULL THEN [ss_text(tags)]
     END AS tags,
     CASE WHEN $tz <> 'UTC' THEN $tz END AS source_timezone,
-    first_response_ts, resolved_ts, csat_v, csat_norm,
-    coalesce(ss_text(csat_scale), '1-5') AS csat_scale,
+    -- Named as the raw columns: in this SELECT those names still mean the raw text.
+    first_response_ts AS first_response_at,
+    resolved_ts AS resolved_at,
+    csat_v AS csat,
+    CASE WHEN csat_v IS NOT NULL THEN coalesce(ss_text(csat_scale), '1-5') END AS csat_scale,
     ss_text(agent) AS agent_id,
     $batch_id AS batch_id,
     _extra AS raw,

@@ -95,7 +95,7 @@ late_reply as (
         l.conversation_key,
         min(m.created_at) as reply_at,
         arg_min(m.author_agent_key, m.created_at) as replier_key
-    from message m
+    from message_all m
     join late l using (conversation_key)
     where m.created_at >= l.frt_start_at
       and m.visibility = 'public'

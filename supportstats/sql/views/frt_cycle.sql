@@ -79,7 +79,7 @@ later_reply as (
         min(m.created_at) as reply_at,
         arg_min(m.author_agent_key, m.created_at) as replier_key
     from bounded b
-    join message m
+    join message_all m
       on m.conversation_key = b.conversation_key
      and m.created_at >= b.cycle_start_at
      and (m.created_at <= b.cycle_resolved_at

@@ -11,7 +11,7 @@ with r as (
         *,
         lower(trim(raw_value)) as v,
         try_cast(trim(raw_value) as double) as n
-    from rating
+    from rating_all
 ),
 scored as (
     select

@@ -6,5 +6,5 @@ select
     to_value as status,
     occurred_at as started_at,
     lead(occurred_at) over (partition by conversation_key order by occurred_at) as ended_at
-from conversation_event
+from conversation_event_all
 where event_type = 'status'

@@ -13,7 +13,7 @@ with m as (
         author_agent_key,
         visibility = 'public' and automation = 'none'
             and (author_role = 'agent' or ({{bot_replies}} and author_role = 'bot')) as is_reply
-    from message
+    from message_all
     where author_role in ('customer', 'agent', 'bot')
 ),
 numbered as (
