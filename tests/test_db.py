@@ -276,3 +276,34 @@ def test_version_3_warehouse_moves_shortcut_rows_onto_the_conversation(db_path):
             "conversation_event": [("c3:resolved",)],
             "rating": [("c2:csat",)],
         }
+
+
+def test_ids_of_conversations_and_messages_are_stored_uncompressed(db_path):
+    """Nearly every source_id is unique: DuckDB's default string compression would spend more
+    time looking for repeats than the rest of the write (schema/004)."""
+    with connect(db_path) as conn:
+        conn.execute(
+            "INSERT INTO conversation (source_system, source_id, created_at) "
+            "SELECT 'generic', 'c' || i, TIMESTAMPTZ '2024-03-01 00:00:00+00' FROM range(3000) r(i)"
+        )
+        conn.execute(
+            "INSERT INTO message (conversation_key, source_system, source_id, created_at, "
+            "author_role) SELECT 'generic:c1', 'generic', 'm' || i, "
+            "TIMESTAMPTZ '2024-03-01 00:00:00+00', 'customer' FROM range(3000) r(i)"
+        )
+        conn.execute("CHECKPOINT")
+        stored = [
+            (table, *row)
+            for table in ("conversation", "message")
+            for row in conn.execute(
+                "SELECT DISTINCT column_name, compression FROM pragma_storage_info($t) "
+                "WHERE column_name IN ('source_id', 'source_system') "
+                "AND segment_type = 'VARCHAR' ORDER BY ALL",
+                {"t": table},
+            ).fetchall()
+        ]
+    assert [r for r in stored if r[1] == "source_id"] == [
+        ("conversation", "source_id", "Uncompressed"),
+        ("message", "source_id", "Uncompressed"),
+    ]
+    assert {r[2] for r in stored if r[1] == "source_system"} != {"Uncompressed"}
