@@ -1,7 +1,8 @@
 """Import benchmark: supportstats' generic import against DuckDB's bare read and pandas.
 
 For each size it writes a conversations CSV (and a messages CSV, five per conversation),
-then runs, each in a fresh process so peak memory is that case's alone:
+then runs, each in a fresh process so peak memory is that case's alone (and after
+``os.sync()``, so no case pays for writing back the files of the one before):
 
 * ``bare``: DuckDB ``CREATE TABLE AS SELECT * FROM read_csv(...)`` (the ceiling);
 * ``pandas``: ``pandas.read_csv`` then a DuckDB insert of the DataFrame;
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -107,6 +109,10 @@ def run_case(case: str, path: Path, folder: Path) -> dict[str, float]:
     db = folder / f"{case}_{path.stem}.duckdb"
     db.unlink(missing_ok=True)
     code = TIMER.format(body=CASES[case])
+    # Each case starts with the earlier writes (the CSV files, the last case's warehouse) on
+    # disk: otherwise their write-back competes with this case's own and the order of the
+    # cases decides part of the result.
+    os.sync()
     done = subprocess.run(
         [sys.executable, "-c", code, str(path), str(db)], capture_output=True, text=True
     )
