@@ -36,7 +36,6 @@ CREATE MACRO ss_rating_negative(v, scale) AS (
          ELSE ss_rating_norm(v, scale) <= 0.25 END
 );
 
-
 -- Rows that version 3 derived from shortcut columns become those columns again: only rows
 -- exactly as the views show them (same conversation, batch, agent and constants), so moving
 -- them changes nothing the metrics or an analyst reading the *_all views see.
