@@ -91,6 +91,25 @@ def test_csv_variants_round_trip(warehouse, tmp_path, name, text, encoding, newl
     assert warehouse.execute(stored).fetchall() == [(0,)]
 
 
+def test_csat_scale_names_are_read_in_any_case(warehouse, tmp_path):
+    """A conversations file's csat_scale is read as a ratings file's scale: case aside."""
+    text = (
+        "conversation_id,created_at,csat,csat_scale\n"
+        "c1,2024-03-01T10:00:00Z,Good,Binary\n"
+        "c2,2024-03-01T11:00:00Z,9,0-10\n"
+        "c3,2024-03-01T12:00:00Z,4,\n"
+    )
+    result = import_file(warehouse, write(tmp_path / "scales.csv", text))
+    assert (result.rows_loaded, result.rows_rejected) == (3, 0)
+    assert warehouse.execute(
+        "SELECT source_id, scale, raw_value, score_norm, is_positive FROM rating_all ORDER BY 1"
+    ).fetchall() == [
+        ("c1:csat", "binary", "Good", 1.0, True),
+        ("c2:csat", "0-10", "9", 0.9, True),
+        ("c3:csat", "1-5", "4", 0.75, True),
+    ]
+
+
 def test_cp1252_text_survives(warehouse, tmp_path):
     text = "conversation_id,created_at,subject\nc1,2024-03-01T10:00:00Z,Café – “señal” €5\n"
     path = write(tmp_path / "latin.csv", text, "cp1252")

@@ -10,7 +10,9 @@ WITH typed AS (
         ss_ts(r.first_response_at, $tz, $ts_format) AS first_response_ts,
         ss_ts(r.resolved_at, $tz, $ts_format) AS resolved_ts,
         ss_text(r.csat) AS csat_v,
-        ss_rating_norm(ss_text(r.csat), coalesce(ss_text(r.csat_scale), '1-5')) AS csat_norm,
+        -- Scale names as a ratings file takes them (generic__rating.sql): lower case.
+        coalesce(lower(ss_text(r.csat_scale)), '1-5') AS csat_sc,
+        ss_rating_norm(ss_text(r.csat), csat_sc) AS csat_norm,
         r.*
     FROM stg_raw AS r
 )
@@ -40,7 +42,7 @@ SELECT
     first_response_ts AS first_response_at,
     resolved_ts AS resolved_at,
     csat_v AS csat,
-    CASE WHEN csat_v IS NOT NULL THEN coalesce(ss_text(csat_scale), '1-5') END AS csat_scale,
+    CASE WHEN csat_v IS NOT NULL THEN csat_sc END AS csat_scale,
     ss_text(agent) AS agent_id,
     $batch_id AS batch_id,
     _extra AS raw,
@@ -59,7 +61,7 @@ SELECT
         WHEN ss_text(resolved_at) IS NOT NULL AND resolved_ts IS NULL
             THEN 'resolved_at ' || ss_quote(resolved_at) || ' is not a date/time'
         WHEN csat_v IS NOT NULL AND (csat_norm IS NULL OR csat_norm NOT BETWEEN 0 AND 1)
-            THEN 'csat ' || ss_quote(csat) || ' is not a rating on the ' || coalesce(ss_text(csat_scale), '1-5') || ' scale'
+            THEN 'csat ' || ss_quote(csat) || ' is not a rating on the ' || csat_sc || ' scale'
     END AS _reject_reason,
     _row, _line
 FROM typed;
