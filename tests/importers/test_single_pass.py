@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -53,11 +55,14 @@ def table(conn: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     return conn.execute(sql).fetchall()
 
 
-def test_a_clean_file_loads_in_one_pass_with_the_rows_the_staged_way_gives(tmp_path):
-    rows = [plain_row(i) for i in range(ROWS)]
-    fast_path = plain_file(tmp_path / "plain.csv", rows)
-    # The same rows and a repeated id: that file goes the staged way.
-    staged_path = plain_file(tmp_path / "repeated.csv", rows + rows[:1])
+@contextmanager
+def both_ways(
+    tmp_path: Path, rows: list[str], header: str = PLAIN
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection]]:
+    """Warehouses with ``rows`` imported in one pass and, with a repeated id added, the staged
+    way (checking that each file went its way and what it loaded)."""
+    fast_path = plain_file(tmp_path / "clean.csv", rows, header)
+    staged_path = plain_file(tmp_path / "repeated.csv", rows + rows[:1], header)
     assert fast_path.stat().st_size > 4 << 20
     with connect(tmp_path / "fast.duckdb") as fast, connect(tmp_path / "staged.duckdb") as slow:
         result, labels = import_with_labels(fast, fast_path)
@@ -66,6 +71,11 @@ def test_a_clean_file_loads_in_one_pass_with_the_rows_the_staged_way_gives(tmp_p
         result, labels = import_with_labels(slow, staged_path)
         assert not one_pass(labels)
         assert (result.rows_loaded, result.rows_rejected) == (ROWS, 1)
+        yield fast, slow
+
+
+def test_a_clean_file_loads_in_one_pass_with_the_rows_the_staged_way_gives(tmp_path):
+    with both_ways(tmp_path, [plain_row(i) for i in range(ROWS)]) as (fast, slow):
         everything = "SELECT * EXCLUDE (batch_id) FROM conversation ORDER BY conversation_key"
         assert table(fast, everything) == table(slow, everything)
         for t in ("agent", "team", "queue"):
@@ -182,15 +192,7 @@ def shortcut_row(i: int) -> str:
 
 def test_shortcut_columns_load_in_one_pass_and_show_as_rows(tmp_path):
     rows = [shortcut_row(i) for i in range(ROWS)]
-    fast_path = plain_file(tmp_path / "shortcut.csv", rows, PLAIN + SHORTCUTS)
-    staged_path = plain_file(tmp_path / "repeated.csv", rows + rows[:1], PLAIN + SHORTCUTS)
-    with connect(tmp_path / "fast.duckdb") as fast, connect(tmp_path / "staged.duckdb") as slow:
-        result, labels = import_with_labels(fast, fast_path)
-        assert one_pass(labels)
-        assert result.rows_loaded == ROWS
-        result, labels = import_with_labels(slow, staged_path)
-        assert not one_pass(labels)
-        assert (result.rows_loaded, result.rows_rejected) == (ROWS, 1)
+    with both_ways(tmp_path, rows, PLAIN + SHORTCUTS) as (fast, slow):
         for view in ("conversation", "message_all", "conversation_event_all", "rating_all"):
             everything = f"SELECT * EXCLUDE (batch_id) FROM {view} ORDER BY ALL"
             assert table(fast, everything) == table(slow, everything), view
