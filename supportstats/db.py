@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -112,12 +113,19 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> int:
 
 
 def connect(
-    path: str | Path | None = None, *, read_only: bool = False
+    path: str | Path | None = None,
+    *,
+    read_only: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
+    build_facts: bool = True,
 ) -> duckdb.DuckDBPyConnection:
     """Open the warehouse at ``path`` (created and migrated when opened for writing).
 
-    Read-only connections never create or migrate; they fail with a clear error when the file
-    does not exist or was written by a newer supportstats.
+    Opening for writing also builds the stored facts when the warehouse has none, has them
+    from an older definition, or rows changed outside an import (``metrics.stored``);
+    ``progress(what, step, steps)`` hears how far that is (``build_facts=False`` leaves them
+    to the caller). Read-only connections never create or migrate; they fail with a clear
+    error when the file does not exist or was written by a newer supportstats.
     """
     path = Path(path) if path is not None else default_db_path()
     conn = _open(path, read_only)
@@ -138,18 +146,30 @@ def connect(
                 )
         else:
             migrate(conn)
+            if build_facts:
+                _ensure_facts(conn, progress)
     except BaseException:
         conn.close()
         raise
     return conn
 
 
+def _ensure_facts(
+    conn: duckdb.DuckDBPyConnection, progress: Callable[[str, int, int], None] | None = None
+) -> None:
+    # imported here: the metrics package is not needed to open a warehouse for reading
+    from supportstats.metrics import stored
+
+    stored.ensure(conn, progress)
+
+
 @contextmanager
 def open_warehouse(
-    path: str | Path | None = None, *, read_only: bool = False
+    path: str | Path | None = None, *, read_only: bool = False, **options: Any
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Context manager around :func:`connect` that always closes the connection."""
-    conn = connect(path, read_only=read_only)
+    """Context manager around :func:`connect` (same options) that always closes the
+    connection."""
+    conn = connect(path, read_only=read_only, **options)
     try:
         yield conn
     finally:
@@ -161,4 +181,5 @@ def memory_warehouse() -> duckdb.DuckDBPyConnection:
     conn = duckdb.connect(":memory:")
     conn.execute("SET TimeZone = 'UTC'")
     migrate(conn)
+    _ensure_facts(conn)
     return conn

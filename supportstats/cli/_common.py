@@ -51,6 +51,22 @@ FormatOption = typer.Option(
 )
 
 
+def facts_progress() -> Callable[[str, int, int], None]:
+    """A ``progress(what, step, steps)`` for building stored facts: one line per step on
+    stderr, with the time the step before took (a large warehouse takes a minute)."""
+    import time
+
+    last = [time.perf_counter()]
+
+    def report(what: str, step: int, steps: int) -> None:
+        now = time.perf_counter()
+        took = f" (previous step {now - last[0]:.1f} s)" if step > 1 else ""
+        last[0] = now
+        stderr.print(f"[{step}/{steps}] {what}...{took}")
+
+    return report
+
+
 def reports_errors(func: F) -> F:
     """Turn SupportStatsError into ``Error: ...``/``Hint: ...`` on stderr and a non-zero exit."""
 

@@ -12,6 +12,7 @@ from supportstats.cli._common import (
     OutputFormat,
     emit_frame,
     emit_json,
+    facts_progress,
     print_error,
     reports_errors,
     stderr,
@@ -91,7 +92,7 @@ def import_command(
         strict=strict,
         source_system=source_system,
     )
-    conn = connect(db)
+    conn = connect(db, progress=facts_progress())
     results: list[ImportResult] = []
     failures: list[SupportStatsError] = []
     try:

@@ -914,6 +914,8 @@ def import_file(
     with ``skipped=True``. Any failure rolls the warehouse back to where it was.
     """
     from supportstats.importers import choose_importer
+    from supportstats.metrics.stored import is_current as facts_current
+    from supportstats.metrics.stored import refresh as refresh_facts
 
     options = options or ImportOptions()
     started = time.perf_counter()
@@ -949,6 +951,7 @@ def import_file(
     source_system = options.source_system or importer.SOURCE
     for statement in split_statements(load_sql("staging/_macros.sql")):
         conn.execute(statement)
+    facts_were_current = facts_current(conn)
     conn.execute("BEGIN TRANSACTION")
     ctx: ImportContext | None = None
     try:
@@ -993,6 +996,8 @@ def import_file(
                     "options": options.as_json(),
                 },
             )
+            # the stored facts change with the rows, in the same transaction
+            refresh_facts(conn, batch_id, facts_were_current)
             _drop_temp_tables(conn)
         conn.execute("COMMIT")
     except SupportStatsError:

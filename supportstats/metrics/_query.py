@@ -8,9 +8,15 @@ from typing import Any
 
 import duckdb
 
+from supportstats.metrics import stored
 from supportstats.metrics._groups import Scope, dims, names, normalise_by, where
-from supportstats.metrics._sql import fingerprint, relation, render
-from supportstats.metrics.facts import assignment_intervals, conversation_facts, stretch_facts
+from supportstats.metrics._sql import cached_table, create_temp, fingerprint, relation, render
+from supportstats.metrics.facts import (
+    assignment_intervals,
+    assignment_source,
+    conversation_facts,
+    stretch_facts,
+)
 from supportstats.metrics.options import MetricOptions
 from supportstats.metrics.period import Filters, Period
 
@@ -51,25 +57,83 @@ class Query:
             self._memo["fp"] = fingerprint(self.conn)
         return self._memo["fp"]
 
+    def stored(self) -> bool:
+        """Whether the warehouse keeps current stored facts (``metrics.stored``)."""
+        if "stored" not in self._memo:
+            self._memo["stored"] = stored.is_current(self.conn)
+        return self._memo["stored"]
+
     def facts(self) -> str:
-        """Temp table of conversation facts for these options."""
+        """Table of conversation facts for these options: the stored ``fact_conversation``
+        when it holds them, else a temp table built on first use (for the period's
+        conversations only, when the period selects them by creation)."""
         if "facts" not in self._memo:
-            self._memo["facts"] = conversation_facts(self.conn, self.options, self.fingerprint())
+            if self.stored() and stored.serves(self.options):
+                self._memo["facts"] = "fact_conversation"
+            else:
+                self._memo["facts"] = conversation_facts(
+                    self.conn, self.options, self.fingerprint(), self.assignments(), self.scope()
+                )
         return self._memo["facts"]
 
+    def scope(self) -> str | None:
+        """Temp table of the conversations created in the period, when facts computed on
+        demand need no others (cohort=created and a bounded period); None otherwise.
+
+        With cohort=created every conversation metric counts a conversation in the period it
+        was created, so the facts of other conversations would never be read.
+        """
+        if self.options.cohort != "created" or (self.period.start, self.period.end) == (None, None):
+            return None
+        if "scope" not in self._memo:
+            params = self.period.params()
+
+            def build(name: str) -> None:
+                create_temp(
+                    self.conn,
+                    name,
+                    "select conversation_key from conversation "
+                    "where created_at >= $start and created_at < $end",
+                    params,
+                )
+
+            self._memo["scope"] = cached_table(
+                self.conn, "scope", params, build, self.fingerprint()
+            )
+        return self._memo["scope"]
+
     def assignments(self) -> str:
-        """Temp table of agent stretches."""
+        """Table of agent stretches: the stored ``fact_assignment``, else a temp table."""
         if "asg" not in self._memo:
-            self._memo["asg"] = assignment_intervals(self.conn, self.fingerprint())
+            self._memo["asg"] = (
+                "fact_assignment"
+                if self.stored()
+                else assignment_intervals(self.conn, self.fingerprint())
+            )
         return self._memo["asg"]
 
+    def assignment_source(self) -> str:
+        """FROM-clause text of the agent stretches for a query that reads them once."""
+        if self.stored():
+            return "fact_assignment"
+        return assignment_source(self.conn, self.fingerprint())
+
     def stretches(self) -> str:
-        """Temp table of live agent stretches with handle time and conversation columns."""
+        """Table of live agent stretches with handle time and conversation columns."""
         if "hs" not in self._memo:
-            self._memo["hs"] = stretch_facts(
-                self.conn, self.facts(), self.assignments(), self.fingerprint()
-            )
+            if self.stored() and stored.serves(self.options):
+                self._memo["hs"] = "fact_stretch"
+            else:
+                self._memo["hs"] = stretch_facts(
+                    self.conn, self.facts(), self.assignments(), self.fingerprint()
+                )
         return self._memo["hs"]
+
+    def ratings(self) -> str:
+        """SELECT of the scored ratings with positive/negative flags for these options
+        (``views/rating_flags``), from the stored ``fact_rating`` when there is one."""
+        scores = "fact_rating" if self.stored() else f"({render('views/rating_score')})"
+        return render("views/rating_flags", scores=scores)
 
     def credited(self, natural: str) -> str:
         """The agent column of a family: its natural credit, or the current assignee."""

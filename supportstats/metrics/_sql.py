@@ -23,11 +23,26 @@ import duckdb
 from supportstats.sql import load_sql, used_params
 
 _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+# The per-conversation inputs of the derived relations. The views name them as fragments so
+# the same SQL computes the facts of a few conversations (``stored.scoped_sources``): at
+# import, for the conversations a batch touched, and on demand, for one period.
+SOURCES = (
+    "conversation",
+    "conversation_source",
+    "message_all",
+    "conversation_event_all",
+    "engagement",
+    "rating_all",
+)
 
 
 def render(name: str, **fragments: str) -> str:
-    """Text of ``supportstats/sql/<name>.sql`` with every ``{{fragment}}`` filled."""
+    """Text of ``supportstats/sql/<name>.sql`` with every ``{{fragment}}`` filled.
+
+    Source fragments (:data:`SOURCES`) not given are the whole tables of the warehouse.
+    """
     text = load_sql(f"{name}.sql")
+    fragments = {**{s: s for s in SOURCES}, **fragments}
 
     def fill(match: re.Match[str]) -> str:
         key = match.group(1)
@@ -78,7 +93,7 @@ _FINGERPRINT_SQL = [
         for t in (
             "conversation", "message", "conversation_event", "engagement", "rating",
             "agent_status_interval", "agent_team", "schedule_interval", "schedule_holiday",
-            "queue", "sla_target",
+            "queue", "sla_target", "conversation_source", "agent",
         )
     ),
 ]  # fmt: skip

@@ -14,7 +14,6 @@ import pyarrow.compute as pc
 from supportstats.metrics._groups import TIME_GROUPS, Scope, dims, local_time
 from supportstats.metrics._query import Query
 from supportstats.metrics._sql import cached_table, create_temp, relation, render
-from supportstats.metrics.facts import assignment_source
 from supportstats.metrics.sweep import per_agent, sweep
 
 BEGIN = {
@@ -86,7 +85,7 @@ def live_stretches(q: Query) -> Stretches:
     if "stretches" not in q._memo:
         sql = render(
             "views/live_stretch",
-            asg=assignment_source(q.conn, q.fingerprint()),
+            asg=q.assignment_source(),
             begin=BEGIN[q.options.concurrency_start],
         )
         data = relation(q.conn, sql, agent_params(q)).to_arrow_table()

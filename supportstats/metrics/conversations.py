@@ -20,7 +20,7 @@ def conversations(q: Query) -> pd.DataFrame:
     sql = render(
         "metrics/conversation",
         facts=q.facts(),
-        ratings=render("views/rating_score"),
+        ratings=q.ratings(),
         missed=MISSED[q.options.missed_rule],
         where=where(scope, q.options),
     )

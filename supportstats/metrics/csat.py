@@ -35,8 +35,22 @@ LATEST = {
 }
 
 
+def csat_rows_sql(q: Query) -> str:
+    """SELECT of offered conversations with their chosen rating (``views/csat_rows``)."""
+    return render(
+        "views/csat_rows",
+        facts=q.facts(),
+        ratings=q.ratings(),
+        latest=LATEST[q.options.csat_ratings],
+    )
+
+
 def csat_rows(q: Query) -> str:
-    """Temp table of offered conversations with their chosen rating (``views/csat_rows``)."""
+    """FROM-clause text of the CSAT rows: over stored facts a subquery (the period filter
+    reaches the time-ordered facts, so a week reads a week), else a temp table cached per
+    option set."""
+    if q.facts() == "fact_conversation":
+        return f"({csat_rows_sql(q)})"
     o = q.options
     key = {
         "facts": q.facts(),
@@ -46,15 +60,9 @@ def csat_rows(q: Query) -> str:
     }
 
     def build(name: str) -> None:
-        sql = render(
-            "views/csat_rows",
-            facts=q.facts(),
-            ratings=render("views/rating_score"),
-            latest=LATEST[o.csat_ratings],
-        )
-        create_temp(q.conn, name, sql, q.params())
+        create_temp(q.conn, name, csat_rows_sql(q), q.params())
 
-    return cached_table(q.conn, "csat", key, build, q.fingerprint())
+    return '"' + cached_table(q.conn, "csat", key, build, q.fingerprint()) + '"'
 
 
 def csat(q: Query) -> duckdb.DuckDBPyRelation:

@@ -9,11 +9,13 @@ million conversations fast. ``assignment_intervals(conn)`` does the same for age
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import duckdb
 
 from supportstats.errors import OptionError
-from supportstats.metrics._sql import cached_name, cached_table, create_temp, render
+from supportstats.metrics._sql import SOURCES, cached_name, cached_table, create_temp, render
 from supportstats.metrics.options import MetricOptions
 
 # SQL forms of the options that shape the facts (whitelists: option value -> fixed SQL).
@@ -47,15 +49,45 @@ _BH_DURATIONS = {
 }
 
 
+# A relation's source fragments (``_sql.SOURCES``): the whole tables unless narrowed.
+Sources = Mapping[str, str]
+# Writes the result of a SELECT to a named table: a temp table by default.
+Materialise = Callable[[duckdb.DuckDBPyConnection, str, str], None]
+
+
 def _bool(value: bool) -> str:
     return "true" if value else "false"
+
+
+def _temp(conn: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
+    create_temp(conn, name, sql)
+
+
+def fact_key(options: MetricOptions) -> dict[str, Any]:
+    """The options that change the conversation facts themselves (all others only change how
+    facts are combined at query time)."""
+    return {
+        "bot": options.bot_replies,
+        "frt": options.frt_start,
+        "ai": options.agent_initiated,
+        "rend": options.resolution_end,
+        "rstart": options.resolution_start,
+        "rw": options.reopen_window_h,
+        "clock": options.clock,
+        "schedule": options.schedule if options.clock == "business" else None,
+    }
+
+
+def assignment_sql(src: Sources | None = None) -> str:
+    """SELECT of the agent stretches (``sql/views/assignment_interval.sql``)."""
+    return render("views/assignment_interval", **(src or {}))
 
 
 def assignment_intervals(conn: duckdb.DuckDBPyConnection, fp: str | None = None) -> str:
     """Temp table of agent stretches (``sql/views/assignment_interval.sql``)."""
 
     def build(name: str) -> None:
-        create_temp(conn, name, render("views/assignment_interval"))
+        create_temp(conn, name, assignment_sql())
 
     return cached_table(conn, "asg", {}, build, fp)
 
@@ -65,7 +97,7 @@ def assignment_source(conn: duckdb.DuckDBPyConnection, fp: str | None = None) ->
     temp table when another metric built it already, else the SQL as a subquery (building the
     table costs more than one pass over the subquery)."""
     name = cached_name(conn, "asg", {}, fp)
-    return f'"{name}"' if name else f"({render('views/assignment_interval')})"
+    return f'"{name}"' if name else f"({assignment_sql()})"
 
 
 def missed_offer_stretches(conn: duckdb.DuckDBPyConnection, asg: str, fp: str | None = None) -> str:
@@ -84,6 +116,12 @@ def missed_offer_stretches(conn: duckdb.DuckDBPyConnection, asg: str, fp: str | 
     return cached_table(conn, "offers", {"asg": asg}, build, fp)
 
 
+def stretch_sql(facts: str, asg: str) -> str:
+    """SELECT of live stretches with handle time and their conversation's columns
+    (``sql/views/stretch_facts.sql``)."""
+    return render("views/stretch_facts", asg=asg, facts=facts)
+
+
 def stretch_facts(
     conn: duckdb.DuckDBPyConnection, facts: str, asg: str, fp: str | None = None
 ) -> str:
@@ -91,66 +129,95 @@ def stretch_facts(
     (``sql/views/stretch_facts.sql``), for ``facts`` (a conversation facts table name)."""
 
     def build(name: str) -> None:
-        create_temp(conn, name, render("views/stretch_facts", asg=asg, facts=facts))
+        create_temp(conn, name, stretch_sql(facts, asg))
 
     return cached_table(conn, "hs", {"facts": facts, "asg": asg}, build, fp)
 
 
+def build_conversation_facts(
+    conn: duckdb.DuckDBPyConnection,
+    name: str,
+    options: MetricOptions,
+    asg: str,
+    src: Sources | None = None,
+    materialise: Materialise = _temp,
+) -> None:
+    """Compute the conversation facts for ``options`` into ``name`` (``materialise`` writes
+    the final SELECT; a temp table by default), reading the conversations of ``src``.
+
+    The summaries it joins are temp tables named after ``name`` and dropped at the end.
+    Business seconds (clock=business) are swapped in only for a temp table.
+    """
+    src = dict(src or {})
+    bots = _bool(options.bot_replies == "include")
+    stem = "_ss_tmp_" + name.strip('"').replace(".", "_")
+    msg, que, res = stem + "_msg", stem + "_que", stem + "_res"
+    create_temp(conn, msg, render("views/message_summary", bot_replies=bots, **src))
+    create_temp(conn, que, render("views/queue_summary", **src))
+    cutoff = (
+        render("views/reopen_cutoff", **src)
+        if options.reopen_window_h is not None
+        else _EMPTY_CUTOFF
+    )
+    create_temp(
+        conn,
+        res,
+        render(
+            "views/resolution_summary",
+            cutoff=cutoff,
+            resolution_events=render("views/resolution_event", **src),
+        ),
+        {"reopen_window_h": options.reopen_window_h},
+    )
+    frt = FRT_START[options.frt_start]
+    sql = render(
+        "views/conversation_facts",
+        msg=msg,
+        asg=asg,
+        que=que,
+        res=res,
+        frt_start=frt,
+        agent_initiated=AGENT_INITIATED[options.agent_initiated].format(frt=frt),
+        resolved_at=RESOLUTION_END[options.resolution_end],
+        resolution_end=options.resolution_end,
+        resolution_start=RESOLUTION_START[options.resolution_start],
+        bot_replies=bots,
+        **src,
+    )
+    materialise(conn, name, sql)
+    for t in (msg, que, res):
+        conn.execute(f'drop table temp."{t}"')
+    if options.clock == "business" and materialise is _temp:
+        _to_business_time(conn, name, options)
+
+
 def conversation_facts(
-    conn: duckdb.DuckDBPyConnection, options: MetricOptions, fp: str | None = None
+    conn: duckdb.DuckDBPyConnection,
+    options: MetricOptions,
+    fp: str | None = None,
+    asg: str | None = None,
+    scope: str | None = None,
 ) -> str:
-    """Temp table name of the conversation facts for ``options`` (built on first use)."""
-    key = {
-        "bot": options.bot_replies,
-        "frt": options.frt_start,
-        "ai": options.agent_initiated,
-        "rend": options.resolution_end,
-        "rstart": options.resolution_start,
-        "rw": options.reopen_window_h,
-        "clock": options.clock,
-        "schedule": options.schedule if options.clock == "business" else None,
-    }
-    asg = assignment_intervals(conn, fp)
+    """Temp table name of the conversation facts for ``options`` (built on first use).
+
+    ``asg`` names the agent stretches (a temp table is built when not given); ``scope`` a
+    table of ``conversation_key``s to compute the facts of (all conversations when None).
+    """
+    key = {**fact_key(options), "scope": scope}
+    asg = asg or assignment_intervals(conn, fp)
+    src = scoped_sources(scope) if scope else None
 
     def build(name: str) -> None:
-        bots = _bool(options.bot_replies == "include")
-        msg, que, res = name + "_msg", name + "_que", name + "_res"
-        create_temp(conn, msg, render("views/message_summary", bot_replies=bots))
-        create_temp(conn, que, render("views/queue_summary"))
-        cutoff = (
-            render("views/reopen_cutoff") if options.reopen_window_h is not None else _EMPTY_CUTOFF
-        )
-        create_temp(
-            conn,
-            res,
-            render(
-                "views/resolution_summary",
-                cutoff=cutoff,
-                resolution_events=render("views/resolution_event"),
-            ),
-            {"reopen_window_h": options.reopen_window_h},
-        )
-        frt = FRT_START[options.frt_start]
-        sql = render(
-            "views/conversation_facts",
-            msg=msg,
-            asg=asg,
-            que=que,
-            res=res,
-            frt_start=frt,
-            agent_initiated=AGENT_INITIATED[options.agent_initiated].format(frt=frt),
-            resolved_at=RESOLUTION_END[options.resolution_end],
-            resolution_end=options.resolution_end,
-            resolution_start=RESOLUTION_START[options.resolution_start],
-            bot_replies=bots,
-        )
-        create_temp(conn, name, sql)
-        for t in (msg, que, res):
-            conn.execute(f'drop table temp."{t}"')
-        if options.clock == "business":
-            _to_business_time(conn, name, options)
+        build_conversation_facts(conn, name, options, asg, src)
 
     return cached_table(conn, "facts", key, build, fp)
+
+
+def scoped_sources(keys: str) -> dict[str, str]:
+    """Source fragments narrowed to the conversations in table ``keys`` (column
+    ``conversation_key``): every derived relation of a conversation reads only its own rows,
+    so its facts computed this way are the same as in a whole-warehouse computation."""
+    return {s: f'(select * from {s} semi join "{keys}" using (conversation_key))' for s in SOURCES}
 
 
 def schedule_expression(conn: duckdb.DuckDBPyConnection, options: MetricOptions) -> str:

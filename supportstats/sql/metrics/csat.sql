@@ -18,7 +18,7 @@ with agg as (
         count(*) filter (where f.is_negative) as csat_negative,
         avg(f.s) as csat_mean,
         sum(f.s) as s_sum
-    from "{{rows}}" f
+    from {{rows}} f
     where {{where}}
     group by all
 ),

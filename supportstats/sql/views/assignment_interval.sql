@@ -15,17 +15,17 @@ with from_engagement as (
         ended_at,
         coalesce(accepted_at, first_agent_message_at) as answered_at,
         true as is_engagement
-    from engagement
+    from {{engagement}}
 ),
 with_assignee as (
-    select distinct conversation_key from conversation_event_all where event_type = 'assignee'
+    select distinct conversation_key from {{conversation_event_all}} where event_type = 'assignee'
 ),
 without_engagement as (
     -- engagements are looked up in the (usually few) conversations with assignee events, not
     -- hashed whole: with no assignee events this costs nothing
     select conversation_key from with_assignee
     except
-    select conversation_key from engagement semi join with_assignee using (conversation_key)
+    select conversation_key from {{engagement}} semi join with_assignee using (conversation_key)
 ),
 assignee_event as (
     select
@@ -35,7 +35,7 @@ assignee_event as (
         e.occurred_at as started_at,
         lead(e.occurred_at) over (partition by e.conversation_key order by e.occurred_at)
             as next_at
-    from conversation_event_all e
+    from {{conversation_event_all}} e
     semi join without_engagement w on w.conversation_key = e.conversation_key
     left join (select distinct agent_key from agent) k on k.agent_key = e.to_value
     left join (
@@ -46,7 +46,7 @@ assignee_event as (
 ),
 closing as (
     select conversation_key, max(occurred_at) as closed_at
-    from conversation_event_all
+    from {{conversation_event_all}}
     semi join without_engagement w using (conversation_key)
     where event_type in ('resolve', 'close')
        or (event_type = 'status' and to_value in ('resolved', 'solved', 'closed'))
@@ -82,4 +82,4 @@ from (
     union all
     select * from from_event
 ) i
-left join conversation c using (conversation_key)
+left join {{conversation}} c using (conversation_key)

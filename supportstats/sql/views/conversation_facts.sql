@@ -69,8 +69,8 @@ base as (
         r.last_resolved_at,
         coalesce(r.reopens, 0) as reopens,
         r.last_reopen_at
-    from conversation c
-    left join conversation_source src using (conversation_key)
+    from {{conversation}} c
+    left join {{conversation_source}} src using (conversation_key)
     left join {{msg}} m using (conversation_key)
     left join {{que}} q using (conversation_key)
     left join asg a using (conversation_key)
@@ -95,7 +95,7 @@ late_reply as (
         l.conversation_key,
         min(m.created_at) as reply_at,
         arg_min(m.author_agent_key, m.created_at) as replier_key
-    from message_all m
+    from {{message_all}} m
     join late l using (conversation_key)
     where m.created_at >= l.frt_start_at
       and m.visibility = 'public'

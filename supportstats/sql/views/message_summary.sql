@@ -15,7 +15,7 @@ with m as (
         visibility = 'public' and automation = 'none' and author_role = 'agent' as is_human_reply,
         visibility = 'public' and automation = 'none'
             and (author_role = 'agent' or ({{bot_replies}} and author_role = 'bot')) as is_reply
-    from message_all
+    from {{message_all}}
 )
 select
     conversation_key,

@@ -8,6 +8,6 @@ select
     min(occurred_at) filter (where event_type = 'queue_exit') as queue_exit_at,
     min(occurred_at) filter (where event_type = 'abandon') as abandon_at,
     max(occurred_at) filter (where event_type in ('bot_handoff', 'reopen')) as last_handoff_at
-from conversation_event_all
+from {{conversation_event_all}}
 where event_type in ('queue_enter', 'queue_exit', 'abandon', 'bot_handoff', 'reopen')
 group by conversation_key

@@ -4,14 +4,15 @@
 --   1-5 -> (v-1)/4, 1-3 -> (v-1)/2, 1-10 -> (v-1)/9, 0-10 -> v/10,
 --   binary: good/1/true/yes/up/👍 -> 1, bad/0/false/no/down/👎 -> 0,
 --   3-level: great/good -> 1, okay/ok -> 0.5, not good/bad -> 0.
--- positive: s >= $csat_positive_min (0.75 = 4 of 5); negative: s < $csat_negative_max
--- (0.5 = 1-2 of 5, so 3 of 5 and "okay" are neutral). Rows without a score are offers.
+-- Option-free, so it is stored (fact_rating); views/rating_flags.sql applies the
+-- positive/negative thresholds at query time. Rows without a score are offers.
+-- Fragment: {{rating_all}} the ratings (the view, or a subset of it).
 with r as (
     select
         *,
         lower(trim(raw_value)) as v,
         try_cast(trim(raw_value) as double) as n
-    from rating_all
+    from {{rating_all}}
 ),
 scored as (
     select
@@ -42,8 +43,6 @@ select
     agent_key_at_rating,
     team_key_at_rating,
     least(greatest(s, 0), 1) as s,
-    case when s is null then null
-         else coalesce(is_positive, s >= $csat_positive_min) end as is_positive,
-    case when s is null then null
-         else coalesce(is_negative, s < $csat_negative_max) end as is_negative
+    is_positive as src_positive,
+    is_negative as src_negative
 from scored

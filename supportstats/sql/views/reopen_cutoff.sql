@@ -11,7 +11,7 @@ with ev as (
         event_type in ('resolve', 'close')
             or (event_type = 'status' and to_value in ('resolved', 'solved', 'closed'))
             as is_resolve
-    from conversation_event_all
+    from {{conversation_event_all}}
     where event_type in ('resolve', 'reopen', 'close', 'status')
 ),
 prev as (

@@ -16,5 +16,5 @@ select
         when e.event_type = 'close'
           or (e.event_type = 'status' and e.to_value = 'closed') then 'close'
     end as kind
-from conversation_event_all e
+from {{conversation_event_all}} e
 where e.event_type in ('resolve', 'reopen', 'close', 'status')

@@ -1,0 +1,299 @@
+"""Facts kept in the warehouse and maintained at import (docs/metrics.md#stored-facts).
+
+Every report reads per-conversation facts, agent stretches and scored ratings. Computing them
+from the canonical tables takes seconds per million conversations, which a fresh process or a
+dashboard page would pay on every request, so they are stored as tables:
+
+* ``fact_conversation``: ``views/conversation_facts`` for the default definition of the
+  options that shape facts (``facts.fact_key``), in ``created_at`` order;
+* ``fact_assignment``: ``views/assignment_interval`` (option-free), in ``started_at`` order;
+* ``fact_stretch``: ``views/stretch_facts`` of the two, in ``created_at`` order;
+* ``fact_rating``: ``views/rating_score`` (option-free: thresholds apply at query time).
+
+Time order lets DuckDB's zone maps skip the row groups outside a period. ``fact_state``
+records the definition the tables were built with (a hash of the SQL and options below) and
+the data they were built from (``_sql.fingerprint``: table sizes and the import log). A
+reader uses them only when both match (:func:`is_current`) and otherwise computes on demand,
+so neither an upgrade that changes a definition nor rows written outside an import can serve
+stale facts. Opening the warehouse for writing rebuilds them when the definition differs
+(:func:`ensure`); each import recomputes the facts of the conversations its batch touched,
+in its own transaction (:func:`refresh`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+
+from supportstats.metrics._sql import create_temp, fingerprint, render
+from supportstats.metrics.facts import (
+    assignment_sql,
+    build_conversation_facts,
+    fact_key,
+    scoped_sources,
+    stretch_sql,
+)
+from supportstats.metrics.options import MetricOptions
+from supportstats.sql import load_sql
+
+# Bumped by hand when something the SQL files below do not show changes how facts are built.
+_FACTS_REVISION = 1
+_DEFINITION_FILES = (
+    "views/conversation_facts.sql",
+    "views/message_summary.sql",
+    "views/queue_summary.sql",
+    "views/resolution_summary.sql",
+    "views/resolution_event.sql",
+    "views/assignment_interval.sql",
+    "views/stretch_facts.sql",
+    "views/rating_score.sql",
+)
+DEFAULTS = MetricOptions()
+
+# Reports how far a build is: (what, step, steps).
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class FactTable:
+    """A stored fact table: its name, what it holds and the column it is sorted by."""
+
+    name: str
+    label: str
+    order: str
+
+
+TABLES = (
+    FactTable("fact_assignment", "agent stretches", "started_at"),
+    FactTable("fact_conversation", "conversations", "created_at"),
+    FactTable("fact_stretch", "handle-time stretches", "created_at"),
+    FactTable("fact_rating", "ratings", "rated_at"),
+)
+_TOUCHED = "_ss_touched"
+# Above this share of the warehouse touched by one batch, rebuilding everything in time order
+# is cheaper than deleting and re-inserting (and keeps the tables sorted).
+_REBUILD_SHARE = 0.5
+
+
+def definition() -> str:
+    """Hash of everything the stored facts depend on besides the data."""
+    text = repr((_FACTS_REVISION, sorted(fact_key(DEFAULTS).items())))
+    text += "".join(load_sql(name) for name in _DEFINITION_FILES)
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def _state(conn: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
+    """(definition, data stamp) the stored facts were built with, or None."""
+    try:
+        rows = conn.execute("select definition, data_stamp from fact_state").fetchall()
+    except duckdb.CatalogException:
+        return None
+    return (rows[0][0], rows[0][1]) if len(rows) == 1 else None
+
+
+def is_current(conn: duckdb.DuckDBPyConnection, fp: str | None = None) -> bool:
+    """Whether the stored facts have this code's definition and the warehouse's data
+    (``fp``: its fingerprint, computed when not given)."""
+    return _state(conn) == (definition(), fp or fingerprint(conn))
+
+
+def _stamp(conn: duckdb.DuckDBPyConnection) -> None:
+    """Record that the stored facts are those of the data as it is now."""
+    conn.execute(
+        "create table if not exists fact_state "
+        "(definition varchar, data_stamp varchar, built_at timestamptz)"
+    )
+    conn.execute("delete from fact_state")
+    conn.execute(
+        "insert into fact_state values ($d, $s, now())",
+        {"d": definition(), "s": fingerprint(conn)},
+    )
+
+
+def serves(options: MetricOptions) -> bool:
+    """Whether ``fact_conversation`` holds the facts of ``options`` (the stored definition)."""
+    return fact_key(options) == fact_key(DEFAULTS)
+
+
+_TOUCHED_FACTS = "_ss_touched_facts"
+_TOUCHED_ASG = "_ss_touched_asg"
+
+
+def _select(
+    conn: duckdb.DuckDBPyConnection,
+    table: FactTable,
+    src: dict[str, str] | None,
+    write: Callable[[str], None],
+) -> None:
+    """Compute ``table`` from the sources ``src`` (all conversations when None) and hand its
+    SELECT to ``write``. The tables are computed in :data:`TABLES` order, each reading the
+    ones before it (for a subset, their rows of that subset)."""
+    asg = "fact_assignment" if src is None else _TOUCHED_ASG
+    if table.name == "fact_assignment":
+        write(assignment_sql(src))
+    elif table.name == "fact_conversation":
+
+        def materialise(_c: duckdb.DuckDBPyConnection, _name: str, sql: str) -> None:
+            write(sql)
+
+        build_conversation_facts(conn, "fact_conversation", DEFAULTS, asg, src, materialise)
+    elif table.name == "fact_stretch":
+        write(stretch_sql("fact_conversation" if src is None else _TOUCHED_FACTS, asg))
+    else:
+        write(render("views/rating_score", **(src or {})))
+
+
+def rebuild(
+    conn: duckdb.DuckDBPyConnection, progress: Progress | None = None, own: bool = True
+) -> None:
+    """Recompute every stored fact table from the canonical tables, sorted by time.
+
+    Runs in a transaction of its own, or in the caller's (``own=False``).
+    """
+    if own:
+        conn.execute("begin transaction")
+    try:
+        for i, table in enumerate(TABLES, 1):
+            if progress:
+                progress(f"building stored facts: {table.label}", i, len(TABLES))
+
+            def write(sql: str, t: FactTable = table) -> None:
+                conn.execute(f"create or replace table {t.name} as {sql} order by {t.order}")
+
+            _select(conn, table, None, write)
+        _stamp(conn)
+        if own:
+            conn.execute("commit")
+    except BaseException:
+        if own:
+            conn.execute("rollback")
+        raise
+
+
+def ensure(conn: duckdb.DuckDBPyConnection, progress: Progress | None = None) -> bool:
+    """Build the stored facts if the warehouse has none or an older definition; True if built."""
+    if is_current(conn):
+        return False
+    rebuild(conn, progress)
+    return True
+
+
+def touched_sql() -> str:
+    """Conversations an import batch wrote rows of (``$batch_id``), or whose assignee events
+    name an agent the batch (re)defined."""
+    return load_sql("views/touched_conversations.sql")
+
+
+def refresh(conn: duckdb.DuckDBPyConnection, batch_id: int, was_current: bool) -> int:
+    """Bring the stored facts up to date after import batch ``batch_id``, in the caller's
+    transaction: recompute the facts of the conversations it touched, or everything when the
+    facts were not current before the batch (``was_current``: :func:`is_current` then).
+    Returns how many conversations were recomputed."""
+    if _state(conn) is None or _state(conn)[0] != definition():
+        return 0  # no stored facts (a warehouse opened by an older version): on demand
+    if not was_current:
+        rebuild(conn, own=False)
+        return conn.execute("select count(*) from conversation").fetchall()[0][0]
+    try:
+        return _refresh_touched(conn, batch_id)
+    finally:
+        _stamp(conn)
+
+
+def _refresh_touched(conn: duckdb.DuckDBPyConnection, batch_id: int) -> int:
+    create_temp(conn, _TOUCHED, touched_sql(), {"batch_id": batch_id})
+    try:
+        touched = conn.execute(f"select count(*) from {_TOUCHED}").fetchall()[0][0]
+        if not touched:
+            return 0
+        total = conn.execute("select count(*) from conversation").fetchall()[0][0]
+        if touched >= _REBUILD_SHARE * total:
+            rebuild(conn, own=False)
+            return int(total)
+        src = scoped_sources(_TOUCHED)
+        for table in TABLES:
+            conn.execute(
+                f"delete from {table.name} where conversation_key in "
+                f"(select conversation_key from {_TOUCHED})"
+            )
+        for table in TABLES:
+
+            def write(sql: str, t: FactTable = table) -> None:
+                conn.execute(f"insert into {t.name} by name {sql} order by {t.order}")
+
+            _select(conn, table, src, write)
+            if table.name == "fact_assignment":
+                create_temp(
+                    conn, _TOUCHED_ASG, f"select * from fact_assignment semi join {_TOUCHED} "
+                    "using (conversation_key)"
+                )  # fmt: skip
+            elif table.name == "fact_conversation":
+                create_temp(
+                    conn, _TOUCHED_FACTS, f"select * from fact_conversation semi join {_TOUCHED} "
+                    "using (conversation_key)"
+                )  # fmt: skip
+        return int(touched)
+    finally:
+        for name in (_TOUCHED, _TOUCHED_ASG, _TOUCHED_FACTS):
+            conn.execute(f"drop table if exists temp.{name}")
+
+
+@dataclass(frozen=True)
+class Drift:
+    """One stored fact table against a from-scratch computation: rows only stored (stale or
+    orphaned) and rows only computed (missing)."""
+
+    table: str
+    stored_rows: int
+    only_stored: int
+    only_computed: int
+
+    @property
+    def ok(self) -> bool:
+        return self.only_stored == 0 and self.only_computed == 0
+
+
+def check(conn: duckdb.DuckDBPyConnection) -> list[Drift]:
+    """Compare every stored fact table with the same facts computed from scratch.
+
+    Doubles are compared to 9 significant digits: sums over a conversation's stretches may
+    add up in another order. Raises LookupError when the warehouse has no stored facts.
+    """
+    state = _state(conn)
+    if state is None:
+        raise LookupError("the warehouse has no stored facts")
+    out: list[Drift] = []
+    fresh = {t.name: f"_ss_check_{t.name}" for t in TABLES}
+    try:
+        for table in TABLES:
+
+            def write(sql: str, t: FactTable = table) -> None:
+                # the computed tables read each other, as the stored ones do
+                for name, tmp in fresh.items():
+                    sql = sql.replace(f'"{name}"', f'"{tmp}"')
+                    sql = re.sub(rf"\b{name}\b", tmp, sql)
+                create_temp(conn, fresh[t.name], sql)
+
+            _select(conn, table, None, write)
+            cols = conn.execute(f"describe {table.name}").fetchall()
+            select = ", ".join(
+                f"round({c}, 9 - ceil(log10(abs({c}) + 1e-300))::int)" if kind == "DOUBLE"
+                else c
+                for c, kind, *_ in cols
+            )  # fmt: skip
+            a = f"select {select} from {table.name}"
+            b = f"select {select} from {fresh[table.name]}"
+            n, extra, missing = conn.execute(
+                f"select (select count(*) from {table.name}), "
+                f"(select count(*) from ({a} except all {b})), "
+                f"(select count(*) from ({b} except all {a}))"
+            ).fetchall()[0]
+            out.append(Drift(table.name, int(n), int(extra), int(missing)))
+    finally:
+        for tmp in fresh.values():
+            conn.execute(f"drop table if exists temp.{tmp}")
+    return out

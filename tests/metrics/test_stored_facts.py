@@ -1,0 +1,360 @@
+"""Stored facts (supportstats.metrics.stored): kept at import, equal to a recomputation.
+
+The property test imports random generic files (conversations with and without shortcut
+columns, messages, events, engagements, ratings, agents; ids overlap, so later files replace
+rows) into a real warehouse file, then checks that the stored facts equal a from-scratch
+computation and that reports read from them equal the same reports computed on demand (a
+copy of the warehouse whose facts are marked stale), for several option sets and periods.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from supportstats.db import connect
+from supportstats.importers import import_file
+from supportstats.metrics import MetricOptions, Period, metrics_table, query, stored
+from supportstats.reports.agents import agent_report
+from supportstats.reports.scorecard import scorecard
+
+BASE = dt.datetime(2024, 3, 4, 8, 0, tzinfo=dt.UTC)
+CONVERSATIONS = 6
+AGENTS = ["a0", "a1", "a2"]
+
+
+def _t(minutes: int | None) -> str:
+    return "" if minutes is None else (BASE + dt.timedelta(minutes=minutes)).isoformat()
+
+
+minutes = st.integers(0, 3 * 24 * 60)
+maybe_minutes = st.one_of(st.none(), minutes)
+agent = st.sampled_from(AGENTS)
+
+
+@st.composite
+def conversation_file(draw: st.DrawFn) -> tuple[str, list[dict[str, str]]]:
+    shortcuts = draw(st.booleans())
+    ids = draw(st.lists(st.integers(0, CONVERSATIONS - 1), min_size=1, max_size=5, unique=True))
+    rows = []
+    for i in ids:
+        kind = draw(st.sampled_from(["chat", "ticket"]))
+        row = {
+            "conversation_id": f"c{i}",
+            "created_at": _t(draw(minutes)),
+            "kind": kind,
+            "channel": "chat" if kind == "chat" else "email",
+            "agent": draw(st.one_of(st.just(""), agent)),
+            "team": draw(st.sampled_from(["", "t1", "t2"])),
+            "status": draw(st.sampled_from(["open", "resolved"])),
+        }
+        if shortcuts:
+            row["first_response_at"] = _t(draw(maybe_minutes))
+            row["resolved_at"] = _t(draw(maybe_minutes))
+            row["csat"] = draw(st.sampled_from(["", "1", "3", "5"]))
+        rows.append(row)
+    return "conversations", rows
+
+
+@st.composite
+def message_file(draw: st.DrawFn) -> tuple[str, list[dict[str, str]]]:
+    # a message id always belongs to the same conversation (ids are the vendor's)
+    ids = draw(st.lists(st.integers(0, 23), min_size=1, max_size=8, unique=True))
+    rows = []
+    for i in ids:
+        role = draw(st.sampled_from(["customer", "agent", "bot"]))
+        rows.append(
+            {
+                "message_id": f"m{i}",
+                "conversation_id": f"c{i % CONVERSATIONS}",
+                "created_at": _t(draw(minutes)),
+                "author_role": role,
+                "author": draw(agent) if role == "agent" else "",
+                "visibility": draw(st.sampled_from(["public", "public", "internal"])),
+            }
+        )
+    return "messages", rows
+
+
+@st.composite
+def event_file(draw: st.DrawFn) -> tuple[str, list[dict[str, str]]]:
+    ids = draw(st.lists(st.integers(0, 17), min_size=1, max_size=6, unique=True))
+    rows = []
+    for i in ids:
+        kind = draw(st.sampled_from(["queue_enter", "resolve", "reopen", "assignee", "abandon"]))
+        rows.append(
+            {
+                "event_id": f"e{i}",
+                "conversation_id": f"c{i % CONVERSATIONS}",
+                "occurred_at": _t(draw(minutes)),
+                "event_type": kind,
+                "to_value": draw(agent) if kind == "assignee" else "",
+            }
+        )
+    return "events", rows
+
+
+@st.composite
+def engagement_file(draw: st.DrawFn) -> tuple[str, list[dict[str, str]]]:
+    ids = draw(st.lists(st.integers(0, 11), min_size=1, max_size=5, unique=True))
+    rows = []
+    for i in ids:
+        start = draw(minutes)
+        rows.append(
+            {
+                "engagement_id": f"g{i}",
+                "conversation_id": f"c{i % CONVERSATIONS}",
+                "agent": draw(agent),
+                "started_at": _t(start),
+                "accepted_at": _t(draw(st.one_of(st.none(), st.just(start + 1)))),
+                "ended_at": _t(draw(st.one_of(st.none(), st.integers(start, start + 90)))),
+            }
+        )
+    return "engagements", rows
+
+
+@st.composite
+def rating_file(draw: st.DrawFn) -> tuple[str, list[dict[str, str]]]:
+    ids = draw(st.lists(st.integers(0, 11), min_size=1, max_size=4, unique=True))
+    rows = [
+        {
+            "rating_id": f"r{i}",
+            "conversation_id": f"c{i % CONVERSATIONS}",
+            "rating": str(draw(st.integers(1, 5))),
+            "rated_at": _t(draw(minutes)),
+            "agent": draw(st.one_of(st.just(""), agent)),
+        }
+        for i in ids
+    ]
+    return "ratings", rows
+
+
+@st.composite
+def agent_file(draw: st.DrawFn) -> tuple[str, list[dict[str, str]]]:
+    names = draw(st.lists(agent, min_size=1, max_size=3, unique=True))
+    rows = [
+        {"agent_id": a, "name": a.upper() + draw(st.sampled_from(["", " (new)"])), "team": "t1"}
+        for a in names
+    ]
+    return "agents", rows
+
+
+any_file = st.one_of(
+    conversation_file(),
+    message_file(),
+    event_file(),
+    engagement_file(),
+    rating_file(),
+    agent_file(),
+)
+
+
+def _write(folder: Path, n: int, kind: str, rows: list[dict[str, str]]) -> Path:
+    path = folder / f"{n:02d}_{kind}.csv"
+    with path.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+OPTION_SETS = [
+    MetricOptions(),
+    # facts-shaping options (computed on demand, for the period) and query-time ones
+    MetricOptions(
+        frt_start="first_customer_message",
+        bot_replies="include",
+        reopen_window_h=12,
+        csat_positive_min=0.5,
+        attribution="current_assignee",
+    ),
+    MetricOptions(cohort="event", csat_ratings="all", resolution_end="first"),
+]
+PERIODS = [Period(), Period.from_dates("2024-03-05", "2024-03-05")]
+
+
+def _reports(path: Path) -> list[pd.DataFrame]:
+    conn = connect(path, read_only=True)
+    try:
+        out = []
+        for options in OPTION_SETS:
+            for period in PERIODS:
+                out.append(agent_report(conn, options, period))
+                out.append(metrics_table(query(conn, options, period, by=["day", "channel"])))
+        out.append(scorecard(conn))
+        return out
+    finally:
+        conn.close()
+
+
+def _on_demand_copy(path: Path, tmp: Path) -> Path:
+    """A copy of the warehouse whose stored facts are marked stale: readers recompute."""
+    copy = tmp / "on_demand.duckdb"
+    shutil.copy(path, copy)
+    conn = duckdb.connect(str(copy))
+    conn.execute("update fact_state set data_stamp = 'stale'")
+    conn.close()
+    return copy
+
+
+def _assert_same(stored_frames: list[pd.DataFrame], fresh_frames: list[pd.DataFrame]) -> None:
+    assert len(stored_frames) == len(fresh_frames)
+    for a, b in zip(stored_frames, fresh_frames, strict=True):
+        # summation order may differ in the last bits of a double
+        pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-9)
+        assert a.attrs.get("options") == b.attrs.get("options")
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(files=st.lists(any_file, min_size=1, max_size=6), again=st.booleans())
+def test_stored_facts_equal_a_recomputation_after_random_imports(
+    tmp_path_factory: pytest.TempPathFactory, files, again: bool
+) -> None:
+    tmp = tmp_path_factory.mktemp("stored")
+    path = tmp / "w.duckdb"
+    written = [_write(tmp, n, kind, rows) for n, (kind, rows) in enumerate(files)]
+    conn = connect(path)
+    try:
+        for file in written:
+            import_file(conn, file)
+        if again:  # re-importing the same files changes nothing
+            for file in written:
+                assert import_file(conn, file).skipped
+        assert stored.is_current(conn), "imports keep the stored facts current"
+        drift = stored.check(conn)
+        assert all(d.ok for d in drift), drift
+    finally:
+        conn.close()
+    fresh = _on_demand_copy(path, tmp)
+    check = connect(fresh, read_only=True)
+    assert not stored.is_current(check)
+    check.close()
+    _assert_same(_reports(path), _reports(fresh))
+
+
+def _conversations(path: Path, start: dt.datetime, n: int, prefix: str) -> Path:
+    rows = [
+        {
+            "conversation_id": f"{prefix}{i}",
+            "created_at": (start + dt.timedelta(minutes=7 * i)).isoformat(),
+            "kind": "chat",
+            "agent": AGENTS[i % 3],
+            "first_response_at": (start + dt.timedelta(minutes=7 * i + 2)).isoformat(),
+        }
+        for i in range(n)
+    ]
+    with path.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_an_import_recomputes_only_the_conversations_it_touched(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "w.duckdb")
+    try:
+        import_file(conn, _conversations(tmp_path / "year.csv", BASE, 400, "y"))
+        built = conn.execute("select built_at from fact_state").fetchall()[0][0]
+        rows_before = conn.execute("select count(*) from fact_conversation").fetchall()[0][0]
+        # a day's export: 3 new conversations and 2 that replace stored ones
+        day = _conversations(tmp_path / "day.csv", BASE + dt.timedelta(days=3), 3, "d")
+        with day.open("a") as f:
+            f.write(f"y5,{(BASE + dt.timedelta(hours=1)).isoformat()},chat,a2,\n")
+            f.write(f"y6,{(BASE + dt.timedelta(hours=2)).isoformat()},chat,a0,\n")
+        batch = import_file(conn, day).batch_id
+        touched = conn.execute(stored.touched_sql(), {"batch_id": batch}).fetchall()
+        assert sorted(k for (k,) in touched) == ["generic:d0", "generic:d1", "generic:d2",
+                                                 "generic:y5", "generic:y6"]  # fmt: skip
+        assert conn.execute("select count(*) from fact_conversation").fetchall()[0][0] == (
+            rows_before + 3
+        )
+        # y5 now has no first response and belongs to a2: its stored facts say so
+        y5 = conn.execute(
+            "select assignee_agent_key, first_reply_at from fact_conversation "
+            "where conversation_key = 'generic:y5'"
+        ).fetchall()
+        assert y5 == [("generic:a2", None)]
+        assert conn.execute("select built_at from fact_state").fetchall()[0][0] >= built
+        assert all(d.ok for d in stored.check(conn))
+    finally:
+        conn.close()
+
+
+def test_refresh_touches_only_the_batch(tmp_path: Path) -> None:
+    """The incremental path, not a rebuild: the rows of untouched conversations stay where
+    they are (their rowids do not move)."""
+    conn = connect(tmp_path / "w.duckdb")
+    try:
+        import_file(conn, _conversations(tmp_path / "year.csv", BASE, 400, "y"))
+        before = dict(
+            conn.execute("select conversation_key, rowid from fact_conversation").fetchall()
+        )
+        import_file(conn, _conversations(tmp_path / "day.csv", BASE + dt.timedelta(3), 3, "d"))
+        after = dict(
+            conn.execute("select conversation_key, rowid from fact_conversation").fetchall()
+        )
+        assert {k: after[k] for k in before} == before
+        assert len(after) == 403
+    finally:
+        conn.close()
+
+
+def test_rows_written_outside_an_import_make_readers_recompute(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    conn = connect(path)
+    import_file(conn, _conversations(tmp_path / "a.csv", BASE, 10, "a"))
+    assert stored.is_current(conn)
+    conn.execute(
+        "insert into conversation (source_system, source_id, kind, channel, created_at) "
+        "values ('generic', 'hand', 'chat', 'chat', $t)",
+        {"t": BASE},
+    )
+    assert not stored.is_current(conn)
+    q = query(conn)
+    assert q.facts() != "fact_conversation"  # on demand, so the new row counts
+    assert metrics_table(q, families=["volume"]).iloc[0]["contacts"] == 11
+    conn.close()
+    # opening for writing repairs them; the next import would too
+    conn = connect(path)
+    assert stored.is_current(conn)
+    assert query(conn).facts() == "fact_conversation"
+    assert metrics_table(query(conn), families=["volume"]).iloc[0]["contacts"] == 11
+    conn.close()
+
+
+def test_an_import_that_dies_after_its_facts_leaves_rows_and_facts_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conn = connect(tmp_path / "w.duckdb")
+    try:
+        import_file(conn, _conversations(tmp_path / "a.csv", BASE, 10, "a"))
+        before = {
+            t: conn.execute(f"select * from {t} order by all").fetchall()
+            for t in ("conversation", "fact_conversation", "fact_state")
+        }
+        real = stored.refresh
+
+        def refresh_then_die(*args, **kwargs):
+            real(*args, **kwargs)
+            raise KeyboardInterrupt  # the user pressed Ctrl-C after the facts were written
+
+        monkeypatch.setattr(stored, "refresh", refresh_then_die)
+        with pytest.raises(KeyboardInterrupt):
+            import_file(conn, _conversations(tmp_path / "b.csv", BASE, 5, "b"))
+        after = {t: conn.execute(f"select * from {t} order by all").fetchall() for t in before}
+        assert after == before
+        assert stored.is_current(conn)
+    finally:
+        conn.close()
