@@ -907,11 +907,15 @@ def import_file(
     path: str | Path,
     options: ImportOptions | None = None,
     progress: ProgressSink | None = None,
+    keep_facts: bool = True,
 ) -> ImportResult:
     """Import one file in one transaction; return its summary.
 
     Re-importing a file already loaded (same sha256) changes nothing and returns a result
-    with ``skipped=True``. Any failure rolls the warehouse back to where it was.
+    with ``skipped=True``. Any failure rolls the warehouse back to where it was. The stored
+    facts of the conversations the file touched are recomputed in the same transaction;
+    ``keep_facts=False`` leaves them stale (readers then compute on demand) for one
+    ``metrics.stored.refresh`` after several files.
     """
     from supportstats.importers import choose_importer
     from supportstats.metrics.stored import is_current as facts_current
@@ -951,7 +955,7 @@ def import_file(
     source_system = options.source_system or importer.SOURCE
     for statement in split_statements(load_sql("staging/_macros.sql")):
         conn.execute(statement)
-    facts_were_current = facts_current(conn)
+    facts_were_current = keep_facts and facts_current(conn)
     conn.execute("BEGIN TRANSACTION")
     ctx: ImportContext | None = None
     try:
@@ -996,8 +1000,10 @@ def import_file(
                     "options": options.as_json(),
                 },
             )
-            # the stored facts change with the rows, in the same transaction
-            refresh_facts(conn, batch_id, facts_were_current)
+            if keep_facts:  # the stored facts change with the rows, in the same transaction
+                if progress:
+                    progress(0.99, "updating stored facts")
+                refresh_facts(conn, batch_id, facts_were_current)
             _drop_temp_tables(conn)
         conn.execute("COMMIT")
     except SupportStatsError:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -188,25 +188,47 @@ def touched_sql() -> str:
     return load_sql("views/touched_conversations.sql")
 
 
-def refresh(conn: duckdb.DuckDBPyConnection, batch_id: int, was_current: bool) -> int:
-    """Bring the stored facts up to date after import batch ``batch_id``, in the caller's
-    transaction: recompute the facts of the conversations it touched, or everything when the
-    facts were not current before the batch (``was_current``: :func:`is_current` then).
-    Returns how many conversations were recomputed."""
-    if _state(conn) is None or _state(conn)[0] != definition():
+def refresh(
+    conn: duckdb.DuckDBPyConnection,
+    batch_ids: int | Sequence[int],
+    was_current: bool,
+    own: bool = False,
+) -> int:
+    """Bring the stored facts up to date after import batches ``batch_ids``: recompute the
+    facts of the conversations they touched, or everything when the facts were not current
+    before the first of them (``was_current``: :func:`is_current` then). Runs in the caller's
+    transaction (an import's), or in its own (``own=True``: after several files, each
+    imported with ``keep_facts=False``). Returns how many conversations were recomputed."""
+    if own:
+        conn.execute("begin transaction")
+        try:
+            n = refresh(conn, batch_ids, was_current)
+            conn.execute("commit")
+            return n
+        except BaseException:
+            conn.execute("rollback")
+            raise
+    state = _state(conn)
+    if state is None or state[0] != definition():
         return 0  # no stored facts (a warehouse opened by an older version): on demand
     if not was_current:
         rebuild(conn, own=False)
         return conn.execute("select count(*) from conversation").fetchall()[0][0]
+    batches = [batch_ids] if isinstance(batch_ids, int) else list(batch_ids)
     try:
-        return _refresh_touched(conn, batch_id)
+        return _refresh_touched(conn, batches)
     finally:
         _stamp(conn)
 
 
-def _refresh_touched(conn: duckdb.DuckDBPyConnection, batch_id: int) -> int:
-    create_temp(conn, _TOUCHED, touched_sql(), {"batch_id": batch_id})
+def _refresh_touched(conn: duckdb.DuckDBPyConnection, batch_ids: list[int]) -> int:
     try:
+        conn.execute(f"create or replace temp table {_TOUCHED} (conversation_key varchar)")
+        for batch_id in batch_ids:
+            conn.execute(
+                f"insert into {_TOUCHED} {touched_sql()} except select * from {_TOUCHED}",
+                {"batch_id": batch_id},
+            )
         touched = conn.execute(f"select count(*) from {_TOUCHED}").fetchall()[0][0]
         if not touched:
             return 0
