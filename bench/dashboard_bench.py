@@ -102,7 +102,9 @@ class Server:
         self.log.close()
 
 
-APP_STATE = "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
+APP_STATE = (
+    "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
+)
 
 
 def settled(page, selectors: list[str], timeout_ms: int = 120_000) -> None:  # noqa: ANN001
