@@ -7,7 +7,6 @@ writer gets a :class:`WarehouseError` that says so instead of DuckDB's raw lock 
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,16 +15,9 @@ from typing import Any
 
 import duckdb
 
+from supportstats.config import DEFAULT_DB, ENV_DB, default_db_path  # noqa: F401 (re-exported)
 from supportstats.errors import WarehouseError
 from supportstats.sql import load_sql, sql_names
-
-DEFAULT_DB = "supportstats.duckdb"
-ENV_DB = "SUPPORTSTATS_DB"
-
-
-def default_db_path() -> Path:
-    """The warehouse path: ``$SUPPORTSTATS_DB`` or ``supportstats.duckdb`` in the working dir."""
-    return Path(os.environ.get(ENV_DB) or DEFAULT_DB)
 
 
 def migrations() -> list[tuple[int, str]]:

@@ -65,3 +65,48 @@ def test_wide_short_tables_are_turned_for_people():
     assert turned.set_index("agent").loc["m4"].tolist() == ["4", "10"]
     narrow = frame.iloc[:, :4]
     assert _readable(narrow) is narrow
+
+
+def test_starting_the_cli_imports_no_data_library():
+    """`supportstats --help` must start fast: importing the CLI loads neither pandas, numpy,
+    duckdb nor pyarrow, nor the modules built on them (imports live inside the commands)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import supportstats.cli"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    # Lines read "import time: self [us] | cumulative | name", the name indented by depth.
+    loaded = {
+        line.rsplit("|", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and line.count("|") == 2
+    }
+    assert "supportstats.cli" in loaded  # the log is parsed right
+    heavy = {
+        "pandas",
+        "numpy",
+        "duckdb",
+        "pyarrow",
+        "supportstats.metrics.table",
+        "supportstats.importers._pipeline",
+    }
+    assert sorted(loaded & heavy) == []
+
+
+def test_names_written_out_for_help_match_their_source():
+    """The CLI spells out, for --help, lists whose home module would load pandas."""
+    import dataclasses
+
+    from supportstats.cli.import_ import SOURCES
+    from supportstats.cli.metrics import FAMILY_NAMES
+    from supportstats.cli.sample import SAMPLE_DEFAULTS
+    from supportstats.importers import sources
+    from supportstats.metrics.table import FAMILIES
+    from supportstats.sample import SampleSpec
+
+    assert SOURCES == tuple(sources())
+    assert FAMILY_NAMES == tuple(FAMILIES)
+    defaults = {f.name: f.default for f in dataclasses.fields(SampleSpec)}
+    assert SAMPLE_DEFAULTS == {name: defaults[name] for name in SAMPLE_DEFAULTS}

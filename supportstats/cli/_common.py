@@ -13,15 +13,17 @@ import sys
 from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from supportstats.db import ENV_DB
+from supportstats.config import ENV_DB
 from supportstats.errors import SupportStatsError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 # Piped output is not cut to 80 columns: scripts and logs get the whole table.
@@ -93,6 +95,10 @@ def print_error(exc: SupportStatsError) -> None:
 
 
 def _json_value(value: Any) -> Any:
+    # pandas is imported where it is used, never at module level: --help must start fast
+    # (the values reaching here come from a DataFrame, so pandas is loaded by then).
+    import pandas as pd
+
     if value is None:
         return None
     if isinstance(value, float) and math.isnan(value):
@@ -189,6 +195,8 @@ def _cell(value: Any) -> str:
 
 def rich_table(frame: pd.DataFrame, *, title: str | None = None) -> Table:
     """A rich Table of a DataFrame, numbers right-aligned."""
+    import pandas as pd
+
     table = Table(title=title, title_justify="left", header_style="bold")
     for col in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[col])
@@ -200,7 +208,6 @@ def rich_table(frame: pd.DataFrame, *, title: str | None = None) -> Table:
 
 def key_values(pairs: Sequence[tuple[str, Any]], fmt: OutputFormat, title: str = "") -> None:
     """Print a small set of named values (one record) in the chosen format."""
-    frame = pd.DataFrame([dict(pairs)])
     if fmt is OutputFormat.table:
         table = Table(title=title or None, title_justify="left", show_header=False)
         table.add_column("name", style="bold")
@@ -209,4 +216,6 @@ def key_values(pairs: Sequence[tuple[str, Any]], fmt: OutputFormat, title: str =
             table.add_row(name, _cell(value))
         stdout.print(table)
     else:
-        emit_frame(frame, fmt, single=True)
+        import pandas as pd
+
+        emit_frame(pd.DataFrame([dict(pairs)]), fmt, single=True)

@@ -17,9 +17,10 @@ from supportstats.cli._common import (
     reports_errors,
     stderr,
 )
-from supportstats.db import open_warehouse
 from supportstats.errors import WarehouseError
-from supportstats.warehouse_info import batches, rejects, table_counts
+
+# The warehouse modules (duckdb, pandas) are imported inside the commands that use them,
+# never at module level: `supportstats --help` must start fast.
 
 db_app = typer.Typer(
     help="Look inside the warehouse: tables, import batches, rejected rows, stored facts.",
@@ -34,6 +35,9 @@ def info(db: Path | None = DbOption, fmt: OutputFormat = FormatOption) -> None:
 
     Example: supportstats db info --db support.duckdb --format json
     """
+    from supportstats.db import open_warehouse
+    from supportstats.warehouse_info import batches, table_counts
+
     with open_warehouse(db, read_only=_exists(db)) as conn:
         tables = table_counts(conn)
         batch_frame = batches(conn)
@@ -63,6 +67,9 @@ def rejects_command(
 
     Example: supportstats db rejects --batch 3 --format csv > rejects.csv
     """
+    from supportstats.db import open_warehouse
+    from supportstats.warehouse_info import rejects
+
     with open_warehouse(db, read_only=True) as conn:
         frame = rejects(conn, batch=batch, limit=limit or None)
     if frame.empty:
@@ -85,7 +92,8 @@ def rebuild_facts(db: Path | None = DbOption) -> None:
     """
     import time
 
-    from supportstats.db import default_db_path
+    from supportstats.config import default_db_path
+    from supportstats.db import open_warehouse
     from supportstats.metrics import stored
 
     path = db or default_db_path()
@@ -118,6 +126,7 @@ def check(db: Path | None = DbOption, fmt: OutputFormat = FormatOption) -> None:
     """
     import pandas as pd
 
+    from supportstats.db import open_warehouse
     from supportstats.metrics import stored
 
     with open_warehouse(db, read_only=True) as conn:
@@ -146,7 +155,7 @@ def check(db: Path | None = DbOption, fmt: OutputFormat = FormatOption) -> None:
 
 
 def _exists(db: Path | None) -> bool:
-    from supportstats.db import default_db_path
+    from supportstats.config import default_db_path
 
     return (db or default_db_path()).exists()
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from supportstats.cli._common import (
     DbOption,
@@ -17,14 +17,32 @@ from supportstats.cli._common import (
     reports_errors,
     stderr,
 )
-from supportstats.db import connect
 from supportstats.errors import InputFileError, SupportStatsError
-from supportstats.importers import ImportOptions, ImportResult, import_file, sources
-from supportstats.importers._pipeline import describe_reject
+
+# The importers (pandas, pyarrow, duckdb) and the warehouse are imported inside the functions
+# that use them, never at module level: `supportstats --help` must start fast.
+if TYPE_CHECKING:
+    from supportstats.importers import ImportOptions, ImportResult
+
+# The names of supportstats.importers.sources(), written out: listing them there imports every
+# importer. tests/test_cli.py checks that the two agree.
+SOURCES = (
+    "bank_calls",
+    "bank_calls_5min",
+    "chatwoot",
+    "freshdesk",
+    "generic",
+    "intercom",
+    "livechat",
+    "servicenow",
+    "twcs",
+    "zendesk",
+    "zendesk_chat",
+)
 
 
 def _source_help() -> str:
-    return "Force the source instead of detecting it: " + ", ".join(sources()) + "."
+    return "Force the source instead of detecting it: " + ", ".join(SOURCES) + "."
 
 
 def import_command(
@@ -81,6 +99,9 @@ def import_command(
 
       supportstats import export.json.gz --source zendesk --format json
     """
+    from supportstats.db import connect
+    from supportstats.importers import ImportOptions
+
     if timezone:
         _check_timezone(timezone)
     options = ImportOptions(
@@ -129,6 +150,17 @@ def _check_timezone(name: str) -> None:
 
 
 def _import_one(conn, path: Path, options: ImportOptions) -> ImportResult:
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from supportstats.importers import import_file
+    from supportstats.importers._pipeline import describe_reject
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),

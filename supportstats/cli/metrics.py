@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -14,14 +15,31 @@ from supportstats.cli._common import (
     reports_errors,
     stderr,
 )
-from supportstats.db import open_warehouse
 from supportstats.errors import OptionError
-from supportstats.metrics import Filters, MetricOptions, Period, metrics_table, query
-from supportstats.metrics.conversations import conversations
+
+# Light: options.py and period.py need neither pandas nor duckdb (supportstats.metrics loads
+# its other modules on first use). The metric tables and the warehouse are imported inside
+# the functions that use them, never at module level: `supportstats --help` must start fast.
 from supportstats.metrics.options import DESCRIPTIONS
-from supportstats.metrics.reconcile import compare_source
-from supportstats.metrics.sla import sla
-from supportstats.metrics.table import FAMILIES
+
+if TYPE_CHECKING:
+    from supportstats.metrics import Filters, MetricOptions, Period
+
+# The names of supportstats.metrics.table.FAMILIES (a module that needs pandas and duckdb),
+# written out for --help. tests/test_cli.py checks that the two agree.
+FAMILY_NAMES = (
+    "volume",
+    "missed",
+    "first_response",
+    "next_reply",
+    "wait",
+    "duration",
+    "handle_time",
+    "resolution",
+    "csat",
+    "concurrency",
+    "utilisation",
+)
 
 _OPTION_HELP = (
     "Definition option name=value, repeatable (see docs/metrics.md). Known: "
@@ -56,6 +74,8 @@ def filters_from(
     queue: list[str] | None = None,
 ) -> Filters:
     """Filters from repeatable CLI options."""
+    from supportstats.metrics import Filters
+
     return Filters.of(channel=channel, team=team, agent=agent, tag=tag, source=source, queue=queue)
 
 
@@ -63,6 +83,8 @@ def parse_common(
     option: list[str] | None, from_: str | None, to: str | None
 ) -> tuple[MetricOptions, Period]:
     """Options and period as the user typed them (dates read in the option timezone)."""
+    from supportstats.metrics import MetricOptions, Period
+
     options = MetricOptions.parse(option or [])
     return options, Period.from_dates(from_, to, options.timezone)
 
@@ -92,7 +114,7 @@ def register(app: typer.Typer) -> None:
             None,
             "--metric",
             "-m",
-            help="Only these metric families: " + ", ".join(FAMILIES) + ".",
+            help="Only these metric families: " + ", ".join(FAMILY_NAMES) + ".",
         ),
         sla_flag: bool = typer.Option(
             False, "--sla", help="SLA attainment per metric x priority instead."
@@ -110,6 +132,13 @@ def register(app: typer.Typer) -> None:
         Example: supportstats metrics --by agent --from 2024-03-01 --to 2024-03-31
         --option clock=business --format csv
         """
+        from supportstats.db import open_warehouse
+        from supportstats.metrics import metrics_table, query
+        from supportstats.metrics.conversations import conversations
+        from supportstats.metrics.reconcile import compare_source
+        from supportstats.metrics.sla import sla
+        from supportstats.metrics.table import FAMILIES
+
         options, period = parse_common(option, from_, to)
         filters = filters_from(channel, team, agent, tag, source, queue)
         unknown = [m for m in metric or [] if m not in FAMILIES]

@@ -10,8 +10,8 @@ import math
 import re
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 
 from supportstats.cli._common import (
@@ -23,6 +23,11 @@ from supportstats.cli._common import (
     stderr,
 )
 from supportstats.errors import OptionError, SupportStatsError
+
+# pandas and the planner are imported inside the functions that use them, never at module
+# level: `supportstats --help` must start fast.
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class SlDefinition(StrEnum):
@@ -48,6 +53,8 @@ _UNITS = {"w": "weeks", "d": "days", "h": "hours", "min": "minutes", "m": "minut
 
 def _timedelta(value: str, option: str) -> pd.Timedelta:
     """Parse 14d, 2w, 30min, 1h, 900s (pandas 3 no longer takes a lower-case ``d``)."""
+    import pandas as pd
+
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*", value.lower())
     if not match or match.group(2) not in _UNITS:
         raise OptionError(f"{option} {value!r} is not a duration", "use e.g. 14d, 2w, 30min, 1h")
@@ -89,6 +96,8 @@ def erlang(
     Example: supportstats erlang --volume 100 --interval-s 1800 --aht-s 180 --sl-target 0.8
     --sl-threshold-s 20 --shrinkage 0.3
     """
+    import pandas as pd
+
     from supportstats.planning import staff
 
     row = {
@@ -130,6 +139,8 @@ def staff_command(
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         return pd.read_csv(path)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
@@ -227,6 +238,8 @@ def plan_command(
 
 def week_table(plan: pd.DataFrame, value: str = "agents_scheduled") -> pd.DataFrame:
     """First seven days of a plan as time of day x day (``Mon 03-04``), for a quick read."""
+    import pandas as pd
+
     start = pd.to_datetime(plan["interval_start"])
     week = plan[start < start.min().normalize() + pd.Timedelta(days=7)]
     times = pd.to_datetime(week["interval_start"])

@@ -30,11 +30,10 @@ from supportstats.cli.metrics import (
     parse_common,
     say_options,
 )
-from supportstats.db import open_warehouse
 from supportstats.errors import OptionError
-from supportstats.metrics import MetricOptions
-from supportstats.metrics.snapshot import snapshot
-from supportstats.reports import Targets, agent_report, scorecard
+
+# The reports, metrics and the warehouse (pandas, duckdb) are imported inside the commands
+# that use them, never at module level: `supportstats --help` must start fast.
 
 report_app = typer.Typer(
     help="Reports people read: agents, team scorecard, live snapshot.", no_args_is_help=True
@@ -60,6 +59,9 @@ def agents_command(
 
     Example: supportstats report agents --from 2024-03-01 --to 2024-03-31 --format csv
     """
+    from supportstats.db import open_warehouse
+    from supportstats.reports import agent_report
+
     options, period = parse_common(option, from_, to)
     with open_warehouse(db, read_only=True) as conn:
         frame = agent_report(conn, options, period, filters_from(channel, team, agent, tag, source))
@@ -92,6 +94,9 @@ def scorecard_command(
 
     Example: supportstats report scorecard --from 2024-03-01 --to 2024-03-31 --by-team
     """
+    from supportstats.db import open_warehouse
+    from supportstats.reports import Targets, scorecard
+
     for name, value in (("--csat-target", csat_target), ("--resolution-target", resolution_target)):
         if not 0 <= value <= 1:
             raise OptionError(f"{name} {value} is not between 0 and 1", f"e.g. {name} 0.85")
@@ -125,6 +130,10 @@ def snapshot_command(
 
     Example: supportstats report snapshot --as-of 2024-03-04T10:30:00Z --show waiting
     """
+    from supportstats.db import open_warehouse
+    from supportstats.metrics import MetricOptions
+    from supportstats.metrics.snapshot import snapshot
+
     options = MetricOptions.parse(option or [])
     at = _instant(as_of)
     if part not in ("summary", "waiting", "agents", "all"):

@@ -7,22 +7,35 @@ from pathlib import Path
 import typer
 
 from supportstats.cli._common import OutputFormat, emit_frame, reports_errors, stderr
-from supportstats.demo import build_demo_warehouse, demo_plan, demo_report
 from supportstats.errors import OptionError
-from supportstats.sample import SampleSpec, write_sample
+
+# supportstats.sample and supportstats.demo (numpy, pandas, duckdb) are imported inside the
+# commands, never at module level: `supportstats --help` must start fast. So the defaults of
+# supportstats.sample.SampleSpec are written out here; tests/test_cli.py checks they agree.
+SAMPLE_DEFAULTS = {
+    "conversations": 6000,
+    "seed": 7,
+    "start": "2026-01-05",
+    "days": 28,
+    "agents": 10,
+}
 
 
 def sample_command(
     out: Path = typer.Option(Path("sample"), "--out", "-o", help="Folder for the CSV files."),
     conversations: int = typer.Option(
-        SampleSpec.conversations, "--conversations", "-n", help="How many conversations."
+        SAMPLE_DEFAULTS["conversations"], "--conversations", "-n", help="How many conversations."
     ),
-    seed: int = typer.Option(SampleSpec.seed, "--seed", help="Random seed (same seed, same data)."),
+    seed: int = typer.Option(
+        SAMPLE_DEFAULTS["seed"], "--seed", help="Random seed (same seed, same data)."
+    ),
     days: int = typer.Option(
-        SampleSpec.days, "--days", help="Days of history from the start date."
+        SAMPLE_DEFAULTS["days"], "--days", help="Days of history from the start date."
     ),
-    start: str = typer.Option(SampleSpec.start, "--start", help="First day (YYYY-MM-DD, UTC)."),
-    agents: int = typer.Option(SampleSpec.agents, "--agents", help="Agents on the team."),
+    start: str = typer.Option(
+        SAMPLE_DEFAULTS["start"], "--start", help="First day (YYYY-MM-DD, UTC)."
+    ),
+    agents: int = typer.Option(SAMPLE_DEFAULTS["agents"], "--agents", help="Agents on the team."),
 ) -> None:
     """Write a realistic, seeded support operation as canonical flat CSV files.
 
@@ -37,6 +50,8 @@ def sample_command(
 
       supportstats import data/*.csv
     """
+    from supportstats.sample import SampleSpec, write_sample
+
     if conversations < 1:
         raise OptionError("--conversations must be at least 1", "e.g. --conversations 5000")
     if days < 1 or agents < 2:
@@ -61,6 +76,8 @@ def demo_command(
 
     Example: supportstats demo --db demo.duckdb
     """
+    from supportstats.demo import build_demo_warehouse, demo_plan, demo_report
+
     results = build_demo_warehouse(db)
     loaded = sum(r.rows_loaded for r in results if not r.skipped)
     if all(r.skipped for r in results):
