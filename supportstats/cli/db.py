@@ -107,7 +107,7 @@ def rebuild_facts(db: Path | None = DbOption) -> None:
         stored.rebuild(conn, facts_progress())
         counts = [
             (t.name, conn.execute(f"select count(*) from {t.name}").fetchall()[0][0])
-            for t in stored.TABLES
+            for t in stored.ALL_TABLES
         ]
     summary = ", ".join(f"{name} {n:,}" for name, n in counts)
     stderr.print(f"Stored facts rebuilt in {time.perf_counter() - started:.1f} s: {summary}.")

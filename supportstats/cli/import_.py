@@ -116,13 +116,21 @@ def import_command(
     conn = connect(db, progress=facts_progress())
     results: list[ImportResult] = []
     failures: list[SupportStatsError] = []
+    # One file updates the stored facts in its own transaction. Several files would each
+    # recompute the conversations they share (a conversations file, then its messages, ...),
+    # so they are updated once after the last; in between, readers compute on demand.
+    several = len(paths) > 1
     try:
+        facts_were_current = _facts_current(conn)
         for path in _files_first(paths):
             try:
-                results.append(_import_one(conn, path, options))
+                results.append(_import_one(conn, path, options, keep_facts=not several))
             except SupportStatsError as exc:
                 failures.append(exc)
                 print_error(exc)
+        if several:
+            _update_facts(conn, [r.batch_id for r in results if not r.skipped],
+                          facts_were_current)  # fmt: skip
     finally:
         conn.close()
     _report(results, fmt)
@@ -149,7 +157,30 @@ def _check_timezone(name: str) -> None:
         ) from None
 
 
-def _import_one(conn, path: Path, options: ImportOptions) -> ImportResult:
+def _facts_current(conn) -> bool:  # noqa: ANN001 - a DuckDB connection
+    from supportstats.metrics import stored
+
+    return stored.is_current(conn)
+
+
+def _update_facts(conn, batch_ids: list[int], were_current: bool) -> None:  # noqa: ANN001
+    """The stored facts of the conversations these batches touched, in one transaction."""
+    import time
+
+    from supportstats.metrics import stored
+
+    if not batch_ids:
+        return
+    started = time.perf_counter()
+    with stderr.status("Updating the stored facts...", spinner="dots"):
+        n = stored.refresh(conn, batch_ids, were_current, own=True)
+    if n:
+        stderr.print(
+            f"Stored facts updated for {n:,} conversations ({time.perf_counter() - started:.1f} s)"
+        )
+
+
+def _import_one(conn, path: Path, options: ImportOptions, keep_facts: bool = True) -> ImportResult:
     from rich.progress import (
         BarColumn,
         Progress,
@@ -175,7 +206,7 @@ def _import_one(conn, path: Path, options: ImportOptions) -> ImportResult:
         def on_progress(fraction: float, label: str) -> None:
             bar.update(task, completed=fraction, description=f"{path.name}: {label}")
 
-        result = import_file(conn, path, options, progress=on_progress)
+        result = import_file(conn, path, options, progress=on_progress, keep_facts=keep_facts)
     if result.skipped:
         stderr.print(
             f"{path}: already imported as batch {result.batch_id} (same content); nothing changed"

@@ -71,8 +71,12 @@ class Query:
             if self.stored() and stored.serves(self.options):
                 self._memo["facts"] = "fact_conversation"
             else:
+                scope = self.scope()
+                asg = self.assignments()
+                if scope:  # the stretches of those conversations only
+                    asg = f'(select * from "{asg}" semi join "{scope}" using (conversation_key))'
                 self._memo["facts"] = conversation_facts(
-                    self.conn, self.options, self.fingerprint(), self.assignments(), self.scope()
+                    self.conn, self.options, self.fingerprint(), asg, scope
                 )
         return self._memo["facts"]
 

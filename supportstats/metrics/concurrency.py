@@ -11,6 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from supportstats.metrics import stored_segments
 from supportstats.metrics._groups import TIME_GROUPS, Scope, dims, local_time
 from supportstats.metrics._query import Query
 from supportstats.metrics._sql import cached_table, create_temp, relation, render
@@ -110,6 +111,41 @@ def _from_arrow(q: Query, name: str, data: pa.Table, sql_name: str, **fragments:
         q.conn.unregister(view)
 
 
+def stored_segments_apply(q: Query) -> bool:
+    """Whether the stored pieces (``fact_segment``) give this query's segments: stored facts,
+    engagements counted from assignment (the stored definition), and no open stretch (which
+    ends "now" and is never stored) reaching into the period."""
+    if "stored_seg" not in q._memo:
+        q._memo["stored_seg"] = (
+            q.stored()
+            and q.options.concurrency_start == "assignment"
+            and not q.conn.execute(
+                "select exists (select 1 from fact_assignment where is_live "
+                "and ended_at is null and started_at < $end)",
+                {"end": agent_params(q)["end"]},
+            ).fetchall()[0][0]
+        )
+    return q._memo["stored_seg"]
+
+
+# the stored pieces clipped to the period, as engagement_segment.sql gives them
+_STORED = f"""(
+    select agent_key, greatest(s, $start) as s, least(e, $end) as e, c,
+        chats / $chat_capacity + (c - chats) as load
+    from {stored_segments.TABLE}
+    where s < $end and e > $start
+)"""
+
+
+def segment_source(q: Query) -> str:
+    """FROM-clause text of the period's engagement segments (``views/engagement_segment``):
+    the stored pieces clipped to the period, or a temp table swept from the period's live
+    stretches (:mod:`.sweep`)."""
+    if stored_segments_apply(q):
+        return _STORED
+    return f'"{segments(q)}"'
+
+
 def segments(q: Query) -> str:
     """Temp table of engagement segments (``sql/views/engagement_segment.sql``) for the period:
     the live stretches (``views/live_stretch``) swept in numpy (:mod:`.sweep`)."""
@@ -134,15 +170,30 @@ def segments(q: Query) -> str:
     return q._memo["seg"]
 
 
+_STORED_TOTALS = f"""
+select agent_key,
+    sum(epoch(e) - epoch(s)) as busy_s,
+    sum(c * (epoch(e) - epoch(s))) as cd_s,
+    max(c) as max_c,
+    coalesce(sum(epoch(e) - epoch(s)) filter (where c >= $concurrency_k), 0) as busy_ge_k_s
+from {_STORED}
+group by agent_key
+"""
+
+
 def segment_totals(q: Query) -> str:
     """Temp table of the concurrency sums per agent over the whole period (the columns of
-    ``views/segment_day`` that concurrency reads), reduced from the sweep in numpy: concurrency
-    not grouped by time needs neither the segment table nor the per-day rollup."""
+    ``views/segment_day`` that concurrency reads): summed from the stored pieces, or reduced
+    from the sweep in numpy. Concurrency not grouped by time needs neither the segment table
+    nor the per-day rollup."""
     if "segtotal" in q._memo:
         return q._memo["segtotal"]
     key = {**_segment_key(q), "k": q.options.concurrency_k}
 
     def build(name: str) -> None:
+        if stored_segments_apply(q):
+            create_temp(q.conn, name, _STORED_TOTALS, agent_params(q))
+            return
         st = live_stretches(q)
         totals = per_agent(st.agent, st.start_us, st.end_us, st.is_chat, q.options.concurrency_k)
         data = pa.table(
@@ -161,8 +212,8 @@ def segment_days(q: Query) -> str:
     """Temp table of the segments rolled up per agent and local day (``views/segment_day``)."""
     if "segday" in q._memo:
         return q._memo["segday"]
-    seg = segments(q)
-    key = {"seg": seg, "tz": q.options.timezone, "k": q.options.concurrency_k}
+    seg = segment_source(q)
+    key = {"seg": seg, **_segment_key(q), "tz": q.options.timezone, "k": q.options.concurrency_k}
 
     def build(name: str) -> None:
         day = f"time_bucket(interval 1 day, {local_time('s', q.options)})"
@@ -201,10 +252,9 @@ def concurrency(q: Query) -> duckdb.DuckDBPyRelation:
             dims=dims(q.by, agent_scope(), q.options),
         )
         return relation(q.conn, sql, agent_params(q))
-    seg = segments(q)
     sql = render(
         "metrics/concurrency",
-        segments=split(q, f'select * from "{seg}"'),
+        segments=split(q, f"select * from {segment_source(q)}"),
         agent_team=render("views/agent_current_team"),
         dims=dims(q.by, agent_scope(), q.options),
     )

@@ -8,7 +8,8 @@ dashboard page would pay on every request, so they are stored as tables:
   options that shape facts (``facts.fact_key``), in ``created_at`` order;
 * ``fact_assignment``: ``views/assignment_interval`` (option-free), in ``started_at`` order;
 * ``fact_stretch``: ``views/stretch_facts`` of the two, in ``created_at`` order;
-* ``fact_rating``: ``views/rating_score`` (option-free: thresholds apply at query time).
+* ``fact_rating``: ``views/rating_score`` (option-free: thresholds apply at query time);
+* ``fact_segment``: each agent's concurrency pieces (``stored_segments``), in ``s`` order.
 
 Time order lets DuckDB's zone maps skip the row groups outside a period. ``fact_state``
 records the definition the tables were built with (a hash of the SQL and options below) and
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from supportstats.metrics import stored_segments
 from supportstats.metrics._sql import create_temp, fingerprint, render
 from supportstats.metrics.facts import (
     assignment_sql,
@@ -40,8 +42,9 @@ from supportstats.metrics.facts import (
 from supportstats.metrics.options import MetricOptions
 from supportstats.sql import load_sql
 
-# Bumped by hand when something the SQL files below do not show changes how facts are built.
-_FACTS_REVISION = 1
+# Bumped by hand when something the SQL files below do not show changes how facts are built
+# (the sweep of stored_segments, for one).
+_FACTS_REVISION = 2
 _DEFINITION_FILES = (
     "views/conversation_facts.sql",
     "views/message_summary.sql",
@@ -73,6 +76,9 @@ TABLES = (
     FactTable("fact_stretch", "handle-time stretches", "created_at"),
     FactTable("fact_rating", "ratings", "rated_at"),
 )
+# and fact_segment (stored_segments.py): swept in numpy from fact_assignment, not one SELECT
+SEGMENTS = FactTable(stored_segments.TABLE, "concurrency segments", "s")
+ALL_TABLES = (*TABLES, SEGMENTS)
 _TOUCHED = "_ss_touched"
 # Above this share of the warehouse touched by one batch, rebuilding everything in time order
 # is cheaper than deleting and re-inserting (and keeps the tables sorted).
@@ -159,12 +165,15 @@ def rebuild(
     try:
         for i, table in enumerate(TABLES, 1):
             if progress:
-                progress(f"building stored facts: {table.label}", i, len(TABLES))
+                progress(f"building stored facts: {table.label}", i, len(ALL_TABLES))
 
             def write(sql: str, t: FactTable = table) -> None:
                 conn.execute(f"create or replace table {t.name} as {sql} order by {t.order}")
 
             _select(conn, table, None, write)
+        if progress:
+            progress(f"building stored facts: {SEGMENTS.label}", len(ALL_TABLES), len(ALL_TABLES))
+        stored_segments.build(conn)
         _stamp(conn)
         if own:
             conn.execute("commit")
@@ -178,7 +187,9 @@ def ensure(conn: duckdb.DuckDBPyConnection, progress: Progress | None = None) ->
     """Build the stored facts if the warehouse has none or an older definition; True if built."""
     if is_current(conn):
         return False
-    rebuild(conn, progress)
+    # a new warehouse builds empty tables in no time: nothing worth a progress line
+    empty = not conn.execute("select count(*) from conversation").fetchall()[0][0]
+    rebuild(conn, None if empty else progress)
     return True
 
 
@@ -237,6 +248,7 @@ def _refresh_touched(conn: duckdb.DuckDBPyConnection, batch_ids: list[int]) -> i
             rebuild(conn, own=False)
             return int(total)
         src = scoped_sources(_TOUCHED)
+        stored_segments.remember_old(conn, _TOUCHED)
         for table in TABLES:
             conn.execute(
                 f"delete from {table.name} where conversation_key in "
@@ -258,6 +270,7 @@ def _refresh_touched(conn: duckdb.DuckDBPyConnection, batch_ids: list[int]) -> i
                     conn, _TOUCHED_FACTS, f"select * from fact_conversation semi join {_TOUCHED} "
                     "using (conversation_key)"
                 )  # fmt: skip
+        stored_segments.refresh(conn, _TOUCHED_ASG)
         return int(touched)
     finally:
         for name in (_TOUCHED, _TOUCHED_ASG, _TOUCHED_FACTS):
@@ -315,6 +328,7 @@ def check(conn: duckdb.DuckDBPyConnection) -> list[Drift]:
                 f"(select count(*) from ({b} except all {a}))"
             ).fetchall()[0]
             out.append(Drift(table.name, int(n), int(extra), int(missing)))
+        out.append(Drift(SEGMENTS.name, *stored_segments.drift(conn)))
     finally:
         for tmp in fresh.values():
             conn.execute(f"drop table if exists temp.{tmp}")

@@ -16,7 +16,7 @@ from supportstats.metrics.concurrency import (
     agent_params,
     agent_scope,
     segment_days,
-    segments,
+    segment_source,
     split,
 )
 
@@ -68,12 +68,11 @@ def utilisation(q: Query) -> duckdb.DuckDBPyRelation:
     load / denominator time, a chat weighing 1/``chat_capacity`` (3 by default) and a call 1.
     The denominator is available + occupied status time (option ``utilisation_denominator``).
     """
-    seg = segments(q)
     timed = any(b in TIME_GROUPS for b in q.by)
     local = local_time("s", q.options)
     sql = render(
         "metrics/utilisation",
-        segments=split(q, f'select * from "{seg}"'),
+        segments=split(q, f"select * from {segment_source(q)}"),
         status=split(q, _STATUS),
         b=_BUCKET.format(local=local) if timed else "timestamp '2000-01-01'",
         b_eng=(_BUCKET if timed else _DAY).format(local=local),

@@ -2,7 +2,8 @@
 -- of the segment start, with every sum concurrency and utilisation take over segments when
 -- they are not grouped by time: the agent report reads a few hundred thousand rows instead of
 -- one row per segment. Cached with the segments (supportstats/metrics/concurrency.py).
--- Fragments: {{segments}} the segment table; {{day}} the local day of s (option timezone).
+-- Fragments: {{segments}} the segments (a quoted table name or a subquery); {{day}} the
+-- local day of s (option timezone).
 select
     agent_key,
     {{day}} as b_eng,
@@ -13,5 +14,5 @@ select
     sum(load * (epoch(e) - epoch(s))) as load_s,
     min(s) as first_s,
     max(e) as last_e
-from "{{segments}}"
+from {{segments}}
 group by all
