@@ -133,11 +133,15 @@ class Query:
                 )
         return self._memo["hs"]
 
+    def scores(self) -> str:
+        """FROM-clause text of the scored ratings (``views/rating_score``): the stored
+        ``fact_rating`` when there is one."""
+        return "fact_rating" if self.stored() else f"({render('views/rating_score')})"
+
     def ratings(self) -> str:
         """SELECT of the scored ratings with positive/negative flags for these options
-        (``views/rating_flags``), from the stored ``fact_rating`` when there is one."""
-        scores = "fact_rating" if self.stored() else f"({render('views/rating_score')})"
-        return render("views/rating_flags", scores=scores)
+        (``views/rating_flags``)."""
+        return render("views/rating_flags", scores=self.scores())
 
     def credited(self, natural: str) -> str:
         """The agent column of a family: its natural credit, or the current assignee."""

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import duckdb
 
 from supportstats.metrics._groups import Scope
-from supportstats.metrics._query import Query
 from supportstats.metrics._sql import cached_table, create_temp, render
+
+if TYPE_CHECKING:  # stored.py imports this module, and _query imports stored
+    from supportstats.metrics._query import Query
 
 # csat_formula -> (score, x, n): the score, and the proportion x/n its interval is built on
 FORMULAS = {
@@ -35,34 +39,44 @@ LATEST = {
 }
 
 
-def csat_rows_sql(q: Query) -> str:
-    """SELECT of offered conversations with their chosen rating (``views/csat_rows``)."""
+def csat_rows_sql(facts: str, scores: str, csat_ratings: str, facts_filter: str = "true") -> str:
+    """SELECT of offered conversations with their chosen rating (``views/csat_rows``), with
+    the score and the importer's flags (no thresholds applied)."""
     return render(
         "views/csat_rows",
-        facts=q.facts(),
-        ratings=q.ratings(),
-        latest=LATEST[q.options.csat_ratings],
+        facts=facts,
+        ratings=scores,
+        latest=LATEST[csat_ratings],
+        facts_filter=facts_filter,
     )
 
 
 def csat_rows(q: Query) -> str:
-    """FROM-clause text of the CSAT rows: over stored facts a subquery (the period filter
-    reaches the time-ordered facts, so a week reads a week), else a temp table cached per
-    option set."""
-    if q.facts() == "fact_conversation":
-        return f"({csat_rows_sql(q)})"
+    """FROM-clause text of the CSAT rows with positive/negative flags for these options: the
+    stored ``fact_csat`` (latest rating, stored facts), else a temp table cached per option
+    set (for cohort=created, of the period's conversations only)."""
     o = q.options
-    key = {
-        "facts": q.facts(),
-        "ratings": o.csat_ratings,
-        "pos": o.csat_positive_min,
-        "neg": o.csat_negative_max,
-    }
+    if q.facts() == "fact_conversation" and o.csat_ratings == "latest":
+        rows = "fact_csat"
+    else:
+        created = o.cohort == "created"
+        key = {
+            "facts": q.facts(),
+            "period": q.period.params() if created else None,
+            "ratings": o.csat_ratings,
+        }
+        sql = csat_rows_sql(
+            q.facts(),
+            q.scores(),
+            o.csat_ratings,
+            "created_at >= $start and created_at < $end" if created else "true",
+        )
 
-    def build(name: str) -> None:
-        create_temp(q.conn, name, csat_rows_sql(q), q.params())
+        def build(name: str) -> None:
+            create_temp(q.conn, name, sql, q.params())
 
-    return '"' + cached_table(q.conn, "csat", key, build, q.fingerprint()) + '"'
+        rows = '"' + cached_table(q.conn, "csat", key, build, q.fingerprint()) + '"'
+    return f"({render('views/rating_flags', scores=rows)})"
 
 
 def csat(q: Query) -> duckdb.DuckDBPyRelation:

@@ -9,6 +9,8 @@ dashboard page would pay on every request, so they are stored as tables:
 * ``fact_assignment``: ``views/assignment_interval`` (option-free), in ``started_at`` order;
 * ``fact_stretch``: ``views/stretch_facts`` of the two, in ``created_at`` order;
 * ``fact_rating``: ``views/rating_score`` (option-free: thresholds apply at query time);
+* ``fact_csat``: ``views/csat_rows`` (latest rating per offered conversation), in
+  ``created_at`` order;
 * ``fact_segment``: each agent's concurrency pieces (``stored_segments``), in ``s`` order.
 
 Time order lets DuckDB's zone maps skip the row groups outside a period. ``fact_state``
@@ -32,6 +34,7 @@ import duckdb
 
 from supportstats.metrics import stored_segments
 from supportstats.metrics._sql import create_temp, fingerprint, render
+from supportstats.metrics.csat import csat_rows_sql
 from supportstats.metrics.facts import (
     assignment_sql,
     build_conversation_facts,
@@ -44,7 +47,7 @@ from supportstats.sql import load_sql
 
 # Bumped by hand when something the SQL files below do not show changes how facts are built
 # (the sweep of stored_segments, for one).
-_FACTS_REVISION = 2
+_FACTS_REVISION = 3
 _DEFINITION_FILES = (
     "views/conversation_facts.sql",
     "views/message_summary.sql",
@@ -54,6 +57,7 @@ _DEFINITION_FILES = (
     "views/assignment_interval.sql",
     "views/stretch_facts.sql",
     "views/rating_score.sql",
+    "views/csat_rows.sql",
 )
 DEFAULTS = MetricOptions()
 
@@ -75,6 +79,7 @@ TABLES = (
     FactTable("fact_conversation", "conversations", "created_at"),
     FactTable("fact_stretch", "handle-time stretches", "created_at"),
     FactTable("fact_rating", "ratings", "rated_at"),
+    FactTable("fact_csat", "CSAT rows", "created_at"),
 )
 # and fact_segment (stored_segments.py): swept in numpy from fact_assignment, not one SELECT
 SEGMENTS = FactTable(stored_segments.TABLE, "concurrency segments", "s")
@@ -149,8 +154,16 @@ def _select(
         build_conversation_facts(conn, "fact_conversation", DEFAULTS, asg, src, materialise)
     elif table.name == "fact_stretch":
         write(stretch_sql("fact_conversation" if src is None else _TOUCHED_FACTS, asg))
-    else:
+    elif table.name == "fact_rating":
         write(render("views/rating_score", **(src or {})))
+    else:
+        scores = (
+            "fact_rating"
+            if src is None
+            else f"(select * from fact_rating semi join {_TOUCHED} using (conversation_key))"
+        )
+        facts = "fact_conversation" if src is None else _TOUCHED_FACTS
+        write(csat_rows_sql(facts, scores, "latest"))
 
 
 def rebuild(

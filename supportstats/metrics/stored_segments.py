@@ -31,9 +31,7 @@ TABLE = "fact_segment"
 _OLD = "_ss_touched_old_asg"
 _WINDOWS = "_ss_segment_windows"
 # closed live stretches from assignment to end, per agent (the stored definition)
-_CLOSED = (
-    "is_live and started_at is not null and ended_at is not null and ended_at > started_at"
-)
+_CLOSED = "is_live and started_at is not null and ended_at is not null and ended_at > started_at"
 
 
 def _pieces(conn: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None):
@@ -50,9 +48,9 @@ def _pieces(conn: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | 
     keys = agents.dictionary
     return pa.table(
         {
-            "agent_key": pc.take(keys, pa.array(found.agent)) if len(keys) else pa.array(
-                [], pa.string()
-            ),
+            "agent_key": pc.take(keys, pa.array(found.agent))
+            if len(keys)
+            else pa.array([], pa.string()),
             "s": pa.array(found.start_us, pa.timestamp("us", tz="UTC")),
             "e": pa.array(found.end_us, pa.timestamp("us", tz="UTC")),
             "c": pa.array(found.c, pa.int32()),
