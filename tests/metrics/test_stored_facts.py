@@ -358,3 +358,93 @@ def test_an_import_that_dies_after_its_facts_leaves_rows_and_facts_as_they_were(
         assert stored.is_current(conn)
     finally:
         conn.close()
+
+
+def test_a_version_4_warehouse_gets_its_facts_built_once_with_progress(tmp_path: Path) -> None:
+    """Opening an older warehouse for writing migrates it and builds the stored facts,
+    reporting each step; reads then use them and match a recomputation."""
+    from supportstats.db import SCHEMA_VERSION, current_version, migrations
+    from supportstats.sql import load_sql
+
+    path = tmp_path / "v4.duckdb"
+    old = duckdb.connect(str(path))
+    old.execute(
+        "CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMPTZ DEFAULT now())"
+    )
+    for version, name in migrations()[:4]:
+        old.execute(load_sql(name))
+        old.execute("INSERT INTO schema_version (version) VALUES ($v)", {"v": version})
+    old.execute(
+        "insert into conversation (source_system, source_id, kind, channel, created_at, "
+        "first_response_at, assignee_agent_key) values "
+        "('generic', 'c1', 'chat', 'chat', '2024-03-04 09:00:00+00', "
+        "'2024-03-04 09:02:00+00', 'generic:a1'), "
+        "('generic', 'c2', 'ticket', 'email', '2024-03-05 09:00:00+00', NULL, NULL)"
+    )
+    old.execute(
+        "insert into engagement (engagement_key, conversation_key, source_system, source_id, "
+        "agent_key, started_at, ended_at) values ('generic:g1', 'generic:c1', 'generic', 'g1', "
+        "'generic:a1', "
+        "'2024-03-04 09:00:00+00', '2024-03-04 09:30:00+00')"
+    )
+    old.execute(
+        "insert into message (conversation_key, source_system, source_id, created_at, "
+        "author_role, visibility, automation) values ('generic:c1', 'generic', 'm1', "
+        "'2024-03-04 09:00:00+00', 'customer', 'public', 'none')"
+    )
+    old.close()
+    steps: list[tuple[str, int, int]] = []
+    conn = connect(path, progress=lambda what, i, n: steps.append((what, i, n)))
+    try:
+        assert current_version(conn) == SCHEMA_VERSION == 5
+        assert [s[1] for s in steps] == list(range(1, len(stored.ALL_TABLES) + 1))
+        assert all("building stored facts" in s[0] for s in steps)
+        assert stored.is_current(conn)
+        assert query(conn).facts() == "fact_conversation"
+        row = agent_report(conn).set_index("agent_key").loc["generic:a1"]
+        assert (row["conversations"], row["first_response_median_s"]) == (1, 120.0)
+        assert row["concurrency_max"] == 1
+        assert all(d.ok for d in stored.check(conn))
+    finally:
+        conn.close()
+    # a second open builds nothing
+    steps.clear()
+    connect(path, progress=lambda what, i, n: steps.append((what, i, n))).close()
+    assert steps == []
+
+
+def test_cli_import_of_several_files_keeps_facts_and_db_check_agrees(cli, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    conv = _conversations(tmp_path / "conversations.csv", BASE, 20, "c")
+    messages = tmp_path / "messages.csv"
+    messages.write_text(
+        "message_id,conversation_id,created_at,author_role,author\n"
+        f"m1,c1,{_t(3)},customer,\nm2,c1,{_t(9)},agent,a0\n"
+    )
+    result = cli("import", conv, messages, "--db", db)
+    assert result.exit_code == 0, result.stderr
+    assert "Stored facts updated for 20 conversations" in result.stderr
+    conn = connect(db, read_only=True)
+    assert stored.is_current(conn)
+    conn.close()
+    checked = cli("db", "check", "--db", db, "--format", "json")
+    assert checked.exit_code == 0, checked.stderr
+    assert "agree" in checked.stderr
+    # drift: a fact row changed behind the importer's back
+    conn = duckdb.connect(str(db))
+    conn.execute("update fact_conversation set first_reply_at = null where conversation_id = 'c1'")
+    conn.close()
+    drifted = cli("db", "check", "--db", db)
+    assert drifted.exit_code == 1
+    assert "fact_conversation" in drifted.stderr and "rebuild-facts" in drifted.stderr
+    rebuilt = cli("db", "rebuild-facts", "--db", db)
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert "fact_conversation 20" in rebuilt.stderr
+    assert cli("db", "check", "--db", db).exit_code == 0
+
+
+def test_rebuild_facts_needs_a_warehouse(cli, tmp_path: Path) -> None:
+    result = cli("db", "rebuild-facts", "--db", tmp_path / "missing.duckdb")
+    assert result.exit_code == 3
+    assert "does not exist" in result.stderr
+    assert not (tmp_path / "missing.duckdb").exists()

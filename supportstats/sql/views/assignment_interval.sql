@@ -39,7 +39,7 @@ assignee_event as (
     semi join without_engagement w on w.conversation_key = e.conversation_key
     left join (select distinct agent_key from agent) k on k.agent_key = e.to_value
     left join (
-        select source_system, source_id, any_value(agent_key) as agent_key
+        select source_system, source_id, min(agent_key) as agent_key
         from agent group by all
     ) s on s.source_system = e.source_system and s.source_id = e.to_value
     where e.event_type = 'assignee'

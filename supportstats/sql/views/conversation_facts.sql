@@ -13,10 +13,13 @@ with asg as (
         conversation_key,
         min(started_at) as first_assigned_at,
         min(answered_at) as answered_at,
-        arg_min(agent_key, answered_at) as answering_agent_key,
+        -- ties go to the smallest agent key, so facts are the same on every run
+        arg_min(agent_key, (answered_at, agent_key)) filter (where answered_at is not null)
+            as answering_agent_key,
         max(ended_at) as last_ended_at,
         max(started_at) as last_started_at,
-        arg_max(agent_key, started_at) as last_agent_key,
+        arg_max(agent_key, (started_at, agent_key)) filter (where started_at is not null)
+            as last_agent_key,
         sum(handle_s) as handle_s,
         count(distinct agent_key) as agents_engaged
     from {{asg}}
@@ -94,7 +97,7 @@ late_reply as (
     select
         l.conversation_key,
         min(m.created_at) as reply_at,
-        arg_min(m.author_agent_key, m.created_at) as replier_key
+        arg_min(m.author_agent_key, (m.created_at, m.author_agent_key)) as replier_key
     from {{message_all}} m
     join late l using (conversation_key)
     where m.created_at >= l.frt_start_at

@@ -77,7 +77,7 @@ later_reply as (
         b.conversation_key,
         b.cycle_no,
         min(m.created_at) as reply_at,
-        arg_min(m.author_agent_key, m.created_at) as replier_key
+        arg_min(m.author_agent_key, (m.created_at, m.author_agent_key)) as replier_key
     from bounded b
     join message_all m
       on m.conversation_key = b.conversation_key

@@ -22,7 +22,9 @@ select
     min(created_at) filter (where author_role = 'customer') as first_customer_at,
     max(created_at) filter (where author_role = 'customer') as last_customer_at,
     min(created_at) filter (where is_reply) as first_reply_at,
-    arg_min(author_agent_key, created_at) filter (where is_reply) as first_replier_key,
+    -- two replies at one instant: the smaller agent key, the same on every run
+    arg_min(author_agent_key, (created_at, author_agent_key)) filter (where is_reply)
+        as first_replier_key,
     min(created_at) filter (where is_human_reply) as first_human_reply_at,
     count(*) filter (where is_human_reply) as human_replies,
     -- the first public agent-side message of any kind tells who opened the conversation

@@ -31,7 +31,8 @@ select
     wait_no,
     min(created_at) filter (where not is_reply) as waiting_since,
     min(created_at) filter (where is_reply) as replied_at,
-    arg_min(author_agent_key, created_at) filter (where is_reply) as responder_agent_key,
+    arg_min(author_agent_key, (created_at, author_agent_key)) filter (where is_reply)
+        as responder_agent_key,
     epoch(min(created_at) filter (where is_reply))
         - epoch(min(created_at) filter (where not is_reply)) as reply_s
 from numbered
