@@ -61,15 +61,21 @@ rows = c.execute('''
 print(len(rows))
 """
 
-# argv: warehouse, "facts" or "nofacts", files. Without facts the warehouse is opened
-# without building them, and an import keeps facts only where they exist.
+# argv: warehouse, "facts" or "nofacts", files. With facts, as `supportstats import` does:
+# each file in its own transaction, then one update of the facts for all of them. Without,
+# the warehouse is opened without building them, and an import keeps facts only where they
+# exist.
 IMPORT = """
 import sys
 from supportstats.db import connect
 from supportstats.importers import import_file
-c = connect(sys.argv[1], build_facts=sys.argv[2] == "facts")
-for path in sys.argv[3:]:
-    import_file(c, path)
+from supportstats.metrics import stored
+facts = sys.argv[2] == "facts"
+c = connect(sys.argv[1], build_facts=facts)
+current = facts and stored.is_current(c)
+batches = [import_file(c, path, keep_facts=False).batch_id for path in sys.argv[3:]]
+if facts:
+    stored.refresh(c, batches, current, own=True)
 c.close()
 """
 

@@ -10,7 +10,7 @@ import functools
 import json
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -164,6 +164,25 @@ def emit_frame(
         stderr.print(f"Wrote {len(frame)} rows to {output}")
     else:
         sys.stdout.write(text)
+
+
+def emit_batches(batches: Iterable[pd.DataFrame], fmt: OutputFormat) -> None:
+    """Write DataFrames one after another as one CSV (one header) or one JSON list, to stdout,
+    as they come: the whole result never has to fit in memory."""
+    first = True
+    if fmt is OutputFormat.json:
+        sys.stdout.write("[")
+    for frame in batches:
+        if fmt is OutputFormat.json:
+            for row in records(frame):
+                sys.stdout.write("\n  " if first else ",\n  ")
+                sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str))
+                first = False
+        else:
+            sys.stdout.write(frame.to_csv(index=False, header=first))
+            first = False
+    if fmt is OutputFormat.json:
+        sys.stdout.write("\n]\n" if not first else "]\n")
 
 
 # A table wider than this many columns is shown turned, one line per column, when it has

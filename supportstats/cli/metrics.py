@@ -11,6 +11,7 @@ from supportstats.cli._common import (
     DbOption,
     FormatOption,
     OutputFormat,
+    emit_batches,
     emit_frame,
     reports_errors,
     stderr,
@@ -134,7 +135,7 @@ def register(app: typer.Typer) -> None:
         """
         from supportstats.db import open_warehouse
         from supportstats.metrics import metrics_table, query
-        from supportstats.metrics.conversations import conversations
+        from supportstats.metrics.conversations import conversation_batches, conversations
         from supportstats.metrics.reconcile import compare_source
         from supportstats.metrics.sla import sla
         from supportstats.metrics.table import FAMILIES
@@ -159,6 +160,10 @@ def register(app: typer.Typer) -> None:
                         "--by conversation cannot combine with --sla or --compare-source",
                         "drop --by conversation, or the other flag",
                     )
+                if fmt is not OutputFormat.table:  # streamed: a year need not fit in memory
+                    say_options(options, period)
+                    emit_batches(conversation_batches(q), fmt)
+                    return
                 frame = conversations(q)
             elif sla_flag:
                 frame = sla(q).df()

@@ -162,3 +162,28 @@ def test_cli_reports_and_help(app, cli_db):
     for cmd in (["metrics"], ["report", "agents"], ["report", "scorecard"],
                 ["report", "snapshot"]):  # fmt: skip
         assert "Example: supportstats" in run(app, *cmd, "--help").stdout
+
+
+def test_cli_conversation_export_streams_in_batches(app, cli_db, monkeypatch):
+    """--by conversation is written batch by batch; tiny batches give the same CSV and JSON
+    as one batch (one header, one list)."""
+    from supportstats.metrics import conversations as module
+
+    args = ["metrics", "--db", cli_db, "--by", "conversation", "--from", "2024-03-01",
+            "--to", "2024-03-31", "--format"]  # fmt: skip
+    whole_csv, whole_json = run(app, *args, "csv").stdout, run(app, *args, "json").stdout
+    monkeypatch.setattr(module, "BATCH_ROWS", 1)  # one DuckDB vector per batch
+    real = module.conversation_batches
+    seen: list[int] = []
+
+    def two_row_batches(q, rows=module.BATCH_ROWS):
+        for batch in real(q, rows):
+            for start in range(0, len(batch), 2):
+                part = batch.iloc[start : start + 2]
+                seen.append(len(part))
+                yield part
+
+    monkeypatch.setattr(module, "conversation_batches", two_row_batches)
+    assert run(app, *args, "csv").stdout == whole_csv
+    assert json.loads(run(app, *args, "json").stdout) == json.loads(whole_json)
+    assert len(json.loads(whole_json)) == 5 and seen[:3] == [2, 2, 1]
