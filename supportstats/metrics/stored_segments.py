@@ -127,6 +127,8 @@ def refresh(conn: duckdb.DuckDBPyConnection, new_asg: str) -> None:
             group by t.agent_key, t.w0, t.w1
             """,
         )
+        if not conn.execute(f"select count(*) from {_WINDOWS}").fetchall()[0][0]:
+            return  # no live stretch touched (tickets, or chats without agents yet)
         conn.execute(
             f"""delete from {TABLE} g using {_WINDOWS} w
             where g.agent_key = w.agent_key and g.s >= w.w0 and g.e <= w.w1"""
