@@ -168,6 +168,42 @@ def open_warehouse(
         conn.close()
 
 
+def setting_bytes(text: str) -> int:
+    """'2.5GB', '18.6 GiB', '512 MiB' as bytes (an unknown form counts as unlimited)."""
+    match = re.fullmatch(r"\s*([\d.]+)\s*([KMGT]?)(i?)B?\s*", text, re.IGNORECASE)
+    if not match:
+        return 1 << 62
+    base = 1024 if match.group(3) else 1000
+    power = " KMGT".index(match.group(2).upper() or " ")
+    return int(float(match.group(1)) * base**power)
+
+
+@contextmanager
+def memory_budget(conn: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
+    """Lower DuckDB's ``memory_limit`` to ``limit`` while the block runs (never raise it), so
+    big operators spill to disk instead of growing with the warehouse; then put back the value
+    before (exactly: RESET when it was the default). In an aborted transaction DuckDB refuses
+    the SET, and the connection keeps the budget."""
+
+    def current() -> str:
+        return str(conn.execute("select current_setting('memory_limit')").fetchall()[0][0])
+
+    before = current()
+    if setting_bytes(limit) >= setting_bytes(before):
+        yield
+        return
+    conn.execute(f"set memory_limit = '{setting_bytes(limit)}B'")
+    try:
+        yield
+    finally:
+        try:
+            conn.execute("reset memory_limit")
+            if current() != before:
+                conn.execute(f"set memory_limit = '{setting_bytes(before)}B'")
+        except duckdb.Error:
+            pass
+
+
 def memory_warehouse() -> duckdb.DuckDBPyConnection:
     """An in-memory warehouse with the full schema (for tests and notebooks)."""
     conn = duckdb.connect(":memory:")

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 import duckdb
 
+from supportstats.db import setting_bytes
 from supportstats.errors import InputFileError, SupportStatsError
 from supportstats.importers._read import FileProbe, probe, sha256_of, transcode_to_utf8
 from supportstats.sql import load_sql, used_params
@@ -224,10 +225,10 @@ class ImportContext:
         with the file; the setting in force before is restored afterwards.
         """
         before = self._setting("memory_limit")
-        if _setting_bytes(limit) >= _setting_bytes(before):
+        if setting_bytes(limit) >= setting_bytes(before):
             yield
             return
-        with self._set_for_block("memory_limit", f"'{_setting_bytes(limit)}B'"):
+        with self._set_for_block("memory_limit", f"'{setting_bytes(limit)}B'"):
             yield
 
     @contextmanager
@@ -267,7 +268,7 @@ class ImportContext:
             # The default comes back exactly by RESET; another value as DuckDB printed it.
             self.conn.execute(f"RESET {name}")
             if self._setting(name) != value:
-                setting = value if value in ("True", "False") else f"'{_setting_bytes(value)}B'"
+                setting = value if value in ("True", "False") else f"'{setting_bytes(value)}B'"
                 self.conn.execute(f"SET {name} = {setting}")
             del self._restore[name]
 
@@ -764,16 +765,6 @@ class ImportContext:
             self.rows_loaded += written
             self.rows_rejected += rejected
         return written
-
-
-def _setting_bytes(text: str) -> int:
-    """'2.5GB', '18.6 GiB', '512 MiB' as bytes (an unknown form counts as unlimited)."""
-    match = re.fullmatch(r"\s*([\d.]+)\s*([KMGT]?)(i?)B?\s*", text, re.IGNORECASE)
-    if not match:
-        return 1 << 62
-    base = 1024 if match.group(3) else 1000
-    power = " KMGT".index(match.group(2).upper() or " ")
-    return int(float(match.group(1)) * base**power)
 
 
 def _hashes_repeat(conn: duckdb.DuckDBPyConnection, table: str, batch_id: int) -> bool:

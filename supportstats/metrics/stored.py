@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from supportstats.db import memory_budget
 from supportstats.metrics import stored_segments
 from supportstats.metrics._sql import create_temp, fingerprint, render
 from supportstats.metrics.csat import csat_rows_sql
@@ -85,6 +86,7 @@ TABLES = (
 SEGMENTS = FactTable(stored_segments.TABLE, "concurrency segments", "s")
 ALL_TABLES = (*TABLES, SEGMENTS)
 _TOUCHED = "_ss_touched"
+FACTS_MEMORY_LIMIT = "3GB"
 # Above this share of the warehouse touched by one batch, rebuilding everything in time order
 # is cheaper than deleting and re-inserting (and keeps the tables sorted).
 _REBUILD_SHARE = 0.5
@@ -176,17 +178,22 @@ def rebuild(
     if own:
         conn.execute("begin transaction")
     try:
-        for i, table in enumerate(TABLES, 1):
+        # spill past the budget rather than grow with the warehouse (10M conversations:
+        # 3.3 GB peak and 130 s, against 13 GB and 90 s unbounded), as imports do
+        with memory_budget(conn, FACTS_MEMORY_LIMIT):
+            for i, table in enumerate(TABLES, 1):
+                if progress:
+                    progress(f"building stored facts: {table.label}", i, len(ALL_TABLES))
+
+                def write(sql: str, t: FactTable = table) -> None:
+                    conn.execute(f"create or replace table {t.name} as {sql} order by {t.order}")
+
+                _select(conn, table, None, write)
             if progress:
-                progress(f"building stored facts: {table.label}", i, len(ALL_TABLES))
-
-            def write(sql: str, t: FactTable = table) -> None:
-                conn.execute(f"create or replace table {t.name} as {sql} order by {t.order}")
-
-            _select(conn, table, None, write)
-        if progress:
-            progress(f"building stored facts: {SEGMENTS.label}", len(ALL_TABLES), len(ALL_TABLES))
-        stored_segments.build(conn)
+                progress(
+                    f"building stored facts: {SEGMENTS.label}", len(ALL_TABLES), len(ALL_TABLES)
+                )
+            stored_segments.build(conn)
         _stamp(conn)
         if own:
             conn.execute("commit")
