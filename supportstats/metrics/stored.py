@@ -34,7 +34,7 @@ import duckdb
 
 from supportstats.db import memory_budget
 from supportstats.metrics import stored_segments
-from supportstats.metrics._sql import create_temp, fingerprint, render
+from supportstats.metrics._sql import SOURCES, create_temp, fingerprint, render
 from supportstats.metrics.csat import csat_rows_sql
 from supportstats.metrics.facts import (
     assignment_sql,
@@ -133,6 +133,7 @@ def serves(options: MetricOptions) -> bool:
 
 
 _TOUCHED_FACTS = "_ss_touched_facts"
+_SOURCE = "_ss_touched_src_"
 _TOUCHED_ASG = "_ss_touched_asg"
 
 
@@ -267,33 +268,35 @@ def _refresh_touched(conn: duckdb.DuckDBPyConnection, batch_ids: list[int]) -> i
         if touched >= _REBUILD_SHARE * total:
             rebuild(conn, own=False)
             return int(total)
-        src = scoped_sources(_TOUCHED)
+        # the touched conversations' rows, read once: the views read each source several
+        # times, and a scan of a whole source (the *_all views read the conversation table
+        # too) grows with the warehouse, not with the batch
+        src = {}
+        for name, sql in scoped_sources(_TOUCHED).items():
+            create_temp(conn, f"{_SOURCE}{name}", f"select * from {sql}")
+            src[name] = f"{_SOURCE}{name}"
         stored_segments.remember_old(conn, _TOUCHED)
         for table in TABLES:
             conn.execute(
                 f"delete from {table.name} where conversation_key in "
                 f"(select conversation_key from {_TOUCHED})"
             )
+        # the tables after them read the touched stretches and facts: kept as temp tables
+        # on the way in, not looked up again in the stored ones
+        kept = {"fact_assignment": _TOUCHED_ASG, "fact_conversation": _TOUCHED_FACTS}
         for table in TABLES:
 
             def write(sql: str, t: FactTable = table) -> None:
+                if t.name in kept:
+                    create_temp(conn, kept[t.name], sql)
+                    sql = f"select * from {kept[t.name]}"
                 conn.execute(f"insert into {t.name} by name {sql} order by {t.order}")
 
             _select(conn, table, src, write)
-            if table.name == "fact_assignment":
-                create_temp(
-                    conn, _TOUCHED_ASG, f"select * from fact_assignment semi join {_TOUCHED} "
-                    "using (conversation_key)"
-                )  # fmt: skip
-            elif table.name == "fact_conversation":
-                create_temp(
-                    conn, _TOUCHED_FACTS, f"select * from fact_conversation semi join {_TOUCHED} "
-                    "using (conversation_key)"
-                )  # fmt: skip
         stored_segments.refresh(conn, _TOUCHED_ASG)
         return int(touched)
     finally:
-        for name in (_TOUCHED, _TOUCHED_ASG, _TOUCHED_FACTS):
+        for name in (_TOUCHED, _TOUCHED_ASG, _TOUCHED_FACTS, *(_SOURCE + s for s in SOURCES)):
             conn.execute(f"drop table if exists temp.{name}")
 
 
