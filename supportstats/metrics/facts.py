@@ -1,9 +1,13 @@
 """Derived per-conversation and per-stretch relations every metric family reads.
 
 ``conversation_facts(conn, options)`` returns the name of a temp table with one row per
-conversation (see ``sql/views/conversation_facts.sql`` for the columns). It is built from the
-canonical tables once per option set and reused, which is what makes a second report on ten
-million conversations fast. ``assignment_intervals(conn)`` does the same for agent stretches.
+conversation (see ``sql/views/conversation_facts.sql`` for the columns), built from the
+canonical tables once per option set and reused on the connection; ``assignment_intervals``
+does the same for agent stretches. The facts of the default definition are also kept in the
+warehouse (``stored``), built by the same functions: ``build_conversation_facts`` writes
+wherever ``materialise`` says, and ``scoped_sources`` narrows every input to a set of
+conversations. Queries use the stored tables when they hold what is asked
+(``_query.Query.facts``) and these temp tables otherwise.
 """
 
 from __future__ import annotations
