@@ -185,10 +185,7 @@ def memory_budget(conn: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]
     before (exactly: RESET when it was the default). In an aborted transaction DuckDB refuses
     the SET, and the connection keeps the budget."""
 
-    def current() -> str:
-        return str(conn.execute("select current_setting('memory_limit')").fetchall()[0][0])
-
-    before = current()
+    before = memory_limit(conn)
     if setting_bytes(limit) >= setting_bytes(before):
         yield
         return
@@ -197,11 +194,24 @@ def memory_budget(conn: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]
         yield
     finally:
         try:
-            conn.execute("reset memory_limit")
-            if current() != before:
-                conn.execute(f"set memory_limit = '{setting_bytes(before)}B'")
+            restore_memory_limit(conn, before)
         except duckdb.Error:
-            pass
+            pass  # the caller restores after its rollback (restore_memory_limit)
+
+
+def memory_limit(conn: duckdb.DuckDBPyConnection) -> str:
+    """DuckDB's memory_limit as it prints it."""
+    return str(conn.execute("select current_setting('memory_limit')").fetchall()[0][0])
+
+
+def restore_memory_limit(conn: duckdb.DuckDBPyConnection, before: str) -> None:
+    """Put ``memory_limit`` back to ``before`` (as :func:`memory_limit` gave it), exactly:
+    RESET when it was the default. Outside a failed transaction only."""
+    if memory_limit(conn) == before:
+        return
+    conn.execute("reset memory_limit")
+    if memory_limit(conn) != before:
+        conn.execute(f"set memory_limit = '{setting_bytes(before)}B'")
 
 
 def memory_warehouse() -> duckdb.DuckDBPyConnection:

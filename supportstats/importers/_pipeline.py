@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 import duckdb
 
-from supportstats.db import setting_bytes
+from supportstats.db import memory_limit, restore_memory_limit, setting_bytes
 from supportstats.errors import InputFileError, SupportStatsError
 from supportstats.importers._read import FileProbe, probe, sha256_of, transcode_to_utf8
 from supportstats.sql import load_sql, used_params
@@ -442,11 +442,13 @@ class ImportContext:
             return False
         if had_rows:
             match = self._stored_key(target, key)
+            replaced = (
+                f"FROM {target} WHERE batch_id <> $b AND {match} IN "
+                f"(SELECT {match} FROM {target} WHERE batch_id = $b)"
+            )
+            self._note_replaced(target, replaced, {"b": self.batch_id})
             self.execute(
-                f"DELETE FROM {target} WHERE batch_id <> $b AND {match} IN "
-                f"(SELECT {match} FROM {target} WHERE batch_id = $b)",
-                {"b": self.batch_id},
-                label=f"replacing earlier {target} rows",
+                f"DELETE {replaced}", {"b": self.batch_id}, label=f"replacing earlier {target} rows"
             )
         if side and self._has_rows(side):
             self.execute(
@@ -678,6 +680,20 @@ class ImportContext:
             {"label": id_label},
         )
 
+    def _note_replaced(
+        self, target: str, rows_sql: str, params: dict[str, Any] | None = None
+    ) -> None:
+        """Record the conversations of the rows about to be replaced (``rows_sql``: ``FROM
+        target WHERE ...``) in ``fact_pending``: a replaced message, event, engagement or
+        rating may come back under another conversation, whose facts change as well as the
+        new one's (metrics.stored reads them at the upkeep)."""
+        if target == "conversation" or "conversation_key" not in self._stored_columns(target):
+            return
+        self.conn.execute(
+            f"INSERT INTO fact_pending SELECT DISTINCT $batch_id, conversation_key {rows_sql}",
+            {**(params or {}), "batch_id": self.batch_id},
+        )
+
     def _stored_columns(self, table: str) -> list[str]:
         """The columns of warehouse table ``table`` a row is written with, in table order
         (computed columns such as ``conversation.conversation_key`` are never written)."""
@@ -745,11 +761,12 @@ class ImportContext:
         # Replacing needs a join against the whole file; skip it when nothing could match.
         if key and self._has_rows(target):
             match = self._stored_key(target, key)
-            self.execute(
-                f"DELETE FROM {target} WHERE {match} IN (SELECT {match} FROM {staged} "
-                "WHERE _reject_reason IS NULL)",
-                label=f"replacing earlier {target} rows",
+            replaced = (
+                f"FROM {target} WHERE {match} IN (SELECT {match} FROM {staged} "
+                "WHERE _reject_reason IS NULL)"
             )
+            self._note_replaced(target, replaced)
+            self.execute(f"DELETE {replaced}", label=f"replacing earlier {target} rows")
         with self.unordered_writes():
             self.execute(
                 f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {staged} "
@@ -947,6 +964,7 @@ def import_file(
     for statement in split_statements(load_sql("staging/_macros.sql")):
         conn.execute(statement)
     facts_were_current = keep_facts and facts_current(conn)
+    limit = memory_limit(conn)  # a failed facts update cannot restore it before the rollback
     conn.execute("BEGIN TRANSACTION")
     ctx: ImportContext | None = None
     try:
@@ -994,7 +1012,15 @@ def import_file(
             if keep_facts:  # the stored facts change with the rows, in the same transaction
                 if progress:
                     progress(0.99, "updating stored facts")
-                refresh_facts(conn, batch_id, facts_were_current)
+                try:
+                    refresh_facts(conn, batch_id, facts_were_current)
+                except duckdb.Error as exc:  # not the file's fault: say what failed
+                    raise SupportStatsError(
+                        f"{path}: updating the stored facts failed ({_first_line(exc)}); "
+                        "nothing was imported",
+                        "run supportstats db check, or supportstats db rebuild-facts, and "
+                        "import the file again; report this if it happens again",
+                    ) from None
             _drop_temp_tables(conn)
         conn.execute("COMMIT")
     except SupportStatsError:
@@ -1014,6 +1040,7 @@ def import_file(
         digest.cancel()
         if ctx is not None:
             ctx.restore_settings()
+        restore_memory_limit(conn, limit)
     assert ctx is not None
     result = ImportResult(
         batch_id,

@@ -105,8 +105,10 @@ def fingerprint(conn: duckdb.DuckDBPyConnection) -> str:
     return hashlib.sha1(repr(rows).encode()).hexdigest()[:10]
 
 
-# hex digits of the hash in a cached table's name
-_DIGEST = 12
+# hex digits of a cached table's name: the data fingerprint's first ones, then the hash of
+# the fingerprint and the key
+_FP = 8
+_DIGEST = _FP + 12
 
 
 def cached_table(
@@ -119,15 +121,20 @@ def cached_table(
     """Name of a temp table ``_ss_<kind>_<hash>``, built by ``build(name)`` if not there yet.
 
     The hash covers ``key`` (the options the relation depends on) and the data fingerprint
-    (``fp``, computed when not given), so an import in between makes a fresh table; stale
-    tables of the same kind are dropped.
+    (``fp``, computed when not given), so an import in between makes a fresh table. Tables of
+    the same kind built from other data are dropped; those of other keys on the same data
+    stay, since a query still holding their name may read them again (two periods asked
+    in turn on one connection).
     """
+    fp = fp or fingerprint(conn)
     name = _cache_name(conn, kind, key, fp)
     existing = _cached(conn, kind)
     if name in existing:
         return name
+    data = name[-_DIGEST:][:_FP]
     for old in existing:
-        conn.execute(f'drop table if exists temp."{old}"')
+        if old[-_DIGEST:][:_FP] != data:  # built from other data: never read again
+            conn.execute(f'drop table if exists temp."{old}"')
     build(name)
     return name
 
@@ -143,10 +150,10 @@ def cached_name(
 def _cache_name(
     conn: duckdb.DuckDBPyConnection, kind: str, key: Mapping[str, Any], fp: str | None
 ) -> str:
-    digest = hashlib.sha1(
-        ((fp or fingerprint(conn)) + repr(sorted(key.items()))).encode()
-    ).hexdigest()[:_DIGEST]
-    return f"_ss_{kind}_{digest}"
+    fp = fp or fingerprint(conn)
+    data = hashlib.sha1(fp.encode()).hexdigest()[:_FP]
+    digest = hashlib.sha1((fp + repr(sorted(key.items()))).encode()).hexdigest()
+    return f"_ss_{kind}_{data}{digest[: _DIGEST - _FP]}"
 
 
 def _cached(conn: duckdb.DuckDBPyConnection, kind: str) -> list[str]:

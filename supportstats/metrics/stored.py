@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from supportstats.db import memory_budget
+from supportstats.db import memory_budget, memory_limit, restore_memory_limit
 from supportstats.metrics import stored_segments
 from supportstats.metrics._sql import SOURCES, create_temp, fingerprint, render
 from supportstats.metrics.csat import csat_rows_sql
@@ -48,7 +48,7 @@ from supportstats.sql import load_sql
 
 # Bumped by hand when something the SQL files below do not show changes how facts are built
 # (the sweep of stored_segments, for one).
-_FACTS_REVISION = 4
+_FACTS_REVISION = 5
 _DEFINITION_FILES = (
     "views/conversation_facts.sql",
     "views/message_summary.sql",
@@ -59,6 +59,8 @@ _DEFINITION_FILES = (
     "views/stretch_facts.sql",
     "views/rating_score.sql",
     "views/csat_rows.sql",
+    "views/touched_conversations.sql",
+    "views/reopen_cutoff.sql",
 )
 DEFAULTS = MetricOptions()
 
@@ -93,8 +95,21 @@ _REBUILD_SHARE = 0.5
 
 
 def definition() -> str:
-    """Hash of everything the stored facts depend on besides the data."""
-    text = repr((_FACTS_REVISION, sorted(fact_key(DEFAULTS).items())))
+    """Hash of everything the stored facts depend on besides the data: the SQL files, the
+    SQL forms of the options chosen in Python, the schema version (the ``*_all`` views live
+    in migrations) and a revision bumped by hand for the rest (the sweep)."""
+    from supportstats.db import SCHEMA_VERSION
+    from supportstats.metrics.csat import LATEST
+    from supportstats.metrics.facts import (
+        AGENT_INITIATED,
+        FRT_START,
+        RESOLUTION_END,
+        RESOLUTION_START,
+    )
+
+    text = repr((_FACTS_REVISION, SCHEMA_VERSION, sorted(fact_key(DEFAULTS).items())))
+    text += repr((FRT_START, AGENT_INITIATED, RESOLUTION_END, RESOLUTION_START, LATEST))
+    text += stored_segments.STRETCHES
     text += "".join(load_sql(name) for name in _DEFINITION_FILES)
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
@@ -176,6 +191,7 @@ def rebuild(
 
     Runs in a transaction of its own, or in the caller's (``own=False``).
     """
+    limit = memory_limit(conn)
     if own:
         conn.execute("begin transaction")
     try:
@@ -195,12 +211,14 @@ def rebuild(
                     f"building stored facts: {SEGMENTS.label}", len(ALL_TABLES), len(ALL_TABLES)
                 )
             stored_segments.build(conn)
+        conn.execute("delete from fact_pending")
         _stamp(conn)
         if own:
             conn.execute("commit")
     except BaseException:
         if own:
             conn.execute("rollback")
+            restore_memory_limit(conn, limit)  # refused inside the failed transaction
         raise
 
 
@@ -240,17 +258,19 @@ def refresh(
         except BaseException:
             conn.execute("rollback")
             raise
+    batches = [batch_ids] if isinstance(batch_ids, int) else list(batch_ids)
     state = _state(conn)
     if state is None or state[0] != definition():
-        return 0  # no stored facts (a warehouse opened by an older version): on demand
+        # no stored facts (a warehouse opened by an older version): readers compute on demand
+        conn.execute("delete from fact_pending where list_contains($b, batch_id)", {"b": batches})
+        return 0
     if not was_current:
         rebuild(conn, own=False)
         return conn.execute("select count(*) from conversation").fetchall()[0][0]
-    batches = [batch_ids] if isinstance(batch_ids, int) else list(batch_ids)
-    try:
-        return _refresh_touched(conn, batches)
-    finally:
-        _stamp(conn)
+    n = _refresh_touched(conn, batches)
+    conn.execute("delete from fact_pending where list_contains($b, batch_id)", {"b": batches})
+    _stamp(conn)  # only after success: in a failed transaction it would hide the error
+    return n
 
 
 def _refresh_touched(conn: duckdb.DuckDBPyConnection, batch_ids: list[int]) -> int:
@@ -296,8 +316,17 @@ def _refresh_touched(conn: duckdb.DuckDBPyConnection, batch_ids: list[int]) -> i
         stored_segments.refresh(conn, _TOUCHED_ASG)
         return int(touched)
     finally:
-        for name in (_TOUCHED, _TOUCHED_ASG, _TOUCHED_FACTS, *(_SOURCE + s for s in SOURCES)):
+        _drop_temp(conn, _TOUCHED, _TOUCHED_ASG, _TOUCHED_FACTS, *(_SOURCE + s for s in SOURCES))
+
+
+def _drop_temp(conn: duckdb.DuckDBPyConnection, *names: str) -> None:
+    """Drop temp tables; in a failed transaction DuckDB refuses, and its rollback drops
+    them anyway (the error that failed it must come through, not this one)."""
+    for name in names:
+        try:
             conn.execute(f"drop table if exists temp.{name}")
+        except duckdb.Error:
+            return
 
 
 @dataclass(frozen=True)

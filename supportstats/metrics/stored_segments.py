@@ -69,7 +69,7 @@ def _write(conn: duckdb.DuckDBPyConnection, statement: str, pieces: pa.Table) ->
         conn.unregister("_ss_pieces")
 
 
-_ALL = f"""
+STRETCHES = f"""
 select agent_key, epoch_us(started_at) as s_us, epoch_us(ended_at) as e_us, is_chat
 from {{asg}} where {_CLOSED}
 """
@@ -78,7 +78,7 @@ from {{asg}} where {_CLOSED}
 def build(conn: duckdb.DuckDBPyConnection, asg: str = "fact_assignment",
           name: str = TABLE, temp: bool = False) -> None:  # fmt: skip
     """(Re)create the whole segment table ``name`` from the stretches in ``asg``."""
-    pieces = _pieces(conn, _ALL.format(asg=asg))
+    pieces = _pieces(conn, STRETCHES.format(asg=asg))
     kind = "temp table" if temp else "table"
     _write(
         conn,

@@ -36,6 +36,14 @@ def _t(minutes: int | None) -> str:
 
 
 minutes = st.integers(0, 3 * 24 * 60)
+
+
+def home(i: int) -> st.SearchStrategy[int]:
+    """The conversation of child row ``i``: mostly its own, sometimes another (a re-import
+    that moves a message, event, engagement or rating to another conversation)."""
+    return st.one_of(st.just(i % CONVERSATIONS), st.integers(0, CONVERSATIONS - 1))
+
+
 maybe_minutes = st.one_of(st.none(), minutes)
 agent = st.sampled_from(AGENTS)
 
@@ -74,7 +82,7 @@ def message_file(draw: st.DrawFn) -> tuple[str, list[dict[str, str]]]:
         rows.append(
             {
                 "message_id": f"m{i}",
-                "conversation_id": f"c{i % CONVERSATIONS}",
+                "conversation_id": f"c{draw(home(i))}",
                 "created_at": _t(draw(minutes)),
                 "author_role": role,
                 "author": draw(agent) if role == "agent" else "",
@@ -93,7 +101,7 @@ def event_file(draw: st.DrawFn) -> tuple[str, list[dict[str, str]]]:
         rows.append(
             {
                 "event_id": f"e{i}",
-                "conversation_id": f"c{i % CONVERSATIONS}",
+                "conversation_id": f"c{draw(home(i))}",
                 "occurred_at": _t(draw(minutes)),
                 "event_type": kind,
                 "to_value": draw(agent) if kind == "assignee" else "",
@@ -111,7 +119,7 @@ def engagement_file(draw: st.DrawFn) -> tuple[str, list[dict[str, str]]]:
         rows.append(
             {
                 "engagement_id": f"g{i}",
-                "conversation_id": f"c{i % CONVERSATIONS}",
+                "conversation_id": f"c{draw(home(i))}",
                 "agent": draw(agent),
                 "started_at": _t(start),
                 "accepted_at": _t(draw(st.one_of(st.none(), st.just(start + 1)))),
@@ -127,7 +135,7 @@ def rating_file(draw: st.DrawFn) -> tuple[str, list[dict[str, str]]]:
     rows = [
         {
             "rating_id": f"r{i}",
-            "conversation_id": f"c{i % CONVERSATIONS}",
+            "conversation_id": f"c{draw(home(i))}",
             "rating": str(draw(st.integers(1, 5))),
             "rated_at": _t(draw(minutes)),
             "agent": draw(st.one_of(st.just(""), agent)),
@@ -227,6 +235,9 @@ def test_stored_facts_equal_a_recomputation_after_random_imports(
     written = [_write(tmp, n, kind, rows) for n, (kind, rows) in enumerate(files)]
     conn = connect(path)
     try:
+        # twenty other conversations first, so the random files touch less than half of the
+        # warehouse and go the incremental way (more would rebuild everything)
+        import_file(conn, _conversations(tmp / "base.csv", BASE, 20, "base"))
         for file in written:
             import_file(conn, file)
         if again:  # re-importing the same files changes nothing
@@ -448,3 +459,61 @@ def test_rebuild_facts_needs_a_warehouse(cli, tmp_path: Path) -> None:
     assert result.exit_code == 3
     assert "does not exist" in result.stderr
     assert not (tmp_path / "missing.duckdb").exists()
+
+
+def test_a_row_that_moves_to_another_conversation_updates_both(tmp_path: Path) -> None:
+    """A re-import that files message m1 and rating r1 under c1 instead of c0: c0 loses them
+    (its facts are recomputed too, though the new file never names it)."""
+    conn = connect(tmp_path / "w.duckdb")
+    try:
+        import_file(conn, _conversations(tmp_path / "base.csv", BASE, 12, "c"))
+        for n, conv in enumerate(["c0", "c1"]):
+            folder = tmp_path / str(n)
+            folder.mkdir()
+            _write(folder, 0, "messages", [
+                {"message_id": "m0", "conversation_id": "c0", "created_at": _t(1),
+                 "author_role": "customer", "author": ""},
+                {"message_id": "m1", "conversation_id": conv, "created_at": _t(2),
+                 "author_role": "agent", "author": "a0"},
+            ])  # fmt: skip
+            _write(folder, 1, "ratings", [
+                {"rating_id": "r1", "conversation_id": conv, "rating": "5",
+                 "rated_at": _t(30), "agent": "a0"},
+            ])  # fmt: skip
+            for file in sorted(folder.iterdir()):
+                import_file(conn, file)
+        assert all(d.ok for d in stored.check(conn)), stored.check(conn)
+        rows = conn.execute("select conversation_key from fact_rating order by all").fetchall()
+        assert rows == [("generic:c1",)]
+        assert conn.execute("select count(*) from fact_pending").fetchall() == [(0,)]
+    finally:
+        conn.close()
+
+
+def test_a_failing_facts_update_says_so_and_restores_the_memory_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from supportstats.db import memory_limit
+    from supportstats.errors import SupportStatsError
+    from supportstats.metrics import stored_segments
+
+    conn = connect(tmp_path / "w.duckdb")
+    try:
+        import_file(conn, _conversations(tmp_path / "a.csv", BASE, 12, "a"))
+        before = memory_limit(conn)
+
+        def broken(c, *args, **kwargs):  # fails inside DuckDB: the transaction is aborted
+            c.execute("select error('segments exploded')")
+
+        monkeypatch.setattr(stored_segments, "refresh", broken)
+        monkeypatch.setattr(stored_segments, "build", broken)
+        with pytest.raises(SupportStatsError, match="updating the stored facts failed"):
+            import_file(conn, _conversations(tmp_path / "b.csv", BASE, 2, "b"))
+        assert memory_limit(conn) == before
+        # a rebuild that fails inside its own transaction puts the limit back too
+        with pytest.raises(duckdb.Error, match="segments exploded"):
+            stored.rebuild(conn)
+        assert memory_limit(conn) == before
+        assert stored.is_current(conn)  # nothing of either attempt was kept
+    finally:
+        conn.close()

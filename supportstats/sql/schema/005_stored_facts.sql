@@ -10,3 +10,11 @@ CREATE TABLE IF NOT EXISTS fact_state (
     data_stamp VARCHAR,
     built_at   TIMESTAMPTZ
 );
+
+-- Conversations whose rows an import replaced: a message, event, engagement or rating with the
+-- same id may come back under another conversation, and the one it left needs its facts
+-- recomputed too (the upkeep reads this by batch_id, and empties it).
+CREATE TABLE IF NOT EXISTS fact_pending (
+    batch_id         INTEGER,
+    conversation_key VARCHAR
+);

@@ -5,6 +5,9 @@
 -- events, so the table is read, not conversation_event_all). supportstats/metrics/stored.py.
 select conversation_key from conversation where batch_id = $batch_id
 union
+-- conversations the batch took a replaced row away from (the importer notes them)
+select conversation_key from fact_pending where batch_id = $batch_id
+union
 select conversation_key from conversation_source where batch_id = $batch_id
 union
 select conversation_key from message where batch_id = $batch_id
