@@ -33,7 +33,19 @@ def migrations() -> list[tuple[int, str]]:
 SCHEMA_VERSION = migrations()[-1][0]
 
 
+# DuckDB reads these as an in-memory database, a MotherDuck service or a remote file, which
+# it would fetch an extension for: a warehouse is a local file
+# (Path turns "s3://b/x" into "s3:/b/x"; a one-letter scheme is a Windows drive)
+_NOT_A_FILE = re.compile(r"^(:memory:.*|md:.*|motherduck:.*|[a-zA-Z][a-zA-Z0-9+.-]+:/.*)$")
+
+
 def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    if _NOT_A_FILE.match(str(path)):
+        raise WarehouseError(
+            f"--db {path} is not a file: supportstats keeps the warehouse in a local DuckDB "
+            "file (an in-memory database would keep nothing, and remote ones are not read)",
+            "pass a file path to --db (or SUPPORTSTATS_DB), e.g. --db support.duckdb",
+        )
     if path.is_dir():
         raise WarehouseError(
             f"{path} is a directory, not a DuckDB file",
@@ -134,7 +146,7 @@ def connect(
             if version != SCHEMA_VERSION:
                 raise WarehouseError(
                     f"warehouse {path} has schema version {version}, expected {SCHEMA_VERSION}",
-                    "open it once for writing (e.g. supportstats db info) to migrate it",
+                    "open it once for writing (e.g. supportstats db rebuild-facts) to migrate it",
                 )
         else:
             migrate(conn)

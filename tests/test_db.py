@@ -307,3 +307,31 @@ def test_ids_of_conversations_and_messages_are_stored_uncompressed(db_path):
         ("message", "source_id", "Uncompressed"),
     ]
     assert {r[2] for r in stored if r[1] == "source_system"} != {"Uncompressed"}
+
+
+def test_looking_never_creates_a_warehouse(cli, tmp_path):
+    """db info on a mistyped path is an error, not a new empty warehouse (issue 14, item 4)."""
+    typo = tmp_path / "typo.duckdb"
+    result = cli("db", "info", "--db", typo)
+    assert result.exit_code == 3
+    assert "does not exist" in result.stderr and "Traceback" not in result.stderr
+    assert not typo.exists()
+
+
+@pytest.mark.parametrize(
+    "target", [":memory:", ":memory:x", "md:my_db", "s3://bucket/support.duckdb",
+               "https://example.invalid/w.duckdb"],
+)  # fmt: skip
+def test_a_warehouse_that_cannot_persist_or_is_remote_is_refused(
+    cli, tmp_path, target, monkeypatch
+):
+    """--db :memory: would report rows loaded and keep nothing; md: and s3:// would make
+    DuckDB download extensions. Both the option and the environment variable are refused."""
+    path = tmp_path / "c.csv"
+    path.write_text("conversation_id,created_at\na,2024-01-01\n")
+    result = cli("import", path, "--db", target)
+    assert result.exit_code == 3
+    assert "is not a file" in result.stderr and "Traceback" not in result.stderr
+    monkeypatch.setenv("SUPPORTSTATS_DB", target)
+    assert cli("report", "agents").exit_code == 3
+    assert cli("import", path).exit_code == 3

@@ -38,7 +38,8 @@ def info(db: Path | None = DbOption, fmt: OutputFormat = FormatOption) -> None:
     from supportstats.db import open_warehouse
     from supportstats.warehouse_info import batches, table_counts
 
-    with open_warehouse(db, read_only=_exists(db)) as conn:
+    # read-only: looking never creates a warehouse (a typo in --db is an error, not a file)
+    with open_warehouse(db, read_only=True) as conn:
         tables = table_counts(conn)
         batch_frame = batches(conn)
     if fmt is OutputFormat.json:
@@ -152,12 +153,6 @@ def check(db: Path | None = DbOption, fmt: OutputFormat = FormatOption) -> None:
         raise typer.Exit(code=1)
     note = "" if current else " (they will be rebuilt: the data changed outside an import)"
     stderr.print(f"Stored facts agree with a recomputation{note}.")
-
-
-def _exists(db: Path | None) -> bool:
-    from supportstats.config import default_db_path
-
-    return (db or default_db_path()).exists()
 
 
 def register(app: typer.Typer) -> None:
