@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 import duckdb
 
-from supportstats.db import memory_limit, restore_memory_limit, setting_bytes
+from supportstats.db import memory_budget, memory_limit, restore_memory_limit, setting_bytes
 from supportstats.errors import InputFileError, SupportStatsError
 from supportstats.importers._read import FileProbe, probe, sha256_of, transcode_to_utf8
 from supportstats.sql import load_sql, used_params
@@ -224,11 +224,8 @@ class ImportContext:
         Temp tables and big operators then spill to the temp directory instead of growing
         with the file; the setting in force before is restored afterwards.
         """
-        before = self._setting("memory_limit")
-        if setting_bytes(limit) >= setting_bytes(before):
-            yield
-            return
-        with self._set_for_block("memory_limit", f"'{setting_bytes(limit)}B'"):
+        # import_file restores the limit after a rollback too (a failed transaction refuses it)
+        with memory_budget(self.conn, limit):
             yield
 
     @contextmanager

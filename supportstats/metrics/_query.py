@@ -60,7 +60,7 @@ class Query:
     def stored(self) -> bool:
         """Whether the warehouse keeps current stored facts (``metrics.stored``)."""
         if "stored" not in self._memo:
-            self._memo["stored"] = stored.is_current(self.conn)
+            self._memo["stored"] = stored.is_current(self.conn, self.fingerprint())
         return self._memo["stored"]
 
     def facts(self) -> str:

@@ -25,6 +25,7 @@ in its own transaction (:func:`refresh`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Sequence
@@ -94,6 +95,7 @@ FACTS_MEMORY_LIMIT = "3GB"
 _REBUILD_SHARE = 0.5
 
 
+@functools.cache
 def definition() -> str:
     """Hash of everything the stored facts depend on besides the data: the SQL files, the
     SQL forms of the options chosen in Python, the schema version (the ``*_all`` views live
@@ -150,6 +152,13 @@ def serves(options: MetricOptions) -> bool:
 _TOUCHED_FACTS = "_ss_touched_facts"
 _SOURCE = "_ss_touched_src_"
 _TOUCHED_ASG = "_ss_touched_asg"
+_TOUCHED_RATINGS = "_ss_touched_ratings"
+# the touched rows of the tables later ones read, kept as temp tables on the way in
+_KEPT = {
+    "fact_assignment": _TOUCHED_ASG,
+    "fact_conversation": _TOUCHED_FACTS,
+    "fact_rating": _TOUCHED_RATINGS,
+}
 
 
 def _select(
@@ -175,11 +184,7 @@ def _select(
     elif table.name == "fact_rating":
         write(render("views/rating_score", **(src or {})))
     else:
-        scores = (
-            "fact_rating"
-            if src is None
-            else f"(select * from fact_rating semi join {_TOUCHED} using (conversation_key))"
-        )
+        scores = "fact_rating" if src is None else _TOUCHED_RATINGS
         facts = "fact_conversation" if src is None else _TOUCHED_FACTS
         write(csat_rows_sql(facts, scores, "latest"))
 
@@ -303,20 +308,19 @@ def _refresh_touched(conn: duckdb.DuckDBPyConnection, batch_ids: list[int]) -> i
             )
         # the tables after them read the touched stretches and facts: kept as temp tables
         # on the way in, not looked up again in the stored ones
-        kept = {"fact_assignment": _TOUCHED_ASG, "fact_conversation": _TOUCHED_FACTS}
         for table in TABLES:
 
             def write(sql: str, t: FactTable = table) -> None:
-                if t.name in kept:
-                    create_temp(conn, kept[t.name], sql)
-                    sql = f"select * from {kept[t.name]}"
+                if t.name in _KEPT:
+                    create_temp(conn, _KEPT[t.name], sql)
+                    sql = f"select * from {_KEPT[t.name]}"
                 conn.execute(f"insert into {t.name} by name {sql} order by {t.order}")
 
             _select(conn, table, src, write)
         stored_segments.refresh(conn, _TOUCHED_ASG)
         return int(touched)
     finally:
-        _drop_temp(conn, _TOUCHED, _TOUCHED_ASG, _TOUCHED_FACTS, *(_SOURCE + s for s in SOURCES))
+        _drop_temp(conn, _TOUCHED, *_KEPT.values(), *(_SOURCE + s for s in SOURCES))
 
 
 def _drop_temp(conn: duckdb.DuckDBPyConnection, *names: str) -> None:
