@@ -131,12 +131,21 @@ def is_current(conn: duckdb.DuckDBPyConnection, fp: str | None = None) -> bool:
     return _state(conn) == (definition(), fp or fingerprint(conn))
 
 
-def _stamp(conn: duckdb.DuckDBPyConnection) -> None:
-    """Record that the stored facts are those of the data as it is now."""
+def _state_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    """The bookkeeping tables of migration 005, also for a warehouse that got an earlier
+    draft of it (they hold nothing a rebuild cannot make again)."""
     conn.execute(
         "create table if not exists fact_state "
         "(definition varchar, data_stamp varchar, built_at timestamptz)"
     )
+    conn.execute(
+        "create table if not exists fact_pending (batch_id integer, conversation_key varchar)"
+    )
+
+
+def _stamp(conn: duckdb.DuckDBPyConnection) -> None:
+    """Record that the stored facts are those of the data as it is now."""
+    _state_tables(conn)
     conn.execute("delete from fact_state")
     conn.execute(
         "insert into fact_state values ($d, $s, now())",
@@ -216,6 +225,7 @@ def rebuild(
                     f"building stored facts: {SEGMENTS.label}", len(ALL_TABLES), len(ALL_TABLES)
                 )
             stored_segments.build(conn)
+        _state_tables(conn)
         conn.execute("delete from fact_pending")
         _stamp(conn)
         if own:
