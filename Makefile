@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 DEMO_DB ?= .demo/supportstats.duckdb
 PORT ?= 8501
+# The dashboard shows customer data: this computer only, unless ADDRESS=0.0.0.0 shares it.
+ADDRESS ?= 127.0.0.1
 
 .PHONY: demo test lint format bench clean browser
 
@@ -27,6 +29,7 @@ browser:
 demo: $(STAMP)
 	$(BIN)/supportstats demo --db $(DEMO_DB)
 	$(BIN)/streamlit run dashboards/streamlit_app.py --server.headless true --server.port $(PORT) \
+		--server.address $(ADDRESS) \
 		--browser.gatherUsageStats false -- --db $(DEMO_DB)
 
 test: $(STAMP) browser

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboards import data  # noqa: E402
+from dashboards import data, ui  # noqa: E402
 from supportstats.metrics.options import CHOICES, DESCRIPTIONS  # noqa: E402
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
@@ -73,6 +73,7 @@ def sidebar(bounds: data.Bounds) -> data.Selection:
             "timezone", "UTC", key="option_timezone", help=DESCRIPTIONS["timezone"]
         )
     st.sidebar.caption(f"Warehouse: `{data.db_path()}`")
+    ui.reach_notice()
     return data.Selection(
         start=start.isoformat(),
         end=end.isoformat(),

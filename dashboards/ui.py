@@ -26,6 +26,29 @@ def shows_errors() -> Iterator[None]:
         st.stop()
 
 
+# Addresses that only this computer can reach; anything else (including Streamlit's default,
+# no address: every interface) serves the dashboard to the network.
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def reach_notice() -> None:
+    """Say in the sidebar who can open this dashboard: only this computer, or the network.
+
+    dashboards/.streamlit/config.toml binds 127.0.0.1; a user who shares on purpose
+    (``--server.address 0.0.0.0``) is reminded that the pages show customer data.
+    """
+    address = st.get_option("server.address")
+    if address in LOOPBACK:
+        st.sidebar.caption(f"Only this computer can open this dashboard ({address}).")
+    else:
+        st.sidebar.warning(
+            "Anyone on your network can open this dashboard and read its customer data "
+            f"(server.address = {address or 'every interface'}). To keep it on this computer, "
+            "restart with --server.address 127.0.0.1.",
+            icon=":material/public:",
+        )
+
+
 def seconds(value: float | None) -> str:
     """``95 s``, ``4.5 min``, ``3.2 h``: durations as people read them."""
     if value is None or value != value:
