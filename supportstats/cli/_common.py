@@ -18,16 +18,60 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from supportstats.config import ENV_DB
 from supportstats.errors import SupportStatsError
+from supportstats.export import ENV_RAW_CSV
 
 if TYPE_CHECKING:
     import pandas as pd
 
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+# Control characters are shown as escapes (\x1b), never sent to the terminal: an agent named
+# "\x1b[31m..." must not recolour it, a newline in a file name must not add an Error: line.
+# So are the bidirectional overrides (text that reads differently than it is stored).
+_ESCAPES = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in (
+        *range(0x00, 0x20),
+        0x7F,
+        *range(0x80, 0xA0),
+        0x200E,
+        0x200F,
+        0x2028,
+        0x2029,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    )
+}
+_ESCAPES_KEEP_LINES = {k: v for k, v in _ESCAPES.items() if chr(k) not in "\n\t"}
+
+
+def printable(text: str, *, lines: bool = False) -> str:
+    """``text`` safe to print on a terminal: control characters and bidirectional overrides
+    become visible escapes (``\\x1b``, ``\\n``); with ``lines``, newlines and tabs are kept."""
+    return text.translate(_ESCAPES_KEEP_LINES if lines else _ESCAPES)
+
+
+class _Console(Console):
+    """A rich Console that prints text as it is: never read as markup (``[/]``, ``[link=...]``)
+    or emoji codes, control characters shown as escapes. Data, file paths and user input reach
+    these prints; what they hold is never an instruction to the terminal."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        shown = (printable(o, lines=True) if isinstance(o, str) else o for o in objects)
+        super().print(*shown, **kwargs)
+
+
+stderr = _Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 # Piped output is not cut to 80 columns: scripts and logs get the whole table.
-stdout = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+stdout = _Console(
+    highlight=False,
+    soft_wrap=True,
+    markup=False,
+    emoji=False,
+    width=None if sys.stdout.isatty() else 200,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,6 +94,14 @@ DbOption = typer.Option(
 
 FormatOption = typer.Option(
     OutputFormat.table, "--format", "-f", help="table for people, csv or json for scripts."
+)
+
+RawCsvOption = typer.Option(
+    False,
+    "--raw-csv",
+    envvar=ENV_RAW_CSV,
+    help="CSV values exactly as stored. By default a text cell starting with = + - @ (a "
+    "spreadsheet formula) gets a leading ' so opening the CSV runs nothing.",
 )
 
 
@@ -87,10 +139,11 @@ def reports_errors(func: F) -> F:
 
 
 def print_error(exc: SupportStatsError) -> None:
-    """Print a user-facing error as two plain lines on stderr."""
-    sys.stderr.write(f"Error: {exc.message}\n")
+    """Print a user-facing error as two plain lines on stderr (a newline or an escape code in
+    a file name or a value it quotes is shown escaped, never as a line or a colour)."""
+    sys.stderr.write(f"Error: {printable(exc.message)}\n")
     if exc.hint:
-        sys.stderr.write(f"Hint: {exc.hint}\n")
+        sys.stderr.write(f"Hint: {printable(exc.hint)}\n")
     sys.stderr.flush()
 
 
@@ -142,17 +195,22 @@ def emit_frame(
     title: str | None = None,
     single: bool = False,
     output: Path | None = None,
+    raw_csv: bool | None = None,
 ) -> None:
     """Write a DataFrame as a table, CSV or JSON (to ``output`` when given, else stdout).
 
-    With ``single`` the JSON is one object (the first row) instead of a list.
+    With ``single`` the JSON is one object (the first row) instead of a list. CSV is
+    spreadsheet-safe (:mod:`supportstats.export`) unless ``raw_csv`` (``None``: the
+    ``SUPPORTSTATS_RAW_CSV`` environment variable decides).
     """
+    from supportstats.export import raw_from_env, to_csv
+
     if fmt is OutputFormat.json:
         rows = records(frame)
         payload: Any = (rows[0] if rows else {}) if single else rows
         text = json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n"
     elif fmt is OutputFormat.csv:
-        text = frame.to_csv(index=False)
+        text = to_csv(frame, raw=raw_from_env() if raw_csv is None else raw_csv)
     else:
         if output is not None:
             text = frame.to_string(index=False) + "\n"
@@ -166,9 +224,14 @@ def emit_frame(
         sys.stdout.write(text)
 
 
-def emit_batches(batches: Iterable[pd.DataFrame], fmt: OutputFormat) -> None:
+def emit_batches(
+    batches: Iterable[pd.DataFrame], fmt: OutputFormat, *, raw_csv: bool | None = None
+) -> None:
     """Write DataFrames one after another as one CSV (one header) or one JSON list, to stdout,
-    as they come: the whole result never has to fit in memory."""
+    as they come: the whole result never has to fit in memory. CSV as in :func:`emit_frame`."""
+    from supportstats.export import raw_from_env, to_csv
+
+    raw = raw_from_env() if raw_csv is None else raw_csv
     first = True
     if fmt is OutputFormat.json:
         sys.stdout.write("[")
@@ -179,7 +242,7 @@ def emit_batches(batches: Iterable[pd.DataFrame], fmt: OutputFormat) -> None:
                 sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str))
                 first = False
         else:
-            sys.stdout.write(frame.to_csv(index=False, header=first))
+            sys.stdout.write(to_csv(frame, header=first, raw=raw))
             first = False
     if fmt is OutputFormat.json:
         sys.stdout.write("\n]\n" if not first else "]\n")
@@ -212,27 +275,35 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _text(value: str) -> Text:
+    # A Text is never parsed as markup: a cell "[/]" or "[link=...]" is shown as typed.
+    return Text(printable(value))
+
+
 def rich_table(frame: pd.DataFrame, *, title: str | None = None) -> Table:
-    """A rich Table of a DataFrame, numbers right-aligned."""
+    """A rich Table of a DataFrame, numbers right-aligned; every cell, header and the title
+    shown as plain text (data is never markup, control characters are escaped)."""
     import pandas as pd
 
-    table = Table(title=title, title_justify="left", header_style="bold")
+    table = Table(title=_text(title) if title else None, title_justify="left", header_style="bold")
     for col in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[col])
-        table.add_column(str(col), justify="right" if numeric else "left")
+        table.add_column(_text(str(col)), justify="right" if numeric else "left")
     for row in frame.itertuples(index=False, name=None):
-        table.add_row(*(_cell(v) for v in row))
+        table.add_row(*(_text(_cell(v)) for v in row))
     return table
 
 
 def key_values(pairs: Sequence[tuple[str, Any]], fmt: OutputFormat, title: str = "") -> None:
     """Print a small set of named values (one record) in the chosen format."""
     if fmt is OutputFormat.table:
-        table = Table(title=title or None, title_justify="left", show_header=False)
+        table = Table(
+            title=_text(title) if title else None, title_justify="left", show_header=False
+        )
         table.add_column("name", style="bold")
         table.add_column("value", justify="right")
         for name, value in pairs:
-            table.add_row(name, _cell(value))
+            table.add_row(_text(name), _text(_cell(value)))
         stdout.print(table)
     else:
         import pandas as pd

@@ -11,6 +11,7 @@ from supportstats.cli._common import (
     DbOption,
     FormatOption,
     OutputFormat,
+    RawCsvOption,
     emit_batches,
     emit_frame,
     reports_errors,
@@ -125,6 +126,7 @@ def register(app: typer.Typer) -> None:
         ),
         db: Path | None = DbOption,
         fmt: OutputFormat = FormatOption,
+        raw_csv: bool = RawCsvOption,
     ) -> None:
         """Support metrics per group: contacts, FRT, wait, resolution, CSAT, concurrency, ...
 
@@ -162,7 +164,7 @@ def register(app: typer.Typer) -> None:
                     )
                 if fmt is not OutputFormat.table:  # streamed: a year need not fit in memory
                     say_options(options, period)
-                    emit_batches(conversation_batches(q), fmt)
+                    emit_batches(conversation_batches(q), fmt, raw_csv=raw_csv)
                     return
                 frame = conversations(q)
             elif sla_flag:
@@ -173,4 +175,4 @@ def register(app: typer.Typer) -> None:
                 frame = metrics_table(q, families=metric or None)
         say_options(options, period)
         single = not q.by and not sla_flag and not compare
-        emit_frame(frame, fmt, title=f"Metrics {period.describe()}", single=single)
+        emit_frame(frame, fmt, title=f"Metrics {period.describe()}", single=single, raw_csv=raw_csv)

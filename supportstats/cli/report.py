@@ -11,6 +11,7 @@ from supportstats.cli._common import (
     DbOption,
     FormatOption,
     OutputFormat,
+    RawCsvOption,
     emit_frame,
     emit_json,
     records,
@@ -53,6 +54,7 @@ def agents_command(
     source: list[str] | None = SourceOption,
     db: Path | None = DbOption,
     fmt: OutputFormat = FormatOption,
+    raw_csv: bool = RawCsvOption,
 ) -> None:
     """One row per agent: conversations, FRT median/p90, resolution, CSAT, concurrency,
     occupancy, utilisation, missed.
@@ -66,7 +68,7 @@ def agents_command(
     with open_warehouse(db, read_only=True) as conn:
         frame = agent_report(conn, options, period, filters_from(channel, team, agent, tag, source))
     say_options(options, period)
-    emit_frame(frame, fmt, title=f"Agents {period.describe()}")
+    emit_frame(frame, fmt, title=f"Agents {period.describe()}", raw_csv=raw_csv)
 
 
 @report_app.command("scorecard")
@@ -88,6 +90,7 @@ def scorecard_command(
     team: list[str] | None = TeamOption,
     db: Path | None = DbOption,
     fmt: OutputFormat = FormatOption,
+    raw_csv: bool = RawCsvOption,
 ) -> None:
     """Targets of DESIGN §1 (wait <= 120 s, CSAT >= 85 %, resolution >= 90 %, abandonment
     -15 % vs the previous period) and the Gini of conversations per agent.
@@ -112,7 +115,7 @@ def scorecard_command(
             by_team=by_team,
         )
     say_options(options, period)
-    emit_frame(frame, fmt, title=f"Scorecard {period.describe()}")
+    emit_frame(frame, fmt, title=f"Scorecard {period.describe()}", raw_csv=raw_csv)
 
 
 @report_app.command("snapshot")
@@ -125,6 +128,7 @@ def snapshot_command(
     part: str = typer.Option("all", "--show", help="summary, waiting, agents or all."),
     db: Path | None = DbOption,
     fmt: OutputFormat = FormatOption,
+    raw_csv: bool = RawCsvOption,
 ) -> None:
     """Contacts waiting, longest wait, queue position and ETA, agents online and their load.
 
@@ -143,7 +147,13 @@ def snapshot_command(
     with open_warehouse(db, read_only=True) as conn:
         snap = snapshot(conn, at, options)
     if part != "all":
-        emit_frame(getattr(snap, part), fmt, title=part.title(), single=part == "summary")
+        emit_frame(
+            getattr(snap, part),
+            fmt,
+            title=part.title(),
+            single=part == "summary",
+            raw_csv=raw_csv,
+        )
     elif fmt is OutputFormat.table:
         for name in ("summary", "waiting", "agents"):
             emit_frame(getattr(snap, name), fmt, title=name.title())
@@ -152,7 +162,7 @@ def snapshot_command(
     else:
         for name in ("summary", "waiting", "agents"):
             stderr.print(name)
-            emit_frame(getattr(snap, name), fmt)
+            emit_frame(getattr(snap, name), fmt, raw_csv=raw_csv)
 
 
 def _instant(text: str | None) -> dt.datetime | None:
