@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -22,8 +23,18 @@ def shows_errors() -> Iterator[None]:
     try:
         yield
     except SupportStatsError as exc:
-        st.error(f"{exc.message}" + (f"\n\nHint: {exc.hint}" if exc.hint else ""))
+        st.error(literal(exc.message) + (f"\n\nHint: {literal(exc.hint)}" if exc.hint else ""))
         st.stop()
+
+
+# Markdown and Streamlit's own syntax (:red[...], $...$, links, emphasis): an error message
+# quotes file names and values from the data, which are never markup.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:~$&])")
+
+
+def literal(text: str) -> str:
+    """``text`` escaped so that Streamlit's Markdown shows it exactly as it is."""
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 # Addresses that only this computer can reach; anything else (including Streamlit's default,

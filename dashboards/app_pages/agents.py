@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboards import data, ui
 from supportstats import charts
+from supportstats.export import to_csv
 
 # agent_report columns offered for the comparison chart, with the scorecard target if any
 COMPARE = {
@@ -55,7 +56,8 @@ def main() -> None:
         st.info("No agent activity in this period and channel selection.")
         return
     st.dataframe(report, hide_index=True, column_config=column_config(), key="agents_table")
-    st.download_button("Download CSV", report.to_csv(index=False), "agent_report.csv", "text/csv")
+    # spreadsheet-safe, as the command line writes it: an agent named "=cmd|..." runs nothing
+    st.download_button("Download CSV", to_csv(report), "agent_report.csv", "text/csv")
 
     left, right = st.columns([1, 3])
     metric = left.selectbox(

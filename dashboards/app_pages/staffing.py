@@ -63,7 +63,7 @@ def main() -> None:
     try:
         predicted, accuracy = data.load_forecast(source, queue)
     except SupportStatsError as exc:
-        st.info(f"No forecast for this queue: {exc.message}")
+        st.info(f"No forecast for this queue: {ui.literal(exc.message)}")
         return
     st.caption(f"Forecast: next 24 h per 30 minutes from the queue's history · {accuracy}")
     busy = predicted["volume"] > 0
