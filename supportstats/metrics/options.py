@@ -8,6 +8,8 @@ Defaults match the majority of vendors. Every result carries the options it was 
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import math
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -108,44 +110,8 @@ class MetricOptions:
     eta_window_min: float = 60.0
 
     def __post_init__(self) -> None:
-        for name, allowed in CHOICES.items():
-            value = getattr(self, name)
-            if value not in allowed:
-                raise OptionError(
-                    f"option {name}={value!r} is not one of {', '.join(allowed)}",
-                    f"{name}: {DESCRIPTIONS[name]}; e.g. --option {name}={allowed[-1]}",
-                )
-        try:
-            zoneinfo.ZoneInfo(self.timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise OptionError(
-                f"option timezone={self.timezone!r} is not a known timezone",
-                "use an IANA name such as Europe/Berlin or America/New_York",
-            ) from None
-        if self.interval_min not in (15, 30, 60):
-            raise OptionError(
-                f"option interval_min={self.interval_min} is not 15, 30 or 60",
-                "e.g. --option interval_min=30",
-            )
-        positive = (
-            "short_abandon_s",
-            "chat_capacity",
-            "concurrency_k",
-            "eta_window_min",
-            "reopen_window_h",
-            "sla_first_response_s",
-            "sla_resolution_s",
-            "sla_wait_s",
-        )
-        for name in positive:
-            value = getattr(self, name)
-            if value is not None and (value != value or value < 0):
-                raise OptionError(f"option {name}={value} must be >= 0", DESCRIPTIONS[name])
-        if self.chat_capacity == 0 or self.concurrency_k == 0:
-            raise OptionError(
-                "options chat_capacity and concurrency_k must be > 0",
-                "e.g. --option chat_capacity=3 --option concurrency_k=2",
-            )
+        for f in dataclasses.fields(self):
+            _check(f.name, getattr(self, f.name))
         if not 0 <= self.csat_negative_max <= self.csat_positive_min <= 1:
             raise OptionError(
                 "csat thresholds need 0 <= csat_negative_max <= csat_positive_min <= 1",
@@ -172,37 +138,101 @@ class MetricOptions:
 
     @classmethod
     def parse(cls, items: Iterable[str] = (), base: MetricOptions | None = None) -> MetricOptions:
-        """Options from ``name=value`` strings, e.g. ``["clock=business", "timezone=UTC"]``."""
+        """Options from ``name=value`` strings, e.g. ``["clock=business", "timezone=UTC"]``.
+
+        A name may be written with dashes (``frt-start``); errors show it as it was typed.
+        """
         values: dict[str, str] = {}
+        typed: dict[str, str] = {}
         for item in items:
             name, sep, value = item.partition("=")
-            name = name.strip().replace("-", "_")
+            shown = name.strip()
+            name = shown.replace("-", "_")
             if not sep or not name:
                 raise OptionError(
                     f"--option {item!r} is not name=value",
                     "e.g. --option clock=business (see: supportstats metrics --help)",
                 )
             values[name] = value.strip()
-        return cls.from_mapping(values, base=base)
+            typed[name] = shown
+        return cls.from_mapping(values, base=base, typed=typed)
 
     @classmethod
     def from_mapping(
-        cls, values: Mapping[str, Any], base: MetricOptions | None = None
+        cls,
+        values: Mapping[str, Any],
+        base: MetricOptions | None = None,
+        typed: Mapping[str, str] | None = None,
     ) -> MetricOptions:
-        """Options from a mapping of names to values (strings are converted)."""
+        """Options from a mapping of names to values (strings are converted).
+
+        ``typed`` maps a name to the way the user wrote it, for error messages.
+        """
         fields = {f.name: f for f in dataclasses.fields(cls)}
         changes: dict[str, Any] = {}
         for name, raw in values.items():
+            shown = (typed or {}).get(name, name)
             if name not in fields:
+                close = difflib.get_close_matches(name, fields, n=1)
                 raise OptionError(
-                    f"unknown option {name!r}",
+                    f"unknown option {shown!r}" + (f" (did you mean {close[0]}?)" if close else ""),
                     "known options: " + ", ".join(fields),
                 )
-            changes[name] = _convert(name, fields[name].type, raw)
+            value = _convert(name, fields[name].type, raw, shown)
+            _check(name, value, shown, raw if isinstance(raw, str) else None)
+            changes[name] = value
         return dataclasses.replace(base or cls(), **changes)
 
 
-def _convert(name: str, annotation: Any, raw: Any) -> Any:
+# Options holding a number that must be >= 0, and those that must be > 0.
+_NOT_NEGATIVE = (
+    "short_abandon_s",
+    "eta_window_min",
+    "reopen_window_h",
+    "sla_first_response_s",
+    "sla_resolution_s",
+    "sla_wait_s",
+)
+_POSITIVE = ("chat_capacity", "concurrency_k")
+# A duration longer than a century is a typo, and past a few thousand years it would overflow
+# the interval arithmetic of the warehouse. Hours and minutes options are bounded the same way.
+_MAX_SECONDS = 100 * 365.25 * 86400
+_PER_UNIT = {"_s": 1.0, "_min": 60.0, "_h": 3600.0}
+
+
+def _check(name: str, value: Any, shown: str | None = None, typed: str | None = None) -> None:
+    """Refuse a value option ``name`` cannot take; ``shown`` and ``typed`` are the name and the
+    value as the user wrote them (messages quote the user's own words)."""
+    shown = shown or name
+    text = typed.strip() if typed is not None else str(value)
+    if name in CHOICES and value not in CHOICES[name]:
+        allowed = CHOICES[name]
+        raise OptionError(
+            f"option {shown}={value!r} is not one of {', '.join(allowed)}",
+            f"{name}: {DESCRIPTIONS[name]}; e.g. --option {shown}={allowed[-1]}",
+        )
+    if name == "timezone":
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise OptionError(
+                f"option {shown}={value!r} is not a known timezone",
+                "use an IANA name such as Europe/Berlin or America/New_York",
+            ) from None
+    if name == "interval_min" and value not in (15, 30, 60):
+        raise OptionError(f"option {shown}={text} is not 15, 30 or 60", f"e.g. --option {shown}=30")
+    if name in _NOT_NEGATIVE or name in _POSITIVE:
+        if value is None:
+            return
+        if not math.isfinite(value) or value < 0 or (name in _POSITIVE and value == 0):
+            bound = "> 0" if name in _POSITIVE else ">= 0"
+            raise OptionError(f"option {shown}={text} must be a number {bound}", DESCRIPTIONS[name])
+        unit = next((u for u in _PER_UNIT if name.endswith(u)), None)
+        if unit and value * _PER_UNIT[unit] > _MAX_SECONDS:
+            raise OptionError(f"option {shown}={text} is more than 100 years", DESCRIPTIONS[name])
+
+
+def _convert(name: str, annotation: Any, raw: Any, shown: str | None = None) -> Any:
     if not isinstance(raw, str):
         return tuple(raw) if name == "pause_statuses" else raw
     text = raw.strip()
@@ -218,7 +248,7 @@ def _convert(name: str, annotation: Any, raw: Any) -> Any:
             return float(text)
     except ValueError:
         raise OptionError(
-            f"option {name}={text!r} is not a number", DESCRIPTIONS.get(name, "")
+            f"option {shown or name}={text!r} is not a number", DESCRIPTIONS.get(name, "")
         ) from None
     return text
 
