@@ -166,14 +166,13 @@ def snapshot_command(
 
 
 def _instant(text: str | None) -> dt.datetime | None:
+    from supportstats.metrics.period import user_time
+
     if not text:
         return None
-    try:
-        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise OptionError(
-            f"--as-of {text!r} is not an ISO date-time", "e.g. --as-of 2024-03-04T10:30:00Z"
-        ) from None
+    value = user_time(text, "--as-of")  # a date or a time, in the years metrics accept
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 

@@ -56,11 +56,24 @@ def sample_command(
         raise OptionError("--conversations must be at least 1", "e.g. --conversations 5000")
     if days < 1 or agents < 2:
         raise OptionError("--days must be >= 1 and --agents >= 2", "e.g. --days 28 --agents 14")
+    _check_day(start)
     spec = SampleSpec(conversations=conversations, seed=seed, days=days, start=start, agents=agents)
     counts = write_sample(spec, out)
     for name, rows in counts.items():
         stderr.print(f"{out / name}: {rows:,} rows")
     stderr.print(f"Next: supportstats import {out}/*.csv")
+
+
+def _check_day(text: str) -> None:
+    """``--start`` is a real day in the years the metrics accept (2024-02-30 is refused)."""
+    import datetime as dt
+
+    from supportstats.metrics.period import user_time
+
+    if not isinstance(user_time(text, "--start"), dt.date) or len(text.strip()) != 10:
+        raise OptionError(
+            f"--start {text!r} is not a day", "use YYYY-MM-DD, e.g. --start 2026-01-05"
+        )
 
 
 def demo_command(

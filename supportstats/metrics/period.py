@@ -19,6 +19,12 @@ from supportstats.errors import OptionError
 _MIN = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 _MAX = dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
 
+# Dates and instants a user may give (--from, --to, --as-of, sample --start): support data
+# lives well inside these years, and a date such as 9999-12-31 or 0001-01-01 (often typed to
+# mean "no limit") would overflow the date arithmetic. Leaving the option out means no limit.
+FIRST_YEAR = 1970
+LAST_YEAR = 2199
+
 
 @dataclass(frozen=True)
 class Period:
@@ -69,21 +75,43 @@ class Period:
         return f"{a} .. {b}"
 
 
+def user_time(text: str, flag: str) -> dt.date | dt.datetime:
+    """A date (``YYYY-MM-DD``) or an ISO datetime as a user typed it for option ``flag``,
+    checked to lie in the years ``FIRST_YEAR`` .. ``LAST_YEAR`` (the one place user dates are
+    read and bounded). A datetime keeps the offset it was given with, if any."""
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            value: dt.date | dt.datetime = dt.date.fromisoformat(text)
+        else:
+            value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise OptionError(
+            f"{flag} {text!r} is not a date",
+            f"use YYYY-MM-DD or an ISO datetime, e.g. {flag} 2024-03-01",
+        ) from None
+    check_year(value, flag, text)
+    return value
+
+
+def check_year(value: dt.date | dt.datetime, flag: str, text: str | None = None) -> None:
+    """Refuse a date or time outside the years ``FIRST_YEAR`` .. ``LAST_YEAR``."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        shown = text if text is not None else value.isoformat()
+        raise OptionError(
+            f"{flag} {shown!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}",
+            f"give a date from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31"
+            + (f", or leave {flag} out for no limit" if flag in ("--from", "--to") else ""),
+        )
+
+
 def _instant(value: Any, tz: dt.tzinfo, flag: str, inclusive_end: bool) -> dt.datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        text = value.strip()
-        try:
-            if len(text) == 10:
-                value = dt.date.fromisoformat(text)
-            else:
-                value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            raise OptionError(
-                f"{flag} {text!r} is not a date",
-                f"use YYYY-MM-DD or an ISO datetime, e.g. {flag} 2024-03-01",
-            ) from None
+        value = user_time(value, flag)
+    else:
+        check_year(value, flag)
     if isinstance(value, dt.datetime):
         local = value if value.tzinfo else value.replace(tzinfo=tz)
     else:
