@@ -10,6 +10,7 @@ from supportstats.cli._common import (
     DbOption,
     FormatOption,
     OutputFormat,
+    RawCsvOption,
     emit_frame,
     emit_json,
     facts_progress,
@@ -17,7 +18,7 @@ from supportstats.cli._common import (
     reports_errors,
     stderr,
 )
-from supportstats.errors import WarehouseError
+from supportstats.errors import OptionError, WarehouseError
 
 # The warehouse modules (duckdb, pandas) are imported inside the commands that use them,
 # never at module level: `supportstats --help` must start fast.
@@ -63,6 +64,7 @@ def rejects_command(
     batch: int | None = typer.Option(None, "--batch", "-b", help="Only this import batch."),
     limit: int = typer.Option(50, "--limit", "-n", help="At most this many rows (0 = all)."),
     fmt: OutputFormat = FormatOption,
+    raw_csv: bool = RawCsvOption,
 ) -> None:
     """Rows that could not be loaded, with file, line, column and reason.
 
@@ -71,13 +73,17 @@ def rejects_command(
     from supportstats.db import open_warehouse
     from supportstats.warehouse_info import rejects
 
+    if limit < 0:
+        raise OptionError(
+            f"--limit {limit} is negative", "give a number of rows, or --limit 0 for all of them"
+        )
     with open_warehouse(db, read_only=True) as conn:
         frame = rejects(conn, batch=batch, limit=limit or None)
     if frame.empty:
         stderr.print(
             "No rejected rows." if batch is None else f"No rejected rows in batch {batch}."
         )
-    emit_frame(frame, fmt, title="Rejected rows")
+    emit_frame(frame, fmt, title="Rejected rows", raw_csv=raw_csv)
 
 
 @db_app.command("rebuild-facts")
