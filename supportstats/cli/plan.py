@@ -17,6 +17,7 @@ import typer
 from supportstats.cli._common import (
     DbOption,
     OutputFormat,
+    RawCsvOption,
     emit_frame,
     key_values,
     reports_errors,
@@ -124,6 +125,7 @@ def staff_command(
     ),
     output: Path | None = OutputOption,
     sl_definition: SlDefinition = SlDefinitionOption,
+    raw_csv: bool = RawCsvOption,
 ) -> None:
     """Agents per interval for a CSV of intervals (columns: docs/staffing.md).
 
@@ -135,7 +137,7 @@ def staff_command(
     from supportstats.planning import staff
 
     frame = _read_csv(input_csv)
-    emit_frame(staff(frame, sl_definition=sl_definition.value), fmt, output=output)
+    emit_frame(staff(frame, sl_definition=sl_definition.value), fmt, output=output, raw_csv=raw_csv)
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -174,6 +176,7 @@ def forecast_command(
     weeks: int = typer.Option(8, "--weeks", min=1, help="Weeks of history in the profile."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
     output: Path | None = OutputOption,
+    raw_csv: bool = RawCsvOption,
 ) -> None:
     """Contacts and AHT per interval from history (day-of-week x interval profile, trend).
 
@@ -188,7 +191,7 @@ def forecast_command(
     history = _history(db, queue, step)
     result, accuracy = forecast(history, horizon=ahead, interval=step, weeks=weeks)
     _accuracy_line(accuracy)
-    emit_frame(result, fmt, output=output, title="Forecast")
+    emit_frame(result, fmt, output=output, title="Forecast", raw_csv=raw_csv)
 
 
 def _accuracy_line(accuracy: object) -> None:
@@ -212,6 +215,7 @@ def plan_command(
     patience_s: float | None = typer.Option(None, "--patience-s", help="Erlang A patience, s."),
     concurrency: int = typer.Option(1, "--concurrency", help="Chats per agent (slots)."),
     sl_definition: SlDefinition = SlDefinitionOption,
+    raw_csv: bool = RawCsvOption,
 ) -> None:
     """Forecast, then agents per interval: a CSV plan plus a week-by-interval table.
 
@@ -232,7 +236,7 @@ def plan_command(
         patience_s=_optional(patience_s), concurrency=concurrency,
     )  # fmt: skip
     result = staff(frame, sl_definition=sl_definition.value)
-    emit_frame(result, OutputFormat.csv, output=output)
+    emit_frame(result, OutputFormat.csv, output=output, raw_csv=raw_csv)
     emit_frame(week_table(result), OutputFormat.table, title="Agents scheduled, first week")
 
 
@@ -267,6 +271,7 @@ def backtest_command(
     concurrency: int = typer.Option(1, "--concurrency", help="Chats per agent (slots)."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
     output: Path | None = OutputOption,
+    raw_csv: bool = RawCsvOption,
 ) -> None:
     """Predicted SL (from agents on duty) against observed SL, per past interval.
 
@@ -314,7 +319,7 @@ def backtest_command(
         "predicted_sl",
         "error",
     ]
-    emit_frame(rows[columns], fmt, output=output, title="Backtest")
+    emit_frame(rows[columns], fmt, output=output, title="Backtest", raw_csv=raw_csv)
     stderr.print("Overall: " + summary.line())
 
 
