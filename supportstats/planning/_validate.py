@@ -11,16 +11,34 @@ FloatArray = np.ndarray
 
 
 class PlanningInputError(SupportStatsError):
-    """A planning input (volume, handle time, target, ...) cannot be used."""
+    """A planning input (volume, handle time, target, ...) cannot be used (exit code 2, like
+    any other bad input or option)."""
+
+    exit_code = 2
 
 
-# Above this load a single interval would take seconds to solve; no real queue is that big.
-MAX_TRAFFIC_ERLANGS = 1_000_000.0
+# Bounds on one interval (docs/staffing.md, "Limits"). The work of the Erlang recursions grows
+# with the number of servers and that of the Erlang A queue tail with the contacts arriving
+# within one mean patience, so each is capped well above any real queue: a value past them is
+# a typo or a unit mistake, and would otherwise take minutes or gigabytes.
+#: Offered load of one interval, Erlangs (100,000 agents busy at once).
+MAX_TRAFFIC_ERLANGS = 100_000.0
+#: Agents of one interval, given or needed for the occupancy cap (chat: agents x concurrency
+#: slots). A solved count may pass it by a few hundred: it is A plus a margin.
+MAX_AGENTS = 100_000
+#: Chats (or other contacts) one agent handles at once.
+MAX_CONCURRENCY = 100
+#: Lowest occupancy cap: below it most agents would sit idle by design.
+MIN_OCCUPANCY_CAP = 0.3
+#: Erlang A: contacts arriving within one mean patience (volume / interval_s x patience_s).
+MAX_PATIENCE_ARRIVALS = 1_000_000.0
 
 
 def _fmt(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, float):
+        return f"{value:.6g}"
     return str(value)
 
 
@@ -78,11 +96,14 @@ def check(
     below_one: bool = False,
     at_most_one: bool = False,
     whole: bool = False,
+    at_least: float | None = None,
+    at_most: float | None = None,
     where: FloatArray | None = None,
 ) -> None:
     """Reject missing, negative, infinite and out-of-range values, first offending row first.
 
-    ``where`` limits the checks to some rows (e.g. handle time only matters with volume > 0).
+    ``at_least`` and ``at_most`` are inclusive bounds; ``where`` limits the checks to some rows
+    (e.g. handle time only matters with volume > 0).
     """
     rows = np.arange(values.size) if where is None else np.flatnonzero(where)
     v = values[rows]
@@ -95,6 +116,10 @@ def check(
         tests.append((v <= 1, "is above 1"))
     if whole:
         tests.append((v == np.floor(v), "is not a whole number"))
+    if at_least is not None:
+        tests.append((v >= at_least, f"is below {_fmt(float(at_least))}"))
+    if at_most is not None:
+        tests.append((v <= at_most, f"is above {at_most:,.10g}"))
     with np.errstate(invalid="ignore"):
         for ok, problem in tests:
             fail_first(v, ok, column, problem, hint, rows)
@@ -107,3 +132,28 @@ def naive_utc(values: pd.Series) -> pd.Series:
     if getattr(out.dt, "tz", None) is not None:
         out = out.dt.tz_convert("UTC").dt.tz_localize(None)
     return out
+
+
+def check_times(frame: pd.DataFrame, column: str) -> None:
+    """Reject a text column of interval times that are not ISO 8601 date-times (``Monday 9ish``,
+    ``2026-02-30 10:00``), naming the first bad row; an absent column is fine."""
+    if column not in frame.columns:
+        return
+    raw = frame[column]
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        return
+    parsed = pd.to_datetime(raw.astype("string"), format="ISO8601", errors="coerce", utc=True)
+    bad = parsed.isna().to_numpy()
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        value = raw.iloc[row]
+        shown = (
+            "is empty"
+            if pd.isna(value) or not str(value).strip()
+            else (f"{value!r} is not a date and time")
+        )
+        raise PlanningInputError(
+            f"row {row + 1}, column {column}: {shown}",
+            hint=f"write {column} as an ISO 8601 date and time, e.g. 2026-02-03 09:30 "
+            "(a real calendar day; an offset such as +01:00 may follow)",
+        )

@@ -31,9 +31,16 @@ def traffic_erlangs(volume: ArrayLike, interval_s: ArrayLike, aht_s: ArrayLike) 
     """
     volume_a = np.asarray(volume, dtype=float)
     aht_a = np.asarray(aht_s, dtype=float)
-    # A closed interval may carry no handle time at all; its load is 0, not NaN.
-    work = np.where(volume_a == 0, 0.0, volume_a * aht_a)
-    return np.asarray(work / np.asarray(interval_s, dtype=float), dtype=float)
+    # An absurd input may overflow to inf (callers bound the load), never with a warning.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        # A closed interval may carry no handle time at all; its load is 0, not NaN.
+        work = np.where(volume_a == 0, 0.0, volume_a * aht_a)
+        return np.asarray(work / np.asarray(interval_s, dtype=float), dtype=float)
+
+
+# The recursions take one step per server (a second per 400,000 or so): a count above this is a
+# mistake, not a queue. The planner's own bounds are tighter (planning/_validate.py).
+MAX_SERVERS = 1_000_000
 
 
 def _as_servers(servers: ArrayLike) -> IntArray:
@@ -43,6 +50,8 @@ def _as_servers(servers: ArrayLike) -> IntArray:
             raise ValueError("servers must be whole numbers")
     if np.any(n < 0):
         raise ValueError("servers must be >= 0")
+    if np.any(n > MAX_SERVERS):
+        raise ValueError(f"servers must be at most {MAX_SERVERS:,}")
     return n.astype(np.int64)
 
 
@@ -68,11 +77,11 @@ def erlang_b_at(
     # B(0) = 1: with no servers every contact is blocked
     b = np.ones_like(a) if start_b is None else start_b[order].astype(float)
     most = int(steps_sorted[0]) if steps_sorted.size else 0
-    # active[s - 1] = how many intervals take step s (a prefix: steps sorted descending)
-    active = np.searchsorted(-steps_sorted, -np.arange(1, most + 1), side="right")
     from_zero = start_servers is None
+    m = steps_sorted.size  # intervals taking step s: a prefix, steps sorted descending
     for s in range(1, most + 1):
-        m = active[s - 1]
+        while steps_sorted[m - 1] < s:  # no array sized by the number of steps
+            m -= 1
         ab = a[:m] * b[:m]
         b[:m] = ab / ((s if from_zero else k_base[:m] + s) + ab)
     out = np.empty_like(b)

@@ -16,13 +16,20 @@ import numpy as np
 import pandas as pd
 
 from supportstats.planning._validate import (
+    MAX_AGENTS,
+    MAX_CONCURRENCY,
+    MAX_PATIENCE_ARRIVALS,
     MAX_TRAFFIC_ERLANGS,
+    MIN_OCCUPANCY_CAP,
     PlanningInputError,
+    _fmt,
     check,
+    check_times,
     fail_first,
     numeric_column,
 )
 from supportstats.planning.erlang import (
+    MAX_SERVERS,
     FloatArray,
     IntArray,
     c_figures_from_b,
@@ -99,7 +106,13 @@ class _Rows:
     traffic: FloatArray
 
 
+def _first_row(bad: np.ndarray) -> int | None:
+    hits = np.flatnonzero(bad)
+    return int(hits[0]) if hits.size else None
+
+
 def _read(frame: pd.DataFrame) -> _Rows:
+    check_times(frame, "interval_start")
     cols = {c: numeric_column(frame, c, None) for c in REQUIRED_COLUMNS}
     cols.update({c: numeric_column(frame, c, d) for c, d in OPTIONAL_COLUMNS.items()})
     volume = cols["volume"]
@@ -127,17 +140,19 @@ def _read(frame: pd.DataFrame) -> _Rows:
     check(
         cols["max_occupancy"],
         "max_occupancy",
-        "a fraction above 0 and at most 1, e.g. 0.85",
+        f"an occupancy cap is a fraction from {MIN_OCCUPANCY_CAP} to 1, e.g. 0.85",
         positive=True,
+        at_least=MIN_OCCUPANCY_CAP,
         at_most_one=True,
     )
     check(cols["shrinkage"], "shrinkage", "a fraction from 0 to below 1, e.g. 0.3", below_one=True)
     check(
         cols["concurrency"],
         "concurrency",
-        "contacts one agent handles at once: 1, 2, 3 ...",
+        f"contacts one agent handles at once: 1, 2, 3 ... (at most {MAX_CONCURRENCY})",
         positive=True,
         whole=True,
+        at_most=MAX_CONCURRENCY,
     )
     given = ~np.isnan(cols["patience_s"])
     check(
@@ -151,9 +166,18 @@ def _read(frame: pd.DataFrame) -> _Rows:
     check(
         cols["agents"],
         "agents",
-        "agents on duty, a whole number; leave it empty to solve",
+        f"agents on duty, a whole number up to {MAX_AGENTS:,}; leave it empty to solve",
         whole=True,
+        at_most=MAX_AGENTS,
         where=given_agents,
+    )
+    slots = np.where(given_agents, cols["agents"] * cols["concurrency"], 0.0)
+    fail_first(
+        cols["agents"],
+        slots <= MAX_AGENTS,
+        "agents",
+        f"agents x concurrency make more than {MAX_AGENTS:,} chat slots",
+        f"one interval is planned with at most {MAX_AGENTS:,} slots (agents x concurrency)",
     )
     asa_given = ~np.isnan(cols["asa_target_s"])
     check(
@@ -180,13 +204,40 @@ def _read(frame: pd.DataFrame) -> _Rows:
         "an abandonment cap needs the Erlang A model: give the mean patience in seconds",
     )
     traffic = traffic_erlangs(volume, cols["interval_s"], cols["aht_s"])
-    fail_first(
-        traffic,
-        traffic <= MAX_TRAFFIC_ERLANGS,
-        "volume",
-        f"contacts make more than {MAX_TRAFFIC_ERLANGS:,.0f} Erlangs",
-        "check the units: interval_s and aht_s are seconds",
-    )
+    row = _first_row(~(traffic <= MAX_TRAFFIC_ERLANGS))
+    if row is not None:
+        raise PlanningInputError(
+            f"row {row + 1}, column volume: {_fmt(float(volume[row]))} contacts x "
+            f"{_fmt(float(cols['aht_s'][row]))} s / {_fmt(float(cols['interval_s'][row]))} s "
+            f"is an offered load of {_erlangs(traffic[row])} Erlangs, "
+            f"more than {MAX_TRAFFIC_ERLANGS:,.0f}",
+            hint=f"one interval takes at most {MAX_TRAFFIC_ERLANGS:,.0f} Erlangs; check the "
+            "units: volume is contacts per interval, interval_s and aht_s are seconds",
+        )
+    # Agents to solve for: the occupancy cap alone asks for traffic / cap.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        by_cap = np.where(solve, traffic / cols["max_occupancy"], 0.0)
+    row = _first_row(by_cap > MAX_AGENTS)
+    if row is not None:
+        raise PlanningInputError(
+            f"row {row + 1}, column max_occupancy: {_fmt(float(cols['max_occupancy'][row]))} "
+            f"with {_erlangs(traffic[row])} Erlangs needs {_erlangs(by_cap[row])} servers, "
+            f"more than {MAX_AGENTS:,}",
+            hint=f"one interval is planned with at most {MAX_AGENTS:,} agents (chat: slots)",
+        )
+    # Erlang A sums its queue up to a few times the contacts arriving within one patience.
+    with np.errstate(over="ignore", invalid="ignore"):
+        arrivals = np.where(busy & given, volume / cols["interval_s"] * cols["patience_s"], 0.0)
+    row = _first_row(~(arrivals <= MAX_PATIENCE_ARRIVALS))
+    if row is not None:
+        raise PlanningInputError(
+            f"row {row + 1}, column patience_s: {_fmt(float(cols['patience_s'][row]))} s at "
+            f"{_fmt(float(volume[row]))} contacts per {_fmt(float(cols['interval_s'][row]))} s "
+            f"means {_erlangs(arrivals[row])} arrivals within one mean patience, "
+            f"more than {MAX_PATIENCE_ARRIVALS:,.0f}",
+            hint="a patience this long (against so many contacts) is Erlang C: leave patience_s "
+            "empty, or check that it is in seconds",
+        )
     return _Rows(
         volume=volume, interval_s=cols["interval_s"], aht_s=cols["aht_s"],
         sl_target=cols["sl_target"], threshold_s=cols["sl_threshold_s"],
@@ -239,26 +290,44 @@ def _solve_erlang_c(
     return n_sl, n_all, b_all, b_before
 
 
+def _erlangs(value: float) -> str:
+    """A load or a count for a message: 12.5, 1,000,000, 1e+300, inf."""
+    value = float(value)
+    if not np.isfinite(value) or value >= 1e15:
+        return f"{value:.3g}"
+    return f"{value:,.0f}" if value >= 100 else f"{value:,.3g}"
+
+
 Feasible = Callable[[IntArray, IntArray], np.ndarray]
 
 
-def _smallest_feasible(feasible: Feasible, lo: IntArray, hi: IntArray) -> IntArray:
+def _smallest_feasible(
+    feasible: Feasible, lo: IntArray, hi: IntArray, rows: IntArray | None = None
+) -> IntArray:
     """Per row, the smallest n in (lo, hi] with feasible(n), given lo infeasible.
 
     ``hi`` is a guess (the Erlang C answer): it is first raised, doubling the gap, until
-    feasible. Then each row steps down from ``hi`` by 1, 2, 4, ... while still feasible, and
-    bisects once it has found an infeasible count: the answer is usually 0-2 below the guess,
-    so most rows need two or three evaluations. All unfinished rows are evaluated together.
-    Assumes feasibility is monotone in n.
+    feasible, but never past ``MAX_SERVERS`` (a row still infeasible there raises
+    PlanningInputError naming ``rows[i] + 1``). Then each row steps down from ``hi`` by 1, 2,
+    4, ... while still feasible, and bisects once it has found an infeasible count: the answer
+    is usually 0-2 below the guess, so most rows need two or three evaluations. All unfinished
+    rows are evaluated together. Assumes feasibility is monotone in n.
     """
-    lo, hi = lo.copy(), hi.copy()
+    lo, hi = lo.copy(), np.minimum(hi, MAX_SERVERS)
     idx = np.arange(lo.size)
     while idx.size:
         ok = feasible(idx, hi[idx])
         bad = idx[~ok]
+        stuck = bad[hi[bad] >= MAX_SERVERS]
+        if stuck.size:
+            row = int(stuck[0]) if rows is None else int(rows[stuck[0]])
+            raise PlanningInputError(
+                f"row {row + 1}: the targets are not met even with {MAX_SERVERS:,} servers",
+                hint="check sl_target, asa_target_s and max_abandon of this row",
+            )
         gap = hi[bad] - lo[bad]
         lo[bad] = hi[bad]
-        hi[bad] = hi[bad] + np.maximum(2 * gap, 1)
+        hi[bad] = np.minimum(hi[bad] + np.maximum(2 * gap, 1), MAX_SERVERS)
         idx = bad
     step = np.ones(lo.size, dtype=np.int64)
     bisecting = np.zeros(lo.size, dtype=bool)
@@ -337,7 +406,7 @@ def _solve_erlang_a(
     )
     guess = np.maximum(n_c, ceil_exact(a / rows.max_occupancy[sel]))
     checks = _ErlangAChecks(rows, sel, definition)
-    n_all = _smallest_feasible(checks, lo, np.maximum(guess, lo + 1))
+    n_all = _smallest_feasible(checks, lo, np.maximum(guess, lo + 1), sel)
     # Which constraint fails at n - 1 (n - 1 = lo was evaluated unless it was the bound).
     unknown = checks.n_bad != n_all - 1
     if unknown.any():
@@ -352,7 +421,7 @@ def _solve_erlang_a(
     if fewer.size:
         sl_checks = _ErlangAChecks(rows, sel[fewer], definition, only_sl=True)
         guess = np.minimum(n_c_sl[fewer], n_all[fewer] - 1)  # n_all - 1 meets the SL
-        n_sl[fewer] = _smallest_feasible(sl_checks, lo[fewer], guess)
+        n_sl[fewer] = _smallest_feasible(sl_checks, lo[fewer], guess, sel[fewer])
     return n_sl, n_all, binding, figures
 
 

@@ -54,7 +54,7 @@ def test_erlang_table_goes_to_stdout(app):
 
 def test_erlang_error_is_two_lines_on_stderr(app):
     result = run(app, "erlang", "--volume", "100", "--interval-s", "1800", "--aht-s", "-5")
-    assert result.exit_code == 1 and result.stdout == ""
+    assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr == (
         "Error: row 1, column aht_s: -5 is negative\nHint: handle times must be positive seconds\n"
     )
@@ -91,7 +91,7 @@ def test_staff_bad_row(app, tmp_path):
     src.write_text("volume,interval_s,aht_s,sl_target,sl_threshold_s\n1,1800,180,0.8,20\n"
                    "2,1800,180,0.8,20\n3,1800,-5,0.8,20\n")  # fmt: skip
     result = run(app, "staff", str(src))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.startswith("Error: row 3, column aht_s: -5 is negative\n")
 
 
