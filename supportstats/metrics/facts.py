@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from supportstats.errors import OptionError
+from supportstats.errors import OptionError, SupportStatsError
 from supportstats.metrics._sql import SOURCES, cached_name, cached_table, create_temp, render
 from supportstats.metrics.options import MetricOptions
 
@@ -243,13 +243,38 @@ def schedule_expression(conn: duckdb.DuckDBPyConnection, options: MetricOptions)
                 f"schedule {options.schedule!r} is not in the warehouse",
                 "known schedules: " + ", ".join(sorted(keys)[:20]),
             )
+        _check_schedule_zones(conn, options.schedule)
         return "$schedule_key"
+    _check_schedule_zones(conn, None)
     only = "$schedule_key" if len(keys) == 1 else "null"
     return (
         "coalesce((select q.schedule_key from queue q where q.queue_key = f.queue_key limit 1),"
         " (select a.schedule_key from schedule_assignment a where a.scope = 'account'"
         "  order by a.valid_from desc nulls last limit 1), " + only + ")"
     )
+
+
+def _check_schedule_zones(conn: duckdb.DuckDBPyConnection, key: str | None) -> None:
+    """Refuse a schedule whose timezone DuckDB does not know (one stored before imports
+    checked it): business time would fail half-way with DuckDB's own error."""
+    bad = conn.execute(
+        """
+        select schedule_key, timezone from schedule
+        where ($key is null or schedule_key = $key)
+          and (timezone is null
+               or lower(timezone) not in (select lower(name) from pg_timezone_names()))
+        order by schedule_key limit 1
+        """,
+        {"key": key},
+    ).fetchall()
+    if bad:
+        schedule, zone = bad[0]
+        raise SupportStatsError(
+            f"schedule {schedule!r} in the warehouse has timezone {zone!r}, which is not a "
+            "known time zone, so business hours cannot be computed",
+            "fix the timezone in the schedule file (an IANA name such as Europe/Madrid) and "
+            "import it again, or use --option clock=calendar",
+        )
 
 
 def _to_business_time(conn: duckdb.DuckDBPyConnection, facts: str, options: MetricOptions) -> None:

@@ -6,6 +6,10 @@ WITH typed AS (
     SELECT
         ss_text(r.schedule_id) AS sid,
         coalesce(ss_text(r.timezone), $tz) AS zone,
+        -- business hours are read in this zone: one DuckDB does not know would fail every
+        -- business-clock metric later, so the row is rejected now
+        lower(coalesce(ss_text(r.timezone), $tz)) IN (SELECT lower(name) FROM pg_timezone_names())
+            AS zone_known,
         CASE lower(left(trim(r.day_of_week), 3))
             WHEN 'sun' THEN 0 WHEN 'mon' THEN 1 WHEN 'tue' THEN 2 WHEN 'wed' THEN 3
             WHEN 'thu' THEN 4 WHEN 'fri' THEN 5 WHEN 'sat' THEN 6
@@ -31,12 +35,14 @@ SELECT
     $batch_id AS batch_id,
     CASE
         WHEN sid IS NULL THEN 'schedule_id'
+        WHEN NOT zone_known THEN 'timezone'
         WHEN dow IS NULL OR dow NOT BETWEEN 0 AND 6 THEN 'day_of_week'
         WHEN open_m IS NULL OR open_m NOT BETWEEN 0 AND 1439 THEN 'open_time'
         WHEN close_m IS NULL OR close_m NOT BETWEEN 1 AND 1440 OR close_m <= open_m THEN 'close_time'
     END AS _reject_column,
     CASE
         WHEN sid IS NULL THEN 'schedule_id is empty'
+        WHEN NOT zone_known THEN 'timezone ' || ss_quote(zone) || ' is not a known time zone (use an IANA name such as Europe/Madrid)'
         WHEN dow IS NULL OR dow NOT BETWEEN 0 AND 6 THEN 'day_of_week ' || ss_quote(day_of_week) || ' is not 0-6 (0 = Sunday) or a day name'
         WHEN open_m IS NULL OR open_m NOT BETWEEN 0 AND 1439 THEN 'open_time ' || ss_quote(open_time) || ' is not HH:MM'
         WHEN close_m IS NULL OR close_m NOT BETWEEN 1 AND 1440 OR close_m <= open_m THEN 'close_time ' || ss_quote(close_time) || ' is not HH:MM after open_time'
