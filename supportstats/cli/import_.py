@@ -193,7 +193,7 @@ def _import_one(conn, path: Path, options: ImportOptions, keep_facts: bool = Tru
     from supportstats.importers._pipeline import describe_reject
 
     with Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),  # a file name is never markup
         BarColumn(),
         TaskProgressColumn(),
         TimeElapsedColumn(),
