@@ -44,6 +44,7 @@ _ESCAPES = {
         *range(0x2066, 0x206A),
     )
 }
+_ESCAPES.update({0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"})
 _ESCAPES_KEEP_LINES = {k: v for k, v in _ESCAPES.items() if chr(k) not in "\n\t"}
 
 
