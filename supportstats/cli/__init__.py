@@ -62,5 +62,46 @@ _register_commands()
 
 
 def main() -> None:
-    """Entry point of the ``supportstats`` console script."""
-    app()
+    """Entry point of the ``supportstats`` console script.
+
+    Usage errors (an unknown option or command, a missing argument, a bad choice) come out in
+    the house style, like every other error: ``Error: ...`` and ``Hint: ...`` on stderr, exit 2.
+    """
+    import sys
+
+    try:  # typer 0.2x carries its own copy of Click
+        from typer._click import exceptions as click_errors
+    except ImportError:  # pragma: no cover - older typer on Click itself
+        from click import exceptions as click_errors  # type: ignore[no-redef]
+
+    try:
+        code = app(standalone_mode=False)
+    except click_errors.NoArgsIsHelpError as exc:  # bare `supportstats`: the help
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click_errors.ClickException as exc:
+        sys.stderr.write(f"Error: {_one_line(exc.format_message())}\n")
+        sys.stderr.write(f"Hint: {_usage_hint(exc)}\n")
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.stderr.write("Error: interrupted\nHint: run the command again\n")
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _usage_hint(exc: Exception) -> str:
+    """``run supportstats staff --help`` for the command the user was typing."""
+    ctx = getattr(exc, "ctx", None)
+    group = ctx is None or hasattr(ctx.command, "commands")
+    names: list[str] = []
+    while ctx is not None and ctx.parent is not None:
+        names.insert(0, ctx.info_name or "")
+        ctx = ctx.parent
+    command = " ".join(["supportstats", *filter(None, names)])
+    return f"run {command} --help for " + (
+        "its commands" if group else "its options and an example"
+    )

@@ -13,8 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from supportstats.planning._validate import PlanningInputError, naive_utc
+from supportstats.planning._validate import MAX_PATIENCE_ARRIVALS, PlanningInputError, naive_utc
 from supportstats.planning.staffing import staff
+
+# (agent, interval) rows the agents on duty may be laid out in: 40 million is about a gigabyte.
+MAX_SPAN_ROWS = 40_000_000
+Window = tuple[pd.Timestamp, pd.Timestamp]
 
 
 @dataclass(frozen=True)
@@ -93,14 +97,35 @@ def estimate_patience_s(contacts: pd.DataFrame) -> float:
 
 
 def _spans_by_interval(
-    keys: pd.Series, start: pd.Series, end: pd.Series, freq: pd.Timedelta
+    keys: pd.Series,
+    start: pd.Series,
+    end: pd.Series,
+    freq: pd.Timedelta,
+    window: Window | None = None,
 ) -> pd.DataFrame:
-    """One row per (key, interval) a span [start, end) touches, with the seconds it covers."""
+    """One row per (key, interval) a span [start, end) touches, with the seconds it covers.
+
+    With ``window`` (start, end) the spans are first cut to it: a span that runs for years
+    (a status never closed, an end dated 9999) lays out only the intervals the window has.
+    More than ``MAX_SPAN_ROWS`` rows in all raise PlanningInputError.
+    """
     start = naive_utc(start)
     end = naive_utc(end).fillna(start)
     end = end.where(end >= start, start)
+    if window is not None:
+        lo, hi = window
+        inside = (end >= lo) & (start < hi)
+        keys, start, end = keys[inside], start[inside].clip(lower=lo), end[inside].clip(upper=hi)
     first = start.dt.floor(freq)
     count = ((end - first) // freq).astype(np.int64) + 1
+    if count.sum() > MAX_SPAN_ROWS:
+        longest = int(count.to_numpy().argmax())
+        raise PlanningInputError(
+            f"agent time spans cover {int(count.sum()):,} agent-intervals, more than "
+            f"{MAX_SPAN_ROWS:,} (the longest runs from {start.iloc[longest]:%Y-%m-%d} to "
+            f"{end.iloc[longest]:%Y-%m-%d})",
+            hint="check engagement and agent status end times, or use a longer --interval",
+        )
     rep = np.repeat(np.arange(len(start)), count.to_numpy())
     offset = np.arange(rep.size) - np.repeat(
         np.cumsum(count.to_numpy()) - count.to_numpy(), count.to_numpy()
@@ -112,16 +137,19 @@ def _spans_by_interval(
     return pd.DataFrame({"key": keys.to_numpy()[rep], "interval_start": slot, "seconds": seconds})
 
 
-def agents_from_engagements(engagements: pd.DataFrame, interval: str | pd.Timedelta) -> pd.Series:
+def agents_from_engagements(
+    engagements: pd.DataFrame, interval: str | pd.Timedelta, window: Window | None = None
+) -> pd.Series:
     """Agents on duty per interval, estimated as distinct agents handling a contact in it.
 
     For sources without status data (call logs). Neither bound: agents logged in but idle for
     a whole interval are missed, and an agent who took a single contact counts in full.
+    ``window`` (start, end) limits the result to those intervals.
     """
     _require(engagements, ("agent_key", "started_at", "ended_at"), "engagements")
     freq = pd.Timedelta(interval)
     spans = _spans_by_interval(
-        engagements["agent_key"], engagements["started_at"], engagements["ended_at"], freq
+        engagements["agent_key"], engagements["started_at"], engagements["ended_at"], freq, window
     )
     return spans.groupby("interval_start")["key"].nunique().rename("agents").astype(float)
 
@@ -130,16 +158,20 @@ def agents_from_status(
     status: pd.DataFrame,
     interval: str | pd.Timedelta,
     on_duty: tuple[str, ...] = ("available", "occupied"),
+    window: Window | None = None,
 ) -> pd.Series:
     """Agents on duty per interval: time-weighted count of agents in an on-duty status.
 
     An agent available for half of a 30-minute interval counts 0.5; the result is rounded
-    down to whole agents, since the queueing model takes whole servers.
+    down to whole agents, since the queueing model takes whole servers. ``window`` (start,
+    end) limits the result to those intervals.
     """
     _require(status, ("agent_key", "started_at", "ended_at", "status_class"), "agent status")
     freq = pd.Timedelta(interval)
     duty = status[status["status_class"].isin(on_duty)]
-    spans = _spans_by_interval(duty["agent_key"], duty["started_at"], duty["ended_at"], freq)
+    spans = _spans_by_interval(
+        duty["agent_key"], duty["started_at"], duty["ended_at"], freq, window
+    )
     seconds = spans.groupby("interval_start")["seconds"].sum()
     return np.floor(seconds / freq.total_seconds() + 1e-9).rename("agents")
 
@@ -161,7 +193,9 @@ def backtest(
     contacts or without agents are left out (nothing to predict, or no one to predict for).
     ``concurrency`` > 1 evaluates chat as agents x concurrency slots.
     Returns the rows with ``agents, predicted_sl, error`` (predicted - observed) added, and
-    the summary.
+    the summary. Where the patience is so long that more than ``MAX_PATIENCE_ARRIVALS``
+    contacts arrive within one (an estimate from a history with few abandons), the interval
+    is evaluated with Erlang C, the limit of Erlang A as patience grows.
     """
     freq = pd.Timedelta(interval)
     rows = observed.merge(
@@ -179,6 +213,8 @@ def backtest(
         "agents": rows["agents"].to_numpy(), "concurrency": concurrency,
         "patience_s": np.nan if patience_s is None or not np.isfinite(patience_s) else patience_s,
     })  # fmt: skip
+    arrivals = model_in["volume"] / freq.total_seconds() * model_in["patience_s"]
+    model_in.loc[arrivals > MAX_PATIENCE_ARRIVALS, "patience_s"] = np.nan
     figures = staff(model_in, sl_definition=sl_definition)
     rows["predicted_sl"] = figures["service_level"].to_numpy()
     rows["error"] = rows["predicted_sl"] - rows["observed_sl"]

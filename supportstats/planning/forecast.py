@@ -18,6 +18,96 @@ from supportstats.planning._validate import PlanningInputError, naive_utc
 
 WEEK = pd.Timedelta(days=7)
 
+# Bounds (docs/staffing.md, "Limits"): every array here is sized by a span of time divided by
+# the interval, so each of the three is capped.
+MIN_INTERVAL = pd.Timedelta(minutes=5)
+MAX_INTERVAL = pd.Timedelta(days=1)
+MAX_HORIZON = pd.Timedelta(days=366)
+MAX_WEEKS = 260  # weeks of history in the profile (five years)
+# Intervals of history one forecast may lay out: 262 weeks (the longest profile and the
+# holdout) of 5-minute intervals.
+MAX_HISTORY_INTERVALS = 600_000
+# A contact created this long after the present is a bad date, not history.
+FUTURE_SLACK = pd.Timedelta(days=1)
+
+
+def check_interval(interval: str | pd.Timedelta, option: str = "interval") -> pd.Timedelta:
+    """The interval as a Timedelta: from 5 minutes to a day, dividing a day evenly."""
+    freq = pd.Timedelta(interval)
+    if not MIN_INTERVAL <= freq <= MAX_INTERVAL:
+        raise PlanningInputError(
+            f"{option} {_span(freq)} is outside 5min to 1d",
+            hint="plan in intervals of 5min to 1d, e.g. 15min, 30min or 1h",
+        )
+    if pd.Timedelta(days=1) % freq != pd.Timedelta(0):
+        raise PlanningInputError(
+            f"{option} {_span(freq)} does not divide a day", hint="use 15min, 30min or 1h"
+        )
+    return freq
+
+
+def check_horizon(horizon: str | pd.Timedelta, option: str = "horizon") -> pd.Timedelta:
+    """The horizon as a Timedelta, at most 366 days (a profile of recent weeks says nothing
+    about next year's)."""
+    ahead = pd.Timedelta(horizon)
+    if ahead > MAX_HORIZON:
+        raise PlanningInputError(
+            f"{option} {_span(ahead)} is longer than 366 days",
+            hint="forecast at most a year ahead, e.g. 14d, 8w or 90d",
+        )
+    return ahead
+
+
+def check_weeks(weeks: int, option: str = "weeks") -> int:
+    """Weeks of history in the profile: 1 to 260."""
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise PlanningInputError(
+            f"{option} {weeks} is outside 1 to {MAX_WEEKS}",
+            hint="the profile averages recent weeks: 8 is the default, 52 a year",
+        )
+    return weeks
+
+
+def _span(delta: pd.Timedelta) -> str:
+    """A duration as a person writes it: 30min, 1d, 1000d, 10s."""
+    seconds = delta.total_seconds()
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:.0f}{unit}"
+    return f"{seconds:g}s"
+
+
+def recent_contacts(
+    contacts: pd.DataFrame, *, weeks: int | None = 8, now: pd.Timestamp | None = None
+) -> tuple[pd.DataFrame, str | None]:
+    """The contacts a forecast of ``weeks`` weeks uses, and a note on contacts left out.
+
+    Contacts created more than a day after ``now`` (default: the present) cannot be history:
+    a mistyped date (year 9999) would otherwise make the forecast start in that year and lay
+    out every interval in between. They are left out and named in the note. Contacts older
+    than the ``weeks`` weeks plus the 7-day holdout (and a day) before the latest one are
+    dropped silently: the forecast never reads them, and an ancient date (year 1) would only
+    stretch the history. ``weeks=None`` keeps them (the backtest reads every interval).
+    """
+    if contacts.empty or "created_at" not in contacts.columns:
+        return contacts, None
+    created = naive_utc(contacts["created_at"])
+    limit = (pd.Timestamp.now(tz="UTC").tz_localize(None) if now is None else now) + FUTURE_SLACK
+    future = created > limit
+    note = None
+    if future.any():
+        count = int(future.sum())
+        note = (
+            f"left out {count:,} contact{'s' if count != 1 else ''} dated after "
+            f"{limit:%Y-%m-%d} (latest {created[future].max():%Y-%m-%d %H:%M}): "
+            "not history; fix created_at in the source and import it again"
+        )
+    kept = created[~future]
+    if kept.empty or weeks is None:
+        return contacts[~future], note
+    start = kept.max() - (check_weeks(weeks) + 1) * WEEK - pd.Timedelta(days=1)
+    return contacts[~future & (created >= start)], note
+
 
 @dataclass(frozen=True)
 class Accuracy:
@@ -55,11 +145,20 @@ def interval_history(
                 f"contact history has no column {column}",
                 hint="pass one row per contact with created_at and handle_s",
             )
-    freq = pd.Timedelta(interval)
+    freq = check_interval(interval)
     if contacts.empty:
         empty = {"volume": pd.Series(dtype=float), "aht_s": pd.Series(dtype=float)}
         return pd.DataFrame({"interval_start": pd.Series(dtype="datetime64[ns]"), **empty})
     start = naive_utc(contacts["created_at"]).dt.floor(freq)
+    first, last = start.min(), start.max()
+    if (last - first) // freq + 1 > MAX_HISTORY_INTERVALS:
+        raise PlanningInputError(
+            f"the contact history runs from {first:%Y-%m-%d} to {last:%Y-%m-%d}: "
+            f"{(last - first) // freq + 1:,} intervals of {_span(freq)}, "
+            f"more than {MAX_HISTORY_INTERVALS:,}",
+            hint="pass only the recent contacts (recent_contacts() keeps what a forecast "
+            "reads), or a longer interval",
+        )
     frame = pd.DataFrame({"interval_start": start, "handle_s": contacts["handle_s"].astype(float)})
     grouped = frame.groupby("interval_start")
     out = pd.DataFrame(
@@ -144,20 +243,16 @@ def forecast(
     measured by refitting on all but the last ``holdout`` and comparing with it; it is None
     when the history is shorter than the holdout plus one week (nothing honest to report).
     """
-    freq = pd.Timedelta(interval)
+    freq = check_interval(interval)
+    ahead = check_horizon(horizon)
+    check_weeks(weeks)
     if history.empty:
         raise PlanningInputError(
             "no contacts in the history", hint="import contacts first, or widen --queue"
         )
-    if pd.Timedelta(days=1) % freq != pd.Timedelta(0):
-        raise PlanningInputError(
-            f"interval {interval} does not divide a day", hint="use 15min, 30min or 1h"
-        )
     history = history.sort_values("interval_start").reset_index(drop=True)
     last = history["interval_start"].max()
-    future = pd.date_range(
-        last + freq, last + pd.Timedelta(horizon), freq=freq, name="interval_start"
-    )
+    future = pd.date_range(last + freq, last + ahead, freq=freq, name="interval_start")
     result = _fit_predict(history, future, freq, weeks)
 
     accuracy = None
