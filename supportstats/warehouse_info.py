@@ -1,4 +1,4 @@
-"""What the warehouse holds: table sizes, import batches, rejected rows."""
+"""What the warehouse holds: table sizes, import batches, rejected and skipped rows."""
 
 from __future__ import annotations
 
@@ -30,7 +30,15 @@ def batches(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def rejects(
-    conn: duckdb.DuckDBPyConnection, *, batch: int | None = None, limit: int | None = 50
+    conn: duckdb.DuckDBPyConnection,
+    *,
+    batch: int | None = None,
+    limit: int | None = 50,
+    skipped: bool = False,
 ) -> pd.DataFrame:
-    """Rejected rows with their file, line, column, reason and raw text."""
-    return conn.execute(load_sql("views/import_rejects.sql"), {"batch": batch, "limit": limit}).df()
+    """Rejected rows with their file, line, column, reason and raw text; with ``skipped``,
+    the rows a documented rule of their source left out instead (the reason is the rule)."""
+    return conn.execute(
+        load_sql("views/import_rejects.sql"),
+        {"batch": batch, "limit": limit, "skipped": skipped},
+    ).df()

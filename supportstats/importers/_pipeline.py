@@ -1,11 +1,19 @@
-"""The import pipeline every source shares: probe, dedupe by sha256, one transaction, rejects.
+"""The import pipeline every source shares: probe, identity, one transaction, rejects and skips.
 
 An importer module only knows its source's shape. It stages the file with
 :meth:`ImportContext.stage_csv` or :meth:`ImportContext.stage_json`, runs its staging SQL
 (``sql/staging/<source>__<entity>.sql``) into temp tables shaped like the canonical tables plus
-``_row``, ``_line``, ``_reject_column``, ``_reject_reason`` and ``_raw``, and hands each to
-:meth:`ImportContext.upsert`. The pipeline does the rest: batch bookkeeping, rejects, the
-``rows_read = rows_loaded + rows_rejected`` check, upsert by key, and commit or roll back.
+``_row``, ``_line``, ``_reject_column``, ``_reject_reason`` and ``_raw`` (and ``_skipped``
+when a documented rule of the source leaves rows out), and hands each to
+:meth:`ImportContext.upsert`. The pipeline does the rest: batch bookkeeping, rejected and
+skipped rows, the ``rows_read = rows_loaded + rows_rejected + rows_skipped`` check, upsert by
+key, and commit or roll back.
+
+The identity of an import is the file's content (sha256) and the options that change its
+rows (:func:`option_changes`): the same file with the same options is a no-op; with other
+options (or ``--replace``) it is imported again and the earlier batches of that content are
+dropped in the same transaction (:mod:`supportstats.batches`), so its rows are in the
+warehouse once.
 """
 
 from __future__ import annotations
@@ -48,6 +56,9 @@ SIDE_TABLE = {"conversation": "conversation_source"}
 # (ImportContext.load_in_one_pass).
 SINGLE_PASS_STOP = "supportstats: this row needs the staged import"
 
+# import_reject's columns, as every insert names them.
+REJECT_COLUMNS = "batch_id, entity, row_number, line_number, column_name, raw, reason, skipped"
+
 # Files above this size get a progress bar; below it the bar would only flicker.
 PROGRESS_MIN_BYTES = 4 << 20
 
@@ -70,7 +81,11 @@ KEY_COLUMN = {
 
 @dataclass(frozen=True)
 class ImportOptions:
-    """What the user said about the files (CLI flags / API arguments)."""
+    """What the user said about the files (CLI flags / API arguments).
+
+    Every option is part of the identity of an import (it may change the rows a file gives)
+    except those in :data:`NOT_IDENTITY`; an option added here joins it by default.
+    """
 
     source: str | None = None
     entity: str | None = None
@@ -79,16 +94,27 @@ class ImportOptions:
     keep_extra: bool = False
     strict: bool = False
     source_system: str | None = None
+    # import again even with the same options, dropping the earlier batches of the content
+    replace: bool = False
 
-    def as_json(self) -> str:
+    def as_json(self, **identity: Any) -> str:
+        """The options as recorded in import_batch.options, with ``identity`` (what they
+        resolved to: the importer, the mapping file's sha256)."""
         data = asdict(self)
         data["mapping"] = str(self.mapping) if self.mapping else None
-        return json.dumps(data)
+        return json.dumps({**data, **identity})
+
+
+# Options that decide whether or how often a file is imported, never which rows it gives.
+NOT_IDENTITY = frozenset({"strict", "replace"})
+# Options whose default the importer resolves (recorded in import_batch): given explicitly,
+# they match an earlier import that resolved to the same value.
+_RESOLVED = {"timezone": "assumed_timezone", "entity": "entity", "source_system": "source_system"}
 
 
 @dataclass
 class ImportResult:
-    """The summary of one file's import (``--format json`` prints these keys)."""
+    """The summary of one file's import (``--format json`` prints :meth:`summary`)."""
 
     batch_id: int | None
     source: str
@@ -97,9 +123,17 @@ class ImportResult:
     rows_loaded: int
     rows_rejected: int
     entity: str = ""
+    # the file was imported before with the same options: nothing changed
     skipped: bool = False
     seconds: float = 0.0
     first_reject: dict[str, Any] | None = field(default=None, repr=False)
+    rows_skipped: int = 0
+    # earlier batches of the same content this import dropped (--replace, or other options)
+    replaced: list[int] = field(default_factory=list)
+    # what differed from the earlier import ("timezone: default -> Europe/Madrid")
+    changed: list[str] = field(default_factory=list)
+    # earlier batches of the same content that loaded another entity: kept
+    also_imported_as: list[tuple[int, str]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -109,6 +143,9 @@ class ImportResult:
             "rows_read": self.rows_read,
             "rows_loaded": self.rows_loaded,
             "rows_rejected": self.rows_rejected,
+            "rows_skipped": self.rows_skipped,
+            "already_imported": self.skipped,
+            "replaced_batches": list(self.replaced),
         }
 
 
@@ -149,6 +186,8 @@ class ImportContext:
         self.rows_read = 0
         self.rows_loaded = 0
         self.rows_rejected = 0
+        # rows a documented rule of the source leaves out (staged with _skipped = true)
+        self.rows_skipped = 0
         self._read_path: Path | None = None
         # Zone of naive times; an importer whose source has a known zone sets it when the
         # user gave none. Recorded in import_batch.assumed_timezone.
@@ -557,9 +596,9 @@ class ImportContext:
         )
         self._line_fix = True
         self.execute(
-            "INSERT INTO import_reject "
+            f"INSERT INTO import_reject ({REJECT_COLUMNS}) "
             "SELECT $batch_id, $entity, NULL, line, column_name, csv_line, "
-            "lower(error_type) || ': ' || error_message "
+            "lower(error_type) || ': ' || error_message, false "
             "FROM (SELECT DISTINCT ON (line) * FROM stg_csv_errors ORDER BY line)",
             {"batch_id": self.batch_id, "entity": self.entity or None},
         )
@@ -609,14 +648,19 @@ class ImportContext:
 
     # ----------------------------------------------------------------- writing
     def reject_rows(self, staged: str, entity: str, raw_table: str = "stg_raw") -> int:
-        """Copy rows of ``staged`` whose ``_reject_reason`` is set into import_reject.
+        """Copy rows of ``staged`` whose ``_reject_reason`` is set into import_reject; return
+        how many were rejected (defects).
 
-        The raw text is the staged row's ``_raw`` column when it has one, else the input row
-        of ``raw_table`` with the same ``_row`` (a JSON record, or a CSV row as JSON).
+        Rows with ``_skipped`` true are left out by a documented rule of the source: they go
+        to import_reject too, marked skipped, with the rule as their reason, and are counted
+        apart (:meth:`skipped_rows`). The raw text is the staged row's ``_raw`` column when it
+        has one, else the input row of ``raw_table`` with the same ``_row`` (a JSON record, or
+        a CSV row as JSON).
         """
-        rejected = self.count(f"SELECT count(*) FROM {staged} WHERE _reject_reason IS NOT NULL")
-        if not rejected:
+        set_aside = self.count(f"SELECT count(*) FROM {staged} WHERE _reject_reason IS NOT NULL")
+        if not set_aside:
             return 0
+        skip = self._skip_flag(staged, "s.")
         self._number_rows(staged, "_reject_reason IS NOT NULL")
         if raw_table == self._stream_table and not self.probe_columns(raw_table):
             # Streamed files are re-read only here, for the rejected rows' raw text.
@@ -629,17 +673,18 @@ class ImportContext:
         if "_raw" in self.probe_columns(staged):
             raw_sql = (
                 "SELECT s._row, s._line, s._reject_column, s._raw::VARCHAR AS raw, "
-                f"s._reject_reason FROM {staged} s"
+                f"s._reject_reason, {skip} AS _skip FROM {staged} s"
             )
         elif "record" in self.probe_columns(raw_table):
             raw_sql = (
                 f"SELECT s._row, s._line, s._reject_column, r.record::VARCHAR AS raw, "
-                f"s._reject_reason FROM {staged} s LEFT JOIN {raw_table} r USING (_row)"
+                f"s._reject_reason, {skip} AS _skip FROM {staged} s "
+                f"LEFT JOIN {raw_table} r USING (_row)"
             )
         else:
             raw_sql = (
-                "SELECT s._row, s._line, s._reject_column, r.raw, s._reject_reason "
-                f"FROM {staged} s LEFT JOIN (SELECT _row, to_json(struct_pack(*COLUMNS("
+                f"SELECT s._row, s._line, s._reject_column, r.raw, s._reject_reason, {skip} AS "
+                f"_skip FROM {staged} s LEFT JOIN (SELECT _row, to_json(struct_pack(*COLUMNS("
                 "lambda c: c NOT IN ('_row', '_line', '_extra'))))::VARCHAR AS raw "
                 f"FROM {raw_table}) r USING (_row)"
             )
@@ -649,11 +694,27 @@ class ImportContext:
             else "_line"
         )
         self.execute(
-            f"INSERT INTO import_reject SELECT $batch_id, $entity, _row, {line}, _reject_column, "
-            f"raw, _reject_reason FROM ({raw_sql}) WHERE _reject_reason IS NOT NULL",
+            f"INSERT INTO import_reject ({REJECT_COLUMNS}) SELECT $batch_id, $entity, _row, "
+            f"{line}, _reject_column, raw, _reject_reason, _skip FROM ({raw_sql}) "
+            "WHERE _reject_reason IS NOT NULL",
             {"batch_id": self.batch_id, "entity": entity},
         )
-        return rejected
+        return set_aside - self.skipped_rows(staged)
+
+    def _skip_flag(self, staged: str, alias: str = "") -> str:
+        """SQL for "this row of ``staged`` is skipped by a rule" (false without ``_skipped``)."""
+        if "_skipped" in self.probe_columns(staged):
+            return f"coalesce({alias}_skipped, false)"
+        return "false"
+
+    def skipped_rows(self, staged: str) -> int:
+        """Rows of ``staged`` a documented rule of the source leaves out (``_skipped``)."""
+        skip = self._skip_flag(staged)
+        if skip == "false":
+            return 0
+        return self.count(
+            f"SELECT count(*) FROM {staged} WHERE _reject_reason IS NOT NULL AND {skip}"
+        )
 
     def mark_duplicates(self, staged: str, key: str, id_label: str) -> None:
         """Reject the second and later rows that share ``key`` within one file."""
@@ -778,6 +839,7 @@ class ImportContext:
             self.entity = self.entity or target
             self.rows_loaded += written
             self.rows_rejected += rejected
+            self.rows_skipped += self.skipped_rows(staged)
         return written
 
 
@@ -852,8 +914,12 @@ def _progress_thread(
 
 
 def _next_batch_id(conn: duckdb.DuckDBPyConnection) -> int:
+    """One more than any batch id used so far: a dropped batch's id is never given again."""
     return int(
-        conn.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batch").fetchall()[0][0]
+        conn.execute(
+            "SELECT coalesce(greatest((SELECT max(batch_id) FROM import_batch), "
+            "(SELECT max(batch_id) FROM import_batch_dropped)), 0) + 1"
+        ).fetchall()[0][0]
     )
 
 
@@ -899,12 +965,95 @@ def _size_seen(conn: duckdb.DuckDBPyConnection, size: int) -> bool:
     )
 
 
-def _already_imported(conn: duckdb.DuckDBPyConnection, sha: str) -> tuple[int, str] | None:
+@dataclass(frozen=True)
+class EarlierImport:
+    """A batch that loaded the same content (sha256) as the file being imported."""
+
+    batch_id: int
+    source_system: str
+    entity: str | None
+    assumed_timezone: str | None
+    options: dict[str, Any]
+    rows: tuple[int, int, int, int]  # read, loaded, rejected, skipped
+
+
+def _earlier_imports(conn: duckdb.DuckDBPyConnection, sha: str) -> list[EarlierImport]:
     rows = conn.execute(
-        "SELECT batch_id, source_system FROM import_batch WHERE sha256 = $sha ORDER BY batch_id",
+        "SELECT batch_id, source_system, entity, assumed_timezone, options, rows_read, "
+        "rows_loaded, rows_rejected, coalesce(rows_skipped, 0) FROM import_batch "
+        "WHERE sha256 = $sha ORDER BY batch_id",
         {"sha": sha},
     ).fetchall()
-    return (int(rows[0][0]), str(rows[0][1])) if rows else None
+    out = []
+    for r in rows:
+        try:
+            options = json.loads(r[4]) if r[4] else {}
+        except ValueError:
+            options = {}
+        out.append(
+            EarlierImport(
+                int(r[0]), r[1], r[2], r[3], options if isinstance(options, dict) else {},
+                (int(r[5]), int(r[6]), int(r[7]), int(r[8])),
+            )
+        )  # fmt: skip
+    return out
+
+
+def _mapping_sha(options: ImportOptions) -> str | None:
+    """sha256 of the mapping file (its content, not its name, shapes the rows)."""
+    if options.mapping is None:
+        return None
+    try:
+        return sha256_of(Path(options.mapping))
+    except OSError:
+        return None  # the generic importer says what is wrong with it
+
+
+def option_changes(
+    earlier: EarlierImport, options: ImportOptions, importer: str, mapping_sha: str | None
+) -> list[str]:
+    """What differs between an earlier import of the same content and this one, among the
+    options that change rows (``["--timezone: default (UTC) -> Europe/Madrid"]``); empty
+    when they are the same import.
+
+    An option left out matches an earlier import that left it out too; given, it matches an
+    earlier import that gave it or resolved to the same value (``--timezone UTC`` after a
+    generic import that assumed UTC). The source is compared as the importer used, the
+    mapping file by content.
+    """
+    old = earlier.options
+    defaults = ImportOptions()
+    changes: list[str] = []
+    for name, value in asdict(options).items():
+        if name in NOT_IDENTITY:
+            continue
+        flag = "--" + name.replace("_", "-")
+        if name == "mapping":
+            if "mapping_sha256" in old:
+                same = old.get("mapping_sha256") == mapping_sha
+            else:  # recorded by an earlier version: by name
+                same = old.get("mapping") == (str(value) if value else None)
+            if not same:
+                was = old.get("mapping") or "none"
+                changes.append(f"{flag}: {was} -> {value or 'none'} (other content)")
+            continue
+        if name == "source":
+            was = old.get("importer") or old.get("source")
+            now = importer if "importer" in old else value
+            if was != now:
+                changes.append(f"{flag}: {was or 'detected'} -> {now or 'detected'}")
+            continue
+        was = old.get(name, getattr(defaults, name))
+        if name in _RESOLVED:
+            resolved = getattr(earlier, _RESOLVED[name])
+            same = was is None if value is None else value in (was, resolved)
+            shown = f"{was}" if was is not None else f"default ({resolved})"
+        else:
+            same = was == value
+            shown = f"{was}"
+        if not same:
+            changes.append(f"{flag}: {shown} -> {'default' if value is None else value}")
+    return changes
 
 
 def import_file(
@@ -916,12 +1065,20 @@ def import_file(
 ) -> ImportResult:
     """Import one file in one transaction; return its summary.
 
-    Re-importing a file already loaded (same sha256) changes nothing and returns a result
-    with ``skipped=True``. Any failure rolls the warehouse back to where it was. The stored
-    facts of the conversations the file touched are recomputed in the same transaction;
+    The identity of an import is the file's content (sha256) and the options that change its
+    rows (:func:`option_changes`). The same file with the same options changes nothing and
+    returns a result with ``skipped=True``. The same content with other options, or with
+    ``options.replace``, is imported again as a new batch, and the earlier batches of that
+    content (those that loaded the same entity) are dropped in the same transaction
+    (:mod:`supportstats.batches`): its rows are in the warehouse once, as the new options
+    make them (``result.replaced``).
+
+    Any failure rolls the warehouse back to where it was. The stored facts of the
+    conversations the file touched are recomputed in the same transaction;
     ``keep_facts=False`` leaves them stale (readers then compute on demand) for one
     ``metrics.stored.refresh`` after several files.
     """
+    from supportstats.batches import apply as drop_batches
     from supportstats.importers import choose_importer
     from supportstats.metrics.stored import is_current as facts_current
     from supportstats.metrics.stored import refresh as refresh_facts
@@ -938,24 +1095,25 @@ def import_file(
     # second thread while DuckDB reads it (about 5 % of a big import).
     seen_size = _size_seen(conn, file_probe.size)
     digest = _Sha256(path, background=not seen_size)
-    earlier = _already_imported(conn, digest.result()) if seen_size else None
-    if earlier is not None:
-        batch, _source = earlier
-        rows = conn.execute(
-            "SELECT rows_read, rows_loaded, rows_rejected, entity FROM import_batch "
-            "WHERE batch_id = $b",
-            {"b": batch},
-        ).fetchall()[0]
+    mapping_sha = _mapping_sha(options)
+    earlier = _earlier_imports(conn, digest.result()) if seen_size else []
+    changes = {
+        e.batch_id: option_changes(e, options, importer.SOURCE, mapping_sha) for e in earlier
+    }
+    same = next((e for e in earlier if not changes[e.batch_id]), None)
+    if same is not None and not options.replace:
+        read, loaded, rejected, skipped = same.rows
         return ImportResult(
-            batch,
+            same.batch_id,
             importer.SOURCE,
             str(path),
-            int(rows[0]),
-            int(rows[1]),
-            int(rows[2]),
-            entity=rows[3] or "",
+            read,
+            loaded,
+            rejected,
+            entity=same.entity or "",
             skipped=True,
             seconds=time.perf_counter() - started,
+            rows_skipped=skipped,
         )
     source_system = options.source_system or importer.SOURCE
     for statement in split_statements(load_sql("staging/_macros.sql")):
@@ -964,6 +1122,7 @@ def import_file(
     limit = memory_limit(conn)  # a failed facts update cannot restore it before the rollback
     conn.execute("BEGIN TRANSACTION")
     ctx: ImportContext | None = None
+    replaced: list[int] = []
     try:
         with tempfile.TemporaryDirectory(prefix="supportstats-") as tmp:
             batch_id = _next_batch_id(conn)
@@ -974,10 +1133,11 @@ def import_file(
             with ctx.memory_budget():
                 importer.load(ctx)
                 ctx.run_sql("staging/_references.sql", label="registering agents and teams")
-            if ctx.rows_read != ctx.rows_loaded + ctx.rows_rejected:
+            if ctx.rows_read != ctx.rows_loaded + ctx.rows_rejected + ctx.rows_skipped:
                 raise SupportStatsError(
                     f"{path}: internal count mismatch: read {ctx.rows_read}, loaded "
-                    f"{ctx.rows_loaded}, rejected {ctx.rows_rejected}",
+                    f"{ctx.rows_loaded}, rejected {ctx.rows_rejected}, skipped "
+                    f"{ctx.rows_skipped}",
                     "nothing was imported; please report this with the file's shape",
                 )
             if options.strict and ctx.rows_rejected:
@@ -988,12 +1148,23 @@ def import_file(
                     "fix those rows, or import without --strict to load the good rows and "
                     "keep the bad ones in the rejects table",
                 )
+            # The earlier imports of this content are dropped after the load (a single-pass
+            # load may roll back and begin again): what the new batch rewrote is its own by
+            # now, and the rest (keys the new options changed, rows now rejected) goes.
+            replaced = [e.batch_id for e in earlier if (e.entity or "") in ("", ctx.entity)]
+            if replaced:
+                if progress:
+                    progress(0.98, "dropping the earlier import of this file")
+                drop_batches(conn, replaced, note_as=batch_id, replaced_by=batch_id)
             conn.execute(
-                "INSERT INTO import_batch VALUES ($batch_id, $source, $kind, $entity, $file, "
-                "$sha, $bytes, $read, $loaded, $rejected, $tz, $options, now())",
+                "INSERT INTO import_batch (batch_id, source_system, file_kind, entity, "
+                "file_name, sha256, file_bytes, rows_read, rows_loaded, rows_rejected, "
+                "rows_skipped, assumed_timezone, options, imported_at) VALUES ($batch_id, "
+                "$source, $kind, $entity, $file, $sha, $bytes, $read, $loaded, $rejected, "
+                "$skipped, $tz, $options, now())",
                 {
                     "batch_id": batch_id,
-                    "source": source_system,
+                    "source": ctx.source_system,
                     "kind": file_probe.file_kind,
                     "entity": ctx.entity,
                     "file": str(path),
@@ -1002,8 +1173,11 @@ def import_file(
                     "read": ctx.rows_read,
                     "loaded": ctx.rows_loaded,
                     "rejected": ctx.rows_rejected,
+                    "skipped": ctx.rows_skipped,
                     "tz": ctx.timezone,
-                    "options": options.as_json(),
+                    "options": options.as_json(
+                        importer=importer.SOURCE, mapping_sha256=mapping_sha
+                    ),
                 },
             )
             if keep_facts:  # the stored facts change with the rows, in the same transaction
@@ -1041,13 +1215,19 @@ def import_file(
     assert ctx is not None
     result = ImportResult(
         batch_id,
-        source_system,
+        ctx.source_system,
         str(path),
         ctx.rows_read,
         ctx.rows_loaded,
         ctx.rows_rejected,
         entity=ctx.entity,
         seconds=time.perf_counter() - started,
+        rows_skipped=ctx.rows_skipped,
+        replaced=replaced,
+        changed=changes[replaced[-1]] if replaced else [],
+        also_imported_as=[
+            (e.batch_id, e.entity or "") for e in earlier if e.batch_id not in replaced
+        ],
     )
     if ctx.rows_rejected:
         result.first_reject = first_reject(conn, batch_id)

@@ -2,9 +2,10 @@
 
 Built on :class:`~supportstats.importers._pipeline.ImportContext`; they cover what API-shaped
 exports have in common and the generic pipeline does not: files that mix several record kinds
-(streams), some of which are stored and some kept in the rejects; tables that mix top-level
-records (counted in ``rows_read``) with rows derived from them; list pages that wrap the
-records in an array; and the "this is another vendor's file" error.
+(streams), some of which are stored and some skipped (kept in the rejects table, marked as
+skipped); tables that mix top-level records (counted in ``rows_read``) with rows derived from
+them; list pages that wrap the records in an array; and the "this is another vendor's file"
+error.
 
 The module name starts with ``_``, so the importer registry does not take it for a source.
 """
@@ -51,27 +52,42 @@ def upsert_counted(ctx: ImportContext, target: str, staged: str, id_label: str) 
     ctx.rows_loaded += ctx.count(
         f"SELECT count(*) FROM {staged} WHERE _counted AND _reject_reason IS NULL"
     )
-    ctx.rows_rejected += ctx.count(
+    set_aside = ctx.count(
         f"SELECT count(*) FROM {staged} WHERE _counted AND _reject_reason IS NOT NULL"
     )
+    skipped = 0
+    if "_skipped" in ctx.probe_columns(staged):  # left out by a rule of the source
+        skipped = ctx.count(
+            f"SELECT count(*) FROM {staged} WHERE _counted AND _reject_reason IS NOT NULL "
+            "AND coalesce(_skipped, false)"
+        )
+    ctx.rows_rejected += set_aside - skipped
+    ctx.rows_skipped += skipped
 
 
 def reject_other_records(ctx: ImportContext, classified: str, wanted: str) -> None:
-    """Put the records of ``classified`` with ``kind = 'other'`` in the rejects, raw text kept.
+    """Set aside the records of ``classified`` with ``kind = 'other'``, raw text kept.
 
-    ``classified`` has ``_row, _line, record, _stream, kind``. Streams the importer does not
-    store (an Airbyte file holds every stream of a connector) are not lost: they stay in
-    ``import_reject`` with the reason naming what the importer reads (``wanted``).
+    ``classified`` has ``_row, _line, record, _stream, kind``. A record of a named connector
+    stream the importer does not read is **skipped** by rule: an Airbyte or Faros file holds
+    every stream the connector synced, and most carry no support data (companies, roles,
+    ticket fields, ...). A record of no known shape and no stream name is **rejected**: it
+    may be a broken record or another file. Both stay in ``import_reject`` with a reason
+    naming what the importer reads (``wanted``), and are counted (rows_skipped,
+    rows_rejected).
     """
     ctx.execute(
         "CREATE OR REPLACE TEMP TABLE stg_other AS SELECT _row, _line, "
-        "'stream' AS _reject_column, 'record ' || coalesce('of stream ''' || _stream || '''', "
-        "'of unknown shape') || ' is not imported (this importer reads ' || $wanted || "
-        "'); kept here unchanged' AS _reject_reason, record AS _raw "
+        "'stream' AS _reject_column, CASE WHEN _stream IS NOT NULL THEN 'record of stream ''' "
+        "|| _stream || ''' skipped: a connector file holds every stream it synced, and this "
+        "importer reads ' || $wanted || '; kept here unchanged' ELSE 'record of unknown shape "
+        "is not imported (this importer reads ' || $wanted || '); kept here unchanged' END "
+        "AS _reject_reason, _stream IS NOT NULL AS _skipped, record AS _raw "
         f"FROM {classified} WHERE kind = 'other'",
         {"wanted": wanted},
     )
     ctx.rows_rejected += ctx.reject_rows("stg_other", "other")
+    ctx.rows_skipped += ctx.skipped_rows("stg_other")
 
 
 def refuse_other_source(ctx: ImportContext, source: str, wanted: str) -> None:

@@ -8,9 +8,11 @@ Accepted shapes:
   hours -> ``src_first_response_bh_s`` / ``src_full_resolution_bh_s``;
 * API v2 objects, raw (a ticket ``?include=stats``, a JSON array, JSON Lines) or as Airbyte
   records of the streams ``tickets``, ``conversations``, ``satisfaction_ratings``, ``agents``
-  (``surveys`` records only give a rating's scale and are kept in the rejects).
+  (``surveys`` records only give a rating's scale: they are skipped by rule, as are records
+  of other connector streams; records of no known shape are rejected).
 
-``rows_read`` counts CSV rows, or top-level JSON records of every stream.
+``rows_read`` counts CSV rows, or top-level JSON records of every stream
+(= loaded + rejected + skipped).
 """
 
 from __future__ import annotations
@@ -57,6 +59,12 @@ CSV_COLUMNS: dict[str, str] = {
     "survey": "Survey results",
     "contact_id": "Contact ID",
 }
+# Why a survey record is skipped (Freshdesk API v2: GET /surveys describes a survey's
+# questions and answer scale; the ratings themselves are satisfaction_ratings records).
+SURVEY_RULE = (
+    "Freshdesk survey skipped: a survey only defines the questions and answer scale of the "
+    "satisfaction ratings (used to score the ratings in this file); it is no support data"
+)
 _TICKET_KEYS = re.compile(r'"(?:fr_due_by|fr_escalated|responder_id|ticket_scope)"\s*:')
 _REPLY_KEYS = re.compile(r'"incoming"\s*:\s*(?:true|false)')
 _RATING_KEYS = re.compile(r'"survey_id"\s*:')
@@ -155,11 +163,13 @@ def _load_api(ctx: ImportContext) -> None:
     ctx.run_sql("staging/freshdesk__api_children.sql", label="deriving events")
     ctx.upsert("message", "stg_ticket_message", main=False)
     ctx.upsert("conversation_event", "stg_event", main=False)
-    # A survey defines the rating scale (used above); there is no canonical table for it.
-    ctx.execute("UPDATE stg_fdj SET kind = 'other' WHERE kind = 'survey'")
-    reject_other_records(
-        ctx,
-        "stg_fdj",
-        "tickets, conversations, satisfaction_ratings and agents; surveys only "
-        "set the scale of the ratings",
+    # A survey defines the rating scale (used above) and holds no support data: skipped.
+    ctx.execute(
+        "CREATE OR REPLACE TEMP TABLE stg_fd_survey AS SELECT _row, _line, 'stream' AS "
+        "_reject_column, $rule AS _reject_reason, true AS _skipped, record AS _raw "
+        "FROM stg_fdj WHERE kind = 'survey'",
+        {"rule": SURVEY_RULE},
     )
+    ctx.rows_rejected += ctx.reject_rows("stg_fd_survey", "survey")
+    ctx.rows_skipped += ctx.skipped_rows("stg_fd_survey")
+    reject_other_records(ctx, "stg_fdj", "tickets, conversations, satisfaction_ratings and agents")

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 
 from supportstats.errors import InputFileError
-from supportstats.importers._pipeline import ImportContext
+from supportstats.importers._pipeline import REJECT_COLUMNS, ImportContext
 from supportstats.importers._read import FileProbe
 
 SOURCE = "zendesk"
@@ -160,12 +160,15 @@ def _load(ctx: ImportContext) -> None:
 
 
 def _keep_unknown(ctx: ImportContext) -> None:
-    """Records of kinds with no canonical table (e.g. ticket_fields) go to the rejects, raw."""
+    """Records of connector streams with no canonical table (e.g. ticket_fields) are skipped
+    by rule and kept in import_reject, raw; records of no known shape are kept as rejects.
+    Neither is counted: rows_read counts the file's main records."""
     ctx.execute(
-        "INSERT INTO import_reject SELECT $b, substr(kind, 7), _row, _line, NULL, "
-        "record::VARCHAR, CASE WHEN kind = 'other:unknown' "
+        f"INSERT INTO import_reject ({REJECT_COLUMNS}) SELECT $b, substr(kind, 7), _row, "
+        "_line, NULL, record::VARCHAR, CASE WHEN kind = 'other:unknown' "
         "THEN 'not a Zendesk Support record this importer knows; kept here, not loaded' "
         "ELSE 'Zendesk ' || substr(kind, 7) || ' records have no canonical table; kept "
-        "here, not loaded' END FROM stg_zd_item WHERE kind LIKE 'other:%'",
+        "here, not loaded (a connector file holds every stream it synced)' END, "
+        "kind <> 'other:unknown' FROM stg_zd_item WHERE kind LIKE 'other:%'",
         {"b": ctx.batch_id},
     )

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 
 from supportstats.errors import InputFileError
-from supportstats.importers._pipeline import ImportContext
+from supportstats.importers._pipeline import REJECT_COLUMNS, ImportContext
 from supportstats.importers._read import FileProbe
 from supportstats.importers.zendesk import other_source_hint
 from supportstats.sql import quote_identifier
@@ -125,10 +125,12 @@ def _load(ctx: ImportContext) -> None:
             "FROM stg_zc_agent_name WHERE agent_key NOT IN (SELECT agent_key FROM agent)",
             {"ss": ctx.source_system, "b": ctx.batch_id},
         )
+    # Skipped by rule (a connector file holds every stream it synced), kept raw, not counted.
     ctx.execute(
-        "INSERT INTO import_reject SELECT $b, substr(kind, 7), _row, _line, NULL, "
-        "record::VARCHAR, 'Zendesk Chat ' || substr(kind, 7) || ' records have no canonical "
-        "table; kept here, not loaded' FROM stg_zc_item WHERE kind LIKE 'other:%'",
+        f"INSERT INTO import_reject ({REJECT_COLUMNS}) SELECT $b, substr(kind, 7), _row, "
+        "_line, NULL, record::VARCHAR, 'Zendesk Chat ' || substr(kind, 7) || ' records have "
+        "no canonical table; kept here, not loaded (a connector file holds every stream it "
+        "synced)', kind <> 'other:unknown' FROM stg_zc_item WHERE kind LIKE 'other:%'",
         {"b": ctx.batch_id},
     )
 

@@ -28,7 +28,7 @@ def metrics(cli, db: Path) -> dict:
 @pytest.fixture
 def tiny_db(cli, db_path: Path) -> Path:
     result = cli("import", TINY, "--db", db_path)
-    # Two rows are rejected (a PHANTOM call and a bad date): exit code 1, as documented.
+    # A bad date is rejected (exit code 1, as documented); the PHANTOM call is skipped.
     assert result.exit_code == 1, result.output
     return db_path
 
@@ -136,11 +136,14 @@ def test_tiny_engagements_agents_and_rejects(tiny_db: Path) -> None:
     assert rows(tiny_db, "SELECT count(*) FROM contact") == [(2,)]
     assert rows(
         tiny_db,
-        "SELECT line_number, column_name, left(reason, 13) FROM import_reject ORDER BY 1",
-    ) == [(6, "outcome", "PHANTOM call:"), (9, "date", "date '99021x'")]
-    assert rows(tiny_db, "SELECT rows_read, rows_loaded, rows_rejected FROM import_batch") == [
-        (8, 6, 2)
+        "SELECT line_number, column_name, left(reason, 20), skipped FROM import_reject ORDER BY 1",
+    ) == [
+        (6, "outcome", "PHANTOM call skipped", True),
+        (9, "date", "date '99021x' is not", False),
     ]
+    assert rows(
+        tiny_db, "SELECT rows_read, rows_loaded, rows_rejected, rows_skipped FROM import_batch"
+    ) == [(8, 6, 1, 1)]
 
 
 def test_tiny_metrics_read_the_calls(cli, tiny_db: Path) -> None:
@@ -177,9 +180,11 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame]:
 def test_real_counts(real) -> None:
     db, frame = real
     calls = frame[frame.outcome != "PHANTOM"]
-    assert rows(db, "SELECT rows_read, rows_loaded, rows_rejected FROM import_batch") == [
-        (len(frame), len(calls), (frame.outcome == "PHANTOM").sum())
-    ]
+    # PHANTOM calls are skipped by the data set's rule, not rejected: nothing is rejected
+    assert rows(
+        db, "SELECT rows_read, rows_loaded, rows_rejected, rows_skipped FROM import_batch"
+    ) == [(len(frame), len(calls), 0, (frame.outcome == "PHANTOM").sum())]
+    assert (frame.outcome == "PHANTOM").sum() == 278
     # re-import was a no-op: still one batch, one row per call
     assert rows(db, "SELECT count(*), count(DISTINCT conversation_key) FROM conversation") == [
         (len(calls), len(calls))

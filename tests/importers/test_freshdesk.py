@@ -88,13 +88,18 @@ def test_vendor_airbyte_ticket_22(warehouse, shared):
         / "airbyte-source-freshdesk__expected_records_ticket22_conversations_csat.jsonl"
     )
     result = import_file(warehouse, path)
-    # 1 agent, 1 ticket, 2 conversations, 1 rating load; the survey is kept as a reject.
-    assert (result.source, result.rows_read, result.rows_loaded, result.rows_rejected) == (
-        "freshdesk",
-        6,
-        5,
-        1,
-    )
+    # 1 agent, 1 ticket, 2 conversations, 1 rating load; the survey is skipped by rule (it
+    # only gives the ratings' scale), so nothing is rejected.
+    assert (
+        result.source,
+        result.rows_read,
+        result.rows_loaded,
+        result.rows_rejected,
+        result.rows_skipped,
+    ) == ("freshdesk", 6, 5, 0, 1)
+    assert warehouse.execute(
+        "SELECT entity, skipped, left(reason, 24) FROM import_reject"
+    ).fetchall() == [("survey", True, "Freshdesk survey skipped")]
     # README: created 16:03:17Z, first public reply 16:16:58Z -> 821 s; the note does not count.
     assert warehouse.execute(FRT).fetchall() == [("22", 821.0)]
     assert warehouse.execute(

@@ -371,6 +371,9 @@ def test_rejects_give_exit_1_and_a_pointer(cli, tmp_path, db_path):
             "rows_read": 2,
             "rows_loaded": 1,
             "rows_rejected": 1,
+            "rows_skipped": 0,
+            "already_imported": False,
+            "replaced_batches": [],
         }
     ]
     assert (

@@ -183,18 +183,24 @@ def _import_tiny(conn) -> dict[str, object]:
 
 def test_tiny_export_counts_and_rejects(conn) -> None:
     results = _import_tiny(conn)
-    summary = {k: (r.rows_read, r.rows_loaded, r.rows_rejected) for k, r in results.items()}
-    assert summary == {
-        "users.json": (4, 4, 0),
-        "tickets_page.json": (4, 3, 1),  # ticket 104: created_at 'yesterday'
-        "audits.json": (7, 6, 1),  # audit 7 has no ticket_id
-        "satisfaction_ratings.json": (3, 2, 1),  # 9003 unoffered
+    summary = {
+        k: (r.rows_read, r.rows_loaded, r.rows_rejected, r.rows_skipped) for k, r in results.items()
     }
-    reasons = [r[0] for r in rows(conn, "select reason from import_reject order by batch_id")]
+    assert summary == {
+        "users.json": (4, 4, 0, 0),
+        "tickets_page.json": (4, 3, 1, 0),  # ticket 104: created_at 'yesterday'
+        "audits.json": (7, 6, 1, 0),  # audit 7 has no ticket_id
+        "satisfaction_ratings.json": (3, 2, 0, 1),  # 9003 unoffered: skipped by rule
+    }
+    reasons = rows(conn, "select reason, skipped from import_reject order by batch_id")
     assert reasons == [
-        "created_at 'yesterday' is not a date/time",
-        "audit has no ticket_id",
-        "score unoffered: no survey was sent, so there is no rating",
+        ("created_at 'yesterday' is not a date/time", False),
+        ("audit has no ticket_id", False),
+        (
+            "score unoffered skipped: Zendesk marks a ticket no satisfaction survey was sent "
+            "for as unoffered, so there is no rating",
+            True,
+        ),
     ]
 
 

@@ -86,7 +86,7 @@ checked AS (
             WHEN outcome_v IS NULL OR outcome_v NOT IN ('AGENT', 'HANG', 'PHANTOM')
                 THEN 'outcome ' || ss_quote(outcome) || ' is not AGENT, HANG or PHANTOM'
             WHEN outcome_v = 'PHANTOM'
-                THEN 'PHANTOM call: a virtual call, not a customer contact (the data set says to ignore it)'
+                THEN 'PHANTOM call skipped: the data set''s README says PHANTOM calls are virtual calls of the bank''s system, to be ignored (no customer called)'
             WHEN vru_exit_s IS NULL THEN 'vru_exit ' || ss_quote(vru_exit) || ' is not an H:MM:SS time'
             WHEN bank_calls_bad(q_start) THEN 'q_start ' || ss_quote(q_start) || ' is not an H:MM:SS time'
             WHEN bank_calls_bad(q_exit) THEN 'q_exit ' || ss_quote(q_exit) || ' is not an H:MM:SS time'
@@ -97,7 +97,10 @@ checked AS (
             WHEN vru_time_s IS NULL THEN 'vru_time ' || ss_quote(vru_time) || ' is not a number of seconds'
             WHEN q_time_s IS NULL THEN 'q_time ' || ss_quote(q_time) || ' is not a number of seconds'
             WHEN ser_time_s IS NULL THEN 'ser_time ' || ss_quote(ser_time) || ' is not a number of seconds'
-        END AS _reject_reason
+        END AS _reject_reason,
+        -- a rule of the source, not a defect: skipped (rows_skipped), listed by db rejects --skipped
+        sid IS NOT NULL AND day IS NOT NULL AND entry_s IS NOT NULL
+            AND outcome_v = 'PHANTOM' AS _skipped
     FROM typed
 ),
 timed AS (
@@ -143,5 +146,5 @@ SELECT
     raw_json AS raw,
     outcome_v, server_v, type_v, q_start_s,
     vru_entry_at, vru_exit_at, q_start_at, q_exit_at, ser_start_at, ser_exit_at,
-    _reject_column, _reject_reason, _row, _line
+    _reject_column, _reject_reason, _skipped, _row, _line
 FROM timed;

@@ -1,6 +1,6 @@
 -- Zendesk Support satisfaction ratings (legacy CSAT, good/bad) -> stg_zd_rating.
 -- 'offered' is a survey sent and not answered: a row with no score (an offer, not a
--- response). 'unoffered' is no survey at all: rejected with that reason. The agent credited
+-- response). 'unoffered' is no survey at all: skipped with that rule. The agent credited
 -- is the rating's assignee at rating time, else the ticket's assignee (file, then warehouse).
 CREATE OR REPLACE TEMP TABLE stg_zd_rating AS
 WITH src AS (
@@ -49,9 +49,12 @@ SELECT
     $batch_id AS batch_id, t.record AS raw, t.record::VARCHAR AS _raw,
     CASE WHEN ss_text(t.j.id) IS NULL THEN 'id' WHEN ss_text(t.j.ticket_id) IS NULL THEN 'ticket_id'
          WHEN t.score IS NULL OR t.score NOT IN ('good', 'bad', 'offered') THEN 'score' END AS _reject_column,
+    -- 'unoffered' is a rule of Zendesk, not a defect: skipped (listed by db rejects --skipped)
+    ss_text(t.j.id) IS NOT NULL AND ss_text(t.j.ticket_id) IS NOT NULL
+        AND t.score = 'unoffered' AS _skipped,
     CASE WHEN ss_text(t.j.id) IS NULL THEN 'satisfaction rating has no id'
          WHEN ss_text(t.j.ticket_id) IS NULL THEN 'satisfaction rating has no ticket_id'
-         WHEN t.score = 'unoffered' THEN 'score unoffered: no survey was sent, so there is no rating'
+         WHEN t.score = 'unoffered' THEN 'score unoffered skipped: Zendesk marks a ticket no satisfaction survey was sent for as unoffered, so there is no rating'
          WHEN t.score IS NULL OR t.score NOT IN ('good', 'bad', 'offered')
          THEN 'score ' || ss_quote(t.j.score) || ' is not good, bad or offered' END AS _reject_reason,
     t._row, t._line
