@@ -1,4 +1,5 @@
-"""``supportstats db``: what is in the warehouse, and what was rejected."""
+"""``supportstats db``: what is in the warehouse, what was rejected or skipped, and taking an
+import batch out again."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ from supportstats.errors import OptionError, WarehouseError
 # never at module level: `supportstats --help` must start fast.
 
 db_app = typer.Typer(
-    help="Look inside the warehouse: tables, import batches, rejected rows, stored facts.",
+    help="Look inside the warehouse: tables, import batches, rejected and skipped rows, "
+    "stored facts; drop an import batch.",
     no_args_is_help=True,
 )
 
@@ -49,6 +51,7 @@ def info(db: Path | None = DbOption, fmt: OutputFormat = FormatOption) -> None:
                 "tables": dict(zip(tables["table"], tables["rows"].astype(int), strict=True)),
                 "batches": records(batch_frame),
                 "rows_rejected": int(batch_frame["rows_rejected"].sum()) if len(batch_frame) else 0,
+                "rows_skipped": int(batch_frame["rows_skipped"].sum()) if len(batch_frame) else 0,
             }
         )
         return
@@ -63,12 +66,26 @@ def rejects_command(
     db: Path | None = DbOption,
     batch: int | None = typer.Option(None, "--batch", "-b", help="Only this import batch."),
     limit: int = typer.Option(50, "--limit", "-n", help="At most this many rows (0 = all)."),
+    skipped: bool = typer.Option(
+        False,
+        "--skipped",
+        help="List the rows skipped by a documented rule of their source (e.g. the bank "
+        "log's PHANTOM calls), with the rule, instead of the rejected ones.",
+    ),
     fmt: OutputFormat = FormatOption,
     raw_csv: bool = RawCsvOption,
 ) -> None:
     """Rows that could not be loaded, with file, line, column and reason.
 
-    Example: supportstats db rejects --batch 3 --format csv > rejects.csv
+    Rejected rows have a defect (a bad date, a missing id): fix them and import the file
+    again. With --skipped: rows a documented rule of their source leaves out, which need
+    no fixing; the rule column says which rule.
+
+    Examples:
+
+      supportstats db rejects --batch 3 --format csv > rejects.csv
+
+      supportstats db rejects --skipped --batch 1
     """
     from supportstats.db import open_warehouse
     from supportstats.warehouse_info import rejects
@@ -78,12 +95,111 @@ def rejects_command(
             f"--limit {limit} is negative", "give a number of rows, or --limit 0 for all of them"
         )
     with open_warehouse(db, read_only=True) as conn:
-        frame = rejects(conn, batch=batch, limit=limit or None)
+        frame = rejects(conn, batch=batch, limit=limit or None, skipped=skipped)
+    what = "skipped" if skipped else "rejected"
     if frame.empty:
-        stderr.print(
-            "No rejected rows." if batch is None else f"No rejected rows in batch {batch}."
+        stderr.print(f"No {what} rows." if batch is None else f"No {what} rows in batch {batch}.")
+    if skipped:
+        frame = frame.rename(columns={"reason": "rule"})
+    emit_frame(frame, fmt, title=f"{what.capitalize()} rows", raw_csv=raw_csv)
+
+
+@db_app.command("drop-batch")
+@reports_errors
+def drop_batch(
+    batch_ids: list[int] = typer.Argument(
+        ..., metavar="BATCH...", help="Import batch ids, as `supportstats db info` lists them."
+    ),
+    db: Path | None = DbOption,
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Show what would be removed, table by table; change nothing."
+    ),
+    yes: bool = typer.Option(
+        False,
+        "--yes",
+        "-y",
+        help="Drop without asking (needed when stdin is not a terminal, e.g. in scripts).",
+    ),
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Remove what import batches loaded: their rows in every table, their rejected and
+    skipped rows and their import record, in one transaction.
+
+    A batch's rows are those still stamped with its id: rows a later import replaced (same
+    source id) belong to that import and stay; rows this batch had replaced from earlier
+    imports are not brought back (import that earlier file again). Agents, teams, queues and
+    contacts it created that rows of other batches still name are kept ("kept" column). The
+    stored facts are updated in the same transaction. Prints each table's rows before,
+    removed and after; asks for confirmation unless --yes. To re-import a file with other
+    options, import it again with those options: the earlier batch is replaced.
+
+    Examples:
+
+      supportstats db drop-batch 3 --dry-run
+
+      supportstats db drop-batch 3 4 --yes --format json
+    """
+    import sys
+    import time
+
+    from supportstats.batches import drop_batches, plan
+    from supportstats.config import default_db_path
+    from supportstats.db import open_warehouse
+
+    ids = sorted(set(batch_ids))
+    if any(b <= 0 for b in ids):
+        raise OptionError(
+            f"batch id {min(ids)} is not a batch: ids are 1, 2, ...",
+            "list the batches with: supportstats db info",
         )
-    emit_frame(frame, fmt, title="Rejected rows", raw_csv=raw_csv)
+    path = db or default_db_path()
+    # looking first, read-only: a dry run or a refusal changes nothing, not even the facts
+    with open_warehouse(path, read_only=True) as conn:
+        planned = plan(conn, ids)
+    label = _batches_label(planned.batches)
+    if dry_run:
+        planned.dry_run = True
+        _emit_drop(planned, fmt, f"{label}: would remove (dry run, nothing changed)")
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            raise OptionError(
+                f"db drop-batch would remove {sum(t.removed for t in planned.tables):,} rows "
+                f"of {label} and needs a confirmation, but stdin is not a terminal",
+                "add --yes to drop it, or --dry-run to see what it would remove",
+            )
+        _emit_drop(planned, OutputFormat.table, f"{label}: would remove")
+        if not typer.confirm(f"Drop {label}?", default=False, err=True):
+            stderr.print("Nothing dropped.")
+            raise typer.Exit(code=1)
+    started = time.perf_counter()
+    with open_warehouse(path, progress=facts_progress()) as conn:
+        done = drop_batches(conn, ids)
+    _emit_drop(done, fmt, f"{label}: removed")
+    seconds = time.perf_counter() - started
+    stderr.print(
+        f"Dropped {label}: {sum(t.removed for t in done.tables):,} rows removed; stored facts "
+        f"updated for {done.facts_recomputed:,} conversations ({seconds:.1f} s)."
+    )
+
+
+def _batches_label(batches: list[dict]) -> str:
+    """'batch 3 (tickets.csv)' or 'batches 3, 4 (a.csv, b.csv)'."""
+    ids = ", ".join(str(b["batch_id"]) for b in batches)
+    files = ", ".join(Path(str(b["file"])).name for b in batches)
+    return f"batch{'es' if len(batches) > 1 else ''} {ids} ({files})"
+
+
+def _emit_drop(drop, fmt: OutputFormat, title: str) -> None:  # noqa: ANN001 - a BatchDrop
+    import pandas as pd
+
+    if fmt is OutputFormat.json:
+        emit_json(drop.as_dict())
+        return
+    frame = pd.DataFrame(
+        [t.as_dict() for t in drop.tables], columns=["table", "before", "removed", "after", "kept"]
+    )
+    emit_frame(frame, fmt, title=title)
 
 
 @db_app.command("rebuild-facts")

@@ -78,17 +78,33 @@ def import_command(
     source_system: str | None = typer.Option(
         None, "--source-system", help="Label stored with every row (default: the source name)."
     ),
+    replace: bool = typer.Option(
+        False,
+        "--replace",
+        help="Import the file again even if it was imported with the same options: the "
+        "earlier batches of the same content are dropped and the file loaded anew, in one "
+        "transaction.",
+    ),
     fmt: OutputFormat = typer.Option(
         OutputFormat.table, "--format", "-f", help="table, csv or json summary per file."
     ),
 ) -> None:
-    """Import export files into the warehouse; every row is loaded or kept as a reject.
+    """Import export files into the warehouse; every row is loaded, rejected or skipped.
 
-    Each file is one transaction: a failure leaves the warehouse as it was. Importing the
-    same file again changes nothing. Rows that cannot be loaded go to the rejects table
-    (supportstats db rejects) with their line, column and reason.
+    Each file is one transaction: a failure leaves the warehouse as it was. Rows with a
+    defect are rejected (supportstats db rejects: line, column, reason); rows a documented
+    rule of their source leaves out, such as the bank log's PHANTOM calls, are skipped
+    (supportstats db rejects --skipped: the rule). rows_read = loaded + rejected + skipped.
 
-    Exit codes: 0 all rows loaded; 1 some rows rejected; 2 a file refused;
+    An import is the file's content and the options that change its rows (--source,
+    --entity, --timezone, --mapping content, --keep-extra, --source-system). The same file
+    with the same options changes nothing. With other options it is imported again and
+    replaces its earlier import (that batch is dropped in the same transaction), so its rows
+    are in the warehouse once; --replace does so even with the same options. Rows of other
+    files are upserted by their source id.
+
+    Exit codes: 0 no row rejected (skipped rows are fine); 1 some rows rejected; 2 a file
+    refused;
     3 the warehouse is locked or unreadable.
 
     Examples:
@@ -97,7 +113,9 @@ def import_command(
 
       supportstats import tickets.csv --mapping helpdesk.toml --timezone Europe/Madrid
 
-      supportstats import export.json.gz --source zendesk --format json
+      supportstats import naive.csv --timezone Europe/Madrid   # corrects an earlier import
+
+      supportstats import export.json.gz --source zendesk --replace --format json
     """
     from supportstats.db import connect
     from supportstats.importers import ImportOptions
@@ -112,6 +130,7 @@ def import_command(
         keep_extra=keep_extra,
         strict=strict,
         source_system=source_system,
+        replace=replace,
     )
     conn = connect(db, progress=facts_progress())
     results: list[ImportResult] = []
@@ -209,14 +228,24 @@ def _import_one(conn, path: Path, options: ImportOptions, keep_facts: bool = Tru
         result = import_file(conn, path, options, progress=on_progress, keep_facts=keep_facts)
     if result.skipped:
         stderr.print(
-            f"{path}: already imported as batch {result.batch_id} (same content); nothing changed"
+            f"{path}: already imported as batch {result.batch_id} (same content, same "
+            "options); nothing changed. Other options (e.g. --timezone) import it again; "
+            "--replace does so with these."
         )
     else:
+        skipped = f", {result.rows_skipped:,} skipped by rule" if result.rows_skipped else ""
         stderr.print(
             f"{path}: {result.rows_loaded:,} of {result.rows_read:,} {result.entity} rows loaded"
-            f", {result.rows_rejected:,} rejected (batch {result.batch_id}, "
+            f", {result.rows_rejected:,} rejected{skipped} (batch {result.batch_id}, "
             f"{result.seconds:.1f} s)"
         )
+        _say_replaced(path, result)
+        if result.rows_skipped:
+            stderr.print(
+                f"{path}: {result.rows_skipped:,} row(s) left out by a documented rule of the "
+                f"source; see them with: supportstats db rejects --skipped --batch "
+                f"{result.batch_id}"
+            )
         if result.rows_rejected:
             print_error(
                 InputFileError(
@@ -228,6 +257,26 @@ def _import_one(conn, path: Path, options: ImportOptions, keep_facts: bool = Tru
     return result
 
 
+def _say_replaced(path: Path, result: ImportResult) -> None:
+    """Tell what a re-import of the same content did to the earlier batches."""
+    if result.replaced:
+        ids = ", ".join(str(b) for b in result.replaced)
+        why = (
+            "other options: " + "; ".join(result.changed)
+            if result.changed
+            else "same options, --replace"
+        )
+        stderr.print(
+            f"{path}: imported before as batch {ids} ({why}); batch {ids} dropped, its rows "
+            f"replaced by batch {result.batch_id}"
+        )
+    for batch, entity in result.also_imported_as:
+        stderr.print(
+            f"{path}: batch {batch} loaded the same file as {entity or 'other'} rows and is "
+            f"kept (drop it with: supportstats db drop-batch {batch})"
+        )
+
+
 def _report(results: list[ImportResult], fmt: OutputFormat) -> None:
     if not results:
         return
@@ -236,8 +285,10 @@ def _report(results: list[ImportResult], fmt: OutputFormat) -> None:
         return
     import pandas as pd
 
-    frame = pd.DataFrame([{**r.summary(), "skipped": r.skipped} for r in results])
-    emit_frame(frame, fmt, title="Imported")
+    rows = [
+        {**r.summary(), "replaced_batches": ", ".join(str(b) for b in r.replaced)} for r in results
+    ]
+    emit_frame(pd.DataFrame(rows), fmt, title="Imported")
 
 
 def register(app: typer.Typer) -> None:
