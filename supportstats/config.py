@@ -16,3 +16,9 @@ ENV_DB = "SUPPORTSTATS_DB"
 def default_db_path() -> Path:
     """The warehouse path: ``$SUPPORTSTATS_DB`` or ``supportstats.duckdb`` in the working dir."""
     return Path(os.environ.get(ENV_DB) or DEFAULT_DB)
+
+
+# How long a command waits for a warehouse another process holds (an import writing, or a
+# reader while an import wants to write) before it gives up: --wait, else this variable.
+ENV_WAIT = "SUPPORTSTATS_WAIT"
+DEFAULT_WAIT_S = 300.0

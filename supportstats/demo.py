@@ -32,10 +32,11 @@ def sample_files() -> list[Path]:
     return [folder / name for name in FILES]
 
 
-def build_demo_warehouse(db: Path) -> list[ImportResult]:
-    """Import the sample into ``db`` (created if needed); a second run changes nothing."""
+def build_demo_warehouse(db: Path, wait: float | str | None = None) -> list[ImportResult]:
+    """Import the sample into ``db`` (created if needed); a second run changes nothing.
+    ``wait``: how long to wait for a warehouse another process holds (db.connect)."""
     db.parent.mkdir(parents=True, exist_ok=True)
-    with open_warehouse(db) as conn:
+    with open_warehouse(db, wait=wait) as conn:
         return [import_file(conn, path) for path in sample_files()]
 
 
@@ -45,9 +46,9 @@ def last_week(conn: duckdb.DuckDBPyConnection) -> Period:
     return Period.from_dates(last - dt.timedelta(days=6), last)
 
 
-def demo_report(db: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+def demo_report(db: Path, wait: float | str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The team scorecard and the agent report of the demo warehouse's last week."""
-    with open_warehouse(db, read_only=True) as conn:
+    with open_warehouse(db, read_only=True, wait=wait) as conn:
         period = last_week(conn)
         card = scorecard(conn, period=period)
         agents = agent_report(conn, period=period)
@@ -62,13 +63,13 @@ def demo_report(db: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return card, agents[agent_columns]
 
 
-def demo_plan(db: Path, hours: int = 24) -> pd.DataFrame:
+def demo_plan(db: Path, hours: int = 24, wait: float | str | None = None) -> pd.DataFrame:
     """Chat agents per 30 minutes for the day after the history ends.
 
     Forecast from the chat queue's history, then Erlang A staffing for 80 % answered in
     60 s, 3 chats per agent, 85 % occupancy cap and 30 % shrinkage (DESIGN §1 defaults).
     """
-    with open_warehouse(db, read_only=True) as conn:
+    with open_warehouse(db, read_only=True, wait=wait) as conn:
         contacts = contact_history(conn, DEMO_QUEUE)
     history = interval_history(contacts, "30min")
     predicted, _accuracy = forecast(history, horizon=f"{hours}h", interval="30min")

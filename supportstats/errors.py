@@ -38,3 +38,18 @@ class OptionError(SupportStatsError):
     """A command-line or API option has a value that cannot be used."""
 
     exit_code = 2
+
+
+class WarehouseBusy(WarehouseError):
+    """Another process holds the warehouse (an import writing it, or a reader while an import
+    wants to write) and did not let go within the wait; ``holder`` says who."""
+
+    def __init__(self, message: str, hint: str = "", *, holder: object = None) -> None:
+        super().__init__(message, hint)
+        self.holder = holder  # a supportstats.warehouse_lock.Holder
+
+
+class Interrupted(SupportStatsError):
+    """The user pressed Ctrl-C (SIGINT); the shell's convention is exit 128 + 2."""
+
+    exit_code = 130

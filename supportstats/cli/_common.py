@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from supportstats.config import ENV_DB
-from supportstats.errors import SupportStatsError
+from supportstats.errors import Interrupted, SupportStatsError
 from supportstats.export import ENV_RAW_CSV
 
 if TYPE_CHECKING:
@@ -93,6 +93,16 @@ DbOption = typer.Option(
     show_default=False,
 )
 
+WaitOption = typer.Option(
+    None,
+    "--wait",
+    metavar="SECONDS",
+    help="While an import writes the warehouse (or, for an import, while another command "
+    "reads it), wait up to this long for it, then fail; 0 = fail at once. "
+    "[default: $SUPPORTSTATS_WAIT, else 300]",
+    show_default=False,
+)
+
 FormatOption = typer.Option(
     OutputFormat.table, "--format", "-f", help="table for people, csv or json for scripts."
 )
@@ -133,10 +143,54 @@ def reports_errors(func: F) -> F:
             print_error(exc)
             raise typer.Exit(code=exc.exit_code) from None
         except KeyboardInterrupt:
-            stderr.print("Interrupted.")
+            print_error(interrupted())
             raise typer.Exit(code=130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            known = _known_failure(exc)
+            if known is None:
+                raise
+            print_error(known)
+            raise typer.Exit(code=known.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def interrupted(what: str = "") -> Interrupted:
+    """The error shown for Ctrl-C: every write is one transaction, so nothing half-done
+    stays in the warehouse."""
+    return Interrupted(
+        f"interrupted{what}",
+        "nothing half-done was kept: the warehouse is as it was before the interrupted step; "
+        "run the command again",
+    )
+
+
+def is_interrupt(exc: BaseException) -> bool:
+    """Ctrl-C as DuckDB reports it when it lands in a query (``RuntimeError: Query
+    interrupted``), or as Python does."""
+    if isinstance(exc, KeyboardInterrupt):
+        return True
+    name = type(exc).__name__
+    return (isinstance(exc, RuntimeError) and str(exc).strip() == "Query interrupted") or (
+        name == "InterruptException" and type(exc).__module__.split(".")[0] in _DUCKDB
+    )
+
+
+_DUCKDB = ("duckdb", "_duckdb")
+
+
+def _known_failure(exc: Exception) -> SupportStatsError | None:
+    """An exception no command caught that still has a plain meaning: Ctrl-C inside a query,
+    a damaged warehouse or a full disk (DuckDB's errors, met in the middle of a query)."""
+    if is_interrupt(exc):
+        return interrupted()
+    if "duckdb" not in sys.modules:
+        return None
+    from supportstats.db import warehouse_fault  # duckdb is loaded by now: no cost
+
+    return warehouse_fault(exc)
 
 
 def print_error(exc: SupportStatsError) -> None:

@@ -12,6 +12,7 @@ from supportstats.cli._common import (
     FormatOption,
     OutputFormat,
     RawCsvOption,
+    WaitOption,
     emit_frame,
     emit_json,
     facts_progress,
@@ -33,7 +34,11 @@ db_app = typer.Typer(
 
 @db_app.command("info")
 @reports_errors
-def info(db: Path | None = DbOption, fmt: OutputFormat = FormatOption) -> None:
+def info(
+    db: Path | None = DbOption,
+    fmt: OutputFormat = FormatOption,
+    wait: str | None = WaitOption,
+) -> None:
     """Tables with row counts, import batches and reject totals.
 
     Example: supportstats db info --db support.duckdb --format json
@@ -42,7 +47,7 @@ def info(db: Path | None = DbOption, fmt: OutputFormat = FormatOption) -> None:
     from supportstats.warehouse_info import batches, table_counts
 
     # read-only: looking never creates a warehouse (a typo in --db is an error, not a file)
-    with open_warehouse(db, read_only=True) as conn:
+    with open_warehouse(db, read_only=True, wait=wait) as conn:
         tables = table_counts(conn)
         batch_frame = batches(conn)
     if fmt is OutputFormat.json:
@@ -64,6 +69,7 @@ def info(db: Path | None = DbOption, fmt: OutputFormat = FormatOption) -> None:
 @reports_errors
 def rejects_command(
     db: Path | None = DbOption,
+    wait: str | None = WaitOption,
     batch: int | None = typer.Option(None, "--batch", "-b", help="Only this import batch."),
     limit: int = typer.Option(50, "--limit", "-n", help="At most this many rows (0 = all)."),
     skipped: bool = typer.Option(
@@ -94,7 +100,7 @@ def rejects_command(
         raise OptionError(
             f"--limit {limit} is negative", "give a number of rows, or --limit 0 for all of them"
         )
-    with open_warehouse(db, read_only=True) as conn:
+    with open_warehouse(db, read_only=True, wait=wait) as conn:
         frame = rejects(conn, batch=batch, limit=limit or None, skipped=skipped)
     what = "skipped" if skipped else "rejected"
     if frame.empty:
@@ -204,7 +210,7 @@ def _emit_drop(drop, fmt: OutputFormat, title: str) -> None:  # noqa: ANN001 - a
 
 @db_app.command("rebuild-facts")
 @reports_errors
-def rebuild_facts(db: Path | None = DbOption) -> None:
+def rebuild_facts(db: Path | None = DbOption, wait: str | None = WaitOption) -> None:
     """Recompute the stored facts (conversations, agent stretches, ratings) from scratch.
 
     Imports keep the facts up to date on their own; run this after writing rows into the
@@ -226,7 +232,7 @@ def rebuild_facts(db: Path | None = DbOption) -> None:
             "import some data first: supportstats import FILE --db " + str(path),
         )
     started = time.perf_counter()
-    with open_warehouse(path, build_facts=False) as conn:
+    with open_warehouse(path, build_facts=False, wait=wait) as conn:
         stored.rebuild(conn, facts_progress())
         counts = [
             (t.name, conn.execute(f"select count(*) from {t.name}").fetchall()[0][0])
@@ -238,7 +244,11 @@ def rebuild_facts(db: Path | None = DbOption) -> None:
 
 @db_app.command("check")
 @reports_errors
-def check(db: Path | None = DbOption, fmt: OutputFormat = FormatOption) -> None:
+def check(
+    db: Path | None = DbOption,
+    fmt: OutputFormat = FormatOption,
+    wait: str | None = WaitOption,
+) -> None:
     """Compare the stored facts with the same facts computed from scratch.
 
     Prints one row per fact table with the rows only stored (stale) and only computed
@@ -252,7 +262,7 @@ def check(db: Path | None = DbOption, fmt: OutputFormat = FormatOption) -> None:
     from supportstats.db import open_warehouse
     from supportstats.metrics import stored
 
-    with open_warehouse(db, read_only=True) as conn:
+    with open_warehouse(db, read_only=True, wait=wait) as conn:
         current = stored.is_current(conn)
         try:
             drift = stored.check(conn)

@@ -10,14 +10,21 @@ import typer
 from supportstats.cli._common import (
     DbOption,
     OutputFormat,
+    WaitOption,
     emit_frame,
     emit_json,
     facts_progress,
+    is_interrupt,
     print_error,
     reports_errors,
     stderr,
 )
-from supportstats.errors import InputFileError, SupportStatsError
+from supportstats.errors import (
+    InputFileError,
+    Interrupted,
+    SupportStatsError,
+    WarehouseError,
+)
 
 # The importers (pandas, pyarrow, duckdb) and the warehouse are imported inside the functions
 # that use them, never at module level: `supportstats --help` must start fast.
@@ -52,6 +59,7 @@ def import_command(
         help="Export files: CSV, TSV, JSON, JSON Lines or Parquet, optionally .gz.",
     ),
     db: Path | None = DbOption,
+    wait: str | None = WaitOption,
     source: str | None = typer.Option(None, "--source", "-s", help=_source_help()),
     entity: str | None = typer.Option(
         None,
@@ -103,9 +111,14 @@ def import_command(
     are in the warehouse once; --replace does so even with the same options. Rows of other
     files are upserted by their source id.
 
+    While another command has the warehouse open (DuckDB lets one process write, or many
+    read), the import says which and waits for it (--wait); a report or the dashboard
+    started during the import likewise waits for it, then shows the new rows.
+
     Exit codes: 0 no row rejected (skipped rows are fine); 1 some rows rejected; 2 a file
     refused;
-    3 the warehouse is locked or unreadable.
+    3 the warehouse busy past --wait, damaged or out of disk space; 130 interrupted (Ctrl-C:
+    the file being imported leaves nothing, the files before it stay imported).
 
     Examples:
 
@@ -117,7 +130,8 @@ def import_command(
 
       supportstats import export.json.gz --source zendesk --replace --format json
     """
-    from supportstats.db import connect
+    from supportstats.config import default_db_path
+    from supportstats.db import connect, warehouse_fault
     from supportstats.importers import ImportOptions
 
     if timezone:
@@ -132,24 +146,40 @@ def import_command(
         source_system=source_system,
         replace=replace,
     )
-    conn = connect(db, progress=facts_progress())
+    where = db or default_db_path()
+    conn = connect(where, progress=facts_progress(), wait=wait)
     results: list[ImportResult] = []
     failures: list[SupportStatsError] = []
     # One file updates the stored facts in its own transaction. Several files would each
     # recompute the conversations they share (a conversations file, then its messages, ...),
     # so they are updated once after the last; in between, readers compute on demand.
     several = len(paths) > 1
+    current: Path | None = None
     try:
         facts_were_current = _facts_current(conn)
         for path in _files_first(paths):
+            current = path
             try:
                 results.append(_import_one(conn, path, options, keep_facts=not several))
+            except WarehouseError:
+                raise
             except SupportStatsError as exc:
+                # an importer may blame the file for what the warehouse did (a full disk)
+                fault = warehouse_fault(exc, where)
+                if fault is not None:
+                    fault.message += f"; nothing from {path} was kept"
+                    raise fault from None
                 failures.append(exc)
                 print_error(exc)
+        current = None
         if several:
             _update_facts(conn, [r.batch_id for r in results if not r.skipped],
                           facts_were_current)  # fmt: skip
+    except BaseException as exc:
+        stopped = _stopped(exc, where, current, [r for r in results if not r.skipped])
+        if stopped is None:
+            raise
+        raise stopped from None
     finally:
         conn.close()
     _report(results, fmt)
@@ -157,6 +187,44 @@ def import_command(
         raise typer.Exit(code=2)
     if any(r.rows_rejected for r in results if not r.skipped):
         raise typer.Exit(code=1)
+
+
+def _stopped(
+    exc: BaseException, where: Path, current: Path | None, imported: list[ImportResult]
+) -> SupportStatsError | None:
+    """What to tell the user when the import stopped on ``exc`` part-way (None: let it
+    through). Each file is one transaction: the one interrupted or refused by the disk
+    leaves nothing, the files before it stay imported."""
+    if isinstance(exc, SupportStatsError):
+        return None
+    before = f"; the {len(imported)} file(s) before it stay imported" if imported else ""
+    if is_interrupt(exc):
+        if current is None:
+            return Interrupted(
+                "interrupted while updating the stored facts; the files were imported",
+                "reports compute the facts on demand until the next import (or supportstats "
+                "db rebuild-facts) stores them again",
+            )
+        return Interrupted(
+            f"interrupted while importing {current}; nothing from it was kept{before}",
+            "the warehouse is as it was before that file: run the same import again "
+            "(files already imported are skipped)",
+        )
+    if not isinstance(exc, Exception) or not type(exc).__module__.startswith(("duckdb", "_duckdb")):
+        return None
+    from supportstats.db import warehouse_fault
+
+    fault = warehouse_fault(exc, where)
+    if fault is not None:
+        if current is not None:
+            fault.message += f"; nothing from {current} was kept{before}"
+        return fault
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+    return WarehouseError(
+        f"importing {current or 'the files'} failed in warehouse {where}: {first}",
+        "the file's transaction was rolled back; run the import again, and supportstats db "
+        "check if it fails again",
+    )
 
 
 def _files_first(paths: list[Path]) -> list[Path]:

@@ -12,6 +12,7 @@ from supportstats.cli._common import (
     FormatOption,
     OutputFormat,
     RawCsvOption,
+    WaitOption,
     emit_batches,
     emit_frame,
     reports_errors,
@@ -125,6 +126,7 @@ def register(app: typer.Typer) -> None:
             False, "--compare-source", help="Ours next to the vendor's own numbers (src_*)."
         ),
         db: Path | None = DbOption,
+        wait: str | None = WaitOption,
         fmt: OutputFormat = FormatOption,
         raw_csv: bool = RawCsvOption,
     ) -> None:
@@ -154,7 +156,7 @@ def register(app: typer.Typer) -> None:
             raise OptionError(
                 "--sla and --compare-source are separate tables", "pass one of them at a time"
             )
-        with open_warehouse(db, read_only=True) as conn:
+        with open_warehouse(db, read_only=True, wait=wait) as conn:
             q = query(conn, options, period, filters, by=by or [])
             if "conversation" in q.by:
                 if sla_flag or compare:

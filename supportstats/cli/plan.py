@@ -18,6 +18,7 @@ from supportstats.cli._common import (
     DbOption,
     OutputFormat,
     RawCsvOption,
+    WaitOption,
     emit_frame,
     key_values,
     reports_errors,
@@ -152,12 +153,14 @@ def _read_csv(path: Path) -> pd.DataFrame:
         ) from exc
 
 
-def _history(db: Path | None, queue: str | None, interval: pd.Timedelta) -> pd.DataFrame:
+def _history(
+    db: Path | None, queue: str | None, interval: pd.Timedelta, wait: str | None = None
+) -> pd.DataFrame:
     from supportstats.db import open_warehouse
     from supportstats.planning.forecast import interval_history
     from supportstats.planning.history import contact_history
 
-    with open_warehouse(db, read_only=True) as conn:
+    with open_warehouse(db, read_only=True, wait=wait) as conn:
         contacts = contact_history(conn, queue)
     if contacts.empty:
         raise SupportStatsError(
@@ -170,6 +173,7 @@ def _history(db: Path | None, queue: str | None, interval: pd.Timedelta) -> pd.D
 @reports_errors
 def forecast_command(
     db: Path | None = DbOption,
+    wait: str | None = WaitOption,
     horizon: str = typer.Option("14d", "--horizon", help="How far ahead, e.g. 14d."),
     interval: str = typer.Option("30min", "--interval", help="Interval length, e.g. 15min, 30min."),
     queue: str | None = typer.Option(None, "--queue", help="Only this queue_key."),
@@ -188,7 +192,7 @@ def forecast_command(
 
     step = _timedelta(interval, "--interval")
     ahead = _timedelta(horizon, "--horizon")
-    history = _history(db, queue, step)
+    history = _history(db, queue, step, wait)
     result, accuracy = forecast(history, horizon=ahead, interval=step, weeks=weeks)
     _accuracy_line(accuracy)
     emit_frame(result, fmt, output=output, title="Forecast", raw_csv=raw_csv)
@@ -204,6 +208,7 @@ def _accuracy_line(accuracy: object) -> None:
 @reports_errors
 def plan_command(
     db: Path | None = DbOption,
+    wait: str | None = WaitOption,
     output: Path = typer.Option(..., "--output", "-o", help="CSV plan for the scheduler."),
     horizon: str = typer.Option("14d", "--horizon", help="How far ahead, e.g. 14d."),
     interval: str = typer.Option("30min", "--interval", help="Interval length, e.g. 30min."),
@@ -227,7 +232,7 @@ def plan_command(
 
     step = _timedelta(interval, "--interval")
     ahead = _timedelta(horizon, "--horizon")
-    history = _history(db, queue, step)
+    history = _history(db, queue, step, wait)
     predicted, accuracy = forecast(history, horizon=ahead, interval=step)
     _accuracy_line(accuracy)
     frame = predicted.assign(
@@ -261,6 +266,7 @@ def week_table(plan: pd.DataFrame, value: str = "agents_scheduled") -> pd.DataFr
 @reports_errors
 def backtest_command(
     db: Path | None = DbOption,
+    wait: str | None = WaitOption,
     interval: str = typer.Option("30min", "--interval", help="Interval length, e.g. 30min."),
     queue: str | None = typer.Option(None, "--queue", help="Only this queue_key."),
     sl_threshold_s: float = typer.Option(20, "--sl-threshold-s", help="Answer within, seconds."),
@@ -291,7 +297,7 @@ def backtest_command(
     from supportstats.planning.history import contact_history, engagement_history, status_history
 
     step = _timedelta(interval, "--interval")
-    with open_warehouse(db, read_only=True) as conn:
+    with open_warehouse(db, read_only=True, wait=wait) as conn:
         contacts = contact_history(conn, queue)
         status = status_history(conn)
         engagements = engagement_history(conn, queue) if status.empty else None

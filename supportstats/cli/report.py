@@ -12,6 +12,7 @@ from supportstats.cli._common import (
     FormatOption,
     OutputFormat,
     RawCsvOption,
+    WaitOption,
     emit_frame,
     emit_json,
     records,
@@ -53,6 +54,7 @@ def agents_command(
     tag: list[str] | None = TagOption,
     source: list[str] | None = SourceOption,
     db: Path | None = DbOption,
+    wait: str | None = WaitOption,
     fmt: OutputFormat = FormatOption,
     raw_csv: bool = RawCsvOption,
 ) -> None:
@@ -65,7 +67,7 @@ def agents_command(
     from supportstats.reports import agent_report
 
     options, period = parse_common(option, from_, to)
-    with open_warehouse(db, read_only=True) as conn:
+    with open_warehouse(db, read_only=True, wait=wait) as conn:
         frame = agent_report(conn, options, period, filters_from(channel, team, agent, tag, source))
     say_options(options, period)
     emit_frame(frame, fmt, title=f"Agents {period.describe()}", raw_csv=raw_csv)
@@ -89,6 +91,7 @@ def scorecard_command(
     channel: list[str] | None = ChannelOption,
     team: list[str] | None = TeamOption,
     db: Path | None = DbOption,
+    wait: str | None = WaitOption,
     fmt: OutputFormat = FormatOption,
     raw_csv: bool = RawCsvOption,
 ) -> None:
@@ -105,7 +108,7 @@ def scorecard_command(
             raise OptionError(f"{name} {value} is not between 0 and 1", f"e.g. {name} 0.85")
     options, period = parse_common(option, from_, to)
     targets = Targets(wait_target, csat_target, resolution_target, abandon_drop)
-    with open_warehouse(db, read_only=True) as conn:
+    with open_warehouse(db, read_only=True, wait=wait) as conn:
         frame = scorecard(
             conn,
             options,
@@ -127,6 +130,7 @@ def snapshot_command(
     option: list[str] | None = OptionOption,
     part: str = typer.Option("all", "--show", help="summary, waiting, agents or all."),
     db: Path | None = DbOption,
+    wait: str | None = WaitOption,
     fmt: OutputFormat = FormatOption,
     raw_csv: bool = RawCsvOption,
 ) -> None:
@@ -144,7 +148,7 @@ def snapshot_command(
         raise OptionError(
             f"--show {part!r} is not summary, waiting, agents or all", "e.g. --show waiting"
         )
-    with open_warehouse(db, read_only=True) as conn:
+    with open_warehouse(db, read_only=True, wait=wait) as conn:
         snap = snapshot(conn, at, options)
     if part != "all":
         emit_frame(

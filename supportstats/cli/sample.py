@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from supportstats.cli._common import OutputFormat, emit_frame, reports_errors, stderr
+from supportstats.cli._common import OutputFormat, WaitOption, emit_frame, reports_errors, stderr
 from supportstats.errors import OptionError
 
 # supportstats.sample and supportstats.demo (numpy, pandas, duckdb) are imported inside the
@@ -80,6 +80,7 @@ def demo_command(
     db: Path = typer.Option(
         Path(".demo/supportstats.duckdb"), "--db", help="Where to build the demo warehouse."
     ),
+    wait: str | None = WaitOption,
 ) -> None:
     """Build the sample warehouse and print a short report and a staffing plan.
 
@@ -91,16 +92,17 @@ def demo_command(
     """
     from supportstats.demo import build_demo_warehouse, demo_plan, demo_report
 
-    results = build_demo_warehouse(db)
+    results = build_demo_warehouse(db, wait)
     loaded = sum(r.rows_loaded for r in results if not r.skipped)
     if all(r.skipped for r in results):
         stderr.print(f"Demo warehouse {db} is up to date (sample already imported).")
     else:
         stderr.print(f"Demo warehouse {db}: {loaded:,} rows imported ({len(results)} files).")
-    scorecard, agents = demo_report(db)
+    scorecard, agents = demo_report(db, wait)
     emit_frame(scorecard, OutputFormat.table, title="Team scorecard, last week vs the week before")
     emit_frame(agents, OutputFormat.table, title="Agents, last week")
-    emit_frame(demo_plan(db), OutputFormat.table, title="Staffing plan (chat, next weekday)")
+    plan = demo_plan(db, wait=wait)
+    emit_frame(plan, OutputFormat.table, title="Staffing plan (chat, next weekday)")
 
 
 def register(app: typer.Typer) -> None:
