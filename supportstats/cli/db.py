@@ -117,6 +117,7 @@ def drop_batch(
         ..., metavar="BATCH...", help="Import batch ids, as `supportstats db info` lists them."
     ),
     db: Path | None = DbOption,
+    wait: str | None = WaitOption,
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Show what would be removed, table by table; change nothing."
     ),
@@ -160,7 +161,7 @@ def drop_batch(
         )
     path = db or default_db_path()
     # looking first, read-only: a dry run or a refusal changes nothing, not even the facts
-    with open_warehouse(path, read_only=True) as conn:
+    with open_warehouse(path, read_only=True, wait=wait) as conn:
         planned = plan(conn, ids)
     label = _batches_label(planned.batches)
     if dry_run:
@@ -179,7 +180,7 @@ def drop_batch(
             stderr.print("Nothing dropped.")
             raise typer.Exit(code=1)
     started = time.perf_counter()
-    with open_warehouse(path, progress=facts_progress()) as conn:
+    with open_warehouse(path, progress=facts_progress(), wait=wait) as conn:
         done = drop_batches(conn, ids)
     _emit_drop(done, fmt, f"{label}: removed")
     seconds = time.perf_counter() - started

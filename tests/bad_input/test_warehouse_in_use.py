@@ -138,6 +138,7 @@ WAREHOUSE_COMMANDS = [
     ("db", "rejects"),
     ("db", "check"),
     ("db", "rebuild-facts"),
+    ("db", "drop-batch", "1", "--yes"),
     ("report", "agents"),
     ("report", "scorecard"),
     ("report", "snapshot"),
