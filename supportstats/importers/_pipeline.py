@@ -1246,10 +1246,12 @@ def _drop_temp_tables(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def first_reject(conn: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, Any] | None:
-    """The earliest rejected row of a batch, as a dict (None when there is none)."""
+    """The earliest rejected row of a batch, as a dict (None when there is none); skipped
+    rows are no rejects."""
     frame = conn.execute(
         "SELECT row_number, line_number, column_name, reason FROM import_reject "
-        "WHERE batch_id = $b ORDER BY coalesce(line_number, row_number) LIMIT 1",
+        "WHERE batch_id = $b AND NOT coalesce(skipped, false) "
+        "ORDER BY coalesce(line_number, row_number) LIMIT 1",
         {"b": batch_id},
     ).df()
     return None if frame.empty else frame.iloc[0].to_dict()

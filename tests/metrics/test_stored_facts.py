@@ -407,7 +407,7 @@ def test_a_version_4_warehouse_gets_its_facts_built_once_with_progress(tmp_path:
     steps: list[tuple[str, int, int]] = []
     conn = connect(path, progress=lambda what, i, n: steps.append((what, i, n)))
     try:
-        assert current_version(conn) == SCHEMA_VERSION == 5
+        assert current_version(conn) == SCHEMA_VERSION >= 5
         assert [s[1] for s in steps] == list(range(1, len(stored.ALL_TABLES) + 1))
         assert all("building stored facts" in s[0] for s in steps)
         assert stored.is_current(conn)
