@@ -209,8 +209,8 @@ def _json_value(value: Any) -> Any:
 
     if value is None:
         return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no NaN or Infinity (an overloaded queue's wait is null)
     if value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp):

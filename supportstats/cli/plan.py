@@ -7,6 +7,7 @@ definitions: docs/staffing.md.
 from __future__ import annotations
 
 import math
+import os
 import re
 from enum import StrEnum
 from pathlib import Path
@@ -24,12 +25,14 @@ from supportstats.cli._common import (
     reports_errors,
     stderr,
 )
-from supportstats.errors import OptionError, SupportStatsError
+from supportstats.errors import InputFileError, OptionError, SupportStatsError
 
 # pandas and the planner are imported inside the functions that use them, never at module
 # level: `supportstats --help` must start fast.
 if TYPE_CHECKING:
     import pandas as pd
+
+    from supportstats.planning import PlanningInputError
 
 
 class SlDefinition(StrEnum):
@@ -60,10 +63,71 @@ def _timedelta(value: str, option: str) -> pd.Timedelta:
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*", value.lower())
     if not match or match.group(2) not in _UNITS:
         raise OptionError(f"{option} {value!r} is not a duration", "use e.g. 14d, 2w, 30min, 1h")
-    delta = pd.Timedelta(**{_UNITS[match.group(2)]: float(match.group(1))})
+    try:
+        delta = pd.Timedelta(**{_UNITS[match.group(2)]: float(match.group(1))})
+    except (OverflowError, ValueError):  # past pandas' 292 years
+        raise OptionError(
+            f"{option} {value!r} is too long", "use e.g. 14d, 8w, 30min, 1h"
+        ) from None
     if delta <= pd.Timedelta(0):
         raise OptionError(f"{option} {value!r} must be positive", "use e.g. 14d, 30min, 1h")
     return delta
+
+
+def _as_option(
+    exc: PlanningInputError, columns: tuple[str, ...] | None = None
+) -> SupportStatsError:
+    """A planner error about a column that came from an option, said in option names:
+    ``row 1, column aht_s: -5 is negative`` -> ``--aht-s: -5 is negative``.
+
+    ``columns`` limits the rewrite to those columns (``plan`` takes only some from options);
+    other errors come back unchanged."""
+    match = re.match(r"row \d+(?:, column (\w+))?: ", exc.message)
+    if match is None or (columns is not None and match.group(1) not in columns):
+        return exc
+    head = f"--{match.group(1).replace('_', '-')}: " if match.group(1) else ""
+
+    def options(text: str) -> str:  # column names with an underscore name one option each
+        return re.sub(r"\b([a-z]+(?:_[a-z]+)+)\b", lambda m: "--" + m[1].replace("_", "-"), text)
+
+    return OptionError(head + options(exc.message[match.end() :]), options(exc.hint))
+
+
+def _check_output(output: Path | None) -> None:
+    """Refuse an --output that cannot be written before any work is done (a missing or
+    read-only folder, a folder given as the file). Missing folders are not created: a typo
+    in the path would otherwise scatter plans in new folders."""
+    if output is None:
+        return
+    folder = output.parent
+    if output.is_dir():
+        raise OptionError(
+            f"--output {output} is a folder", f"give a file name, e.g. {output / 'plan.csv'}"
+        )
+    if not folder.is_dir():
+        raise OptionError(
+            f"--output {output}: the folder {folder} does not exist",
+            f"create it first (mkdir -p {folder}) or write the file somewhere else",
+        )
+    if not os.access(folder, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)):
+        raise OptionError(
+            f"--output {output}: no permission to write there",
+            "choose a file in a folder you can write to",
+        )
+
+
+def _emit(frame: pd.DataFrame, fmt: OutputFormat, output: Path | None, **options: object) -> None:
+    """emit_frame, with a failed write to --output said plainly (a read-only file system or
+    a full disk that the check before the work could not see)."""
+    try:
+        emit_frame(frame, fmt, output=output, **options)  # type: ignore[arg-type]
+    except OSError as exc:
+        if output is None:
+            raise
+        raise OptionError(
+            f"--output {output}: cannot write it ({exc.strerror or exc})",
+            "choose a file in a folder you can write to, on a disk with room",
+        ) from None
 
 
 def _optional(value: float | None) -> float:
@@ -91,7 +155,9 @@ def erlang(
         None, "--max-abandon", help="Abandonment cap, 0-1 (needs --patience-s)."
     ),
     sl_definition: SlDefinition = SlDefinitionOption,
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table or json."),
+    fmt: OutputFormat = typer.Option(
+        OutputFormat.table, "--format", "-f", help="table, csv (one row) or json."
+    ),
 ) -> None:
     """Agents for one interval (Erlang C, or Erlang A with --patience-s).
 
@@ -100,7 +166,7 @@ def erlang(
     """
     import pandas as pd
 
-    from supportstats.planning import staff
+    from supportstats.planning import PlanningInputError, staff
 
     row = {
         "volume": volume, "interval_s": interval_s, "aht_s": aht_s, "sl_target": sl_target,
@@ -109,9 +175,10 @@ def erlang(
         "agents": _optional(agents), "asa_target_s": _optional(asa_target_s),
         "max_abandon": _optional(max_abandon),
     }  # fmt: skip
-    result = staff(pd.DataFrame([row]), sl_definition=sl_definition.value)
-    if fmt is OutputFormat.csv:
-        raise OptionError("erlang prints table or json", "use supportstats staff for CSV plans")
+    try:
+        result = staff(pd.DataFrame([row]), sl_definition=sl_definition.value)
+    except PlanningInputError as exc:
+        raise _as_option(exc) from None
     pairs = [(str(k), v) for k, v in result.iloc[0].items()]
     key_values(pairs, fmt, title="Erlang staffing")
 
@@ -119,7 +186,7 @@ def erlang(
 @reports_errors
 def staff_command(
     input_csv: Path = typer.Argument(
-        ..., exists=True, dir_okay=False, readable=True, help="CSV, one row per interval."
+        ..., help="CSV, one row per interval (comma- or semicolon-separated, UTF-8)."
     ),
     fmt: OutputFormat = typer.Option(
         OutputFormat.csv, "--format", "-f", help="csv, json or table."
@@ -135,26 +202,68 @@ def staff_command(
 
     Example: supportstats staff intervals.csv --format csv --output plan.csv
     """
-    from supportstats.planning import staff
+    from supportstats.planning import PlanningInputError, staff
 
+    _check_output(output)
     frame = _read_csv(input_csv)
-    emit_frame(staff(frame, sl_definition=sl_definition.value), fmt, output=output, raw_csv=raw_csv)
+    try:
+        result = staff(frame, sl_definition=sl_definition.value)
+    except PlanningInputError as exc:
+        if exc.message.startswith("missing column"):
+            found = ", ".join(map(str, frame.columns[:8])) + (", ..." if frame.shape[1] > 8 else "")
+            raise InputFileError(f"{input_csv}: {exc.message} (found: {found})", exc.hint) from None
+        raise InputFileError(f"{input_csv}: {exc.message}", exc.hint) from None
+    _emit(result, fmt, output, raw_csv=raw_csv)
+
+
+_SAVE_AS = "save it as a comma-separated (or semicolon-separated) UTF-8 text file, header first"
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
+    """The interval table: comma-separated, or semicolon-separated with decimal commas (what a
+    spreadsheet in a comma-decimal locale saves); UTF-8, with or without a byte order mark."""
     import pandas as pd
 
+    if not path.exists():
+        raise InputFileError(f"{path}: no such file", "check the path and the file name")
+    if path.is_dir():
+        raise InputFileError(f"{path} is a folder", "give the CSV file inside it")
+    if not path.is_file():
+        raise InputFileError(f"{path} is not a regular file (a device or a pipe)", _SAVE_AS)
     try:
-        return pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise SupportStatsError(
-            f"{path} is not a readable CSV: {str(exc).splitlines()[0]}",
-            "save it as comma-separated UTF-8 with a header row",
-        ) from exc
+        with path.open("rb") as handle:
+            head = handle.read(64 * 1024)
+    except OSError as exc:
+        raise InputFileError(
+            f"cannot read {path}: {exc.strerror or exc}", "check the file's permissions"
+        ) from None
+    if not head.strip():
+        raise InputFileError(
+            f"{path} is empty", "the file needs a header row and one row per interval"
+        )
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputFileError(f"{path} is UTF-16 text, not UTF-8", _SAVE_AS)
+    if b"\0" in head:
+        raise InputFileError(f"{path} is not a text file (it holds binary data)", _SAVE_AS)
+    header = head.decode("utf-8", "replace").lstrip("\ufeff").splitlines()[0]
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    sep = max(counts, key=lambda k: counts[k]) if any(counts.values()) else ","
+    try:
+        return pd.read_csv(path, sep=sep, decimal="," if sep == ";" else ".", encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{path} is not UTF-8 text ({exc.reason})", _SAVE_AS) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise InputFileError(
+            f"{path} is not a readable CSV: {str(exc).strip().splitlines()[0]}", _SAVE_AS
+        ) from None
 
 
 def _history(
-    db: Path | None, queue: str | None, interval: pd.Timedelta, wait: str | None = None
+    db: Path | None,
+    queue: str | None,
+    interval: pd.Timedelta,
+    wait: str | None = None,
+    weeks: int = 8,
 ) -> pd.DataFrame:
     from supportstats.db import open_warehouse
     from supportstats.planning.forecast import interval_history
@@ -162,12 +271,37 @@ def _history(
 
     with open_warehouse(db, read_only=True, wait=wait) as conn:
         contacts = contact_history(conn, queue)
+    contacts = _usable(contacts, weeks)
     if contacts.empty:
         raise SupportStatsError(
             "no contacts in the warehouse" + (f" for queue {queue}" if queue else ""),
             "import some history first, or check --queue",
         )
     return interval_history(contacts, interval)
+
+
+def _usable(contacts: pd.DataFrame, weeks: int | None) -> pd.DataFrame:
+    """Contacts without those dated in the future (a note on stderr says how many), and
+    without those older than a forecast of ``weeks`` weeks reads (None: keep them)."""
+    from supportstats.planning.forecast import recent_contacts
+
+    contacts, note = recent_contacts(contacts, weeks=weeks)
+    if note:
+        stderr.print(f"Note: {note}")
+    return contacts
+
+
+def _check_span_options(
+    interval: pd.Timedelta, horizon: pd.Timedelta | None = None, weeks: int | None = None
+) -> None:
+    """The bounds of --interval, --horizon and --weeks, before the warehouse is read."""
+    from supportstats.planning.forecast import check_horizon, check_interval, check_weeks
+
+    check_interval(interval, "--interval")
+    if horizon is not None:
+        check_horizon(horizon, "--horizon")
+    if weeks is not None:
+        check_weeks(weeks, "--weeks")
 
 
 @reports_errors
@@ -177,7 +311,7 @@ def forecast_command(
     horizon: str = typer.Option("14d", "--horizon", help="How far ahead, e.g. 14d."),
     interval: str = typer.Option("30min", "--interval", help="Interval length, e.g. 15min, 30min."),
     queue: str | None = typer.Option(None, "--queue", help="Only this queue_key."),
-    weeks: int = typer.Option(8, "--weeks", min=1, help="Weeks of history in the profile."),
+    weeks: int = typer.Option(8, "--weeks", help="Weeks of history in the profile (1-260)."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
     output: Path | None = OutputOption,
     raw_csv: bool = RawCsvOption,
@@ -192,10 +326,12 @@ def forecast_command(
 
     step = _timedelta(interval, "--interval")
     ahead = _timedelta(horizon, "--horizon")
-    history = _history(db, queue, step, wait)
+    _check_span_options(step, ahead, weeks)
+    _check_output(output)
+    history = _history(db, queue, step, wait, weeks)
     result, accuracy = forecast(history, horizon=ahead, interval=step, weeks=weeks)
     _accuracy_line(accuracy)
-    emit_frame(result, fmt, output=output, title="Forecast", raw_csv=raw_csv)
+    _emit(result, fmt, output, title="Forecast", raw_csv=raw_csv)
 
 
 def _accuracy_line(accuracy: object) -> None:
@@ -227,21 +363,33 @@ def plan_command(
     Example: supportstats plan --db support.duckdb --horizon 14d --sl-target 0.8
     --sl-threshold-s 20 --shrinkage 0.3 --output plan.csv
     """
-    from supportstats.planning import staff
+    import pandas as pd
+
+    from supportstats.planning import PlanningInputError, staff
     from supportstats.planning.forecast import forecast
 
     step = _timedelta(interval, "--interval")
     ahead = _timedelta(horizon, "--horizon")
+    _check_span_options(step, ahead)
+    targets = {
+        "interval_s": step.total_seconds(), "sl_target": sl_target,
+        "sl_threshold_s": sl_threshold_s, "max_occupancy": max_occupancy, "shrinkage": shrinkage,
+        "patience_s": _optional(patience_s), "concurrency": concurrency,
+    }  # fmt: skip
+    try:  # the targets, checked on one light interval before the warehouse is read
+        staff(pd.DataFrame([{"volume": 1.0, "aht_s": 1.0, **targets}]))
+    except PlanningInputError as exc:
+        raise _as_option(exc) from None
+    _check_output(output)
     history = _history(db, queue, step, wait)
     predicted, accuracy = forecast(history, horizon=ahead, interval=step)
     _accuracy_line(accuracy)
-    frame = predicted.assign(
-        queue=queue or "", interval_s=step.total_seconds(), sl_target=sl_target,
-        sl_threshold_s=sl_threshold_s, max_occupancy=max_occupancy, shrinkage=shrinkage,
-        patience_s=_optional(patience_s), concurrency=concurrency,
-    )  # fmt: skip
-    result = staff(frame, sl_definition=sl_definition.value)
-    emit_frame(result, OutputFormat.csv, output=output, raw_csv=raw_csv)
+    frame = predicted.assign(queue=queue or "", **targets)
+    try:
+        result = staff(frame, sl_definition=sl_definition.value)
+    except PlanningInputError as exc:
+        raise _as_option(exc, tuple(targets)) from None
+    _emit(result, OutputFormat.csv, output, raw_csv=raw_csv)
     emit_frame(week_table(result), OutputFormat.table, title="Agents scheduled, first week")
 
 
@@ -287,6 +435,7 @@ def backtest_command(
     Example: supportstats backtest --db support.duckdb --interval 30min --sl-threshold-s 20
     """
     from supportstats.db import open_warehouse
+    from supportstats.planning import PlanningInputError
     from supportstats.planning.backtest import (
         agents_from_engagements,
         agents_from_status,
@@ -297,25 +446,32 @@ def backtest_command(
     from supportstats.planning.history import contact_history, engagement_history, status_history
 
     step = _timedelta(interval, "--interval")
+    _check_span_options(step)
+    _check_output(output)
     with open_warehouse(db, read_only=True, wait=wait) as conn:
         contacts = contact_history(conn, queue)
         status = status_history(conn)
         engagements = engagement_history(conn, queue) if status.empty else None
+    contacts = _usable(contacts, None)
     if contacts.empty:
         raise SupportStatsError("no contacts in the warehouse", "import some history first")
-    agents = (
-        agents_from_engagements(engagements, step)
-        if engagements is not None
-        else agents_from_status(status, step)
-    )
     if estimate_patience:
         patience_s = estimate_patience_s(contacts)
         stderr.print(f"Estimated mean patience: {patience_s:,.0f} s")
     observed = observed_intervals(contacts, step, sl_threshold_s)
-    rows, summary = backtest(
-        observed, agents, interval=step, sl_threshold_s=sl_threshold_s, patience_s=patience_s,
-        concurrency=concurrency,
-    )  # fmt: skip
+    window = (observed["interval_start"].min(), observed["interval_start"].max() + step)
+    agents = (
+        agents_from_engagements(engagements, step, window)
+        if engagements is not None
+        else agents_from_status(status, step, window=window)
+    )
+    try:
+        rows, summary = backtest(
+            observed, agents, interval=step, sl_threshold_s=sl_threshold_s,
+            patience_s=patience_s, concurrency=concurrency,
+        )  # fmt: skip
+    except PlanningInputError as exc:
+        raise _as_option(exc, ("sl_threshold_s", "patience_s", "concurrency")) from None
     columns = [
         "interval_start",
         "volume",
@@ -325,7 +481,7 @@ def backtest_command(
         "predicted_sl",
         "error",
     ]
-    emit_frame(rows[columns], fmt, output=output, title="Backtest", raw_csv=raw_csv)
+    _emit(rows[columns], fmt, output, title="Backtest", raw_csv=raw_csv)
     stderr.print("Overall: " + summary.line())
 
 

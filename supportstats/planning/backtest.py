@@ -13,7 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from supportstats.planning._validate import MAX_PATIENCE_ARRIVALS, PlanningInputError, naive_utc
+from supportstats.planning._validate import (
+    MAX_AGENTS,
+    MAX_CONCURRENCY,
+    MAX_PATIENCE_ARRIVALS,
+    MAX_TRAFFIC_ERLANGS,
+    PlanningInputError,
+    naive_utc,
+)
 from supportstats.planning.staffing import staff
 
 # (agent, interval) rows the agents on duty may be laid out in: 40 million is about a gigabyte.
@@ -31,15 +38,25 @@ class BacktestSummary:
     predicted_sl: float
     mean_abs_error: float
     weighted_abs_error: float
+    # Intervals left out because their handle time or agents are past the planner's bounds
+    # (a handling that never ended, an agent count in the millions): bad data, not a queue.
+    left_out: int = 0
 
     def line(self) -> str:
         """One line for a terminal."""
-        return (
+        text = (
             f"{self.intervals} intervals, {self.contacts:,.0f} contacts: observed SL "
             f"{self.observed_sl:.1%}, predicted {self.predicted_sl:.1%}; mean absolute error "
             f"{self.mean_abs_error:.1%} per interval "
             f"({self.weighted_abs_error:.1%} volume-weighted)"
         )
+        if self.left_out:
+            text += (
+                f"; left out {self.left_out} interval{'s' if self.left_out != 1 else ''} "
+                f"past the planner's bounds ({MAX_TRAFFIC_ERLANGS:,.0f} Erlangs, "
+                f"{MAX_AGENTS:,} agents): check their handle times"
+            )
+        return text
 
 
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
@@ -195,13 +212,25 @@ def backtest(
     Returns the rows with ``agents, predicted_sl, error`` (predicted - observed) added, and
     the summary. Where the patience is so long that more than ``MAX_PATIENCE_ARRIVALS``
     contacts arrive within one (an estimate from a history with few abandons), the interval
-    is evaluated with Erlang C, the limit of Erlang A as patience grows.
+    is evaluated with Erlang C, the limit of Erlang A as patience grows. Intervals whose load
+    (from their handle times) or agents are past the planner's bounds are left out and
+    counted in ``summary.left_out``.
     """
     freq = pd.Timedelta(interval)
+    if not 1 <= concurrency <= MAX_CONCURRENCY:
+        raise PlanningInputError(
+            f"concurrency {concurrency} is outside 1 to {MAX_CONCURRENCY}",
+            hint="contacts one agent handles at once: 1 for calls, 2 or 3 for chat",
+        )
     rows = observed.merge(
         agents.rename("agents"), left_on="interval_start", right_index=True, how="inner"
     )
-    rows = rows[(rows["volume"] > 0) & (rows["agents"] > 0) & rows["aht_s"].notna()].copy()
+    # an interval whose handled contacts took 0 s has no handle time to model, like none
+    rows = rows[(rows["volume"] > 0) & (rows["agents"] > 0) & (rows["aht_s"] > 0)].copy()
+    load = rows["volume"] * rows["aht_s"] / freq.total_seconds()
+    within = (load <= MAX_TRAFFIC_ERLANGS) & (rows["agents"] * concurrency <= MAX_AGENTS)
+    left_out = int((~within).sum())
+    rows = rows[within]
     if rows.empty:
         raise PlanningInputError(
             "no interval has both contacts and agents on duty",
@@ -226,5 +255,6 @@ def backtest(
         predicted_sl=float(np.average(rows["predicted_sl"], weights=weights)),
         mean_abs_error=float(rows["error"].abs().mean()),
         weighted_abs_error=float(np.average(rows["error"].abs(), weights=weights)),
+        left_out=left_out,
     )
     return rows.reset_index(drop=True), summary

@@ -56,7 +56,7 @@ def test_erlang_error_is_two_lines_on_stderr(app):
     result = run(app, "erlang", "--volume", "100", "--interval-s", "1800", "--aht-s", "-5")
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr == (
-        "Error: row 1, column aht_s: -5 is negative\nHint: handle times must be positive seconds\n"
+        "Error: --aht-s: -5 is negative\nHint: handle times must be positive seconds\n"
     )
 
 
@@ -92,7 +92,7 @@ def test_staff_bad_row(app, tmp_path):
                    "2,1800,180,0.8,20\n3,1800,-5,0.8,20\n")  # fmt: skip
     result = run(app, "staff", str(src))
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: row 3, column aht_s: -5 is negative\n")
+    assert result.stderr.startswith(f"Error: {src}: row 3, column aht_s: -5 is negative\n")
 
 
 def test_every_command_has_help_with_an_example(app):
