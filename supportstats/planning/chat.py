@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from supportstats.planning.erlang import FloatArray, IntArray, _as_servers
+from supportstats.planning.erlang import MAX_SERVERS, FloatArray, IntArray, _as_servers
 from supportstats.planning.erlang_a import _check_definition, queue_tail_metrics
 
 _FIGURES = (
@@ -96,6 +96,8 @@ def chat_metrics(
     lam = vol / iv
     k_max = levels.size
     slots = n * k_max
+    if np.any(slots > MAX_SERVERS):  # the recursion takes one step per slot
+        raise ValueError(f"agents x concurrency levels must be at most {MAX_SERVERS:,}")
     full_rate = slots / levels[-1]
 
     quiet = lam == 0

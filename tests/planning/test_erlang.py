@@ -123,3 +123,19 @@ def test_broadcasting_keeps_shape():
 def test_rejects_fractional_servers():
     with pytest.raises(ValueError, match="whole"):
         erlang_c(2.0, 3.5)
+
+
+def test_work_is_bounded_by_the_inputs():
+    # issue 14, item 6: a server count or a patience past any real queue is refused at once
+    # (before: erlang_b(10, 10**9) allocated 7.45 GiB for its steps)
+    from supportstats.planning.chat import chat_metrics
+    from supportstats.planning.erlang_a import erlang_a_metrics
+
+    with pytest.raises(ValueError, match="at most 1,000,000"):
+        erlang_b(10, 10**9)
+    with pytest.raises(ValueError, match="at most 1,000,000"):
+        erlang_a_metrics(10, 10**9, 180, 60, 20)
+    with pytest.raises(ValueError, match="concurrency levels must be at most"):
+        chat_metrics(100, 1800, 500_000, [180, 200, 220], 20)
+    with pytest.raises(ValueError, match="within one mean patience"):
+        erlang_a_metrics(100.0, 110, 180, 1e12, 20)
