@@ -228,10 +228,12 @@ def _check_opened(conn: duckdb.DuckDBPyConnection, path: Path, read_only: bool) 
         # A writer in this process may have allocated blocks it has not written yet.
         return
     # The header counts the blocks; a file cut short (a copy or download stopped half-way)
-    # lacks some, and DuckDB would only notice when a query reached them.
+    # lacks some, and DuckDB would only notice when a query reached them. The blocks in use
+    # are the bound: free blocks at the end are cut off by DuckDB itself once rows are
+    # deleted (a re-import that replaces rows, db drop-batch), and count in total_blocks.
     row = conn.execute("PRAGMA database_size").fetchall()[0]
-    block_size, total_blocks = int(row[2] or 0), int(row[3] or 0)
-    needed = 3 * 4096 + total_blocks * block_size
+    block_size, used_blocks = int(row[2] or 0), int(row[4] or 0)
+    needed = 3 * 4096 + used_blocks * block_size
     size = os.stat(path).st_size
     if block_size > 0 and size < needed:
         raise WarehouseError(
