@@ -1,20 +1,34 @@
 """Cached loaders: the only place the dashboard touches the warehouse.
 
 Each loader opens the DuckDB file **read-only and only for the call** (DESIGN.md §2): a process
-that keeps even a read-only connection blocks ``supportstats import`` in another process.
-Loaders call the same library functions as the CLI (``supportstats.reports``,
+that keeps even a read-only connection open makes ``supportstats import`` in another process
+wait for it. Loaders call the same library functions as the CLI (``supportstats.reports``,
 ``supportstats.metrics``, ``supportstats.planning``) and never compute a metric themselves.
 
-Cache keys are plain values: a :class:`Source` (path + modification time, so an import that
-changes the file refreshes every page), ISO dates, tuples of channels and of option pairs.
+Cache keys are plain values: a :class:`Source` (path + modification time of the file and its
+WAL, so an import that changes the file refreshes every page), ISO dates, tuples of channels
+and of option pairs.
+
+While an import writes the warehouse, DuckDB lets nobody read it. A loader then waits only
+:data:`BUSY_WAIT_S` (a page must not hang for the CLI's 300 s), and when the warehouse is
+still taken it returns the figures it last read for the same arguments (kept past the cache's
+TTL and the file's changes by :func:`_keeps_last`), or raises
+:class:`~supportstats.errors.WarehouseBusy` when it has none. :func:`busy` says who holds the
+file, and :func:`as_of` when the figures shown were read; the frame shows both and reruns
+when the import ends.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import datetime as dt
+import functools
 import os
 import sys
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +39,7 @@ import pandas as pd
 import streamlit as st
 
 from supportstats.db import ENV_DB, default_db_path, open_warehouse
-from supportstats.errors import SupportStatsError
+from supportstats.errors import SupportStatsError, WarehouseBusy
 from supportstats.metrics import Filters, MetricOptions, Period, metrics_table, query
 from supportstats.metrics.conversations import conversations
 from supportstats.planning import staff
@@ -33,9 +47,13 @@ from supportstats.planning.forecast import forecast, interval_history
 from supportstats.planning.history import contact_history
 from supportstats.reports import Targets, agent_report, scorecard
 from supportstats.warehouse_info import table_counts
+from supportstats.warehouse_lock import Holder, holder_from, is_lock_error
 
 T = TypeVar("T")
 TTL = "5m"
+BUSY_WAIT_S = 1.0  # how long one page load waits for an import before showing older figures
+REFRESH_S = 3.0  # how often a page showing older figures checks whether the import ended
+_KEPT = 256  # last results kept per dashboard process, for when the warehouse is busy
 OptionPairs = tuple[tuple[str, Any], ...]
 
 
@@ -61,15 +79,88 @@ class Source:
     @classmethod
     def of(cls, path: Path) -> Source:
         try:
-            return cls(str(path), path.stat().st_mtime)
+            mtime = path.stat().st_mtime
         except OSError:
             return cls(str(path), None)
+        try:  # an import may change only the write-ahead log
+            mtime = max(mtime, Path(f"{path}.wal").stat().st_mtime)
+        except OSError:
+            pass
+        return cls(str(path), mtime)
+
+
+# Per warehouse path: when the dashboard last read it, and last found it busy (monotonic).
+_last_read: dict[str, dt.datetime] = {}
+_busy_seen: dict[str, float] = {}
 
 
 def _read(source: Source, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-    """Run ``work`` on a short-lived read-only connection."""
-    with open_warehouse(source.path, read_only=True) as conn:
-        return work(conn)
+    """Run ``work`` on a short-lived read-only connection. While an import holds the file
+    this waits :data:`BUSY_WAIT_S` at most, and not at all when a load of this page run
+    already found it busy; then raises :class:`WarehouseBusy`."""
+    recently_busy = time.monotonic() - _busy_seen.get(source.path, -1e9) < REFRESH_S
+    try:
+        with open_warehouse(
+            source.path, read_only=True, wait=0 if recently_busy else BUSY_WAIT_S, on_wait=None
+        ) as conn:
+            result = work(conn)
+    except WarehouseBusy:
+        _busy_seen[source.path] = time.monotonic()
+        raise
+    _last_read[source.path] = dt.datetime.now()
+    return result
+
+
+def busy(path: Path) -> Holder | None:
+    """The process writing the warehouse (an import), or None when it can be read now.
+    Opens and closes it read-only once, without waiting."""
+    if not path.is_file():
+        return None
+    try:
+        duckdb.connect(str(path), read_only=True).close()
+    except duckdb.Error as exc:
+        if not is_lock_error(str(exc)):
+            return None  # not ours to report here: the loaders say what is wrong
+        _busy_seen[str(path)] = time.monotonic()
+        return holder_from(str(exc), read_only=True)
+    _busy_seen.pop(str(path), None)
+    return None
+
+
+def as_of(path: Path) -> dt.datetime | None:
+    """When this dashboard process last read the warehouse (the figures it shows are from
+    then or before), or None when it never has."""
+    return _last_read.get(str(path))
+
+
+_kept: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _keeps_last(loader: Callable[..., T]) -> Callable[..., T]:
+    """Wrap a cached loader: each result is also kept (the last :data:`_KEPT` of them, past the
+    cache's TTL and the file's changes), and returned again while an import holds the file.
+    Raises :class:`WarehouseBusy` only when there is nothing to show for those arguments."""
+
+    @functools.wraps(loader)
+    def load(source: Source, *args: Any, **kwargs: Any) -> T:
+        key = (loader.__name__, source.path, args, tuple(sorted(kwargs.items())))
+        try:
+            value = loader(source, *args, **kwargs)
+        except WarehouseBusy:
+            with _kept_lock:
+                if key not in _kept:
+                    raise
+                return copy.deepcopy(_kept[key])
+        with _kept_lock:
+            _kept[key] = copy.deepcopy(value)  # a page may change what it was given
+            _kept.move_to_end(key)
+            while len(_kept) > _KEPT:
+                _kept.popitem(last=False)
+        return value
+
+    load.clear = loader.clear  # type: ignore[attr-defined]
+    return load
 
 
 @dataclass(frozen=True)
@@ -81,6 +172,7 @@ class Status:
     conversations: int = 0
 
 
+@_keeps_last
 @st.cache_data(ttl=TTL, show_spinner=False)
 def status(source: Source) -> Status:
     """Whether there is anything to show (the frame shows an empty state otherwise)."""
@@ -88,6 +180,8 @@ def status(source: Source) -> Status:
         return Status("missing", f"No warehouse at {source.path}.")
     try:
         counts = _read(source, table_counts)
+    except WarehouseBusy:
+        raise  # not cached: the figures kept from before are shown meanwhile
     except SupportStatsError as exc:
         return Status("error", f"{exc.message}. {exc.hint or ''}".strip())
     rows = dict(zip(counts["table"], counts["rows"], strict=True)).get("conversation", 0)
@@ -106,6 +200,7 @@ class Bounds:
     queues: tuple[tuple[str, str], ...]  # (queue_key, name)
 
 
+@_keeps_last
 @st.cache_data(ttl=TTL, show_spinner=False)
 def bounds(source: Source) -> Bounds:
     """Filter choices, from the volume metric grouped by day, channel and queue."""
@@ -160,6 +255,7 @@ def _metrics(
     )
 
 
+@_keeps_last
 @st.cache_data(ttl=TTL, show_spinner=False)
 def load_scorecard(source: Source, sel: Selection, targets: Targets) -> pd.DataFrame:
     """``supportstats report scorecard``: one row per KPI with target, previous and change."""
@@ -171,18 +267,21 @@ def load_scorecard(source: Source, sel: Selection, targets: Targets) -> pd.DataF
     )
 
 
+@_keeps_last
 @st.cache_data(ttl=TTL, show_spinner=False)
 def load_totals(source: Source, sel: Selection) -> pd.DataFrame:
     """``supportstats metrics``: one row for the whole period (contacts, CSAT, ...)."""
     return _metrics(source, sel, [], ["volume", "csat", "missed"])
 
 
+@_keeps_last
 @st.cache_data(ttl=TTL, show_spinner=False)
 def load_daily(source: Source, sel: Selection) -> pd.DataFrame:
     """``supportstats metrics --by day``: the scorecard KPIs per day, for trend lines."""
     return _metrics(source, sel, ["day"], ["volume", "missed", "wait", "resolution", "csat"])
 
 
+@_keeps_last
 @st.cache_data(ttl=TTL, show_spinner=False)
 def load_agents(source: Source, sel: Selection) -> pd.DataFrame:
     """``supportstats report agents``: one row per agent."""
@@ -192,12 +291,14 @@ def load_agents(source: Source, sel: Selection) -> pd.DataFrame:
     )
 
 
+@_keeps_last
 @st.cache_data(ttl=TTL, show_spinner=False)
 def load_volume(source: Source, sel: Selection, by: tuple[str, ...]) -> pd.DataFrame:
     """``supportstats metrics --by ...`` with the volume family (plus wait and missed)."""
     return _metrics(source, sel, by, ["volume", "missed", "wait"])
 
 
+@_keeps_last
 @st.cache_data(ttl=TTL, show_spinner=False)
 def load_durations(source: Source, sel: Selection) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-conversation FRT and wait (``--by conversation``) and their summary row."""
@@ -209,6 +310,7 @@ def load_durations(source: Source, sel: Selection) -> tuple[pd.DataFrame, pd.Dat
     return _read(source, work)
 
 
+@_keeps_last
 @st.cache_data(ttl=TTL, show_spinner=False)
 def load_forecast(source: Source, queue: str | None, hours: int = 24) -> tuple[pd.DataFrame, str]:
     """``supportstats forecast``: contacts and AHT per 30 minutes after the history ends,

@@ -20,6 +20,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from dashboards import data, ui  # noqa: E402
+from supportstats.errors import WarehouseBusy  # noqa: E402
 from supportstats.metrics.options import CHOICES, DESCRIPTIONS  # noqa: E402
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
@@ -84,12 +85,20 @@ def sidebar(bounds: data.Bounds) -> data.Selection:
 
 def main() -> None:
     st.set_page_config(page_title="supportstats", page_icon=":material/monitoring:", layout="wide")
-    source = data.Source.of(data.db_path())
-    status = data.status(source)
-    if status.state != "ok":
-        empty_state(status)
-        return
-    bounds = data.bounds(source)
+    path = data.db_path()
+    source = data.Source.of(path)
+    # While an import writes the warehouse: a notice, and the figures read before it began.
+    st.session_state[ui.NOTICE_SHOWN] = False
+    if data.busy(path) is not None:
+        ui.import_notice(path)
+    try:
+        status = data.status(source)
+        if status.state != "ok":
+            empty_state(status)
+            return
+        bounds = data.bounds(source)
+    except WarehouseBusy:
+        ui.not_ready()
     st.session_state["source"] = source
     st.session_state["bounds"] = bounds
     st.session_state["selection"] = sidebar(bounds)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import NoReturn
 
 import streamlit as st
 
 from dashboards import data
-from supportstats.errors import SupportStatsError
+from supportstats.errors import SupportStatsError, WarehouseBusy
+from supportstats.warehouse_lock import Holder
 
 
 def context() -> tuple[data.Source, data.Selection]:
@@ -22,9 +26,54 @@ def shows_errors() -> Iterator[None]:
     """Show a user mistake (bad option, empty period) as an error box, not a traceback."""
     try:
         yield
+    except WarehouseBusy:
+        not_ready()
     except SupportStatsError as exc:
         st.error(literal(exc.message) + (f"\n\nHint: {literal(exc.hint)}" if exc.hint else ""))
         st.stop()
+
+
+# Set by the frame at the start of each run, True once the import notice is on the page.
+NOTICE_SHOWN = "import_notice_shown"
+
+
+def import_notice(path: Path) -> None:
+    """The banner while an import writes the warehouse: who, and when the figures shown were
+    read; the page reruns by itself when the import ends (checked every REFRESH_S)."""
+    st.session_state[NOTICE_SHOWN] = True
+    _import_banner(str(path))
+
+
+@st.fragment(run_every=data.REFRESH_S)
+def _import_banner(path: str) -> None:
+    holder = data.busy(Path(path))
+    if holder is None:
+        st.rerun()  # the import ended (or was never seen): the whole page, fresh figures
+    st.info(notice_text(holder, data.as_of(Path(path))), icon=":material/hourglass_top:")
+
+
+def notice_text(holder: Holder, as_of: dt.datetime | None) -> str:
+    """``An import is running (supportstats import bank.csv, pid 1234, since 14:02); figures
+    as of 14:05. This page refreshes when it ends.``"""
+    who = (
+        "An import is running"
+        if holder.is_import
+        else "Another program is writing to the warehouse"
+    )
+    if as_of is None:
+        when = "the figures appear when it ends"
+    else:
+        today = as_of.date() == dt.datetime.now().date()
+        when = "figures as of " + as_of.strftime("%H:%M" if today else "%Y-%m-%d %H:%M")
+    return f"{who} ({literal(holder.describe())}); {when}. This page refreshes when it ends."
+
+
+def not_ready() -> NoReturn:
+    """A view with no figures read before the import began: say so and wait for it."""
+    if not st.session_state.get(NOTICE_SHOWN):
+        import_notice(data.db_path())
+    st.caption("These figures were not read before the import began; they appear when it ends.")
+    st.stop()
 
 
 # Markdown and Streamlit's own syntax (:red[...], $...$, links, emphasis): an error message

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboards import data, ui
 from supportstats import charts
-from supportstats.errors import SupportStatsError
+from supportstats.errors import SupportStatsError, WarehouseBusy
 
 
 def queue_picker(bounds: data.Bounds) -> str | None:
@@ -62,6 +62,8 @@ def main() -> None:
     queue = queue_picker(st.session_state["bounds"])
     try:
         predicted, accuracy = data.load_forecast(source, queue)
+    except WarehouseBusy:
+        ui.not_ready()
     except SupportStatsError as exc:
         st.info(f"No forecast for this queue: {ui.literal(exc.message)}")
         return
