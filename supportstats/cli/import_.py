@@ -112,8 +112,9 @@ def import_command(
     files are upserted by their source id.
 
     While another command has the warehouse open (DuckDB lets one process write, or many
-    read), the import says which and waits for it (--wait); a report or the dashboard
-    started during the import likewise waits for it, then shows the new rows.
+    read), the import says which and waits for it (--wait); a report started during the
+    import likewise waits for it, then shows the new rows (the dashboard shows the figures
+    it had until then).
 
     Exit codes: 0 no row rejected (skipped rows are fine); 1 some rows rejected; 2 a file
     refused;

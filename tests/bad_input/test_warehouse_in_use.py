@@ -79,6 +79,7 @@ def ids_with(db: Path, prefix: str) -> int:
         conn.close()
 
 
+@pytest.mark.slow
 def test_a_reader_waits_for_a_running_import_then_shows_its_rows(db: Path, big_csv: Path):
     before = counts(db)
     importing = Running("import", big_csv, "--db", db)
