@@ -65,7 +65,7 @@ def test_not_a_duckdb_file(tmp_path):
     junk.write_text("this is not a database\n" * 100)
     with pytest.raises(WarehouseError) as err:
         connect(junk)
-    assert err.value.message.startswith(f"cannot open warehouse {junk}")
+    assert err.value.message == f"{junk} is not a DuckDB warehouse"
 
 
 def test_db_info_json(cli, tmp_path, db_path):

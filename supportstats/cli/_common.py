@@ -10,7 +10,7 @@ import functools
 import json
 import math
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -301,6 +301,45 @@ def emit_batches(
             first = False
     if fmt is OutputFormat.json:
         sys.stdout.write("\n]\n" if not first else "]\n")
+
+
+class Spool:
+    """DataFrames written one by one to a temporary file, then read back one by one.
+
+    A command streaming a large result spools it while the warehouse is open, closes the
+    warehouse, then prints: an import waiting for the file never waits for the terminal, a
+    pager or a slow pipe (DuckDB lets nobody write while anyone reads). Only one frame is in
+    memory at a time; the file is gone when the spool is closed.
+    """
+
+    def __init__(self, frames: Iterable[pd.DataFrame]) -> None:
+        import pickle
+        import tempfile
+
+        self._file = tempfile.TemporaryFile(prefix="supportstats-")
+        try:
+            for frame in frames:
+                pickle.dump(frame, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError as exc:
+            self._file.close()
+            raise SupportStatsError(
+                f"cannot write the result to a temporary file: {exc.strerror or exc}",
+                f"free some disk space in {tempfile.gettempdir()}, or point TMPDIR elsewhere",
+            ) from None
+
+    def frames(self) -> Iterator[pd.DataFrame]:
+        """The frames, in the order they were written."""
+        import pickle
+
+        self._file.seek(0)
+        while True:
+            try:
+                yield pickle.load(self._file)  # our own file, written just now
+            except EOFError:
+                return
+
+    def close(self) -> None:
+        self._file.close()
 
 
 # A table wider than this many columns is shown turned, one line per column, when it has

@@ -12,6 +12,7 @@ from supportstats.cli._common import (
     FormatOption,
     OutputFormat,
     RawCsvOption,
+    Spool,
     WaitOption,
     emit_batches,
     emit_frame,
@@ -156,6 +157,7 @@ def register(app: typer.Typer) -> None:
             raise OptionError(
                 "--sla and --compare-source are separate tables", "pass one of them at a time"
             )
+        spool: Spool | None = None
         with open_warehouse(db, read_only=True, wait=wait) as conn:
             q = query(conn, options, period, filters, by=by or [])
             if "conversation" in q.by:
@@ -165,10 +167,10 @@ def register(app: typer.Typer) -> None:
                         "drop --by conversation, or the other flag",
                     )
                 if fmt is not OutputFormat.table:  # streamed: a year need not fit in memory
-                    say_options(options, period)
-                    emit_batches(conversation_batches(q), fmt, raw_csv=raw_csv)
-                    return
-                frame = conversations(q)
+                    # spooled, and printed once the warehouse is closed (imports wait for it)
+                    spool = Spool(conversation_batches(q))
+                else:
+                    frame = conversations(q)
             elif sla_flag:
                 frame = sla(q).df()
             elif compare:
@@ -176,5 +178,11 @@ def register(app: typer.Typer) -> None:
             else:
                 frame = metrics_table(q, families=metric or None)
         say_options(options, period)
+        if spool is not None:
+            try:
+                emit_batches(spool.frames(), fmt, raw_csv=raw_csv)
+            finally:
+                spool.close()
+            return
         single = not q.by and not sla_flag and not compare
         emit_frame(frame, fmt, title=f"Metrics {period.describe()}", single=single, raw_csv=raw_csv)

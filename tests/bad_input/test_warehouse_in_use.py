@@ -15,14 +15,16 @@ fails with a clear error naming the holder:
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from supportstats.sample import FILES, SampleSpec, write_sample
-from tests.bad_input._corpus import assert_clean_error, assert_no_traceback, counts, run
-from tests.bad_input._holder import Holder, Running, wait_until_written
+from tests.bad_input._corpus import REPO, assert_clean_error, assert_no_traceback, counts, run
+from tests.bad_input._holder import Holder, Running, cli_env, wait_until_written
 
 BIG_ROWS = 300_000  # an import long enough to be caught in the act (a few seconds)
 SMALL_ROWS = 200
@@ -200,3 +202,26 @@ def test_a_killed_import_blocks_nobody(db: Path):
     outcome = run("report", "agents", "--db", db, "--wait", "0")
     assert outcome.code == 0, outcome
     assert_no_traceback(outcome)
+
+
+def test_a_reader_printing_into_a_full_pipe_does_not_hold_the_warehouse(db, tmp_path):
+    """``metrics --by conversation`` streams a year of rows: it spools them and closes the
+    warehouse before printing, so a pager or a slow pipe never keeps an import waiting."""
+    many = conversations_csv(tmp_path / "many.csv", "MANY", 5_000)
+    assert run("import", many, "--db", db).code == 0
+    reader = subprocess.Popen(  # stdout never read: the pipe fills, the reader blocks in write
+        [sys.executable, "-m", "supportstats", "metrics", "--by", "conversation",
+         "--format", "csv", "--db", str(db)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=cli_env(), cwd=REPO,
+    )  # fmt: skip
+    try:
+        small = conversations_csv(tmp_path / "small.csv", "S", SMALL_ROWS)
+        imported = run("import", small, "--db", db, "--wait", "120")
+        assert imported.code == 0, imported
+        assert reader.poll() is None  # still blocked printing: it was not holding the file
+        printed, _ = reader.communicate(timeout=300)
+    finally:
+        if reader.poll() is None:
+            reader.kill()
+    assert reader.returncode == 0
+    assert printed.count(b"\ngeneric,MANY") == 5_000
