@@ -23,6 +23,7 @@ import duckdb
 import pytest
 
 from supportstats.sample import FILES, SampleSpec, write_sample
+from supportstats.warehouse_lock import _readable, holder_from
 from tests.bad_input._corpus import REPO, assert_clean_error, assert_no_traceback, counts, run
 from tests.bad_input._holder import Holder, Running, cli_env, wait_until_written
 
@@ -225,3 +226,36 @@ def test_a_reader_printing_into_a_full_pipe_does_not_hold_the_warehouse(db, tmp_
             reader.kill()
     assert reader.returncode == 0
     assert printed.count(b"\ngeneric,MANY") == 5_000
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (["/venv/bin/python3.11", "-m", "supportstats", "import", "bank.csv"],
+         "supportstats import bank.csv"),
+        (["/venv/bin/python", "/venv/bin/supportstats", "import", "/data/exports/bank.csv"],
+         "supportstats import bank.csv"),
+        (["/usr/bin/python3", "-u", "/venv/bin/streamlit", "run", "dashboards/streamlit_app.py"],
+         "streamlit run dashboards/streamlit_app.py"),
+        (["python3", "-c", "import duckdb; ...", "w.duckdb"], "python3 -c … w.duckdb"),
+        (["duckdb", "support.duckdb"], "duckdb support.duckdb"),
+        (["supportstats", "import", *[f"f{i}.csv" for i in range(40)]], None),
+    ],
+)  # fmt: skip
+def test_the_holder_reads_as_the_command_typed(argv, shown):
+    text = _readable(argv)
+    if shown is None:  # a long command line is cut, not dumped
+        assert len(text) == 100 and text.endswith("…") and text.startswith("supportstats import")
+    else:
+        assert text == shown
+
+
+def test_the_holder_named_by_duckdb_when_proc_says_nothing():
+    message = (
+        'IO Error: Could not set lock on file "/w.duckdb": Conflicting lock is held in '
+        "/usr/bin/python3.11 (PID 999999999). However, you would be able to open this "
+        "database in read-only mode"
+    )
+    holder = holder_from(message, read_only=False)
+    assert (holder.pid, holder.command, holder.writing) == (999999999, "python3.11", False)
+    assert holder.describe() == "python3.11 (pid 999999999)"
