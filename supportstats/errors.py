@@ -29,7 +29,8 @@ class InputFileError(SupportStatsError):
 
 
 class WarehouseError(SupportStatsError):
-    """The DuckDB warehouse cannot be opened, is locked or has an unknown schema version."""
+    """The DuckDB warehouse cannot be opened (not one, damaged, busy past the wait), a write
+    to it failed (a full disk), or it has an unknown schema version."""
 
     exit_code = 3
 
