@@ -137,6 +137,20 @@ def test_three_imports_at_once_all_load_with_no_row_lost(db: Path, tmp_path: Pat
         assert ids_with(db, prefix) == rows
 
 
+def test_three_imports_creating_a_new_warehouse_all_load(tmp_path: Path):
+    """No warehouse yet: whichever import creates the file, the others wait for it."""
+    db = tmp_path / "new.duckdb"
+    sizes = {"one-": 40, "two-": 50, "three-": 60}
+    files = [conversations_csv(tmp_path / f"{p.strip('-')}.csv", p, n) for p, n in sizes.items()]
+    imports = [Running("import", f, "--db", db) for f in files]
+    for outcome in [running.finish() for running in imports]:
+        assert outcome.code == 0, outcome
+        assert_no_traceback(outcome)
+    after = counts(db)
+    assert after["conversation"] == sum(sizes.values())
+    assert after["import_batch"] == 3
+
+
 WAREHOUSE_COMMANDS = [
     ("db", "info"),
     ("db", "rejects"),
