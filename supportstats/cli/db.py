@@ -18,6 +18,7 @@ from supportstats.cli._common import (
     facts_progress,
     records,
     reports_errors,
+    rich_table,
     stderr,
 )
 from supportstats.errors import OptionError, WarehouseError
@@ -175,7 +176,8 @@ def drop_batch(
                 f"of {label} and needs a confirmation, but stdin is not a terminal",
                 "add --yes to drop it, or --dry-run to see what it would remove",
             )
-        _emit_drop(planned, OutputFormat.table, f"{label}: would remove")
+        # on stderr, with the question: stdout keeps only the result (--format json > file)
+        stderr.print(rich_table(_drop_frame(planned), title=f"{label}: would remove"))
         if not typer.confirm(f"Drop {label}?", default=False, err=True):
             stderr.print("Nothing dropped.")
             raise typer.Exit(code=1)
@@ -197,16 +199,19 @@ def _batches_label(batches: list[dict]) -> str:
     return f"batch{'es' if len(batches) > 1 else ''} {ids} ({files})"
 
 
-def _emit_drop(drop, fmt: OutputFormat, title: str) -> None:  # noqa: ANN001 - a BatchDrop
+def _drop_frame(drop):  # noqa: ANN001, ANN202 - a BatchDrop -> DataFrame
     import pandas as pd
 
+    return pd.DataFrame(
+        [t.as_dict() for t in drop.tables], columns=["table", "before", "removed", "after", "kept"]
+    )
+
+
+def _emit_drop(drop, fmt: OutputFormat, title: str) -> None:  # noqa: ANN001 - a BatchDrop
     if fmt is OutputFormat.json:
         emit_json(drop.as_dict())
         return
-    frame = pd.DataFrame(
-        [t.as_dict() for t in drop.tables], columns=["table", "before", "removed", "after", "kept"]
-    )
-    emit_frame(frame, fmt, title=title)
+    emit_frame(_drop_frame(drop), fmt, title=title)
 
 
 @db_app.command("rebuild-facts")

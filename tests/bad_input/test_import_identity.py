@@ -340,3 +340,42 @@ def test_drop_batch_of_an_unknown_or_dropped_batch_is_a_clear_error(tmp_path: Pa
     missing = run("db", "drop-batch", "1", "--db", tmp_path / "nowhere.duckdb", "--yes")
     assert_clean_error(missing, 3, contains="does not exist")
     assert not (tmp_path / "nowhere.duckdb").exists()
+
+
+def _at_a_terminal(db: Path, answer: bytes) -> tuple[int, str, str]:
+    """``db drop-batch 2 --format json`` with stdin a terminal that answers ``answer``."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.bad_input._corpus import REPO
+
+    main, terminal = pty.openpty()
+    try:
+        done = subprocess.Popen(
+            [sys.executable, "-m", "supportstats", "db", "drop-batch", "2", "--db", str(db),
+             "--format", "json"],
+            stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO,
+        )  # fmt: skip
+        os.close(terminal)
+        os.write(main, answer)
+        out, err = done.communicate(timeout=120)
+    finally:
+        os.close(main)
+    return done.returncode, out.decode(), err.decode()
+
+
+def test_drop_batch_at_a_terminal_shows_the_plan_and_asks(tmp_path: Path) -> None:
+    db, _, _ = _two_batches(tmp_path)
+    before = counts(db)
+    code, out, err = _at_a_terminal(db, b"n\n")
+    assert (code, out.strip()) == (1, ""), err
+    assert "batch 2 (messages.csv): would remove" in err and "Drop batch 2 (messages.csv)?" in err
+    assert "Nothing dropped." in err and "Traceback" not in err
+    assert counts(db) == before
+    code, out, err = _at_a_terminal(db, b"y\n")
+    assert code == 0, err
+    # stdout holds the result alone (the plan and the question went to stderr)
+    assert json.loads(out)["rows_removed"] == 5
+    assert counts(db)["message"] == 0
