@@ -45,8 +45,9 @@ def upsert_counted(ctx: ImportContext, target: str, staged: str, id_label: str) 
 
     A table may mix top-level records (counted in ``rows_read``) with rows derived from them
     (parts embedded in a conversation, threads of a chat): only the former feed the batch's
-    loaded / rejected counts, so ``rows_read = rows_loaded + rows_rejected`` holds. Repeated
-    keys, also among rows unnested from one record, are rejected by the pipeline's upsert.
+    loaded / rejected / skipped counts, so ``rows_read = loaded + rejected + skipped`` holds.
+    Repeated keys, also among rows unnested from one record, are rejected by the pipeline's
+    upsert.
     """
     ctx.upsert(target, staged, main=False, id_label=id_label)
     ctx.rows_loaded += ctx.count(
