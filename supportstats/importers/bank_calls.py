@@ -9,8 +9,8 @@ get their reference rows.
 Quirks handled (see ``docs/importers.md``): times are Israel wall-clock times with only the
 VRU-entry date, so a time more than 12 hours before the VRU entry belongs to the next day
 (service past midnight); ``0:00:00`` in the queue and service columns means missing;
-``PHANTOM`` rows are virtual calls and are rejected with that reason, as the data set's
-documentation says to ignore them.
+``PHANTOM`` rows are virtual calls: the data set's documentation says to ignore them, so they
+are skipped by that rule (``rows_skipped``, ``db rejects --skipped``), not rejected.
 """
 
 from __future__ import annotations
