@@ -33,7 +33,15 @@ import duckdb
 
 from supportstats.db import memory_budget, memory_limit, restore_memory_limit, setting_bytes
 from supportstats.errors import InputFileError, SupportStatsError
-from supportstats.importers._read import FileProbe, probe, sha256_of, transcode_to_utf8
+from supportstats.importers._read import (
+    FileProbe,
+    late_encoding,
+    prepared_copy,
+    probe,
+    second_attempt,
+    sha256_of,
+)
+from supportstats.importers._rejects import NOT_UTF8_REJECTS, settle_rejects
 from supportstats.sql import load_sql, used_params
 
 ProgressSink = Callable[[float, str], None]
@@ -203,18 +211,41 @@ class ImportContext:
         self._numbered_stream: tuple[str, dict[str, Any]] | None = None
         self._rows_by_rowid = ""
         self._restore: dict[str, str] = {}
+        # lines before a CSV file's header (stage_csv skip): its reject lines count them
+        self.csv_skip = 0
+
+    def load(self, importer: Importer) -> None:
+        """``importer.load(self)``; then, when a second reading of the file can take what
+        the first could not, the same again from a fresh transaction; then the rejects are
+        settled (physical line numbers, broken JSON lines: importers._rejects.settle).
+
+        The second reading (importers._read): a CSV file with mixed line endings from a copy
+        with LF throughout, JSON Lines with a broken or overlong line leniently, and a file
+        whose lines were rejected as not UTF-8 while it holds no UTF-8 text at all as cp1252.
+        """
+        try:
+            importer.load(self)
+            again = late_encoding(self.probe, self.count(NOT_UTF8_REJECTS, {"b": self.batch_id}))
+        except (duckdb.Error, SupportStatsError) as exc:
+            again = second_attempt(self.probe, exc)
+            if again is None:
+                raise
+        if again is not None:
+            self._begin_again()
+            self.__init__(  # type: ignore[misc]
+                self.conn, again, self.batch_id, self.options, self.source_system,
+                self.workdir, self.progress,
+            )  # fmt: skip
+            importer.load(self)
+        settle_rejects(self)
 
     # ----------------------------------------------------------------- reading
     @property
     def read_path(self) -> Path:
-        """The path DuckDB should read: the file, or a UTF-8 copy of a cp1252 file."""
+        """The path DuckDB should read: the file, or a UTF-8 copy of it (another encoding,
+        mixed line endings: _read.prepared_copy)."""
         if self._read_path is None:
-            if self.probe.encoding == "cp1252":
-                target = self.workdir / (self.probe.path.name + ".utf8")
-                transcode_to_utf8(self.probe.path, target, "cp1252", self.probe.compression)
-                self._read_path = target
-            else:
-                self._read_path = self.probe.path
+            self._read_path = prepared_copy(self.probe, self.workdir) or self.probe.path
         return self._read_path
 
     def use_read_path(self, path: Path) -> None:
@@ -361,6 +392,7 @@ class ImportContext:
         """
         sql, params = self._read_csv_sql(extra_select, skip)
         params["columns"] = {n: "VARCHAR" for n in (names or self.probe.header)}
+        self.csv_skip = skip
         self.execute(
             f"CREATE OR REPLACE TEMP TABLE {table}_t AS {sql}",
             {**params, **(extra_params or {})},
@@ -516,12 +548,18 @@ class ImportContext:
         if max_object is None:
             # The reader allocates buffers of about twice this size: keep it no larger than
             # the file needs (a JSON document cannot be longer than an uncompressed file).
-            size = _gzip_uncompressed_size(self.read_path) if gzip else self.probe.size
+            path = self.read_path
+            size = _gzip_uncompressed_size(path) if gzip else path.stat().st_size
             max_object = min(JSON_MAX_OBJECT, size + 16)
         sql = (
             "SELECT row_number() OVER () AS _doc, json AS doc FROM read_json_objects($path, "
             "format = $fmt, compression = $compression, maximum_object_size = $max_object)"
         )
+        if self.probe.lenient_json:
+            # A second reading (ImportContext.load): a line that does not parse is passed
+            # over (numbered, so later lines keep theirs) and becomes a reject afterwards.
+            max_object = JSON_MAX_OBJECT
+            sql = f"SELECT * FROM ({sql[:-1]}, ignore_errors = true)) WHERE doc IS NOT NULL"
         return sql, {
             "path": str(self.read_path),
             "fmt": "newline_delimited" if self.probe.file_kind == "jsonl" else "auto",
@@ -1131,7 +1169,7 @@ def import_file(
             )
             # Every import spills to disk past the budget instead of growing with the file.
             with ctx.memory_budget():
-                importer.load(ctx)
+                ctx.load(importer)
                 ctx.run_sql("staging/_references.sql", label="registering agents and teams")
             if ctx.rows_read != ctx.rows_loaded + ctx.rows_rejected + ctx.rows_skipped:
                 raise SupportStatsError(

@@ -10,13 +10,30 @@ CREATE OR REPLACE TEMP MACRO ss_epoch(x) AS (
     END
 );
 
--- Text to TIMESTAMPTZ. ISO strings with an offset keep it; naive ones are local time in tz;
--- 9-10 digit numbers are epoch seconds, 12-13 digits epoch milliseconds; fmt (strptime) is
--- for day-first and other house formats given in a mapping file.
+-- Whether x ends in a UTC offset outside -14:00..+14:00 after a time ('+25:00', '-1500',
+-- '+15'), which DuckDB would take and shift the time by. Free for values without an offset
+-- (their length says so); ISO date-times with whole seconds are read at fixed positions
+-- (one substring); other layouts (fractions of a second, no seconds) by the pattern.
+CREATE OR REPLACE TEMP MACRO ss_far_offset(x) AS (
+    strlen(x) > 20 AND CASE
+        WHEN substr(x, 20, 1) IN ('+', '-') THEN
+            substr(x, 21, 2) NOT BETWEEN '00' AND '14'
+            OR (substr(x, 21, 2) = '14' AND ltrim(replace(substr(x, 23), ':', ''), '0') <> '')
+        WHEN substr(x, 20, 1) IN ('.', ',', ' ') OR substr(x, 17, 1) IN ('+', '-') THEN
+            regexp_matches(x, '\d:\d\d(:\d\d)?([.,]\d+)?\s*[+-]((1[5-9]|[2-9]\d)(:?\d\d)?|14:?(0[1-9]|[1-5]\d))$')
+        ELSE false
+    END
+);
+
+-- Text to TIMESTAMPTZ. ISO strings with an offset keep it (one outside -14:00..+14:00 is
+-- no date/time: ss_far_offset); naive ones are local time in tz; 9-10 digit numbers are
+-- epoch seconds, 12-13 digits epoch milliseconds; fmt (strptime) is for day-first and other
+-- house formats given in a mapping file.
 CREATE OR REPLACE TEMP MACRO ss_ts(x, tz, fmt) AS (
     CASE
         WHEN x IS NULL OR x = '' THEN NULL
         WHEN fmt IS NOT NULL THEN timezone(tz, try_cast(try_strptime(x, fmt) AS TIMESTAMP))
+        WHEN ss_far_offset(x) THEN NULL
         -- The common case first: a cast is far cheaper than any pattern match.
         WHEN tz = 'UTC' THEN coalesce(try_cast(x AS TIMESTAMPTZ), ss_epoch(x))
         WHEN regexp_matches(x, '(Z|[+-]\d\d(:?\d\d)?)$') THEN try_cast(x AS TIMESTAMPTZ)
@@ -53,6 +70,13 @@ CREATE OR REPLACE TEMP MACRO ss_text(x) AS (
 -- 'is not a date/time' message part for a value.
 CREATE OR REPLACE TEMP MACRO ss_quote(x) AS (
     CASE WHEN x IS NULL OR trim(x) = '' THEN 'is empty' ELSE '''' || left(x, 60) || '''' END
+);
+
+-- The message part after a date/time value that was not taken: ' is not a date/time', or
+-- what is wrong with its UTC offset.
+CREATE OR REPLACE TEMP MACRO ss_not_ts(x) AS (
+    CASE WHEN ss_far_offset(trim(x)) THEN ' has a UTC offset outside -14:00..+14:00'
+         ELSE ' is not a date/time' END
 );
 
 -- Channel names from many tools onto the canonical few (others: trimmed, lower case).

@@ -17,13 +17,14 @@ SELECT
     started_ts AS started_at,
     ended_ts AS ended_at,
     st AS status_raw,
+    -- The status names each class takes (docs/import_format.md); any other is rejected,
+    -- never relabelled.
     CASE
         WHEN st IN ('available', 'online', 'ready', 'idle') THEN 'available'
         WHEN st IN ('occupied', 'busy', 'on_call', 'in_chat', 'talking', 'handling') THEN 'occupied'
         WHEN st IN ('away', 'invisible', 'not_ready', 'aux') THEN 'away'
         WHEN st IN ('break', 'lunch', 'pause', 'training', 'meeting') THEN 'break'
         WHEN st IN ('offline', 'logged_out') THEN 'offline'
-        ELSE 'away'
     END AS status_class,
     ss_channel(channel) AS channel,
     $batch_id AS batch_id,
@@ -33,14 +34,17 @@ SELECT
         WHEN started_ts IS NULL THEN 'started_at'
         WHEN ss_text(ended_at) IS NOT NULL AND ended_ts IS NULL THEN 'ended_at'
         WHEN ended_ts < started_ts THEN 'ended_at'
-        WHEN st IS NULL THEN 'status'
+        WHEN st IS NULL OR status_class IS NULL THEN 'status'
     END AS _reject_column,
     CASE
         WHEN aid IS NULL THEN 'agent is empty'
-        WHEN started_ts IS NULL THEN 'started_at ' || ss_quote(started_at) || ' is not a date/time'
-        WHEN ss_text(ended_at) IS NOT NULL AND ended_ts IS NULL THEN 'ended_at ' || ss_quote(ended_at) || ' is not a date/time'
+        WHEN started_ts IS NULL THEN 'started_at ' || ss_quote(started_at) || ss_not_ts(started_at)
+        WHEN ss_text(ended_at) IS NOT NULL AND ended_ts IS NULL THEN 'ended_at ' || ss_quote(ended_at) || ss_not_ts(ended_at)
         WHEN ended_ts < started_ts THEN 'ended_at is before started_at'
         WHEN st IS NULL THEN 'status is empty'
+        WHEN status_class IS NULL THEN 'status ' || ss_quote(status) || ' is not a known agent status: '
+            || 'available (or online, ready, idle), occupied (busy, on_call, in_chat, talking, handling), '
+            || 'away (invisible, not_ready, aux), break (lunch, pause, training, meeting), offline (logged_out)'
     END AS _reject_reason,
     _row, _line
 FROM typed;

@@ -9,10 +9,12 @@ WITH typed AS (
         ss_ts(r.created_at, $tz, $ts_format) AS created_ts,
         ss_ts(r.first_response_at, $tz, $ts_format) AS first_response_ts,
         ss_ts(r.resolved_at, $tz, $ts_format) AS resolved_ts,
-        ss_text(r.csat) AS csat_v,
+        -- "4,5" in a file delimited by ';', tab or '|' is 4.5 ($decimal_comma).
+        CASE WHEN $decimal_comma THEN regexp_replace(ss_text(r.csat), '^([+-]?\d+),(\d+)$', '\1.\2')
+             ELSE ss_text(r.csat) END AS csat_v,
         -- Scale names as a ratings file takes them (generic__rating.sql): lower case.
         coalesce(lower(ss_text(r.csat_scale)), '1-5') AS csat_sc,
-        ss_rating_norm(ss_text(r.csat), csat_sc) AS csat_norm,
+        ss_rating_norm(csat_v, csat_sc) AS csat_norm,
         r.*
     FROM stg_raw AS r
 )
@@ -55,11 +57,11 @@ SELECT
     END AS _reject_column,
     CASE
         WHEN sid IS NULL THEN 'conversation_id is empty; every row needs an id'
-        WHEN created_ts IS NULL THEN 'created_at ' || ss_quote(created_at) || ' is not a date/time'
+        WHEN created_ts IS NULL THEN 'created_at ' || ss_quote(created_at) || ss_not_ts(created_at)
         WHEN ss_text(first_response_at) IS NOT NULL AND first_response_ts IS NULL
-            THEN 'first_response_at ' || ss_quote(first_response_at) || ' is not a date/time'
+            THEN 'first_response_at ' || ss_quote(first_response_at) || ss_not_ts(first_response_at)
         WHEN ss_text(resolved_at) IS NOT NULL AND resolved_ts IS NULL
-            THEN 'resolved_at ' || ss_quote(resolved_at) || ' is not a date/time'
+            THEN 'resolved_at ' || ss_quote(resolved_at) || ss_not_ts(resolved_at)
         WHEN csat_v IS NOT NULL AND (csat_norm IS NULL OR csat_norm NOT BETWEEN 0 AND 1)
             THEN 'csat ' || ss_quote(csat) || ' is not a rating on the ' || csat_sc || ' scale'
     END AS _reject_reason,

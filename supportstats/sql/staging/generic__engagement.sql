@@ -41,10 +41,10 @@ SELECT
         WHEN sid IS NULL THEN 'engagement_id is empty; every row needs an id'
         WHEN cid IS NULL THEN 'conversation_id is empty'
         WHEN aid IS NULL THEN 'agent is empty; an engagement belongs to one agent'
-        WHEN started_ts IS NULL THEN 'started_at ' || ss_quote(started_at) || ' is not a date/time'
-        WHEN ss_text(accepted_at) IS NOT NULL AND accepted_ts IS NULL THEN 'accepted_at ' || ss_quote(accepted_at) || ' is not a date/time'
-        WHEN ss_text(first_message_at) IS NOT NULL AND first_message_ts IS NULL THEN 'first_message_at ' || ss_quote(first_message_at) || ' is not a date/time'
-        WHEN ss_text(ended_at) IS NOT NULL AND ended_ts IS NULL THEN 'ended_at ' || ss_quote(ended_at) || ' is not a date/time'
+        WHEN started_ts IS NULL THEN 'started_at ' || ss_quote(started_at) || ss_not_ts(started_at)
+        WHEN ss_text(accepted_at) IS NOT NULL AND accepted_ts IS NULL THEN 'accepted_at ' || ss_quote(accepted_at) || ss_not_ts(accepted_at)
+        WHEN ss_text(first_message_at) IS NOT NULL AND first_message_ts IS NULL THEN 'first_message_at ' || ss_quote(first_message_at) || ss_not_ts(first_message_at)
+        WHEN ss_text(ended_at) IS NOT NULL AND ended_ts IS NULL THEN 'ended_at ' || ss_quote(ended_at) || ss_not_ts(ended_at)
         WHEN ended_ts < started_ts THEN 'ended_at is before started_at'
     END AS _reject_reason,
     _row, _line

@@ -29,7 +29,7 @@ SELECT
     END AS _reject_column,
     CASE
         WHEN cid IS NULL THEN 'conversation_id is empty; every event belongs to a conversation'
-        WHEN occurred_ts IS NULL THEN 'occurred_at ' || ss_quote(occurred_at) || ' is not a date/time'
+        WHEN occurred_ts IS NULL THEN 'occurred_at ' || ss_quote(occurred_at) || ss_not_ts(occurred_at)
         WHEN etype IS NULL THEN 'event_type is empty'
     END AS _reject_reason,
     _row, _line

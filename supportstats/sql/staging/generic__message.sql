@@ -35,7 +35,7 @@ SELECT
     CASE
         WHEN sid IS NULL THEN 'message_id is empty; every row needs an id'
         WHEN cid IS NULL THEN 'conversation_id is empty; every message belongs to a conversation'
-        WHEN created_ts IS NULL THEN 'created_at ' || ss_quote(created_at) || ' is not a date/time'
+        WHEN created_ts IS NULL THEN 'created_at ' || ss_quote(created_at) || ss_not_ts(created_at)
         WHEN role IS NULL OR NOT (role IN ('customer', 'agent', 'bot') OR role IN ('system', 'third_party'))
             THEN 'author_role ' || ss_quote(author_role) || ' is not one of customer, agent, bot, system, third_party'
         WHEN lower(ss_text(visibility)) NOT IN ('public', 'internal')

@@ -4,7 +4,9 @@ WITH typed AS (
     SELECT
         coalesce(ss_text(r.rating_id), ss_text(r.conversation_id) || ':' || r._row) AS sid,
         ss_text(r.conversation_id) AS cid,
-        ss_text(r.rating) AS v,
+        -- "4,5" in a file delimited by ';', tab or '|' is 4.5 ($decimal_comma).
+        CASE WHEN $decimal_comma THEN regexp_replace(ss_text(r.rating), '^([+-]?\d+),(\d+)$', '\1.\2')
+             ELSE ss_text(r.rating) END AS v,
         coalesce(lower(ss_text(r.scale)), '1-5') AS sc,
         ss_ts(r.rated_at, $tz, $ts_format) AS rated_ts,
         ss_ts(r.offered_at, $tz, $ts_format) AS offered_ts,
@@ -39,7 +41,7 @@ SELECT
         WHEN cid IS NULL THEN 'conversation_id is empty'
         WHEN v IS NULL OR norm IS NULL THEN 'rating ' || ss_quote(rating) || ' is not a rating on the ' || sc || ' scale'
         WHEN norm < 0 OR norm > 1 THEN 'rating ' || ss_quote(rating) || ' is outside the ' || sc || ' scale'
-        WHEN ss_text(rated_at) IS NOT NULL AND rated_ts IS NULL THEN 'rated_at ' || ss_quote(rated_at) || ' is not a date/time'
+        WHEN ss_text(rated_at) IS NOT NULL AND rated_ts IS NULL THEN 'rated_at ' || ss_quote(rated_at) || ss_not_ts(rated_at)
     END AS _reject_reason,
     _row, _line
 FROM normed;

@@ -1,0 +1,11 @@
+-- The lines of a JSON Lines file that do not parse, numbered as the lenient reading numbers
+-- every line it reads (ImportContext._json_read: blank lines are not counted).
+SELECT _doc
+FROM (
+    SELECT row_number() OVER () AS _doc, json IS NULL AS broken
+    FROM read_json_objects(
+        $path, format = 'newline_delimited', compression = $compression,
+        maximum_object_size = $max_object, ignore_errors = true)
+)
+WHERE broken
+ORDER BY _doc
