@@ -31,7 +31,7 @@ MAX_CONCURRENCY = 100
 #: Lowest occupancy cap: below it most agents would sit idle by design.
 MIN_OCCUPANCY_CAP = 0.3
 #: Erlang A: contacts arriving within one mean patience (volume / interval_s x patience_s).
-MAX_PATIENCE_ARRIVALS = 1_000_000.0
+MAX_PATIENCE_ARRIVALS = 100_000.0
 
 
 def _fmt(value: object) -> str:

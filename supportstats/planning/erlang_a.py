@@ -50,6 +50,9 @@ def _check_definition(definition: str) -> None:
         )
 
 
+# Extreme inputs (a patience of 1e-300 s, a threshold of 1e300 s) reach inf and 0 on the way;
+# every figure below handles them, so numpy's warnings would only reach the user as noise.
+@np.errstate(over="ignore", invalid="ignore", divide="ignore")
 def queue_tail_metrics(
     log_lower: FloatArray,
     lam: FloatArray,

@@ -307,27 +307,31 @@ def _smallest_feasible(
     """Per row, the smallest n in (lo, hi] with feasible(n), given lo infeasible.
 
     ``hi`` is a guess (the Erlang C answer): it is first raised, doubling the gap, until
-    feasible, but never past ``MAX_SERVERS`` (a row still infeasible there raises
-    PlanningInputError naming ``rows[i] + 1``). Then each row steps down from ``hi`` by 1, 2,
-    4, ... while still feasible, and bisects once it has found an infeasible count: the answer
-    is usually 0-2 below the guess, so most rows need two or three evaluations. All unfinished
-    rows are evaluated together. Assumes feasibility is monotone in n.
+    feasible, but never past the larger of ``MAX_AGENTS`` and the guess (a row still
+    infeasible there raises PlanningInputError naming ``rows[i] + 1``). Then each row steps
+    down from ``hi`` by 1, 2, 4, ... while still feasible, and bisects once it has found an
+    infeasible count: the answer is usually 0-2 below the guess, so most rows need two or
+    three evaluations. All unfinished rows are evaluated together. Assumes feasibility is
+    monotone in n.
     """
-    lo, hi = lo.copy(), np.minimum(hi, MAX_SERVERS)
+    hi = np.minimum(hi, MAX_SERVERS)
+    limit = np.maximum(hi, MAX_AGENTS)
+    lo = lo.copy()
     idx = np.arange(lo.size)
     while idx.size:
         ok = feasible(idx, hi[idx])
         bad = idx[~ok]
-        stuck = bad[hi[bad] >= MAX_SERVERS]
+        stuck = bad[hi[bad] >= limit[bad]]
         if stuck.size:
             row = int(stuck[0]) if rows is None else int(rows[stuck[0]])
             raise PlanningInputError(
-                f"row {row + 1}: the targets are not met even with {MAX_SERVERS:,} servers",
+                f"row {row + 1}: the targets are not met even with {int(limit[stuck[0]]):,} "
+                "servers",
                 hint="check sl_target, asa_target_s and max_abandon of this row",
             )
         gap = hi[bad] - lo[bad]
         lo[bad] = hi[bad]
-        hi[bad] = np.minimum(hi[bad] + np.maximum(2 * gap, 1), MAX_SERVERS)
+        hi[bad] = np.minimum(hi[bad] + np.maximum(2 * gap, 1), limit[bad])
         idx = bad
     step = np.ones(lo.size, dtype=np.int64)
     bisecting = np.zeros(lo.size, dtype=bool)
