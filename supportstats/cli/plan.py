@@ -300,6 +300,11 @@ def _check_span_options(
     check_interval(interval, "--interval")
     if horizon is not None:
         check_horizon(horizon, "--horizon")
+        if horizon < interval:
+            raise OptionError(
+                "--horizon is shorter than one --interval: nothing to forecast",
+                "forecast at least one interval ahead, e.g. --horizon 14d",
+            )
     if weeks is not None:
         check_weeks(weeks, "--weeks")
 

@@ -293,6 +293,7 @@ def test_plan_with_a_contact_in_year_9999(warehouses: dict[str, Path], tmp_path:
         (["--interval", "1s"], "--interval 1s is outside 5min to 1d"),
         (["--interval", "7min"], "--interval 7min does not divide a day"),
         (["--interval", "2d"], "--interval 2d is outside 5min to 1d"),
+        (["--horizon", "10min"], "--horizon is shorter than one --interval"),
         (["--weeks", "0"], "--weeks 0 is outside 1 to 260"),
         (["--weeks", "1000000000"], "--weeks 1000000000 is outside 1 to 260"),
     ],
