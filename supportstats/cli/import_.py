@@ -93,6 +93,25 @@ def import_command(
         "earlier batches of the same content are dropped and the file loaded anew, in one "
         "transaction.",
     ),
+    pseudonymise: bool = typer.Option(
+        False,
+        "--pseudonymise",
+        help="Store keyed pseudonyms instead of customers' names, e-mails, phones and ids and "
+        "agents' names and e-mails, and drop message bodies, subjects, rating comments and raw "
+        "records; the metrics stay the same. The key comes from --pseudonym-key-file or "
+        "SUPPORTSTATS_PSEUDONYM_KEY and is never stored.",
+    ),
+    key_file: Path | None = typer.Option(
+        None,
+        "--pseudonym-key-file",
+        help="File holding the secret key of --pseudonymise (16 characters or more). The same "
+        "key gives the same pseudonym for a person in every file.",
+    ),
+    keep_text: bool = typer.Option(
+        False,
+        "--keep-text",
+        help="With --pseudonymise: keep message bodies, subjects and rating comments.",
+    ),
     fmt: OutputFormat = typer.Option(
         OutputFormat.table, "--format", "-f", help="table, csv or json summary per file."
     ),
@@ -130,6 +149,8 @@ def import_command(
       supportstats import naive.csv --timezone Europe/Madrid   # corrects an earlier import
 
       supportstats import export.json.gz --source zendesk --replace --format json
+
+      supportstats import tickets.json --pseudonymise --pseudonym-key-file ~/pseudonym.key
     """
     from supportstats.config import default_db_path
     from supportstats.db import connect, warehouse_fault
@@ -146,6 +167,7 @@ def import_command(
         strict=strict,
         source_system=source_system,
         replace=replace,
+        pseudonymise=_pseudonymisation(pseudonymise, key_file, keep_text),
     )
     where = db or default_db_path()
     conn = connect(where, progress=facts_progress(), wait=wait)
@@ -226,6 +248,20 @@ def _stopped(
         "the file's transaction was rolled back; run the import again, and supportstats db "
         "check if it fails again",
     )
+
+
+def _pseudonymisation(wanted: bool, key_file: Path | None, keep_text: bool):  # noqa: ANN202
+    from supportstats.errors import OptionError
+    from supportstats.privacy import Pseudonymisation, read_key
+
+    if not wanted:
+        if key_file is not None or keep_text:
+            raise OptionError(
+                "--pseudonym-key-file and --keep-text only apply with --pseudonymise",
+                "add --pseudonymise, or leave those options out",
+            )
+        return None
+    return Pseudonymisation(read_key(key_file), keep_text=keep_text)
 
 
 def _files_first(paths: list[Path]) -> list[Path]:

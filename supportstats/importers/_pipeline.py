@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -42,7 +42,10 @@ from supportstats.importers._read import (
     sha256_of,
 )
 from supportstats.importers._rejects import NOT_UTF8_REJECTS, settle_rejects
-from supportstats.sql import load_sql, used_params
+from supportstats.privacy import Pseudonymisation, describe_setting
+from supportstats.privacy import apply as pseudonymise_batch
+from supportstats.privacy import check_warehouse as check_pseudonymisation
+from supportstats.sql import load_sql, split_statements, used_params
 
 ProgressSink = Callable[[float, str], None]
 """Called with (fraction done 0..1, label) while a long statement runs."""
@@ -104,13 +107,23 @@ class ImportOptions:
     source_system: str | None = None
     # import again even with the same options, dropping the earlier batches of the content
     replace: bool = False
+    # keyed pseudonyms for people, their words dropped unless kept (supportstats.privacy)
+    pseudonymise: Pseudonymisation | None = None
 
     def as_json(self, **identity: Any) -> str:
         """The options as recorded in import_batch.options, with ``identity`` (what they
-        resolved to: the importer, the mapping file's sha256)."""
-        data = asdict(self)
+        resolved to: the importer, the mapping file's sha256). A pseudonymisation is
+        recorded by its fingerprint, never its key."""
+        data = self.identity()
         data["mapping"] = str(self.mapping) if self.mapping else None
         return json.dumps({**data, **identity})
+
+    def identity(self) -> dict[str, Any]:
+        """The options as plain values (the pseudonymisation key replaced by its id)."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        if self.pseudonymise is not None:
+            data["pseudonymise"] = self.pseudonymise.fingerprint()
+        return data
 
 
 # Options that decide whether or how often a file is imported, never which rows it gives.
@@ -903,15 +916,6 @@ def _hashes_repeat(conn: duckdb.DuckDBPyConnection, table: str, batch_id: int) -
     return bool((hashes[1:] == hashes[:-1]).any())
 
 
-def split_statements(sql: str) -> list[str]:
-    """Statements of a SQL file: each ends with ';' at the end of a line.
-
-    Whole-line comments are dropped first, so a comment ending in ';' splits nothing.
-    """
-    code = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
-    return [s.strip() for s in re.split(r";[ \t]*(?:--[^\n]*)?\n", code + "\n") if s.strip()]
-
-
 def _gzip_uncompressed_size(path: Path) -> int:
     """A gzip file's uncompressed size from its trailer (exact below 4 GiB; else unknown)."""
     with path.open("rb") as handle:
@@ -1062,7 +1066,7 @@ def option_changes(
     old = earlier.options
     defaults = ImportOptions()
     changes: list[str] = []
-    for name, value in asdict(options).items():
+    for name, value in options.identity().items():
         if name in NOT_IDENTITY:
             continue
         flag = "--" + name.replace("_", "-")
@@ -1074,6 +1078,11 @@ def option_changes(
             if not same:
                 was = old.get("mapping") or "none"
                 changes.append(f"{flag}: {was} -> {value or 'none'} (other content)")
+            continue
+        if name == "pseudonymise":
+            if old.get(name) != value:
+                changes.append(f"{flag}: {describe_setting(old.get(name))} -> "
+                               f"{describe_setting(value)}")  # fmt: skip
             continue
         if name == "source":
             was = old.get("importer") or old.get("source")
@@ -1153,6 +1162,7 @@ def import_file(
             seconds=time.perf_counter() - started,
             rows_skipped=skipped,
         )
+    check_pseudonymisation(conn, options.pseudonymise, "this warehouse")
     source_system = options.source_system or importer.SOURCE
     for statement in split_statements(load_sql("staging/_macros.sql")):
         conn.execute(statement)
@@ -1171,6 +1181,10 @@ def import_file(
             with ctx.memory_budget():
                 ctx.load(importer)
                 ctx.run_sql("staging/_references.sql", label="registering agents and teams")
+                if options.pseudonymise is not None:
+                    if progress:
+                        progress(0.97, "pseudonymising")
+                    pseudonymise_batch(conn, batch_id, options.pseudonymise, importer.SOURCE)
             if ctx.rows_read != ctx.rows_loaded + ctx.rows_rejected + ctx.rows_skipped:
                 raise SupportStatsError(
                     f"{path}: internal count mismatch: read {ctx.rows_read}, loaded "

@@ -21,6 +21,15 @@ def sql_names(folder: str) -> list[str]:
     return sorted(f"{folder}/{p.name}" for p in root.iterdir() if p.name.endswith(".sql"))
 
 
+def split_statements(sql: str) -> list[str]:
+    """Statements of a SQL file: each ends with ';' at the end of a line.
+
+    Whole-line comments are dropped first, so a comment ending in ';' splits nothing.
+    """
+    code = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    return [s.strip() for s in re.split(r";[ \t]*(?:--[^\n]*)?\n", code + "\n") if s.strip()]
+
+
 def used_params(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """Only the parameters the SQL names as ``$name`` outside ``--`` comments.
 

@@ -36,6 +36,14 @@ def test_messages_page(warehouse):
     assert warehouse.execute(
         "SELECT author_role, automation FROM message WHERE source_id = '8'"
     ).fetchall() == [("system", "rule")]
+    # "John self-assigned this conversation" names the agent; John (id 7) wrote in the file,
+    # so the assignment is his, not an agent called "John" that no other row knows.
+    assert warehouse.execute(
+        "SELECT to_value FROM conversation_event WHERE event_type = 'assignee'"
+    ).fetchall() == [("chatwoot:7",)]
+    assert warehouse.execute("SELECT DISTINCT agent_key FROM fact_assignment").fetchall() == [
+        ("chatwoot:7",)
+    ]
 
 
 def test_csat_csv(warehouse):

@@ -6,8 +6,7 @@ import duckdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from supportstats.importers._pipeline import split_statements
-from supportstats.sql import load_sql
+from supportstats.sql import load_sql, split_statements
 
 # Every space separator DuckDB's trim() removes, plus characters it keeps.
 EDGES = [" ", "\u00a0", "\u1680", "\u2003", "\u202f", "\u3000", "\t", "\n", "\u200b", "é", "a"]
