@@ -394,8 +394,14 @@ def probe(path: Path) -> FileProbe:
     lines = text.splitlines()
     if len(lines) > 1 and len(sample) >= SAMPLE_BYTES - 4:
         lines = lines[:-1]  # the last sampled line may be cut
+    if not lines[0].strip():
+        raise InputFileError(
+            f"{path}: the first line is empty; a CSV file starts with its header (the column "
+            "names)",
+            "delete the empty lines before the header and import again",
+        )
     delimiter = _sniff_delimiter(lines)
-    header = next(csv.reader(io.StringIO(lines[0]), delimiter=delimiter))
+    header = next(csv.reader(io.StringIO(lines[0]), delimiter=delimiter), [])
     header = [h.strip() for h in header]
     body = "\n".join(lines[1:200])
     decimal_comma = delimiter != "," and bool(_DECIMAL_COMMA.search(body))
@@ -565,9 +571,9 @@ def describe_broken_json(line: bytes) -> tuple[str, str]:
     except ValueError as exc:
         message = getattr(exc, "msg", str(exc))
         column = getattr(exc, "colno", None)
-        where = f" at column {column}" if column else ""
-        ended = " (the line ends early: cut off?)" if getattr(exc, "pos", 0) >= len(text) else ""
-        return f"not valid JSON: {message}{where}{ended}", text
+        where = f", column {column}" if column else ""
+        ended = "; the line ends early: cut off?" if getattr(exc, "pos", 0) >= len(text) else ""
+        return f"not valid JSON ({message}{where}{ended})", text
     return "not valid JSON (the reader could not parse this line)", text
 
 

@@ -99,8 +99,7 @@ def test_a_cp1252_line_after_the_first_megabyte_is_rejected_with_a_clear_reason(
     rows = [f"c{i},2024-03-01T10:00:00Z,García {i}" for i in range(1, 40_001)]
     path = tmp_path / "late.csv"
     path.write_bytes(
-        (HEADER + "\n" + "\n".join(rows) + "\n").encode()
-        + b"c40001,2024-03-01T10:00:00Z,Caf\xe9\n"
+        (HEADER + "\n" + "\n".join(rows) + "\n").encode() + b"c40001,2024-03-01T10:00:00Z,Caf\xe9\n"
     )
     assert path.stat().st_size > 1 << 20
     db = tmp_path / "w.duckdb"
@@ -253,7 +252,7 @@ def test_reject_line_numbers_are_physical_lines(tmp_path):
         "c2,never,x\n"  # line 5
         'c3,2024-03-01T10:00:00Z,"a ""quoted""\nvalue\nover three"\n'  # lines 6-8
         "c4,2024-03-01T10:00:00Z,x,extra\n"  # line 9: too many columns
-        "c5,2024-03-01T10:00:00Z,q\"r\n"  # line 10: a quote inside a value is a character
+        'c5,2024-03-01T10:00:00Z,q"r\n'  # line 10: a quote inside a value is a character
         'c6,also never,"x"\n'  # line 11
     )
     path = tmp_path / "multiline.csv"

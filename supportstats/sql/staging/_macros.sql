@@ -11,18 +11,14 @@ CREATE OR REPLACE TEMP MACRO ss_epoch(x) AS (
 );
 
 -- Whether x ends in a UTC offset outside -14:00..+14:00 after a time ('+25:00', '-1500',
--- '+15'), which DuckDB would take and shift the time by. Free for values without an offset
--- (their length says so); ISO date-times with whole seconds are read at fixed positions
--- (one substring); other layouts (fractions of a second, no seconds) by the pattern.
+-- '+15'), which DuckDB would take and shift the time by. Nearly free for the values it
+-- passes: no offset (their length says so), or one of the common '+0H' / ':..-0H' shapes
+-- (a byte search); only the others ('+1H', '-1H', fractions) meet the pattern.
 CREATE OR REPLACE TEMP MACRO ss_far_offset(x) AS (
-    strlen(x) > 20 AND CASE
-        WHEN substr(x, 20, 1) IN ('+', '-') THEN
-            substr(x, 21, 2) NOT BETWEEN '00' AND '14'
-            OR (substr(x, 21, 2) = '14' AND ltrim(replace(substr(x, 23), ':', ''), '0') <> '')
-        WHEN substr(x, 20, 1) IN ('.', ',', ' ') OR substr(x, 17, 1) IN ('+', '-') THEN
-            regexp_matches(x, '\d:\d\d(:\d\d)?([.,]\d+)?\s*[+-]((1[5-9]|[2-9]\d)(:?\d\d)?|14:?(0[1-9]|[1-5]\d))$')
-        ELSE false
-    END
+    strlen(x) > 20
+    AND CASE WHEN contains(x, '+') THEN NOT contains(x, '+0')
+             ELSE x LIKE '%:%-%' AND NOT x LIKE '%:%-0%' END
+    AND regexp_matches(x, '\d:\d\d(:\d\d)?([.,]\d+)?\s*[+-]((1[5-9]|[2-9]\d)(:?\d\d)?|14:?(0[1-9]|[1-5]\d))$')
 );
 
 -- Text to TIMESTAMPTZ. ISO strings with an offset keep it (one outside -14:00..+14:00 is
