@@ -43,7 +43,7 @@ from supportstats.errors import SupportStatsError, WarehouseBusy
 from supportstats.metrics import Filters, MetricOptions, Period, metrics_table, query
 from supportstats.metrics.conversations import conversations
 from supportstats.planning import staff
-from supportstats.planning.forecast import forecast, interval_history
+from supportstats.planning.forecast import forecast, interval_history, recent_contacts
 from supportstats.planning.history import contact_history
 from supportstats.reports import Targets, agent_report, scorecard
 from supportstats.warehouse_info import table_counts
@@ -316,10 +316,12 @@ def load_forecast(source: Source, queue: str | None, hours: int = 24) -> tuple[p
     """``supportstats forecast``: contacts and AHT per 30 minutes after the history ends,
     with the holdout accuracy line (or why there is none)."""
     contacts = _read(source, lambda conn: contact_history(conn, queue))
+    # as the CLI does: a contact dated in the future (year 9999) is no history
+    contacts, left_out = recent_contacts(contacts)
     history = interval_history(contacts, "30min")
     predicted, accuracy = forecast(history, horizon=f"{hours}h", interval="30min")
     note = accuracy.line() if accuracy else "history too short for a holdout accuracy check"
-    return predicted, note
+    return predicted, f"{note}; {left_out}" if left_out else note
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ import duckdb
 from supportstats.config import DEFAULT_DB, ENV_DB, default_db_path  # noqa: F401 (re-exported)
 from supportstats.errors import WarehouseBusy, WarehouseError
 from supportstats.sql import load_sql, sql_names
+from supportstats.terminal import printable
 from supportstats.warehouse_lock import (
     busy_text,
     holder_from,
@@ -139,7 +140,8 @@ def _check_path(path: Path, read_only: bool) -> None:
 
 
 def _say(message: str) -> None:
-    sys.stderr.write(message + "\n")
+    # a warehouse path or a holder's command line may hold control characters
+    sys.stderr.write(printable(message) + "\n")
     sys.stderr.flush()
 
 

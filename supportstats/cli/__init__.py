@@ -69,6 +69,8 @@ def main() -> None:
     """
     import sys
 
+    from supportstats.terminal import printable
+
     try:  # typer 0.2x carries its own copy of Click
         from typer._click import exceptions as click_errors
     except ImportError:  # pragma: no cover - older typer on Click itself
@@ -80,8 +82,8 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except click_errors.ClickException as exc:
-        sys.stderr.write(f"Error: {_one_line(exc.format_message())}\n")
-        sys.stderr.write(f"Hint: {_usage_hint(exc)}\n")
+        sys.stderr.write(f"Error: {printable(_one_line(exc.format_message()))}\n")
+        sys.stderr.write(f"Hint: {printable(_usage_hint(exc))}\n")
         sys.exit(exc.exit_code)
     except typer.Abort:
         sys.stderr.write("Error: interrupted\nHint: run the command again\n")

@@ -114,6 +114,12 @@ def test_an_error_quoting_a_newline_stays_two_lines(tmp_path: Path) -> None:
     assert "\x1b" not in done.stderr
 
 
+def test_a_usage_error_quoting_an_escape_code_shows_it_escaped(tmp_path: Path) -> None:
+    done = run("metrics", "--\x1b[2Jagent", "--db", tmp_path / "w.duckdb")
+    assert_clean_error(done, 2, contains="\\x1b[2Jagent")
+    assert "\x1b" not in done.stderr
+
+
 # -- item 7: CSV formula injection --------------------------------------------------------
 
 
