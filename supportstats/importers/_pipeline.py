@@ -558,12 +558,8 @@ class ImportContext:
     def _json_read(self, max_object: int | None = None) -> tuple[str, dict[str, Any]]:
         """``read_json_objects`` of the file: (sql, params) giving ``_doc, doc``."""
         gzip = self.compression == "gzip"
-        if max_object is None:
-            # The reader allocates buffers of about twice this size: keep it no larger than
-            # the file needs (a JSON document cannot be longer than an uncompressed file).
-            path = self.read_path
-            size = _gzip_uncompressed_size(path) if gzip else path.stat().st_size
-            max_object = min(JSON_MAX_OBJECT, size + 16)
+        if max_object is None or self.probe.lenient_json:
+            max_object = self.json_max_object()
         sql = (
             "SELECT row_number() OVER () AS _doc, json AS doc FROM read_json_objects($path, "
             "format = $fmt, compression = $compression, maximum_object_size = $max_object)"
@@ -571,7 +567,6 @@ class ImportContext:
         if self.probe.lenient_json:
             # A second reading (ImportContext.load): a line that does not parse is passed
             # over (numbered, so later lines keep theirs) and becomes a reject afterwards.
-            max_object = JSON_MAX_OBJECT
             sql = f"SELECT * FROM ({sql[:-1]}, ignore_errors = true)) WHERE doc IS NOT NULL"
         return sql, {
             "path": str(self.read_path),
@@ -579,6 +574,14 @@ class ImportContext:
             "compression": "gzip" if gzip else "none",
             "max_object": max(int(max_object), 1 << 20),
         }
+
+    def json_max_object(self) -> int:
+        """maximum_object_size that reads any value of the file: no larger than the file
+        needs, as the reader allocates buffers of about twice this size (a JSON value
+        cannot be longer than the uncompressed file)."""
+        path = self.read_path
+        size = _gzip_uncompressed_size(path) if self.compression == "gzip" else path.stat().st_size
+        return min(JSON_MAX_OBJECT, size + 16)
 
     def _json_error(self, exc: duckdb.Error) -> InputFileError:
         return InputFileError(

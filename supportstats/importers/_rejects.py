@@ -33,8 +33,6 @@ if TYPE_CHECKING:
     from supportstats.importers._pipeline import ImportContext
 
 NOT_UTF8_REJECTS = load_sql("rejects/not_utf8_count.sql")
-# maximum_object_size of the lenient reading's list of broken lines (as _json_read's).
-_MAX_OBJECT = 1 << 30
 
 
 def settle_rejects(ctx: ImportContext) -> None:
@@ -63,7 +61,7 @@ def _settle_json_lines(ctx: ImportContext) -> None:
                 "broken_json_lines",
                 path=str(ctx.read_path),
                 compression="gzip" if ctx.compression == "gzip" else "none",
-                max_object=_MAX_OBJECT,
+                max_object=max(ctx.json_max_object(), 1 << 20),
             )
         ]
         nothing_read = not (

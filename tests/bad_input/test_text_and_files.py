@@ -10,6 +10,7 @@ the warehouse (unchanged, or exactly what the file should give).
 from __future__ import annotations
 
 import codecs
+import gzip
 import json
 import os
 from pathlib import Path
@@ -191,13 +192,15 @@ def _jsonl(records: list[dict | str]) -> bytes:
     )
 
 
-def test_json_lines_with_one_broken_line_lose_that_line_only(tmp_path):
+@pytest.mark.parametrize("name", ["broken.jsonl", "broken.jsonl.gz"])
+def test_json_lines_with_one_broken_line_lose_that_line_only(tmp_path, name):
     records: list[dict | str] = [
         {"conversation_id": f"c{i}", "created_at": "2024-03-01T10:00:00Z"} for i in range(1, 21)
     ]
     records[6] = '{"conversation_id": "c7", "created_at": '
-    path = tmp_path / "broken.jsonl"
-    path.write_bytes(_jsonl(records))
+    path = tmp_path / name
+    data = _jsonl(records)
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
     db = tmp_path / "w.duckdb"
     outcome = imp(path, db)
     loaded(outcome, db, conversations=19, rejected=1)
