@@ -228,28 +228,31 @@ class ImportContext:
         self.csv_skip = 0
 
     def load(self, importer: Importer) -> None:
-        """``importer.load(self)``; then, when a second reading of the file can take what
-        the first could not, the same again from a fresh transaction; then the rejects are
-        settled (physical line numbers, broken JSON lines: importers._rejects.settle).
+        """``importer.load(self)``; again from a fresh transaction while another reading of
+        the file can take what the last could not; then the rejects are settled (physical
+        line numbers, broken JSON lines: importers._rejects.settle_rejects).
 
-        The second reading (importers._read): a CSV file with mixed line endings from a copy
-        with LF throughout, JSON Lines with a broken or overlong line leniently, and a file
-        whose lines were rejected as not UTF-8 while it holds no UTF-8 text at all as cp1252.
+        Other readings (importers._read.second_attempt, late_encoding), each at most once: a
+        CSV file with mixed line endings from a copy with LF throughout, JSON Lines with a
+        broken or overlong line leniently, and a file with bytes that are not UTF-8 past an
+        ASCII first megabyte, and no UTF-8 text at all, as cp1252.
         """
-        try:
-            importer.load(self)
-            again = late_encoding(self.probe, self.count(NOT_UTF8_REJECTS, {"b": self.batch_id}))
-        except (duckdb.Error, SupportStatsError) as exc:
-            again = second_attempt(self.probe, exc)
+        while True:
+            try:
+                importer.load(self)
+                not_utf8 = self.count(NOT_UTF8_REJECTS, {"b": self.batch_id})
+                again = late_encoding(self.probe, not_utf8)
+            except (duckdb.Error, SupportStatsError) as exc:
+                again = second_attempt(self.probe, exc)
+                if again is None:
+                    raise
             if again is None:
-                raise
-        if again is not None:
+                break
             self._begin_again()
             self.__init__(  # type: ignore[misc]
                 self.conn, again, self.batch_id, self.options, self.source_system,
                 self.workdir, self.progress,
             )  # fmt: skip
-            importer.load(self)
         settle_rejects(self)
 
     # ----------------------------------------------------------------- reading

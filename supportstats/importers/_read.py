@@ -504,13 +504,20 @@ def second_attempt(file_probe: FileProbe, error: BaseException) -> FileProbe | N
     second reading cannot help.
 
     A CSV file whose line endings are mixed (DuckDB's strict reader stops at the first line
-    ending that differs) is read from a copy with LF throughout. JSON Lines with a line that
-    does not parse, or one longer than the first buffers, are read leniently: each broken
-    line becomes a reject with its line number (supportstats.importers._rejects).
+    ending that differs) is read from a copy with LF throughout. JSON with bytes that are
+    not UTF-8 and no UTF-8 text at all is read as cp1252 (:func:`late_encoding`). JSON Lines
+    with a line that does not parse, or one longer than the first buffers, are read
+    leniently: each broken line becomes a reject with its line number
+    (supportstats.importers._rejects). Each way is tried once: a probe that has it set
+    gives None.
     """
     text = str(error)
     if file_probe.file_kind == "csv" and not file_probe.newlines_lf and _MIXED_NEWLINES in text:
         return replace(file_probe, newlines_lf=True)
+    if file_probe.file_kind in ("json", "jsonl") and "invalid UTF-8" in text:
+        cp1252 = late_encoding(file_probe, 1)
+        if cp1252 is not None:
+            return cp1252
     if file_probe.file_kind == "jsonl" and not file_probe.lenient_json:
         if "Malformed JSON" in text or "maximum_object_size" in text:
             return replace(file_probe, lenient_json=True)

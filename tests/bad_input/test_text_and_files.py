@@ -126,6 +126,30 @@ def test_a_cp1252_file_whose_first_megabyte_is_ascii_is_read_as_cp1252(tmp_path)
     ]
 
 
+@pytest.mark.parametrize("name", ["late.jsonl", "late.json", "late_mixed_eol.csv"])
+def test_cp1252_past_an_ascii_first_megabyte_in_json_and_with_mixed_line_endings(tmp_path, name):
+    path = tmp_path / name
+    cafe = "Café".encode("cp1252").decode("latin-1")
+    if name.endswith(".csv"):
+        rows = [f"c{i},2024-03-01T10:00:00Z,plain" for i in range(60_000)]
+        text = HEADER + "\r\n" + "\r\n".join(rows) + f"\r\nx1,2024-03-01T10:00:00Z,{cafe}\n"
+    else:
+        records = [
+            {"conversation_id": f"c{i}", "created_at": "2024-03-01T10:00:00Z", "subject": "p"}
+            for i in range(20_000)
+        ]
+        records.append({"conversation_id": "x1", "created_at": "2024-03-01T10:00:00Z"})
+        lines = [json.dumps(r) for r in records]
+        lines[-1] = lines[-1][:-1] + f', "subject": "{cafe}"}}'
+        text = "\n".join(lines) + "\n" if name.endswith(".jsonl") else "[" + ",\n".join(lines) + "]"
+    path.write_bytes(text.encode("latin-1"))
+    assert path.stat().st_size > 1 << 20
+    db = tmp_path / "w.duckdb"
+    outcome = imp(path, db)
+    assert outcome.code == 0, outcome
+    assert query(db, "SELECT subject FROM conversation WHERE source_id = 'x1'") == [("Café",)]
+
+
 @pytest.mark.parametrize(
     ("encoding", "bom"),
     [
