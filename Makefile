@@ -32,8 +32,12 @@ demo: $(STAMP)
 		--server.address $(ADDRESS) \
 		--browser.gatherUsageStats false -- --db $(DEMO_DB)
 
+# One pytest worker per core (pytest-xdist); a test file stays on one worker, so its
+# module fixtures (warehouses built once per file) are built once.
+TEST_WORKERS ?= auto
+
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

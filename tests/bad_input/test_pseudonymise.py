@@ -5,6 +5,7 @@ warehouse, the same numbers, stable pseudonyms across files with one key (issue 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import duckdb
@@ -104,6 +105,20 @@ def test_no_personal_detail_reaches_the_warehouse(vendor: tuple[Path, Path]) -> 
     assert counts(pseudo) == counts(plain)
 
 
+def assert_same_rows(a: list | dict, b: list | dict, what: object) -> None:
+    """The same rows and values; floats to 1e-9 (DuckDB sums in parallel, in any order)."""
+    a_rows, b_rows = (a, b) if isinstance(a, list) else ([a], [b])
+    assert len(a_rows) == len(b_rows), what
+    for x, y in zip(a_rows, b_rows, strict=True):
+        assert x.keys() == y.keys(), what
+        for key, value in x.items():
+            other = y[key]
+            if isinstance(value, float) and isinstance(other, float):
+                assert math.isclose(value, other, rel_tol=1e-9, abs_tol=1e-12), (what, key)
+            else:
+                assert value == other, (what, key)
+
+
 def same_figures(plain: Path, pseudo: Path) -> None:
     """Every report and metric family gives the same numbers; only names differ."""
     for command in (
@@ -115,12 +130,12 @@ def same_figures(plain: Path, pseudo: Path) -> None:
         a = run(*command, "--db", plain)
         b = run(*command, "--db", pseudo)
         assert a.code == b.code == 0, (a, b)
-        assert json.loads(a.stdout) == json.loads(b.stdout), command
+        assert_same_rows(json.loads(a.stdout), json.loads(b.stdout), command)
     by_agent = [json.loads(run("report", "agents", "--format", "json", "--db", db).stdout)
                 for db in (plain, pseudo)]  # fmt: skip
     assert by_agent[0], "no agents to compare"
     names = [[agent.pop("agent") for agent in rows] for rows in by_agent]
-    assert by_agent[0] == by_agent[1]
+    assert_same_rows(by_agent[0], by_agent[1], "report agents")
     assert all(n is None or n.startswith("Agent ") for n in names[1]), names
     assert set(names[0]) & set(names[1]) <= {None}
 

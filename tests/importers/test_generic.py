@@ -421,8 +421,17 @@ def test_locked_warehouse_has_a_clear_error(tmp_path, db_path):
         assert holder.stdout.readline().strip() == "ready"
         path = write(tmp_path / "c.csv", CSV_TEXT)
         done = subprocess.run(
-            [sys.executable, "-m", "supportstats", "import", str(path), "--db", str(db_path),
-             "--wait", "0"],  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "supportstats",
+                "import",
+                str(path),
+                "--db",
+                str(db_path),
+                "--wait",
+                "0",
+            ],  # fmt: skip
             capture_output=True,
             text=True,
         )
