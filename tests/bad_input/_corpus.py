@@ -88,3 +88,24 @@ def counts(db: Path) -> dict[str, int]:
         return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED}
     finally:
         conn.close()
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    """The rows of ``sql`` on warehouse ``db``, opened read-only and closed again."""
+    conn = duckdb.connect(str(db), read_only=True)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def sample_warehouse(folder: Path, conversations: int, seed: int) -> Path:
+    """A warehouse made by the real CLI from a small seeded sample written into ``folder``."""
+    from supportstats.sample import FILES, SampleSpec, write_sample
+
+    spec = SampleSpec(conversations=conversations, days=7, agents=4, seed=seed)
+    write_sample(spec, folder / "csv")
+    db = folder / "built.duckdb"
+    done = run("import", *(folder / "csv" / name for name in FILES), "--db", db)
+    assert done.code == 0, done
+    return db

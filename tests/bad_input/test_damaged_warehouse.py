@@ -25,7 +25,6 @@ from pathlib import Path
 
 import pytest
 
-from supportstats.sample import FILES, SampleSpec, write_sample
 from tests.bad_input._corpus import (
     REPO,
     Outcome,
@@ -33,6 +32,7 @@ from tests.bad_input._corpus import (
     assert_no_traceback,
     counts,
     run,
+    sample_warehouse,
 )
 from tests.bad_input._holder import Running, cli_env, wait_until_written
 from tests.bad_input.test_warehouse_in_use import conversations_csv
@@ -44,12 +44,7 @@ HEADERS = 3 * 4096  # the file header and the two database headers before block 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A warehouse made by the real CLI from a small seeded sample (copied per test)."""
-    folder = tmp_path_factory.mktemp("damaged")
-    write_sample(SampleSpec(conversations=600, days=7, agents=4, seed=9), folder / "csv")
-    db = folder / "built.duckdb"
-    done = run("import", *(folder / "csv" / name for name in FILES), "--db", db)
-    assert done.code == 0, done
-    return db
+    return sample_warehouse(tmp_path_factory.mktemp("damaged"), conversations=600, seed=9)
 
 
 @pytest.fixture

@@ -13,9 +13,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
-from tests.bad_input._corpus import assert_clean_error, assert_no_traceback, counts, run
+from tests.bad_input._corpus import assert_clean_error, assert_no_traceback, counts, rows, run
 
 NAIVE = (
     "conversation_id,created_at,agent,first_response_at\n"
@@ -33,14 +31,6 @@ MESSAGES = (
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def _rows(db: Path, sql: str) -> list[tuple]:
-    conn = duckdb.connect(str(db), read_only=True)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 def _summary(outcome) -> dict:
@@ -100,7 +90,7 @@ def test_a_corrected_timezone_replaces_the_earlier_import(tmp_path: Path) -> Non
         "Europe/Madrid); batch 1 dropped, its rows replaced by batch 2"
     ) in fixed.stderr
     # the rows are corrected (Madrid is UTC+1 in March), not doubled
-    assert _rows(
+    assert rows(
         db, "SELECT source_id, created_at, first_response_at, batch_id FROM conversation "
         "ORDER BY 1",
     ) == [
@@ -110,10 +100,8 @@ def test_a_corrected_timezone_replaces_the_earlier_import(tmp_path: Path) -> Non
     assert counts(db) == {
         "conversation": 2, "message": 0, "agent": 2, "import_batch": 1, "import_reject": 0,
     }  # fmt: skip
-    assert _rows(db, "SELECT batch_id, replaced_by FROM import_batch_dropped") == [(1, 2)]
-    assert _rows(db, "SELECT batch_id, assumed_timezone FROM import_batch") == [
-        (2, "Europe/Madrid")
-    ]
+    assert rows(db, "SELECT batch_id, replaced_by FROM import_batch_dropped") == [(1, 2)]
+    assert rows(db, "SELECT batch_id, assumed_timezone FROM import_batch") == [(2, "Europe/Madrid")]
     _facts_agree(db)
     # and that corrected import is now the one the same options find
     again = run("import", naive, "--db", db, "--tz", "Europe/Madrid", "--format", "json")
@@ -143,15 +131,15 @@ def test_another_source_system_leaves_no_row_under_the_old_keys(tmp_path: Path) 
     assert counts(db) == {
         "conversation": 2, "message": 3, "agent": 3, "import_batch": 2, "import_reject": 0,
     }  # fmt: skip
-    assert _rows(db, "SELECT DISTINCT split_part(conversation_key, ':', 1) FROM conversation") == [
+    assert rows(db, "SELECT DISTINCT split_part(conversation_key, ':', 1) FROM conversation") == [
         ("helpdesk",)
     ]
-    assert _rows(db, "SELECT message_key, conversation_key FROM message ORDER BY 1") == [
+    assert rows(db, "SELECT message_key, conversation_key FROM message ORDER BY 1") == [
         ("helpdesk:m1", "helpdesk:c1"),
         ("helpdesk:m2", "helpdesk:c1"),
         ("helpdesk:m3", "helpdesk:c2"),
     ]
-    assert _rows(db, "SELECT agent_key FROM agent ORDER BY 1") == [
+    assert rows(db, "SELECT agent_key FROM agent ORDER BY 1") == [
         ("helpdesk:a1",), ("helpdesk:a2",), ("helpdesk:a3",)
     ]  # fmt: skip
     _facts_agree(db)
@@ -173,7 +161,7 @@ def test_replace_imports_again_with_the_same_options(tmp_path: Path) -> None:
         again.stderr
     )
     assert counts(db) == before
-    assert _rows(db, "SELECT DISTINCT batch_id FROM conversation") == [(2,)]
+    assert rows(db, "SELECT DISTINCT batch_id FROM conversation") == [(2,)]
     _facts_agree(db)
 
 
@@ -185,8 +173,8 @@ def test_a_failed_replace_leaves_the_warehouse_as_it_was(tmp_path: Path) -> None
     refused = run("import", bad, "--db", db, "--replace", "--strict")
     assert_clean_error(refused, 2, contains="nothing was imported (--strict)")
     assert counts(db) == before
-    assert _rows(db, "SELECT batch_id FROM import_batch") == [(1,)]
-    assert _rows(db, "SELECT count(*) FROM import_batch_dropped") == [(0,)]
+    assert rows(db, "SELECT batch_id FROM import_batch") == [(1,)]
+    assert rows(db, "SELECT count(*) FROM import_batch_dropped") == [(0,)]
     _facts_agree(db)
 
 
@@ -210,7 +198,7 @@ def test_other_mapping_content_under_the_same_name_imports_again(tmp_path: Path)
     assert fixed.code == 0, fixed
     assert _summary(fixed)["replaced_batches"] == [1]
     assert "--mapping:" in fixed.stderr and "(other content)" in fixed.stderr
-    assert _rows(db, "SELECT source_id, created_at FROM conversation ORDER BY 1") == [
+    assert rows(db, "SELECT source_id, created_at FROM conversation ORDER BY 1") == [
         ("t1", _utc(2024, 3, 4, 14)),
         ("t2", _utc(2024, 3, 5, 15)),
     ]
@@ -269,7 +257,7 @@ def test_drop_batch_removes_what_the_batch_loaded(tmp_path: Path) -> None:
     assert counts(db) == {
         "conversation": 2, "message": 0, "agent": 2, "import_batch": 1, "import_reject": 0,
     }  # fmt: skip
-    assert _rows(db, "SELECT batch_id, file_name, replaced_by FROM import_batch_dropped") == [
+    assert rows(db, "SELECT batch_id, file_name, replaced_by FROM import_batch_dropped") == [
         (2, str(messages), None)
     ]
     _facts_agree(db)
@@ -290,7 +278,7 @@ def test_drop_batch_keeps_agents_other_batches_name(tmp_path: Path) -> None:
     tables = {t["table"]: t for t in json.loads(done.stdout)["tables"]}
     assert tables["agent"] == {"table": "agent", "before": 3, "removed": 1, "after": 2, "kept": 1}
     assert tables["conversation"]["removed"] == 2
-    assert _rows(db, "SELECT agent_key, batch_id FROM agent ORDER BY 1") == [
+    assert rows(db, "SELECT agent_key, batch_id FROM agent ORDER BY 1") == [
         ("generic:a1", 2),
         ("generic:a3", 2),
     ]
@@ -317,12 +305,12 @@ def test_rows_a_later_batch_replaced_stay(tmp_path: Path) -> None:
     assert tables["conversation"] == {
         "table": "conversation", "before": 3, "removed": 1, "after": 2, "kept": 0,
     }  # fmt: skip
-    assert _rows(db, "SELECT source_id, batch_id FROM conversation ORDER BY 1") == [
+    assert rows(db, "SELECT source_id, batch_id FROM conversation ORDER BY 1") == [
         ("c2", 2),
         ("c3", 2),
     ]
     # a2 is named by batch 2's conversations: kept; a1 only by batch 1's: gone
-    assert _rows(db, "SELECT agent_key, batch_id FROM agent ORDER BY 1") == [("generic:a2", 2)]
+    assert rows(db, "SELECT agent_key, batch_id FROM agent ORDER BY 1") == [("generic:a2", 2)]
     _facts_agree(db)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.bad_input._corpus import REPO, assert_clean_error, assert_no_traceback, counts, run
+from tests.bad_input._corpus import REPO, assert_clean_error, assert_no_traceback, counts, rows, run
 
 SHARED = REPO.parent / "shared"
 BANK = SHARED / "datasets" / "anonymous_bank_callcenter_1999" / "data_anonymous_bank_february.txt"
@@ -29,14 +29,6 @@ FRESHDESK = (
 )
 ZENDESK_RATINGS = REPO / "tests" / "data" / "zendesk" / "satisfaction_ratings.json"
 SUMMARY = ("rows_read", "rows_loaded", "rows_rejected", "rows_skipped")
-
-
-def _rows(db: Path, sql: str) -> list[tuple]:
-    conn = duckdb.connect(str(db), read_only=True)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 def _summary(outcome) -> dict:
@@ -70,10 +62,10 @@ def test_the_real_bank_log_imports_clean_with_its_phantom_calls_skipped(tmp_path
         done.stderr
     )
     assert "see them with: supportstats db rejects --skipped --batch 1" in done.stderr
-    assert _rows(
+    assert rows(
         db, "SELECT rows_read, rows_loaded, rows_rejected, rows_skipped FROM import_batch"
     ) == [(33_344, 33_066, 0, 278)]
-    assert _rows(db, "SELECT skipped, count(*) FROM import_reject GROUP BY 1") == [(True, 278)]
+    assert rows(db, "SELECT skipped, count(*) FROM import_reject GROUP BY 1") == [(True, 278)]
     assert counts(db)["conversation"] == 33_066
 
     listed = run("db", "rejects", "--skipped", "--batch", "1", "--limit", "0", "--db", db,
@@ -104,7 +96,7 @@ def test_a_real_defect_still_exits_1_and_is_named_not_the_skipped_row(tmp_path: 
     assert "PHANTOM" not in done.stderr.split("Error:")[1]
     summary = _summary(done)
     assert tuple(summary[k] for k in SUMMARY) == (8, 6, 1, 1)
-    assert _rows(db, "SELECT line_number, skipped FROM import_reject ORDER BY 1") == [
+    assert rows(db, "SELECT line_number, skipped FROM import_reject ORDER BY 1") == [
         (6, True),
         (9, False),
     ]

@@ -22,9 +22,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from supportstats.sample import FILES, SampleSpec, write_sample
 from supportstats.warehouse_lock import _readable, holder_from
-from tests.bad_input._corpus import REPO, assert_clean_error, assert_no_traceback, counts, run
+from tests.bad_input._corpus import (
+    REPO,
+    assert_clean_error,
+    assert_no_traceback,
+    counts,
+    run,
+    sample_warehouse,
+)
 from tests.bad_input._holder import Holder, Running, cli_env, wait_until_written
 
 BIG_ROWS = 300_000  # an import long enough to be caught in the act (a few seconds)
@@ -34,12 +40,7 @@ SMALL_ROWS = 200
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A warehouse made by the real CLI from a small seeded sample (copied per test)."""
-    folder = tmp_path_factory.mktemp("in_use")
-    write_sample(SampleSpec(conversations=300, days=7, agents=4, seed=5), folder / "csv")
-    db = folder / "built.duckdb"
-    done = run("import", *(folder / "csv" / name for name in FILES), "--db", db)
-    assert done.code == 0, done
-    return db
+    return sample_warehouse(tmp_path_factory.mktemp("in_use"), conversations=300, seed=5)
 
 
 @pytest.fixture
