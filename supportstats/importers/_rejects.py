@@ -98,7 +98,7 @@ def _settle_json_lines(ctx: ImportContext) -> None:
                 break
     moved = [(d, p) for d, p in physical.items() if d != p and d in set(stored)]
     if moved:
-        _update(ctx, "lines_by_line", moved, unnumbered=False)
+        _update(ctx, moved, by_line=True, unnumbered=False)
     if broken:
         described = [describe_broken_json(texts.get(d, b"")) for d in broken]
         _run(
@@ -144,9 +144,9 @@ def _settle_csv(ctx: ImportContext) -> None:
             reason, raw = describe_not_utf8(_first_not_utf8(texts, first, last))
         line_updates.append((line, first, reason, raw))
     if row_updates:
-        _update(ctx, "lines_by_row", row_updates, unnumbered=False)
+        _update(ctx, row_updates, by_line=False, unnumbered=False)
     if line_updates:
-        _update(ctx, "lines_by_line", line_updates, unnumbered=True)
+        _update(ctx, line_updates, by_line=True, unnumbered=True)
 
 
 def _csv_spans(
@@ -201,18 +201,20 @@ def _first_not_utf8(texts: dict[int, bytes], first: int, last: int) -> bytes:
     return texts.get(first, b"")
 
 
-def _update(ctx: ImportContext, name: str, updates: list[tuple], *, unnumbered: bool) -> None:
-    """Run ``rejects/<name>.sql`` with (key, line[, reason, raw]) tuples."""
+def _update(ctx: ImportContext, updates: list[tuple], *, by_line: bool, unnumbered: bool) -> None:
+    """Set reject lines from (key, line[, reason, raw]) tuples (``rejects/set_lines.sql``);
+    the key is a row number, or with ``by_line`` the reader's line number."""
     keys = [u[0] for u in updates]
     lines = [u[1] for u in updates]
     reasons = [u[2] if len(u) > 2 else None for u in updates]
     raws = [u[3] if len(u) > 3 else None for u in updates]
     _run(
         ctx,
-        name,
+        "set_lines",
         keys=keys,
         lines=lines,
         reasons=reasons,
         raws=raws,
+        by_line=by_line,
         unnumbered=unnumbered,
     )
