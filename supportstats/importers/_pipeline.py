@@ -567,15 +567,21 @@ class ImportContext:
             "SELECT row_number() OVER () AS _doc, json AS doc FROM read_json_objects($path, "
             "format = $fmt, compression = $compression, maximum_object_size = $max_object)"
         )
+        params: dict[str, Any] = {}
         if self.probe.lenient_json:
-            # A second reading (ImportContext.load): a line that does not parse is passed
-            # over (numbered, so later lines keep theirs) and becomes a reject afterwards.
+            # A second reading (ImportContext.load): a line that does not parse, or longer
+            # than the record cap, is passed over (numbered, so later lines keep theirs) and
+            # becomes a reject afterwards.
             sql = f"SELECT * FROM ({sql[:-1]}, ignore_errors = true)) WHERE doc IS NOT NULL"
+            if self.probe.record_cap is not None:
+                sql += " AND strlen(doc::VARCHAR) <= $record_cap"
+                params["record_cap"] = self.probe.record_cap
         return sql, {
             "path": str(self.read_path),
             "fmt": "newline_delimited" if self.probe.file_kind == "jsonl" else "auto",
             "compression": "gzip" if gzip else "none",
             "max_object": max(int(max_object), 1 << 20),
+            **params,
         }
 
     def json_max_object(self) -> int:

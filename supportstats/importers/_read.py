@@ -91,6 +91,9 @@ class FileProbe:
     # is LF; read JSON Lines leniently (a line that does not parse becomes a reject).
     newlines_lf: bool = False
     lenient_json: bool = False
+    # Set for a second reading after the first ran out of memory on a huge JSON Lines record:
+    # records longer than this many bytes are rejected, the others read.
+    record_cap: int | None = None
 
     @property
     def name(self) -> str:
@@ -508,7 +511,9 @@ def second_attempt(file_probe: FileProbe, error: BaseException) -> FileProbe | N
     not UTF-8 and no UTF-8 text at all is read as cp1252 (:func:`late_encoding`). JSON Lines
     with a line that does not parse, or one longer than the first buffers, are read
     leniently: each broken line becomes a reject with its line number
-    (supportstats.importers._rejects). Each way is tried once: a probe that has it set
+    (supportstats.importers._rejects). JSON Lines whose reading ran out of memory (a vendor
+    importer parses a record once per field: a 70 MB record takes gigabytes) are read again
+    with records past :data:`RECORD_CAP` rejected. Each way is tried once: a probe that has it set
     gives None.
     """
     text = str(error)
@@ -518,6 +523,9 @@ def second_attempt(file_probe: FileProbe, error: BaseException) -> FileProbe | N
         cp1252 = late_encoding(file_probe, 1)
         if cp1252 is not None:
             return cp1252
+    if file_probe.file_kind == "jsonl" and file_probe.record_cap is None:
+        if "Out of Memory" in text:
+            return replace(file_probe, lenient_json=True, record_cap=RECORD_CAP)
     if file_probe.file_kind == "jsonl" and not file_probe.lenient_json:
         if "Malformed JSON" in text or "maximum_object_size" in text:
             return replace(file_probe, lenient_json=True)
@@ -566,9 +574,25 @@ def describe_not_utf8(line: bytes) -> tuple[str, str]:
     return reason, line.decode("utf-8", errors="backslashreplace")
 
 
-def describe_broken_json(line: bytes) -> tuple[str, str]:
-    """(reason, raw text) for a line of a JSON Lines file that does not parse."""
+# The largest JSON Lines record read after a first reading ran out of memory. A support record
+# (a ticket with its comments, a chat with its messages) past this holds inlined attachments.
+RECORD_CAP = 16 << 20
+# What a reject keeps of a record too large to read.
+_RAW_HEAD = 1000
+
+
+def describe_broken_json(line: bytes, cap: int | None = None) -> tuple[str, str]:
+    """(reason, raw text) for a line of a JSON Lines file that does not parse, or that is
+    longer than ``cap`` bytes."""
     line = line.rstrip(b"\r\n")
+    if cap is not None and len(line) > cap:
+        head = line[:_RAW_HEAD].decode("utf-8", errors="replace")
+        return (
+            f"a record of {len(line) / 1e6:,.1f} MB, more than the {cap >> 20} MB one record "
+            "may take (reading it ran out of memory); a ticket or chat that large holds "
+            "inlined files: export it without attachments",
+            f"{head}... ({len(line):,} bytes)",
+        )
     if not _is_utf8(line):
         reason, raw = describe_not_utf8(line)
         return reason.replace("in a file that is otherwise UTF-8: ", "JSON must be UTF-8: "), raw

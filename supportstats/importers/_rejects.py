@@ -62,6 +62,7 @@ def _settle_json_lines(ctx: ImportContext) -> None:
                 path=str(ctx.read_path),
                 compression="gzip" if ctx.compression == "gzip" else "none",
                 max_object=max(ctx.json_max_object(), 1 << 20),
+                record_cap=ctx.probe.record_cap,
             )
         ]
         nothing_read = not (
@@ -100,7 +101,7 @@ def _settle_json_lines(ctx: ImportContext) -> None:
     if moved:
         _update(ctx, moved, by_line=True, unnumbered=False)
     if broken:
-        described = [describe_broken_json(texts.get(d, b"")) for d in broken]
+        described = [describe_broken_json(texts.get(d, b""), ctx.probe.record_cap) for d in broken]
         _run(
             ctx,
             "insert_lines",

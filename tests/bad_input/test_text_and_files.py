@@ -25,6 +25,7 @@ from bad_input._corpus import (
     run,
 )
 
+DATA = Path(__file__).resolve().parents[1] / "data"
 HEADER = "conversation_id,created_at,subject"
 EMPTY = dict.fromkeys(("conversation", "message", "agent", "import_batch", "import_reject"), 0)
 
@@ -268,6 +269,36 @@ def test_a_70_mb_json_lines_line_is_read(tmp_path):
         (70_000_000,)
     ]
     assert [(r[0], r[2]) for r in rejects(db)] == [(3, "created_at")]
+
+
+def test_a_70_mb_vendor_record_is_rejected_and_the_other_records_load(tmp_path):
+    # Intercom conversations, one per line; the 8th holds 70 MB (an inlined attachment).
+    # Parsed once per field, that record would take gigabytes: the first reading runs out of
+    # memory, the second reads every other record and rejects that one with its size.
+    sample = json.loads((DATA / "intercom" / "conversations.jsonl").read_text().splitlines()[0])
+
+    def conversation(number: int, body: str = "<p>Where is my refund?</p>") -> str:
+        record = json.loads(json.dumps(sample))
+        record["id"] = str(900_000 + number)
+        record["source"]["body"] = body
+        parts = record.get("conversation_parts", {}).get("conversation_parts", [])
+        for index, part in enumerate(parts):
+            part["id"] = f"{number}-{index}"
+        return json.dumps(record)
+
+    path = tmp_path / "conversations.jsonl"
+    lines = [conversation(n) for n in range(19)]
+    lines.insert(7, conversation(99, "x" * 70_000_000))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    outcome = imp(path, db)
+    assert_clean_error(outcome, 1, contains="line 8")
+    assert "70.0 MB" in outcome.stderr
+    assert counts(db)["conversation"] == 19
+    ((line, _row, _column, reason, raw),) = rejects(db)
+    assert line == 8 and "more than the 16 MB" in reason
+    # the reject keeps the record's start and its size, not 70 MB of text
+    assert raw.endswith(f"... ({len(lines[7].encode()):,} bytes)") and len(raw) < 2000
 
 
 def test_reject_line_numbers_are_physical_lines(tmp_path):
