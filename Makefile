@@ -32,12 +32,11 @@ demo: $(STAMP)
 		--server.address $(ADDRESS) \
 		--browser.gatherUsageStats false -- --db $(DEMO_DB)
 
-# One pytest worker per core (pytest-xdist); a test file stays on one worker, so its
-# module fixtures (warehouses built once per file) are built once.
+# One pytest worker per core (pytest-xdist); an idle worker takes tests queued for a busy one.
 TEST_WORKERS ?= auto
 
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
