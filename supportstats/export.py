@@ -87,6 +87,38 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# How a list (a conversation's tags) is written in a CSV cell: as the import format reads it.
+LIST_SEPARATOR = "|"
+
+
+def is_list(value: Any) -> bool:
+    """Whether a cell holds a list (DuckDB lists reach pandas as numpy arrays)."""
+    return isinstance(value, list | tuple) or getattr(value, "ndim", 0) == 1
+
+
+def lists_joined(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every list cell written ``a|b`` (an empty list as an empty cell); the
+    frame given is not changed, and returned as it is when it holds no lists."""
+
+    changed: dict[Any, pd.Series] = {}
+    for col, series in frame.items():
+        if series.dtype != object:
+            continue
+        present = series.dropna()
+        if present.empty or not is_list(present.iloc[0]):
+            continue
+        changed[col] = series.map(
+            lambda v: LIST_SEPARATOR.join(str(x) for x in v) if is_list(v) else v
+        )
+    if not changed:
+        return frame
+    out = frame.copy(deep=False)
+    for col, series in changed.items():
+        out[col] = series
+    return out
+
+
 def to_csv(frame: pd.DataFrame, *, header: bool = True, raw: bool = False) -> str:
-    """The frame as CSV text (no index), spreadsheet-safe unless ``raw``."""
+    """The frame as CSV text (no index), lists as ``a|b``, spreadsheet-safe unless ``raw``."""
+    frame = lists_joined(frame)
     return (frame if raw else spreadsheet_safe(frame)).to_csv(index=False, header=header)

@@ -22,7 +22,7 @@ from rich.text import Text
 
 from supportstats.config import ENV_DB
 from supportstats.errors import Interrupted, SupportStatsError
-from supportstats.export import ENV_RAW_CSV
+from supportstats.export import ENV_RAW_CSV, LIST_SEPARATOR, is_list
 from supportstats.terminal import printable
 
 if TYPE_CHECKING:
@@ -192,10 +192,10 @@ def _json_value(value: Any) -> Any:
         return value.isoformat()
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if is_list(value):  # a list column (tags) arrives as a numpy array: a JSON array
+        return [_json_value(v) for v in value]
     if hasattr(value, "item"):  # numpy scalars
         return _json_value(value.item())
-    if isinstance(value, (list, tuple)):
-        return [_json_value(v) for v in value]
     try:
         if pd.isna(value):
             return None
@@ -341,6 +341,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 1e15 else f"{value:.3g}"
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(_cell(v) for v in value)
     return str(value)
 
 
