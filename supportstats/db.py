@@ -56,10 +56,11 @@ def migrations() -> list[tuple[int, str]]:
 SCHEMA_VERSION = migrations()[-1][0]
 
 
-# DuckDB reads these as an in-memory database, a MotherDuck service or a remote file, which
-# it would fetch an extension for: a warehouse is a local file
-# (Path turns "s3://b/x" into "s3:/b/x"; a one-letter scheme is a Windows drive)
-_NOT_A_FILE = re.compile(r"^(:memory:.*|md:.*|motherduck:.*|[a-zA-Z][a-zA-Z0-9+.-]+:/.*)$")
+# DuckDB reads these as an in-memory database, or as a database another extension opens
+# (md:, motherduck:, sqlite:, postgres:, s3://, https://...), which it would fetch from the
+# network: a warehouse is a local file. Any "word:" prefix is one (a one-letter prefix is a
+# Windows drive); a local file whose name has a colon is written ./name.
+_NOT_A_FILE = re.compile(r"^(:memory:.*|[a-zA-Z][a-zA-Z0-9+.-]+:.*)$")
 
 # A busy warehouse is tried again after this many seconds, growing to the maximum.
 FIRST_POLL_S = 0.05
@@ -104,7 +105,8 @@ def _check_path(path: Path, read_only: bool) -> None:
         raise WarehouseError(
             f"--db {path} is not a file: supportstats keeps the warehouse in a local DuckDB "
             "file (an in-memory database would keep nothing, and remote ones are not read)",
-            "pass a file path to --db (or SUPPORTSTATS_DB), e.g. --db support.duckdb",
+            "pass a file path to --db (or SUPPORTSTATS_DB), e.g. --db support.duckdb (a "
+            "file whose name has a colon: --db ./name)",
         )
     try:
         mode = path.stat().st_mode  # follows symbolic links; opens nothing

@@ -320,7 +320,8 @@ def test_looking_never_creates_a_warehouse(cli, tmp_path):
 
 @pytest.mark.parametrize(
     "target", [":memory:", ":memory:x", "md:my_db", "s3://bucket/support.duckdb",
-               "https://example.invalid/w.duckdb"],
+               "https://example.invalid/w.duckdb", "sqlite:foo.db", "postgres:dbname=x",
+               "file:x.duckdb"],
 )  # fmt: skip
 def test_a_warehouse_that_cannot_persist_or_is_remote_is_refused(
     cli, tmp_path, target, monkeypatch
@@ -335,3 +336,4 @@ def test_a_warehouse_that_cannot_persist_or_is_remote_is_refused(
     monkeypatch.setenv("SUPPORTSTATS_DB", target)
     assert cli("report", "agents").exit_code == 3
     assert cli("import", path).exit_code == 3
+    assert not list(tmp_path.glob("*.duckdb")) and not (tmp_path / "foo.db").exists()

@@ -236,3 +236,32 @@ def test_plain_and_pseudonymised_people_never_mix(tmp_path: Path, key_file: Path
         3,
         contains="not pseudonymised",
     )
+
+
+def test_agents_known_by_name_or_e_mail_leave_no_trace(tmp_path: Path, key_file: Path) -> None:
+    # A help desk's CSV that names agents by e-mail and by name, in every file that can.
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "conversations.csv").write_text(
+        "conversation_id,created_at,kind,channel,agent,contact,status\n"
+        "Q1,2026-01-05T10:00:00Z,chat,chat,ana.garcia@acme.com,maria@cust.example,solved\n"
+        "Q2,2026-01-05T10:05:00Z,chat,chat,Luis Pérez,+34 600 111 222,solved\n",
+        encoding="utf-8",
+    )
+    (folder / "agent_status.csv").write_text(
+        "agent,started_at,ended_at,status,channel\n"
+        "ana.garcia@acme.com,2026-01-05T07:00:00Z,2026-01-05T11:00:00Z,online,chat\n"
+        "Luis Pérez,2026-01-05T07:00:00Z,2026-01-05T11:00:00Z,online,chat\n",
+        encoding="utf-8",
+    )
+    files = sorted(folder.glob("*.csv"))
+    db = tmp_path / "w.duckdb"
+    import_all(db, "--pseudonymise", "--pseudonym-key-file", key_file, files=files)
+    stored = text_values(db)
+    for secret in ("ana.garcia", "acme.com", "Luis", "Pérez", "maria@", "600 111"):
+        assert not [v for v in stored if secret in v], secret
+    before = counts(db)
+    again = run("import", *files, "--db", db, "--pseudonymise", "--pseudonym-key-file",
+                key_file, "--replace")  # fmt: skip
+    assert again.code == 0, again
+    assert counts(db) == before  # re-imported rows replace their pseudonymised selves

@@ -119,10 +119,21 @@ UPDATE engagement SET
     raw = NULL
 WHERE batch_id = $b;
 
+-- A status row's id is made of its agent's id and start (generic, Zendesk Chat): when the
+-- agent's id is personal, so is the row's.
 UPDATE agent_status_interval SET
     agent_key = agent_key_of(agent_key, $inner, $outer),
+    status_key = CASE WHEN personal_id(source_id)
+                      THEN source_system || ':' || pseudonym(source_id, $inner, $outer)
+                      ELSE status_key END,
+    source_id = CASE WHEN personal_id(source_id) THEN pseudonym(source_id, $inner, $outer)
+                     ELSE source_id END,
     raw = NULL
 WHERE batch_id = $b;
+
+DELETE FROM agent_status_interval
+WHERE batch_id <> $b
+  AND status_key IN (SELECT status_key FROM agent_status_interval WHERE batch_id = $b);
 
 UPDATE rating SET
     agent_key_at_rating = agent_key_of(agent_key_at_rating, $inner, $outer),
