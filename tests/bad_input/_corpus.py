@@ -90,11 +90,11 @@ def counts(db: Path) -> dict[str, int]:
         conn.close()
 
 
-def rows(db: Path, sql: str) -> list[tuple]:
+def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
     """The rows of ``sql`` on warehouse ``db``, opened read-only and closed again."""
     conn = duckdb.connect(str(db), read_only=True)
     try:
-        return conn.execute(sql).fetchall()
+        return conn.execute(sql, params or []).fetchall()
     finally:
         conn.close()
 

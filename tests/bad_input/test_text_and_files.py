@@ -15,7 +15,6 @@ import json
 import os
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from bad_input._corpus import (
@@ -23,6 +22,9 @@ from bad_input._corpus import (
     assert_no_traceback,
     counts,
     run,
+)
+from bad_input._corpus import (
+    rows as query,
 )
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -32,14 +34,6 @@ EMPTY = dict.fromkeys(("conversation", "message", "agent", "import_batch", "impo
 
 def imp(path: Path, db: Path, *args: str | Path):
     return run("import", path, "--db", db, *args)
-
-
-def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    conn = duckdb.connect(str(db), read_only=True)
-    try:
-        return conn.execute(sql, params or []).fetchall()
-    finally:
-        conn.close()
 
 
 def subjects(db: Path) -> list[tuple[str, str]]:

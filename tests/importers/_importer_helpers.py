@@ -10,11 +10,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from supportstats.db import connect
 from supportstats.importers import import_file
+from tests.bad_input._corpus import rows  # noqa: F401 (the data-set tests import it here)
 
 REPO = Path(__file__).resolve().parents[2]
 DATASETS = REPO.parent / "shared" / "datasets"
@@ -23,15 +23,6 @@ DATASETS = REPO.parent / "shared" / "datasets"
 def utc(*args: int) -> datetime:
     """A UTC datetime from year, month, day[, hour, minute, second]."""
     return datetime(*args, tzinfo=UTC)
-
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    """All rows of ``sql`` on the warehouse file ``db``, opened read-only."""
-    conn = duckdb.connect(str(db), read_only=True)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 def import_twice(tmp_path_factory: pytest.TempPathFactory, path: Path, name: str) -> Path:
