@@ -9,7 +9,6 @@ pseudonyms would not match) or not at all are never mixed in one warehouse.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,12 +93,8 @@ def describe_setting(fingerprint: dict[str, object] | None) -> str:
 
 def recorded(conn: duckdb.DuckDBPyConnection) -> set[str | None]:
     """The pseudonymisation key ids of the warehouse's batches (None: a plain batch)."""
-    found: set[str | None] = set()
-    for (options,) in conn.execute("SELECT DISTINCT options FROM import_batch").fetchall():
-        data = json.loads(options) if options else {}
-        setting = data.get("pseudonymise") if isinstance(data, dict) else None
-        found.add(setting.get("key_id") if isinstance(setting, dict) else None)
-    return found
+    sql = "SELECT DISTINCT options ->> '$.pseudonymise.key_id' FROM import_batch"
+    return {key_id for (key_id,) in conn.execute(sql).fetchall()}
 
 
 def check_warehouse(

@@ -35,6 +35,7 @@ from supportstats.db import memory_budget, memory_limit, restore_memory_limit, s
 from supportstats.errors import InputFileError, SupportStatsError
 from supportstats.importers._read import (
     FileProbe,
+    could_be_cp1252,
     late_encoding,
     prepared_copy,
     probe,
@@ -240,7 +241,12 @@ class ImportContext:
         while True:
             try:
                 importer.load(self)
-                not_utf8 = self.count(NOT_UTF8_REJECTS, {"b": self.batch_id})
+                # the rejects are counted only when they could mean a cp1252 file
+                not_utf8 = (
+                    self.count(NOT_UTF8_REJECTS, {"b": self.batch_id})
+                    if could_be_cp1252(self.probe)
+                    else 0
+                )
                 again = late_encoding(self.probe, not_utf8)
             except (duckdb.Error, SupportStatsError) as exc:
                 again = second_attempt(self.probe, exc)

@@ -532,11 +532,17 @@ def second_attempt(file_probe: FileProbe, error: BaseException) -> FileProbe | N
     return None
 
 
+def could_be_cp1252(file_probe: FileProbe) -> bool:
+    """Whether lines rejected as not UTF-8 may mean the whole file is cp1252: it was read as
+    UTF-8 and its first megabyte held no multi-byte UTF-8 text."""
+    return file_probe.encoding == "utf-8" and not file_probe.utf8_text
+
+
 def late_encoding(file_probe: FileProbe, not_utf8_rows: int) -> FileProbe | None:
     """The probe to read the file again with when its reading rejected ``not_utf8_rows``
     lines as not UTF-8 and the file holds no UTF-8 text at all: it is cp1252 throughout,
     past an ASCII first megabyte. None when the rejects stand (a mixed file)."""
-    if not not_utf8_rows or file_probe.encoding != "utf-8" or file_probe.utf8_text:
+    if not not_utf8_rows or not could_be_cp1252(file_probe):
         return None
     if has_utf8_text(file_probe.path, file_probe.compression):
         return None

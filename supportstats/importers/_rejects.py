@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from supportstats.errors import InputFileError
 from supportstats.importers._read import (
+    _is_utf8,
     csv_units,
     describe_broken_json,
     describe_not_utf8,
@@ -97,7 +98,8 @@ def _settle_json_lines(ctx: ImportContext) -> None:
             target = next(pending, None)
             if target is None:
                 break
-    moved = [(d, p) for d, p in physical.items() if d != p and d in set(stored)]
+    numbered = set(stored)
+    moved = [(d, p) for d, p in physical.items() if d != p and d in numbered]
     if moved:
         _update(ctx, moved, by_line=True, unnumbered=False)
     if broken:
@@ -195,9 +197,7 @@ def _first_not_utf8(texts: dict[int, bytes], first: int, last: int) -> bytes:
     """The first line from ``first`` to ``last`` that is not UTF-8 (else the first)."""
     for number in range(first, last + 1):
         line = texts.get(number, b"")
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError:
+        if not _is_utf8(line):
             return line
     return texts.get(first, b"")
 

@@ -8,7 +8,7 @@ WITH typed AS (
         coalesce(ss_text(r.timezone), $tz) AS zone,
         -- business hours are read in this zone: one DuckDB does not know would fail every
         -- business-clock metric later, so the row is rejected now
-        lower(coalesce(ss_text(r.timezone), $tz)) IN (SELECT lower(name) FROM pg_timezone_names())
+        lower(zone) IN (SELECT lower(name) FROM pg_timezone_names())
             AS zone_known,
         CASE lower(left(trim(r.day_of_week), 3))
             WHEN 'sun' THEN 0 WHEN 'mon' THEN 1 WHEN 'tue' THEN 2 WHEN 'wed' THEN 3
