@@ -31,7 +31,7 @@ from typing import Any
 import duckdb
 
 from supportstats.config import DEFAULT_DB, ENV_DB, default_db_path  # noqa: F401 (re-exported)
-from supportstats.errors import WarehouseBusy, WarehouseError
+from supportstats.errors import WarehouseBusy, WarehouseError, is_duckdb_error
 from supportstats.sql import load_sql, sql_names
 from supportstats.terminal import printable
 from supportstats.warehouse_lock import (
@@ -256,10 +256,6 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
         current = current.__cause__ or current.__context__
 
 
-def _is_duckdb(exc: BaseException) -> bool:
-    return type(exc).__module__.split(".")[0] in ("duckdb", "_duckdb")
-
-
 def _named_file(text: str) -> str | None:
     match = re.search(r'file "([^"]+)"', text)
     return match.group(1) if match else None
@@ -284,7 +280,7 @@ def warehouse_fault(exc: BaseException, path: str | Path | None = None) -> Wareh
     path = Path(path) if path is not None else None
     where = f"warehouse {path}" if path is not None else "the warehouse"
     for error in _chain(exc):
-        if not _is_duckdb(error):
+        if not is_duckdb_error(error):
             continue
         text = str(error)
         first = text.strip().splitlines()[0][:300] if text.strip() else type(error).__name__

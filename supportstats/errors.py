@@ -54,3 +54,9 @@ class Interrupted(SupportStatsError):
     """The user pressed Ctrl-C (SIGINT); the shell's convention is exit 128 + 2."""
 
     exit_code = 130
+
+
+def is_duckdb_error(exc: BaseException) -> bool:
+    """Whether DuckDB raised ``exc`` (told by its module, so that duckdb need not be
+    imported to ask)."""
+    return type(exc).__module__.split(".")[0] in ("duckdb", "_duckdb")

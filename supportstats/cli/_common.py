@@ -21,8 +21,8 @@ from rich.table import Table
 from rich.text import Text
 
 from supportstats.config import ENV_DB
-from supportstats.errors import Interrupted, SupportStatsError
-from supportstats.export import ENV_RAW_CSV, LIST_SEPARATOR, is_list
+from supportstats.errors import Interrupted, SupportStatsError, is_duckdb_error
+from supportstats.export import ENV_RAW_CSV, LIST_SEPARATOR, is_list, raw_from_env, to_csv
 from supportstats.terminal import printable
 
 if TYPE_CHECKING:
@@ -149,11 +149,8 @@ def is_interrupt(exc: BaseException) -> bool:
         return True
     name = type(exc).__name__
     return (isinstance(exc, RuntimeError) and str(exc).strip() == "Query interrupted") or (
-        name == "InterruptException" and type(exc).__module__.split(".")[0] in _DUCKDB
+        name == "InterruptException" and is_duckdb_error(exc)
     )
-
-
-_DUCKDB = ("duckdb", "_duckdb")
 
 
 def _known_failure(exc: Exception) -> SupportStatsError | None:
@@ -233,7 +230,6 @@ def emit_frame(
     spreadsheet-safe (:mod:`supportstats.export`) unless ``raw_csv`` (``None``: the
     ``SUPPORTSTATS_RAW_CSV`` environment variable decides).
     """
-    from supportstats.export import raw_from_env, to_csv
 
     if fmt is OutputFormat.json:
         rows = records(frame)
@@ -259,7 +255,6 @@ def emit_batches(
 ) -> None:
     """Write DataFrames one after another as one CSV (one header) or one JSON list, to stdout,
     as they come: the whole result never has to fit in memory. CSV as in :func:`emit_frame`."""
-    from supportstats.export import raw_from_env, to_csv
 
     raw = raw_from_env() if raw_csv is None else raw_csv
     first = True

@@ -24,6 +24,7 @@ from supportstats.errors import (
     Interrupted,
     SupportStatsError,
     WarehouseError,
+    is_duckdb_error,
 )
 
 # The importers (pandas, pyarrow, duckdb) and the warehouse are imported inside the functions
@@ -179,7 +180,8 @@ def import_command(
     several = len(paths) > 1
     current: Path | None = None
     try:
-        facts_were_current = _facts_current(conn)
+        # one file's import checks and keeps its facts itself (importers.import_file)
+        facts_were_current = several and _facts_current(conn)
         for path in _files_first(paths):
             current = path
             try:
@@ -233,7 +235,7 @@ def _stopped(
             "the warehouse is as it was before that file: run the same import again "
             "(files already imported are skipped)",
         )
-    if not isinstance(exc, Exception) or not type(exc).__module__.startswith(("duckdb", "_duckdb")):
+    if not isinstance(exc, Exception) or not is_duckdb_error(exc):
         return None
     from supportstats.db import warehouse_fault
 

@@ -39,8 +39,8 @@ SL_DEFINITIONS = ("offered", "answered", "virtual")
 _LOG_TOL = 41.0
 # The tail is summed one queue length per step, up to a few times the contacts arriving within
 # one mean patience (lambda / theta) past the mode: more than this many is not a queue (the
-# planner's own bound is 1,000,000, planning/_validate.py).
-MAX_PATIENCE_ARRIVALS = 1e9
+# planner's own bound is 100,000, planning/_validate.py).
+MAX_TAIL_ARRIVALS = 1e9
 
 
 def _check_definition(definition: str) -> None:
@@ -71,9 +71,9 @@ def queue_tail_metrics(
     size = lam.size
     rate, th = full_rate, theta  # compacted with the loop; full_rate, theta stay whole
     z = lam / theta  # queue terms: t_j = z^j / ((b + 1) ... (b + j))
-    if np.any(~(z <= MAX_PATIENCE_ARRIVALS)):
+    if np.any(~(z <= MAX_TAIL_ARRIVALS)):
         raise ValueError(
-            f"arrivals within one mean patience must be at most {MAX_PATIENCE_ARRIVALS:.0e}"
+            f"arrivals within one mean patience must be at most {MAX_TAIL_ARRIVALS:.0e}"
         )
     b = full_rate / theta
     x = -np.expm1(-theta * threshold_s)  # P(patience <= T), the negative binomial "success"
