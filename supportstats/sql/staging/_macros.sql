@@ -87,3 +87,10 @@ CREATE OR REPLACE TEMP MACRO ss_channel(x) AS (
         'api': 'web', 'web': 'web', 'portal': 'web', 'form': 'web', 'web_form': 'web'
         }[lower(ss_text(x))], lower(ss_text(x)))
 );
+
+-- A score as text, "4,5" read as "4.5" when the file uses a decimal comma (a file delimited
+-- by ';', tab or '|'); anything else as it is, for the scale rules to judge.
+CREATE OR REPLACE TEMP MACRO ss_decimal_text(x, decimal_comma) AS (
+    CASE WHEN decimal_comma THEN regexp_replace(ss_text(x), '^([+-]?\d+),(\d+)$', '\1.\2')
+         ELSE ss_text(x) END
+);

@@ -9,9 +9,7 @@ WITH typed AS (
         ss_ts(r.created_at, $tz, $ts_format) AS created_ts,
         ss_ts(r.first_response_at, $tz, $ts_format) AS first_response_ts,
         ss_ts(r.resolved_at, $tz, $ts_format) AS resolved_ts,
-        -- "4,5" in a file delimited by ';', tab or '|' is 4.5 ($decimal_comma).
-        CASE WHEN $decimal_comma THEN regexp_replace(ss_text(r.csat), '^([+-]?\d+),(\d+)$', '\1.\2')
-             ELSE ss_text(r.csat) END AS csat_v,
+        ss_decimal_text(r.csat, $decimal_comma) AS csat_v,
         -- Scale names as a ratings file takes them (generic__rating.sql): lower case.
         coalesce(lower(ss_text(r.csat_scale)), '1-5') AS csat_sc,
         ss_rating_norm(csat_v, csat_sc) AS csat_norm,

@@ -4,9 +4,7 @@ WITH typed AS (
     SELECT
         coalesce(ss_text(r.rating_id), ss_text(r.conversation_id) || ':' || r._row) AS sid,
         ss_text(r.conversation_id) AS cid,
-        -- "4,5" in a file delimited by ';', tab or '|' is 4.5 ($decimal_comma).
-        CASE WHEN $decimal_comma THEN regexp_replace(ss_text(r.rating), '^([+-]?\d+),(\d+)$', '\1.\2')
-             ELSE ss_text(r.rating) END AS v,
+        ss_decimal_text(r.rating, $decimal_comma) AS v,
         coalesce(lower(ss_text(r.scale)), '1-5') AS sc,
         ss_ts(r.rated_at, $tz, $ts_format) AS rated_ts,
         ss_ts(r.offered_at, $tz, $ts_format) AS offered_ts,
