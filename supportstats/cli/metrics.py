@@ -61,12 +61,26 @@ FromOption = typer.Option(None, "--from", help="First day (YYYY-MM-DD, reporting
 ToOption = typer.Option(None, "--to", help="Last day, inclusive (YYYY-MM-DD).")
 OptionOption = typer.Option(None, "--option", "-o", help=_OPTION_HELP)
 # Filters shared by `metrics` and `report`: each repeatable, rows must match one of the values.
-ChannelOption = typer.Option(None, "--channel", help="Only this channel.")
-TeamOption = typer.Option(None, "--team", help="Only this team (key/name).")
-AgentOption = typer.Option(None, "--agent", help="Only this agent.")
-TagOption = typer.Option(None, "--tag", help="Only conversations tagged so.")
-SourceOption = typer.Option(None, "--source", help="Only this source system.")
-QueueOption = typer.Option(None, "--queue", help="Only this queue (key).")
+ChannelOption = typer.Option(
+    None,
+    "--channel",
+    metavar="CHANNEL",
+    help="Only this channel (chat, email, messaging, voice, ...; any case).",
+)
+TeamOption = typer.Option(None, "--team", metavar="TEAM", help="Only this team: its name or key.")
+AgentOption = typer.Option(
+    None, "--agent", metavar="AGENT", help="Only this agent: name, e-mail or key."
+)
+TagOption = typer.Option(None, "--tag", metavar="TAG", help="Only conversations tagged so.")
+SourceOption = typer.Option(
+    None, "--source", metavar="SOURCE", help="Only this source system (e.g. zendesk)."
+)
+QueueOption = typer.Option(
+    None,
+    "--queue",
+    metavar="QUEUE",
+    help="Only this queue: its name (WhatsApp) or key (generic:WhatsApp).",
+)
 
 
 def filters_from(

@@ -8,6 +8,7 @@ from typing import Any
 
 import duckdb
 
+from supportstats.errors import OptionError
 from supportstats.metrics import stored
 from supportstats.metrics._groups import Scope, dims, names, normalise_by, where
 from supportstats.metrics._sql import cached_table, create_temp, fingerprint, relation, render
@@ -178,19 +179,103 @@ def query(
     )
 
 
+# Filters naming a dimension row: its table, the columns a person may type (besides the key),
+# and where the key is used when the dimension table has no row for it.
+_NAMED = {
+    "agent": (
+        "agent",
+        ("source_id", "name", "email"),
+        ("conversation.assignee_agent_key", "engagement.agent_key", "message.author_agent_key"),
+    ),
+    "team": ("team", ("source_id", "name"), ("conversation.team_key",)),
+    "queue": ("queue", ("source_id", "name"), ("conversation.queue_key",)),
+}
+# Filters on a column of conversation whose values are words, compared case-insensitively.
+_WORDS = {"channel": "channel", "source": "source_system"}
+
+
 def _resolve(conn: duckdb.DuckDBPyConnection, filters: Filters) -> Filters:
-    """Agent and team filters may name keys, source ids or names; SQL compares keys."""
+    """Filters as people type them, to the keys SQL compares: an agent, team or queue by its
+    key, source id or name (an agent also by e-mail; names ignore case), a channel or source in
+    any case. A value that matches nothing is an OptionError naming what there is, because a
+    typo would otherwise give an empty report that looks like a quiet day."""
     out: dict[str, tuple[str, ...]] = {}
-    for name, table in (("agent", "agent"), ("team", "team")):
+    for name, (table, columns, uses) in _NAMED.items():
         wanted = getattr(filters, name)
-        if not wanted:
-            continue
-        rows = conn.execute(
-            f"select {table}_key from {table} "
-            f"where list_contains($w, {table}_key) or list_contains($w, source_id) "
-            f"or list_contains($w, name)",
-            {"w": list(wanted)},
-        ).fetchall()
-        # unknown names stay as given, so a typo matches nothing instead of everything
-        out[name] = tuple({r[0] for r in rows} | set(wanted))
+        if wanted:
+            out[name] = _keys(conn, name, table, columns, uses, wanted)
+    for name, column in _WORDS.items():
+        wanted = getattr(filters, name)
+        if wanted:
+            out[name] = _words(conn, name, column, wanted)
     return Filters(**{**filters.__dict__, **out})
+
+
+def _keys(
+    conn: duckdb.DuckDBPyConnection,
+    name: str,
+    table: str,
+    columns: tuple[str, ...],
+    uses: tuple[str, ...],
+    wanted: tuple[str, ...],
+) -> tuple[str, ...]:
+    lowered = [w.lower() for w in wanted]
+    match = " or ".join(
+        [f"list_contains($w, {table}_key)"] + [f"list_contains($lw, lower({c}))" for c in columns]
+    )
+    found = conn.execute(
+        f"select {table}_key, [w for w in $w if w = {table}_key"
+        + "".join(f" or lower(w) = lower({c})" for c in columns)
+        + f"] from {table} where {match}",
+        {"w": list(wanted), "lw": lowered},
+    ).fetchall()
+    keys = {r[0] for r in found}
+    matched = {w for r in found for w in r[1]}
+    missing = [w for w in wanted if w not in matched]
+    for w in list(missing):
+        # a key used by the facts but without a row of its own (no agents file imported)
+        for use in uses:
+            src, col = use.split(".")
+            if conn.execute(f"select 1 from {src} where {col} = $w limit 1", {"w": w}).fetchall():
+                keys.add(w)
+                missing.remove(w)
+                break
+    if missing:
+        raise OptionError(
+            f"--{name} {missing[0]!r} matches no {name} in the warehouse",
+            _known(conn, name, table, columns[-1] if name != "agent" else "name"),
+        )
+    return tuple(sorted(keys))
+
+
+def _known(conn: duckdb.DuckDBPyConnection, name: str, table: str, label: str) -> str:
+    rows = conn.execute(
+        f"select {table}_key, {label} from {table} order by {label} nulls last, {table}_key "
+        "limit 11"
+    ).fetchall()
+    if not rows:
+        return f"the warehouse has no {name} rows; leave --{name} out"
+    shown = [f"{n} ({k})" if n and n != k else k for k, n in rows[:10]]
+    more = ", ..." if len(rows) > 10 else ""
+    return "give a name or key, e.g. " + ", ".join(shown) + more
+
+
+def _words(
+    conn: duckdb.DuckDBPyConnection, name: str, column: str, wanted: tuple[str, ...]
+) -> tuple[str, ...]:
+    there = [
+        r[0]
+        for r in conn.execute(
+            f"select distinct {column} from conversation where {column} is not null order by 1"
+        ).fetchall()
+    ]
+    by_lower = {v.lower(): v for v in there}
+    out = []
+    for w in wanted:
+        if w.lower() not in by_lower:
+            raise OptionError(
+                f"--{name} {w!r} matches no {name} in the warehouse",
+                f"{name}s there: " + (", ".join(there) if there else "none (import data first)"),
+            )
+        out.append(by_lower[w.lower()])
+    return tuple(out)

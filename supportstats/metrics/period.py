@@ -15,9 +15,11 @@ from typing import Any
 
 from supportstats.errors import OptionError
 
-# Open ends are replaced by far-away instants so SQL parameters always have a type.
-_MIN = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
-_MAX = dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
+# Open ends are replaced by the first and last instants Python can hold, so SQL parameters
+# always have a type and an open period leaves out no row (a year-1800 or year-9000 time kept
+# with --keep-implausible-times still counts in "all dates").
+_MIN = dt.datetime.min.replace(tzinfo=dt.UTC)
+_MAX = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 # Dates and instants a user may give (--from, --to, --as-of, sample --start): support data
 # lives well inside these years, and a date such as 9999-12-31 or 0001-01-01 (often typed to
@@ -69,10 +71,16 @@ class Period:
         return {"start": self.start or _MIN, "end": self.end or _MAX}
 
     def describe(self) -> str:
-        """Short text for titles, e.g. ``2024-03-01 00:00Z .. 2024-04-01 00:00Z``."""
-        a = self.start.strftime("%Y-%m-%d %H:%MZ") if self.start else "start"
-        b = self.end.strftime("%Y-%m-%d %H:%MZ") if self.end else "now"
-        return f"{a} .. {b}"
+        """Short text for titles, saying what the period is: ``all dates``,
+        ``from 2024-03-01 00:00Z``, ``until 2024-04-01 00:00Z`` (exclusive) or
+        ``2024-03-01 00:00Z .. 2024-04-01 00:00Z`` (end exclusive)."""
+        a = self.start.strftime("%Y-%m-%d %H:%MZ") if self.start else None
+        b = self.end.strftime("%Y-%m-%d %H:%MZ") if self.end else None
+        if a and b:
+            return f"{a} .. {b}"
+        if a:
+            return f"from {a}"
+        return f"until {b}" if b else "all dates"
 
 
 def user_time(text: str, flag: str) -> dt.date | dt.datetime:
