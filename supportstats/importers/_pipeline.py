@@ -88,6 +88,7 @@ KEY_COLUMN = {
     "contact": "contact_key",
     "schedule": "schedule_key",
     "sla_policy": "policy_key",
+    "organization": "organization_key",
 }
 
 
@@ -1155,6 +1156,12 @@ def import_file(
     # A mapping file describes the generic format, whatever the columns look like.
     forced = options.source or ("generic" if options.mapping else None)
     importer = choose_importer(file_probe, forced)
+    # An importer may read part of an import's identity from the file's name: the same bytes
+    # under another name can be other rows (a Zendesk holidays file names its schedule), so
+    # an earlier import of them under another identity is another import, neither a no-op
+    # nor replaced (``file_identity(probe) -> dict``, recorded in import_batch.options).
+    identify = getattr(importer, "file_identity", None)
+    file_id: dict[str, Any] = identify(file_probe) if identify else {}
     # The same bytes have the same size: only a file the size of an earlier one can be a
     # re-import, and needs its sha256 before anything else. Any other file is hashed on a
     # second thread while DuckDB reads it (about 5 % of a big import).
@@ -1162,6 +1169,7 @@ def import_file(
     digest = _Sha256(path, background=not seen_size)
     mapping_sha = _mapping_sha(options)
     earlier = _earlier_imports(conn, digest.result()) if seen_size else []
+    earlier = [e for e in earlier if all(e.options.get(k) == v for k, v in file_id.items())]
     changes = {
         e.batch_id: option_changes(e, options, importer.SOURCE, mapping_sha) for e in earlier
     }
@@ -1246,7 +1254,7 @@ def import_file(
                     "skipped": ctx.rows_skipped,
                     "tz": ctx.timezone,
                     "options": options.as_json(
-                        importer=importer.SOURCE, mapping_sha256=mapping_sha
+                        importer=importer.SOURCE, mapping_sha256=mapping_sha, **file_id
                     ),
                 },
             )
