@@ -20,6 +20,7 @@ TILES: dict[str, tuple[str, Callable[[float | None], str], bool]] = {
     "resolution_rate": ("Resolution rate", ui.share, False),
     "abandon_rate": ("Abandonment", ui.share, True),
     "first_response_median_s": ("First response (median)", ui.seconds, True),
+    "deflection_rate": ("Self-service deflection", ui.share, False),
     "load_gini": ("Load equity (Gini)", ui.number, True),
 }
 

@@ -88,6 +88,9 @@ def scorecard_command(
     abandon_drop: float = typer.Option(
         0.15, "--abandon-drop", help="Wanted drop of abandonment vs the previous period."
     ),
+    deflection_target: float | None = typer.Option(
+        None, "--deflection-target", help="Self-service deflection-rate target, 0..1 (none)."
+    ),
     channel: list[str] | None = ChannelOption,
     team: list[str] | None = TeamOption,
     db: Path | None = DbOption,
@@ -96,18 +99,23 @@ def scorecard_command(
     raw_csv: bool = RawCsvOption,
 ) -> None:
     """Targets of DESIGN §1 (wait <= 120 s, CSAT >= 85 %, resolution >= 90 %, abandonment
-    -15 % vs the previous period) and the Gini of conversations per agent.
+    -15 % vs the previous period), first response, self-service deflection and the Gini of
+    conversations per agent.
 
     Example: supportstats report scorecard --from 2024-03-01 --to 2024-03-31 --by-team
     """
     from supportstats.db import open_warehouse
     from supportstats.reports import Targets, scorecard
 
-    for name, value in (("--csat-target", csat_target), ("--resolution-target", resolution_target)):
-        if not 0 <= value <= 1:
+    for name, value in (
+        ("--csat-target", csat_target),
+        ("--resolution-target", resolution_target),
+        ("--deflection-target", deflection_target),
+    ):
+        if value is not None and not 0 <= value <= 1:
             raise OptionError(f"{name} {value} is not between 0 and 1", f"e.g. {name} 0.85")
     options, period = parse_common(option, from_, to)
-    targets = Targets(wait_target, csat_target, resolution_target, abandon_drop)
+    targets = Targets(wait_target, csat_target, resolution_target, abandon_drop, deflection_target)
     with open_warehouse(db, read_only=True, wait=wait) as conn:
         frame = scorecard(
             conn,

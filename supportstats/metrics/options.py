@@ -32,6 +32,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "csat_ratings": ("latest", "all"),
     "wait_abandoned": ("exclude", "include"),
     "missed_rule": ("no_reply", "in_queue"),
+    "deflection": ("no_human_reply", "bot_reply"),
     "concurrency_start": ("assignment", "accept", "first_message"),
     "utilisation_denominator": ("available_occupied", "logged_in"),
 }
@@ -62,6 +63,8 @@ DESCRIPTIONS: dict[str, str] = {
     "wait_abandoned": "whether abandoned contacts' time in queue counts in the wait",
     "short_abandon_s": "abandons shorter than this are short abandons, not abandoned or missed",
     "missed_rule": "missed = no agent reply before the customer left, or left the queue",
+    "deflection": "deflected = resolved with no human agent message (bot or self-service), "
+    "or only those a bot answered",
     "sla_first_response_s": "first-response target in seconds (overrides sla_target)",
     "sla_resolution_s": "resolution target in seconds (overrides sla_target)",
     "sla_wait_s": "queue-wait target in seconds (default 120, DESIGN §1)",
@@ -98,6 +101,7 @@ class MetricOptions:
     wait_abandoned: str = "exclude"
     short_abandon_s: float = 0.0
     missed_rule: str = "no_reply"
+    deflection: str = "no_human_reply"
     sla_first_response_s: float | None = None
     sla_resolution_s: float | None = None
     sla_wait_s: float | None = 120.0

@@ -52,7 +52,7 @@ COLUMNS = [
     "handle_time_count", "handle_time_mean_s", "handle_time_median_s", "handle_time_p90_s",
     "resolved", "resolution_rate", "resolution_count", "resolution_mean_s",
     "resolution_median_s", "resolution_p90_s", "one_touch", "one_touch_rate",
-    "reopened", "reopen_rate", "reopens",
+    "reopened", "reopen_rate", "reopens", "deflectable", "deflected", "deflection_rate",
     "csat_score", "csat_responses", "csat_positive", "csat_negative", "csat_mean",
     "csat_offered", "csat_response_rate", "csat_ci_low", "csat_ci_high",
     "goals", "chat_conversion_rate", "visitors", "visitor_chat_conversion",
@@ -64,7 +64,7 @@ COUNTS = {
     "abandoned", "short_abandoned", "missed", "first_response_count", "next_reply_count",
     "wait_count", "duration_count", "handle_time_count", "resolved", "resolution_count",
     "one_touch", "reopened", "reopens", "csat_responses", "csat_positive", "csat_negative",
-    "csat_offered", "goals",
+    "csat_offered", "goals", "deflectable", "deflected",
 }  # fmt: skip
 
 
@@ -114,6 +114,8 @@ def derive(table: pd.DataFrame, q: Query, families: Sequence[str]) -> pd.DataFra
         ("one_touch_rate", "one_touch", "resolved"),
         ("reopen_rate", "reopened", "resolved_ever"),
         ("chat_conversion_rate", "goals", "chats"),
+        # empty where no conversation says whether a person answered (no messages)
+        ("deflection_rate", "deflected", "deflectable"),
     ):
         value = ratio(num, den)
         if value is not None:

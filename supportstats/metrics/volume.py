@@ -7,6 +7,7 @@ import duckdb
 from supportstats.metrics._groups import Scope
 from supportstats.metrics._query import Query
 from supportstats.metrics._sql import frame
+from supportstats.metrics.resolution import DEFLECTABLE
 
 WAIT_VALUE = {
     "exclude": "f.wait_s",
@@ -15,14 +16,16 @@ WAIT_VALUE = {
 
 
 def volume(q: Query) -> duckdb.DuckDBPyRelation:
-    """Per group: ``contacts``, ``chats``, ``offline_messages``, ``agent_initiated``, ``goals``.
+    """Per group: ``contacts``, ``chats``, ``offline_messages``, ``agent_initiated``, ``goals``,
+    ``deflectable`` (customer contacts whose messages are known: the deflection denominator).
 
     Contacts are counted by creation time in the reporting timezone; per agent they go to the
     current assignee (unassigned contacts form their own group, so the groups add up).
-    ``chat_conversion_rate = goals / chats`` is formed when families merge.
+    ``chat_conversion_rate = goals / chats`` and ``deflection_rate = deflected / deflectable``
+    are formed when families merge.
     """
     scope = Scope(event_time="f.created_at", agent="f.assignee_agent_key")
-    return q.run("metrics/volume", scope)
+    return q.run("metrics/volume", scope, deflectable=DEFLECTABLE)
 
 
 def wait(q: Query) -> duckdb.DuckDBPyRelation:

@@ -55,6 +55,7 @@ def test_scorecard_tiles_show_the_report_values(at: AppTest, sample_db: Path) ->
     assert shown["Resolution rate"] == ui.share(card["resolution_rate"])
     assert shown["Abandonment"] == ui.share(card["abandon_rate"])
     assert shown["Load equity (Gini)"] == ui.number(card["load_gini"])
+    assert shown["Self-service deflection"] == ui.share(card["deflection_rate"])
     # the target verdict under the CSAT tile
     verdict = "meets" if card["csat_score"] >= 0.85 else "misses"
     assert any(f"[{verdict}] target >= 85.0 %" in c.value for c in at.caption)

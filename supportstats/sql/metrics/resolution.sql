@@ -4,6 +4,8 @@
 -- not resolved. one_touch: resolved, exactly one human public reply, never reopened.
 -- reopened: resolved at least once and reopened at least once (within reopen_window_h).
 -- Credited to the last assignee before the resolve.
+-- deflected: resolved without a person, per option deflection ({{deflected}}:
+-- resolution.DEFLECTED; docs/metrics.md#deflection).
 -- one quantile state serves the median and the p90
 select
     {{names}}
@@ -15,7 +17,8 @@ select
     one_touch,
     resolved_ever,
     reopened,
-    reopens
+    reopens,
+    deflected
 from (
     select
         {{dims}}
@@ -26,7 +29,8 @@ from (
         count(*) filter (where f.is_resolved and f.human_replies = 1 and f.reopens = 0) as one_touch,
         count(*) filter (where f.first_resolved_at is not null) as resolved_ever,
         count(*) filter (where f.reopens > 0) as reopened,
-        sum(f.reopens) as reopens
+        sum(f.reopens) as reopens,
+        count(*) filter (where {{deflected}}) as deflected
     from "{{facts}}" f
     where {{where}}
     group by all

@@ -46,6 +46,8 @@ base as (
         m.first_replier_key as any_replier_key,
         m.first_human_reply_at,
         coalesce(m.human_replies, 0) as human_replies,
+        coalesce(m.bot_replies, 0) as bot_replies,
+        coalesce(m.messages, 0) as messages,
         m.last_message_at,
         coalesce(m.csat_requested, false) as csat_requested,
         -- who opened it: the source's word, else whoever wrote first
@@ -181,6 +183,8 @@ select
     responder_agent_key,
     epoch(first_reply_at) - epoch(frt_start_at) as frt_s,
     human_replies,
+    bot_replies,
+    messages,
     is_resolved,
     first_resolved_at,
     resolution_start_at,
