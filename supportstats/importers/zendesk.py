@@ -8,18 +8,28 @@ groups side by side):
   ``include=metric_sets``; several pages may be concatenated as JSON Lines), ``ticket_metrics``,
   ``satisfaction_ratings``, ``audits``, ``comments``, ``users``, ``groups``, ``tags`` pages;
 * Airbyte RECORD lines (``{"stream", "data"}``) and Faros-wrapped ones, any stream prefix;
-* bare records (a JSON array or JSON Lines of tickets, ratings, audits, ...).
+* bare records (a JSON array or JSON Lines of tickets, ratings, audits, ...);
+* account settings: ``{"schedules": [...]}`` / ``{"schedule": {...}}`` (business hours),
+  ``{"holidays": [...]}`` (one schedule's holidays: the schedule id comes from the records'
+  ``schedule_id`` or the file name ``schedules_<id>_holidays.json``), ``{"sla_policies":
+  [...]}`` and ``{"organizations": [...]}``, as API bodies, Airbyte records or bare records.
 
 Mapping (``sql/staging/zendesk__*.sql``): tickets -> ``conversation`` with the metric set's
 minutes as seconds in ``src_*`` and ``metric_set.solved_at`` as a ``resolve`` event; audits and
 comments -> ``message`` (public/internal, author role from requester/agents) and
 ``conversation_event`` (status, assignee, group, priority, other field changes); satisfaction
 ratings -> ``rating`` (good/bad; offered = an offer, not a response); users -> ``agent`` /
-``contact``; groups -> ``team`` and ``queue``; the tags list -> ``source_aggregate``.
+``contact``; groups -> ``team`` and ``queue``; the tags list -> ``source_aggregate``;
+schedules -> ``schedule`` + ``schedule_interval`` (ActiveSupport zone names as IANA names,
+intervals split per local day) with the default schedule (lowest id) as the account's
+``schedule_assignment``; holidays -> ``schedule_holiday``; SLA policies -> ``sla_policy``
+(position, filter) + ``sla_target`` (per priority, business hours per target); organizations
+-> ``organization`` (``sql/staging/zendesk__settings*.sql``).
 
 Counting: ``rows_read`` counts the records of the file's main entity, the first present of
-tickets, audits, comments, ratings, metric sets, users, groups, tags; the other records are
-loaded alongside (their rejects are kept too).
+tickets, audits, comments, ratings, metric sets, users, groups, tags, schedules, holidays,
+SLA policies, organizations; the other records are loaded alongside (their rejects are kept
+too).
 """
 
 from __future__ import annotations
@@ -29,15 +39,21 @@ import re
 from supportstats.errors import InputFileError
 from supportstats.importers._pipeline import REJECT_COLUMNS, ImportContext
 from supportstats.importers._read import FileProbe
+from supportstats.importers._zones import RAILS_ZONES
 
 SOURCE = "zendesk"
 DESCRIPTION = (
     "Zendesk Support JSON: incremental ticket export (metric_sets), ticket metrics, "
-    "satisfaction ratings, ticket audits/comments, users, groups (raw API or Airbyte/Faros)"
+    "satisfaction ratings, ticket audits/comments, users, groups, schedules, holidays, SLA "
+    "policies, organizations (raw API or Airbyte/Faros)"
 )
 
 # Main entity of a file: the first kind present; (import_batch entity, staged table, target).
-MAIN_ORDER = ("ticket", "audit", "comment", "rating", "metric_set", "user", "group", "tag")
+MAIN_ORDER = (
+    "ticket", "audit", "comment", "rating", "metric_set", "user", "group", "tag",
+    "schedule", "holiday", "sla_policy", "organization",
+)  # fmt: skip
+SETTINGS = ("schedule", "holiday", "sla_policy", "organization")
 ENTITY_NAME = {
     "ticket": "conversation",
     "audit": "ticket_audit",
@@ -47,6 +63,10 @@ ENTITY_NAME = {
     "user": "user",
     "group": "team",
     "tag": "source_aggregate",
+    "schedule": "schedule",
+    "holiday": "schedule_holiday",
+    "sla_policy": "sla_policy",
+    "organization": "organization",
 }
 
 _PAGE_KEY = re.compile(
@@ -57,8 +77,19 @@ _API_URL = re.compile(
 )
 _STREAM = re.compile(
     r'"stream"\s*:\s*"[^"]*?(tickets|ticket_metrics|satisfaction_ratings|ticket_audits|'
-    r'ticket_comments)"'
+    r'ticket_comments|schedules|sla_policies)"'
 )
+# Account settings: business-hours schedules, holidays, SLA policies, organizations.
+_SETTINGS = (
+    re.compile(r'"(schedules|schedule)"\s*:\s*[\[{].*?"time_zone"', re.S),
+    re.compile(r'"(sla_policies|sla_policy)"\s*:\s*[\[{].*?"policy_metrics"', re.S),
+    re.compile(r'"holidays?"\s*:\s*[\[{].*?"start_date"', re.S),
+    re.compile(r'"organizations?"\s*:\s*[\[{].*?"domain_names"', re.S),
+    re.compile(r'"policy_metrics"\s*:\s*\[.*?"metric"', re.S),
+    re.compile(r'"intervals"\s*:\s*\[\s*\{\s*"start_time"', re.S),
+)
+# The schedule a holidays file belongs to, from its name (schedules_123_holidays.json).
+_HOLIDAY_FILE = re.compile(r"schedules?[_\-. ]?(\d+)", re.I)
 _CHAT = re.compile(r'"chat\.(msg|memberjoin|memberleave)"|"agent_timeline"|"agent_names"\s*:')
 
 
@@ -71,6 +102,8 @@ def sniff(probe: FileProbe) -> float:
         return 0.05  # Zendesk Chat: its own importer
     if _PAGE_KEY.search(text) or _STREAM.search(text):
         return 0.9
+    if any(p.search(text) for p in _SETTINGS):
+        return 0.85
     if _API_URL.search(text) and ("zendesk" in text):
         return 0.85
     if '"reply_time_in_minutes"' in text or (
@@ -78,6 +111,22 @@ def sniff(probe: FileProbe) -> float:
     ):
         return 0.7
     return 0.0
+
+
+def holiday_schedule_id(probe: FileProbe) -> str | None:
+    """The schedule id a holidays file's name gives (``schedules_<id>_holidays.json``)."""
+    name = probe.path.name
+    if "holiday" not in name.lower():
+        return None
+    match = _HOLIDAY_FILE.search(name)
+    return match.group(1) if match else None
+
+
+def file_identity(probe: FileProbe) -> dict[str, str]:
+    """What the file's name adds to an import's identity: a holidays file's schedule id (the
+    same holidays under two schedules are two imports)."""
+    sid = holiday_schedule_id(probe)
+    return {"zendesk_schedule_id": sid} if sid else {}
 
 
 def other_source_hint(probe: FileProbe, this: str) -> str:
@@ -112,7 +161,7 @@ def _load(ctx: ImportContext) -> None:
     if main is None:
         raise InputFileError(
             f"{ctx.probe.path}: no Zendesk Support tickets, metrics, ratings, audits, "
-            "comments, users or groups found",
+            "comments, users, groups, schedules, holidays, SLA policies or organizations found",
             other_source_hint(ctx.probe, SOURCE),
         )
     ctx.entity = ENTITY_NAME[main]
@@ -156,7 +205,49 @@ def _load(ctx: ImportContext) -> None:
         ctx.upsert("conversation_event", "stg_zd_event", main=False, id_label="event id")
         ctx.upsert("conversation", "stg_zd_audit_conversation", main=False)
 
+    if any(counts.get(k) for k in SETTINGS):
+        _load_settings(ctx, main)
     _keep_unknown(ctx)
+
+
+def _load_settings(ctx: ImportContext, main: str) -> None:
+    """Schedules, holidays, SLA policies and organizations (``zendesk__settings*.sql``)."""
+    holiday_sid = holiday_schedule_id(ctx.probe)
+    if main == "holiday" and holiday_sid is None:
+        named = ctx.count(
+            "SELECT count(*) FROM stg_zd_item WHERE kind = 'holiday' "
+            "AND json_type(record, '$.schedule_id') IS NOT NULL"
+        )
+        if not named:
+            raise InputFileError(
+                f"{ctx.probe.path}: Zendesk holidays, but no schedule they belong to (the API "
+                "body does not say)",
+                "name the file after its schedule, as the API path is: "
+                "schedules_<schedule id>_holidays.json",
+            )
+    ctx.execute(
+        "CREATE OR REPLACE TEMP TABLE zd_zone AS SELECT unnest($r) AS rails, unnest($i) AS iana",
+        {"r": list(RAILS_ZONES), "i": list(RAILS_ZONES.values())},
+    )
+    ctx.run_sql("staging/zendesk__settings.sql", zd_schedule_id=holiday_sid)
+    ctx.upsert("schedule", "stg_zd_schedule", main=main == "schedule", id_label="schedule id")
+    ctx.upsert(
+        "sla_policy", "stg_zd_sla_policy", main=main == "sla_policy", id_label="SLA policy id"
+    )
+    ctx.upsert(
+        "organization",
+        "stg_zd_organization",
+        main=main == "organization",
+        id_label="organization id",
+    )
+    rejected = ctx.reject_rows("stg_zd_holiday", "schedule_holiday")
+    if main == "holiday":
+        ctx.entity = "schedule_holiday"
+        ctx.rows_rejected += rejected
+        ctx.rows_loaded += ctx.count(
+            "SELECT count(*) FROM stg_zd_holiday WHERE _reject_reason IS NULL"
+        )
+    ctx.run_sql("staging/zendesk__settings_load.sql")
 
 
 def _keep_unknown(ctx: ImportContext) -> None:
