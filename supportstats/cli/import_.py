@@ -347,6 +347,8 @@ def _import_one(conn, path: Path, options: ImportOptions, keep_facts: bool = Tru
             f"{result.seconds:.1f} s)"
         )
         _say_replaced(path, result)
+        for note in result.notes:
+            stderr.print(f"{path}: {note}", markup=False)
         if result.rows_skipped:
             stderr.print(
                 f"{path}: {result.rows_skipped:,} row(s) left out by a documented rule of the "

@@ -33,6 +33,7 @@ import duckdb
 
 from supportstats.db import memory_budget, memory_limit, restore_memory_limit, setting_bytes
 from supportstats.errors import InputFileError, SupportStatsError
+from supportstats.importers._aggregate import upsert_aggregates
 from supportstats.importers._read import (
     FileProbe,
     could_be_cp1252,
@@ -157,6 +158,8 @@ class ImportResult:
     changed: list[str] = field(default_factory=list)
     # earlier batches of the same content that loaded another entity: kept
     also_imported_as: list[tuple[int, str]] = field(default_factory=list)
+    # what the import did to rows of earlier batches, or could not do (ImportContext.notes)
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -228,6 +231,9 @@ class ImportContext:
         self._restore: dict[str, str] = {}
         # lines before a CSV file's header (stage_csv skip): its reject lines count them
         self.csv_skip = 0
+        # sentences for the user: earlier rows this import replaced or re-pointed, agents it
+        # could not resolve (ImportResult.notes)
+        self.notes: list[str] = []
 
     def load(self, importer: Importer) -> None:
         """``importer.load(self)``; again from a fresh transaction while another reading of
@@ -881,6 +887,15 @@ class ImportContext:
         With ``main`` the counts feed the batch summary (rows_loaded / rows_rejected).
         Returns the number of rows written.
         """
+        if target == "source_aggregate":  # keyed by report, dimension, period and metric
+            rejected = self.reject_rows(staged, target)
+            written, repeated = upsert_aggregates(self, staged)
+            if main:
+                self.entity = self.entity or target
+                self.rows_loaded += written
+                self.rows_rejected += rejected + repeated
+                self.rows_skipped += self.skipped_rows(staged)
+            return written
         key = KEY_COLUMN.get(target)
         if key and dedupe:
             self.mark_duplicates(staged, key, id_label)
@@ -1306,6 +1321,7 @@ def import_file(
         also_imported_as=[
             (e.batch_id, e.entity or "") for e in earlier if e.batch_id not in replaced
         ],
+        notes=ctx.notes,
     )
     if ctx.rows_rejected:
         result.first_reject = first_reject(conn, batch_id)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from supportstats.errors import InputFileError
+from supportstats.importers._aggregate import upsert_aggregates
 from supportstats.importers._pipeline import ImportContext
 from supportstats.importers._read import FileProbe
 from supportstats.importers._vendor import (
@@ -237,7 +238,6 @@ def _load_report(ctx: ImportContext) -> None:
     skip = lines.index(header_line) if header_line in lines else 2
     # Columns by position (the header is localised, and the inbox header is 2 cells short).
     ctx.rows_read = ctx.stage_csv("stg_cw_report", names=names, skip=skip)
-    loaded = ctx.count("SELECT count(*) FROM stg_cw_report")
     selects = []
     for i, metric in enumerate(metrics, start=2):
         if metric is None:
@@ -247,15 +247,19 @@ def _load_report(ctx: ImportContext) -> None:
         value = _duration_sql(col) if is_duration else f"try_cast(trim({col}) AS DOUBLE)"
         dim = "NULL" if kind == "conversations_summary" else "trim(c1)"
         selects.append(
-            f"SELECT $batch_id, $ss, $report, $grain, {dim}, {dim}, $start, $end, "
-            f"'{metric}', {value}, '{'s' if is_duration else 'count'}', false, "
-            "to_json(struct_pack(*COLUMNS(lambda c: c NOT IN ('_row', '_line')))) "
+            f"SELECT $batch_id AS batch_id, $ss AS source_system, $report AS report, "
+            f"$grain AS grain, {dim} AS dim_source_id, {dim} AS dim_name, "
+            "$start::TIMESTAMPTZ AS period_start, $end::TIMESTAMPTZ AS period_end, "
+            f"'{metric}' AS metric, {value} AS value, "
+            f"'{'s' if is_duration else 'count'}' AS unit, false AS business_hours, "
+            "to_json(struct_pack(*COLUMNS(lambda c: c NOT IN ('_row', '_line')))) AS raw, "
+            "_row, _line, NULL::VARCHAR AS _reject_column, NULL::VARCHAR AS _reject_reason "
             "FROM stg_cw_report"
         )
     start = period.group(1) if period else None
     end = period.group(2) if period else None
     ctx.execute(
-        "INSERT INTO source_aggregate " + " UNION ALL ".join(selects),
+        "CREATE OR REPLACE TEMP TABLE stg_cw_aggregate AS " + " UNION ALL ".join(selects),
         {
             "batch_id": ctx.batch_id,
             "ss": ctx.source_system,
@@ -265,6 +269,9 @@ def _load_report(ctx: ImportContext) -> None:
             "start": f"{start} 00:00:00+00" if start else None,
             "end": f"{end} 23:59:59+00" if end else None,
         },
-        label="writing aggregates",
+        label="reading report",
     )
+    # A newer file of the same report and period replaces these numbers (importers._aggregate).
+    loaded, repeated = upsert_aggregates(ctx, "stg_cw_aggregate")
     ctx.rows_loaded += loaded
+    ctx.rows_rejected += repeated

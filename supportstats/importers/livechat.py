@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from supportstats.importers._aggregate import upsert_aggregates
 from supportstats.importers._pipeline import ImportContext
 from supportstats.importers._read import FileProbe
 from supportstats.importers._vendor import (
@@ -98,7 +99,13 @@ def _load_report(ctx: ImportContext) -> None:
     ctx.run_sql("staging/livechat__report.sql", label="reading report")
     entries = ctx.count("SELECT count(*) FROM stg_lc_rec")
     ctx.rows_read = entries
-    ctx.rows_loaded += entries
+    # One entry (an agent, a day, the summary) is one counted row of several numbers (an
+    # empty one of none); an entry repeating another's numbers is rejected.
+    _, repeated = upsert_aggregates(
+        ctx, "stg_lc_metric", unit="_row::VARCHAR || '/' || coalesce(dim_source_id, '')"
+    )
+    ctx.rows_loaded += entries - repeated
+    ctx.rows_rejected += repeated
     # Chats in the same file as a report are unusual; load them too rather than drop them.
     if ctx.count("SELECT count(*) FROM stg_lc WHERE kind IN ('chat', 'thread')"):
         read = ctx.rows_read

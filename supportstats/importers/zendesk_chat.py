@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 
 from supportstats.errors import InputFileError
+from supportstats.importers._aggregate import upsert_aggregates
 from supportstats.importers._pipeline import REJECT_COLUMNS, ImportContext
 from supportstats.importers._read import FileProbe
 from supportstats.importers.zendesk import other_source_hint
@@ -151,17 +152,25 @@ def _load_analytics_csv(ctx: ImportContext) -> None:
     ctx.run_sql("staging/zendesk_chat__analytics.sql")
     ctx.rows_rejected += ctx.reject_rows("stg_zc_csv_row", "source_aggregate")
     measures = [h for h in header if h not in CSV_DIMENSIONS]
+    repeated = 0
     if measures:
         # Column names come from the file: quoted as identifiers, metric names as values.
         ctx.execute(
-            "INSERT INTO source_aggregate SELECT $b, $ss, 'zendesk_chat_agent_activity', "
-            "'agent', coalesce(ss_text(\"Email\"), trim(concat_ws(' ', \"First Name\", "
-            '"Last Name"))), ss_text(trim(concat_ws(\' \', "First Name", "Last Name"))), '
-            "_start, _end, metric, ss_num(value, false), 'count', NULL, "
-            "json_object('row', _row, 'column', metric, 'text', value) FROM (UNPIVOT "
+            "CREATE OR REPLACE TEMP TABLE stg_zc_aggregate AS SELECT $b AS batch_id, "
+            "$ss AS source_system, 'zendesk_chat_agent_activity' AS report, 'agent' AS grain, "
+            'coalesce(ss_text("Email"), trim(concat_ws(\' \', "First Name", '
+            '"Last Name"))) AS dim_source_id, ss_text(trim(concat_ws(\' \', "First Name", '
+            '"Last Name"))) AS dim_name, _start AS period_start, _end AS period_end, metric, '
+            "ss_num(value, false) AS value, 'count' AS unit, NULL::BOOLEAN AS business_hours, "
+            "json_object('row', _row, 'column', metric, 'text', value) AS raw, _row, _line, "
+            "NULL::VARCHAR AS _reject_column, NULL::VARCHAR AS _reject_reason FROM (UNPIVOT "
             "(SELECT * FROM stg_zc_csv_row WHERE _reject_reason IS NULL) ON "
             + ", ".join(quote_identifier(m) for m in measures)
             + " INTO NAME metric VALUE value)",
             {"b": ctx.batch_id, "ss": ctx.source_system},
         )
-    ctx.rows_loaded += ctx.count("SELECT count(*) FROM stg_zc_csv_row WHERE _reject_reason IS NULL")
+        # A newer file of the same agents and period replaces these numbers.
+        _, repeated = upsert_aggregates(ctx, "stg_zc_aggregate")
+    good = ctx.count("SELECT count(*) FROM stg_zc_csv_row WHERE _reject_reason IS NULL")
+    ctx.rows_loaded += good - repeated
+    ctx.rows_rejected += repeated

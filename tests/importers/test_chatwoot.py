@@ -203,3 +203,75 @@ def test_sample_data_reconciles_with_chatwoot_numbers(cli, tmp_path):
         assert abs(frt - rfrt) < _humanised_step(frt)
         assert abs(res - rres) < _humanised_step(res)
     conn.close()
+
+
+# ----------------------------------------------- report CSVs: keyed, replaced (issue 15, item 5)
+def _aggregates(db: Path, report: str) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as conn:
+        return conn.execute(
+            "SELECT metric, count(*), sum(value) FROM source_aggregate WHERE report = $r "
+            "GROUP BY 1 ORDER BY 1",
+            {"r": report},
+        ).fetchall()
+
+
+def test_a_report_of_the_same_period_replaces_the_earlier_numbers(cli, tmp_path):
+    """The agents report downloaded again a day later (other bytes, one number moved): the
+    numbers of that period are the newer file's, never the sum of both."""
+    db = tmp_path / "w.duckdb"
+    text = (DATA / "agents_report.csv").read_text()
+    assert cli("import", DATA / "agents_report.csv", "--db", db).exit_code == 0
+    first = dict((m, (n, v)) for m, n, v in _aggregates(db, "chatwoot_agents_csv"))
+    assert first["resolution_count"] == (3, 62.0)
+    later = tmp_path / "agents_report (1).csv"
+    later.write_text(text.replace("Maya Ortiz,41,", "Maya Ortiz,43,"))
+    out = cli("import", later, "--db", db)
+    assert out.exit_code == 0, out.stderr
+    assert "replaced 15 aggregate numbers of batch 1" in " ".join(out.stderr.split())
+    now = dict((m, (n, v)) for m, n, v in _aggregates(db, "chatwoot_agents_csv"))
+    assert now["conversations_count"] == (3, 71.0)  # 43 + 28 + 0, not 41 + 28 + 43 + 28
+    assert now["resolution_count"] == (3, 62.0)
+    # Another week is other numbers: kept beside.
+    week = tmp_path / "agents_report_next_week.csv"
+    week.write_text(text.replace("2026-03-02 to 2026-03-08", "2026-03-09 to 2026-03-15"))
+    assert cli("import", week, "--db", db).exit_code == 0
+    assert dict((m, (n, v)) for m, n, v in _aggregates(db, "chatwoot_agents_csv"))[
+        "conversations_count"
+    ] == (6, 140.0)
+    # Dropping the newest batch takes its week away; the replaced numbers stay replaced.
+    dropped = cli("db", "drop-batch", "3", "--yes", "--db", db)
+    assert dropped.exit_code == 0, dropped.stderr
+    assert dict((m, (n, v)) for m, n, v in _aggregates(db, "chatwoot_agents_csv"))[
+        "conversations_count"
+    ] == (3, 71.0)
+    with duckdb.connect(str(db), read_only=True) as conn:
+        assert conn.execute("SELECT DISTINCT batch_id FROM source_aggregate").fetchall() == [(2,)]
+
+
+def test_one_agent_twice_in_one_report_is_a_reject(warehouse, tmp_path):
+    path = tmp_path / "agents_report.csv"
+    lines = (DATA / "agents_report.csv").read_text().splitlines()
+    path.write_text("\n".join([*lines, "Maya Ortiz,5,1 minute,N/A,N/A,1"]) + "\n")
+    result = import_file(warehouse, path)
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (4, 3, 1)
+    (reason,) = warehouse.execute(
+        "SELECT reason FROM import_reject WHERE entity = 'source_aggregate'"
+    ).fetchone()
+    assert "Maya Ortiz" in reason and "first at row 1" in reason and "kept" in reason
+    assert warehouse.execute(
+        "SELECT value FROM source_aggregate WHERE dim_name = 'Maya Ortiz' "
+        "AND metric = 'conversations_count'"
+    ).fetchall() == [(41.0,)]
+
+
+def test_pseudonymised_reports_replace_too(cli, tmp_path):
+    db, key = tmp_path / "w.duckdb", tmp_path / "k.key"
+    key.write_text("a3f1c9e07b5d42e8a3f1c9e07b5d42e8\n")
+    later = tmp_path / "agents_report (1).csv"
+    later.write_text((DATA / "agents_report.csv").read_text() + "\n")
+    for path in (DATA / "agents_report.csv", later):
+        out = cli("import", path, "--db", db, "--pseudonymise", "--pseudonym-key-file", key)
+        assert out.exit_code == 0, out.stderr
+    assert dict((m, (n, v)) for m, n, v in _aggregates(db, "chatwoot_agents_csv"))[
+        "conversations_count"
+    ] == (3, 69.0)

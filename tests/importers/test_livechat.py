@@ -174,3 +174,46 @@ def test_sample_data_reconciles_with_performance_report(cli, tmp_path):
         "SELECT count(*) FROM conversation WHERE kind = 'thread'"
     ).fetchall()[0][0] - sum(r[1] for r in ours)
     conn.close()
+
+
+# ------------------------------------------- Reports API: keyed, replaced (issue 15, item 5)
+def _daily_report(path: Path, days: dict[str, int]) -> Path:
+    """A chats/duration report with distribution=day: one record per day."""
+    records = {d: {"count": n, "duration": 300.0} for d, n in days.items()}
+    path.write_text(json.dumps({"name": "duration-report", "records": records}))
+    return path
+
+
+def test_an_overlapping_report_replaces_the_days_it_repeats(cli, tmp_path):
+    """Two exports of a daily report overlapping by two days: each day's numbers once, the
+    newer file's; days only in the older export stay."""
+    db = tmp_path / "w.duckdb"
+    first = _daily_report(tmp_path / "a.json", {"2026-03-01": 5, "2026-03-02": 6, "2026-03-03": 7})
+    later = _daily_report(tmp_path / "b.json", {"2026-03-02": 6, "2026-03-03": 9, "2026-03-04": 4})
+    for path in (first, later):
+        out = cli("import", path, "--db", db)
+        assert out.exit_code == 0, out.stderr
+    with duckdb.connect(str(db), read_only=True) as conn:
+        assert conn.execute(
+            "SELECT strftime(period_start, '%d'), value, batch_id FROM source_aggregate "
+            "WHERE metric = 'count' ORDER BY period_start"
+        ).fetchall() == [("01", 5.0, 1), ("02", 6.0, 2), ("03", 9.0, 2), ("04", 4.0, 2)]
+
+
+def test_the_performance_report_again_does_not_double(cli, tmp_path, shared):
+    db = tmp_path / "w.duckdb"
+    path = (
+        shared
+        / "vendor_samples/livechat"
+        / ("livechat-public-docs__v3.6_reports-api_agents_performance.json")
+    )
+    again = tmp_path / "performance (re-exported).json"
+    again.write_text(json.dumps(json.loads(path.read_text()), indent=1))  # other bytes
+    for file in (path, again):
+        assert cli("import", file, "--db", db).exit_code == 0
+    with duckdb.connect(str(db), read_only=True) as conn:
+        # README: 17 chats in the summary, the per-agent sum too; once, not twice.
+        assert conn.execute(
+            "SELECT grain, sum(value) FROM source_aggregate WHERE metric = 'chats_count' "
+            "GROUP BY 1 ORDER BY 1"
+        ).fetchall() == [("account", 17.0), ("agent", 17.0)]

@@ -295,3 +295,33 @@ def test_support_file_forced_as_chat_names_the_right_source(conn) -> None:
         import_file(conn, tickets, ImportOptions(source="zendesk_chat"))
     assert "no Zendesk Chat" in err.value.message
     assert "--source zendesk" in err.value.hint
+
+
+# --------------------------------------- analytics CSV: keyed, replaced (issue 15, item 5)
+def test_analytics_csv_exported_again_replaces_its_rows(conn, tmp_path) -> None:
+    text = (DATA / "agent_activity.csv").read_text()
+    import_file(conn, DATA / "agent_activity.csv")
+    later = tmp_path / "agent_activity (1).csv"
+    ana = "ana@support.test,true,2026-01-05 00:00:00,2026-01-06 00:00:00,"
+    later.write_text(text.replace(ana + "10,", ana + "11,"))
+    again = import_file(conn, later)
+    assert (again.rows_loaded, again.rows_rejected) == (2, 1)
+    assert rows(
+        conn,
+        "select dim_source_id, count(*), sum(value) from source_aggregate "
+        "where metric = 'Assigned Chats' group by 1 order by 1",
+    ) == [("ana@support.test", 1, 11.0), ("bo@support.test", 1, 4.0)]
+    # The same agent twice for one period in one file: the second row is rejected.
+    twice = tmp_path / "twice.csv"
+    lines = text.splitlines()
+    twice.write_text("\n".join([lines[0], lines[1], lines[1].replace(",10,", ",3,")]) + "\n")
+    result = import_file(conn, twice)
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (2, 1, 1)
+    assert (
+        one(
+            conn,
+            "select value from source_aggregate where dim_source_id = 'ana@support.test' "
+            "and metric = 'Assigned Chats'",
+        )
+        == 10.0
+    )

@@ -149,6 +149,19 @@ UPDATE source_aggregate SET
     raw = NULL
 WHERE batch_id = $b;
 
+-- An import replaces earlier numbers of the same report, dimension, period and metric
+-- (importers/_aggregate.py); an agent's earlier rows carry the pseudonym, matched here.
+DELETE FROM source_aggregate o
+WHERE o.batch_id <> $b AND o.grain = 'agent'
+  AND EXISTS (SELECT 1 FROM source_aggregate n
+              WHERE n.batch_id = $b AND n.grain = 'agent'
+                AND n.source_system = o.source_system AND n.report = o.report
+                AND coalesce(n.dim_source_id, n.dim_name) IS NOT DISTINCT FROM coalesce(o.dim_source_id, o.dim_name)
+                AND n.period_start IS NOT DISTINCT FROM o.period_start
+                AND n.period_end IS NOT DISTINCT FROM o.period_end
+                AND n.metric = o.metric
+                AND n.business_hours IS NOT DISTINCT FROM o.business_hours);
+
 -- A rejected row keeps its line, column and reason; its text would hold the personal data.
 UPDATE import_reject SET raw = NULL WHERE batch_id = $b;
 

@@ -38,10 +38,6 @@ SELECT
               OR metric LIKE '%.min' OR metric LIKE '%.max' THEN 's' ELSE 'count' END AS unit,
     false AS business_hours,
     vals AS raw,
-    _row
+    _row, _line, NULL::VARCHAR AS _reject_column, NULL::VARCHAR AS _reject_reason
 FROM deep;
-
-INSERT INTO source_aggregate
-SELECT batch_id, source_system, report, grain, dim_source_id, dim_name, period_start, period_end,
-       metric, value, unit, business_hours, raw
-FROM stg_lc_metric;
+-- Written by importers/_aggregate.py: a newer report of the same period replaces these rows.
