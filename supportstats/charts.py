@@ -56,8 +56,18 @@ LABELS: dict[str, str] = {
     "utilisation": "Utilisation",
     "missed": "Missed contacts",
     "load_gini": "Load equity (Gini)",
+    "chats_served": "Chats served",
+    "engagements": "Engagements",
+    "deflection_rate": "Self-service deflection",
 }
-SHARES = {"resolution_rate", "csat_score", "abandon_rate", "occupancy", "utilisation"}
+SHARES = {
+    "resolution_rate",
+    "csat_score",
+    "abandon_rate",
+    "occupancy",
+    "utilisation",
+    "deflection_rate",
+}
 DAY_NAMES = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat")  # DuckDB dayofweek: 0 = Sunday
 
 

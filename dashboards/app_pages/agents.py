@@ -11,6 +11,7 @@ from supportstats.export import to_csv
 # agent_report columns offered for the comparison chart, with the scorecard target if any
 COMPARE = {
     "conversations": None,
+    "chats_served": None,
     "first_response_median_s": None,
     "first_response_p90_s": None,
     "handle_time_mean_s": None,

@@ -39,6 +39,7 @@ FAMILY_NAMES = (
     "wait",
     "duration",
     "handle_time",
+    "engagements",
     "resolution",
     "csat",
     "concurrency",

@@ -7,7 +7,8 @@ dashboard page would pay on every request, so they are stored as tables:
 * ``fact_conversation``: ``views/conversation_facts`` for the default definition of the
   options that shape facts (``facts.fact_key``), in ``created_at`` order;
 * ``fact_assignment``: ``views/assignment_interval`` (option-free), in ``started_at`` order;
-* ``fact_stretch``: ``views/stretch_facts`` of the two, in ``created_at`` order;
+* ``fact_stretch``: ``views/stretch_facts`` of the two (every stretch with its conversation's
+  columns), in ``created_at`` order;
 * ``fact_rating``: ``views/rating_score`` (option-free: thresholds apply at query time);
 * ``fact_csat``: ``views/csat_rows`` (latest rating per offered conversation), in
   ``created_at`` order;
@@ -81,7 +82,7 @@ class FactTable:
 TABLES = (
     FactTable("fact_assignment", "agent stretches", "started_at"),
     FactTable("fact_conversation", "conversations", "created_at"),
-    FactTable("fact_stretch", "handle-time stretches", "created_at"),
+    FactTable("fact_stretch", "agent stretches by conversation", "created_at"),
     FactTable("fact_rating", "ratings", "rated_at"),
     FactTable("fact_csat", "CSAT rows", "created_at"),
 )

@@ -21,7 +21,14 @@ from supportstats.metrics.missed import missed
 from supportstats.metrics.resolution import resolution
 from supportstats.metrics.response import first_response, next_reply
 from supportstats.metrics.utilisation import utilisation
-from supportstats.metrics.volume import duration, handle_time, visitors, volume, wait
+from supportstats.metrics.volume import (
+    duration,
+    engagements,
+    handle_time,
+    visitors,
+    volume,
+    wait,
+)
 
 Family = Callable[[Query], duckdb.DuckDBPyRelation]
 
@@ -33,6 +40,7 @@ FAMILIES: dict[str, Family] = {
     "wait": wait,
     "duration": duration,
     "handle_time": handle_time,
+    "engagements": engagements,
     "resolution": resolution,
     "csat": csat,
     "concurrency": concurrency,
@@ -44,6 +52,7 @@ AGENT_LEVEL = ("concurrency", "utilisation")
 COLUMNS = [
     "contacts", "chats", "agent_initiated", "offline_messages",
     "queued", "answered", "abandoned", "short_abandoned", "abandon_rate", "missed",
+    "engagements", "chats_served",
     "first_response_count", "first_response_mean_s", "first_response_median_s",
     "first_response_p90_s",
     "next_reply_count", "next_reply_mean_s", "next_reply_median_s", "next_reply_p90_s",
@@ -64,7 +73,7 @@ COUNTS = {
     "abandoned", "short_abandoned", "missed", "first_response_count", "next_reply_count",
     "wait_count", "duration_count", "handle_time_count", "resolved", "resolution_count",
     "one_touch", "reopened", "reopens", "csat_responses", "csat_positive", "csat_negative",
-    "csat_offered", "goals", "deflectable", "deflected",
+    "csat_offered", "goals", "deflectable", "deflected", "engagements", "chats_served",
 }  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""Volume, wait in queue, chat duration and handle time (docs/metrics.md#volume)."""
+"""Volume, wait in queue, chat duration, handle time and engagements (docs/metrics.md#volume)."""
 
 from __future__ import annotations
 
@@ -57,6 +57,18 @@ def handle_time(q: Query) -> duckdb.DuckDBPyRelation:
     by_own_agent = "agent" in q.by and q.options.attribution == "credited"
     single = "f.n_pair = 1" if by_own_agent else "f.n_conv = 1"
     return q.run("metrics/handle_time", scope, hs=q.stretches(), single=single)
+
+
+def engagements(q: Query) -> duckdb.DuckDBPyRelation:
+    """Per group: ``engagements`` and ``chats_served``.
+
+    An engagement is one agent's stretch of a conversation (an engagement row, else an
+    assignee event's stretch); it is served when the agent sent a public, non-automated
+    message in it. A transferred chat is one engagement (and one chat served) for each agent
+    who wrote in it. Credited to the stretch's agent, dated by its start.
+    """
+    scope = Scope(event_time="f.started_at", agent=q.credited("f.agent_key"))
+    return q.run("metrics/engagements", scope, hs=q.stretches())
 
 
 def visitors(q: Query) -> float | None:

@@ -14,6 +14,7 @@ FAMILIES = [
     "missed",
     "first_response",
     "handle_time",
+    "engagements",
     "resolution",
     "csat",
     "concurrency",
@@ -25,6 +26,8 @@ COLUMNS = [
     "team",
     "conversations",
     "answered",
+    "engagements",
+    "chats_served",
     "first_response_count",
     "first_response_median_s",
     "first_response_p90_s",
@@ -58,7 +61,9 @@ def agent_report(
     Each number is credited as its metric says (FRT to the responder, resolution to the last
     assignee, CSAT to the agent at rating time); ``conversations`` are those currently assigned
     to the agent, and a row with no agent holds the unassigned ones, so the column adds up to
-    all conversations in the period. ``missed`` are missed contacts assigned to the agent;
+    all conversations in the period. ``engagements`` are the agent's stretches of
+    conversations and ``chats_served`` those in which the agent wrote (a transferred chat
+    counts for each agent who wrote in it). ``missed`` are missed contacts assigned to the agent;
     ``missed_offers`` chats offered to the agent and never taken. Options used are in
     ``frame.attrs["options"]``.
 

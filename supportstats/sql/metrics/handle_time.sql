@@ -2,7 +2,8 @@
 -- Per agent stretch: acceptance (else first agent message, else assignment) -> end. A
 -- conversation's handle time is the sum of its stretches; grouped by agent, each agent gets the
 -- sum of their own stretches, so a transfer splits the handling between the two agents.
--- Rows come from stretch_facts (stretches with the conversation's columns); the agent is
+-- Rows come from stretch_facts (stretches with the conversation's columns; those with a
+-- handle time: live ones that ended); the agent is
 -- f.agent_key (credited) or the assignee. {{single}} says a stretch is alone in its
 -- (group, conversation): it is its own sum, and only the others are summed per conversation.
 with per_conversation as (
@@ -10,14 +11,14 @@ with per_conversation as (
         {{dims}}
         f.handle_s
     from "{{hs}}" f
-    where {{where}} and {{single}}
+    where {{where}} and f.handle_s is not null and {{single}}
     union all by name
     select
         {{dims}}
         f.conversation_key,
         sum(f.handle_s) as handle_s
     from "{{hs}}" f
-    where {{where}} and not {{single}}
+    where {{where}} and f.handle_s is not null and not {{single}}
     group by all
 )
 select

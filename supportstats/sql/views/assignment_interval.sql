@@ -5,6 +5,9 @@
 -- answered_at is when the agent took the contact: acceptance, else their first message.
 -- handle_s runs from that moment (else the assignment) to the end of the stretch: ringing time
 -- before acceptance is not handling.
+-- served: the agent sent a public, non-automated message in the stretch (the source's
+-- first_agent_message_at, else one of their messages from its start to its end): the
+-- engagements chats_served counts (docs/metrics.md#engagements-and-chats-served).
 with from_engagement as (
     select
         conversation_key,
@@ -52,6 +55,12 @@ closing as (
        or (event_type = 'status' and to_value in ('resolved', 'solved', 'closed'))
     group by conversation_key
 ),
+agent_message as (
+    select conversation_key, author_agent_key as agent_key, created_at
+    from {{message_all}}
+    where author_role = 'agent' and visibility = 'public' and automation = 'none'
+      and author_agent_key is not null
+),
 from_event as (
     select
         a.conversation_key,
@@ -76,7 +85,14 @@ select
                        false)
          then epoch(i.ended_at) - epoch(coalesce(i.answered_at, i.started_at)) end as handle_s,
     -- chats share an agent's attention (weight 1/chat_capacity); calls take it whole
-    coalesce(c.kind = 'chat' or c.channel = 'chat', false) as is_chat
+    coalesce(c.kind = 'chat' or c.channel = 'chat', false) as is_chat,
+    i.first_agent_message_at is not null or exists (
+        select 1 from agent_message m
+        where m.conversation_key = i.conversation_key
+          and m.agent_key = i.agent_key
+          and m.created_at >= i.started_at
+          and m.created_at <= coalesce(i.ended_at, 'infinity'::timestamptz)
+    ) as served
 from (
     select * from from_engagement
     union all

@@ -1,14 +1,18 @@
--- stretch_facts: one row per live agent stretch with a handle time, carrying the conversation
--- columns groups and filters read, so handle time needs no join at query time.
+-- stretch_facts: one row per agent stretch, carrying the conversation columns groups and
+-- filters read, so handle time, engagements and chats served need no join at query time.
 -- Fragments: {{asg}} assignment intervals, {{facts}} conversation facts.
+-- handle_s: live stretches only (NULL for tickets and open stretches); served: the agent sent
+-- a public human message in the stretch.
 -- n_pair: the conversation's stretches with handle time by the same agent; n_conv: by anyone.
 -- A stretch with n_pair = 1 (grouped by credited agent) or n_conv = 1 is alone in its
 -- (group, conversation) and needs no per-conversation sum (sql/metrics/handle_time.sql).
 select
     a.conversation_key,
     a.agent_key,
+    a.started_at,
     a.ended_at,
     a.handle_s,
+    a.served,
     f.created_at,
     f.source_system,
     f.kind,
@@ -18,8 +22,7 @@ select
     f.priority,
     f.tags,
     f.assignee_agent_key,
-    count(*) over (partition by a.conversation_key, a.agent_key) as n_pair,
-    count(*) over (partition by a.conversation_key) as n_conv
+    count(a.handle_s) over (partition by a.conversation_key, a.agent_key) as n_pair,
+    count(a.handle_s) over (partition by a.conversation_key) as n_conv
 from "{{asg}}" a
 join "{{facts}}" f using (conversation_key)
-where a.handle_s is not null
