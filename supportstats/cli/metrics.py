@@ -157,6 +157,7 @@ def register(app: typer.Typer) -> None:
         from supportstats.metrics import metrics_table, query
         from supportstats.metrics.conversations import conversation_batches, conversations
         from supportstats.metrics.reconcile import compare_source
+        from supportstats.metrics.sla import notes as sla_notes
         from supportstats.metrics.sla import sla
         from supportstats.metrics.table import FAMILIES
 
@@ -188,6 +189,8 @@ def register(app: typer.Typer) -> None:
                     frame = conversations(q)
             elif sla_flag:
                 frame = sla(q).df()
+                for note in sla_notes(q):  # vendor policies that could not be applied
+                    stderr.print(f"Warning: {note}")
             elif compare:
                 frame = compare_source(q)
             else:

@@ -227,8 +227,10 @@ def scoped_sources(keys: str) -> dict[str, str]:
 def schedule_expression(conn: duckdb.DuckDBPyConnection, options: MetricOptions) -> str:
     """SQL giving each facts row (alias ``f``) its schedule_key for business time.
 
-    ``schedule=queue``: the queue's schedule, else the account-wide schedule assignment, else
-    the only schedule there is. Any other value names one schedule for everything.
+    ``schedule=queue``: the queue's schedule, else the account-wide schedule assignment (one
+    naming the conversation's source system first: a vendor's default schedule, e.g.
+    Zendesk's), else the only schedule there is. Any other value names one schedule for
+    everything.
     """
     keys = [r[0] for r in conn.execute("select schedule_key from schedule").fetchall()]
     if not keys:
@@ -250,7 +252,8 @@ def schedule_expression(conn: duckdb.DuckDBPyConnection, options: MetricOptions)
     return (
         "coalesce((select q.schedule_key from queue q where q.queue_key = f.queue_key limit 1),"
         " (select a.schedule_key from schedule_assignment a where a.scope = 'account'"
-        "  order by a.valid_from desc nulls last limit 1), " + only + ")"
+        "  and (a.scope_key is null or starts_with(f.conversation_key, a.scope_key || ':'))"
+        "  order by a.scope_key is null, a.valid_from desc nulls last limit 1), " + only + ")"
     )
 
 

@@ -1,30 +1,50 @@
-"""SLA attainment per metric x priority, calendar or business hours (docs/metrics.md#sla)."""
+"""SLA attainment per metric x priority, calendar or business hours (docs/metrics.md#sla).
+
+Targets come from ``sla_target`` (and the ``sla_*_s`` options). A vendor's policies (rows of
+``sla_policy`` with a ``filter``, as the Zendesk importer writes them) apply to the
+conversations of their source the way the vendor applies them: the first policy by position
+whose conditions match (``sql/views/sla_policy_match.sql``), its target for the metric and
+the conversation's priority, in the target's own clock (business hours or calendar).
+"""
 
 from __future__ import annotations
+
+import dataclasses
 
 import duckdb
 
 from supportstats.metrics._groups import Scope, dims, where
 from supportstats.metrics._query import Query
-from supportstats.metrics._sql import relation, render, used_params
+from supportstats.metrics._sql import cached_table, create_temp, relation, render, used_params
 from supportstats.metrics.concurrency import as_of
 
-METRICS = ("first_response", "resolution", "wait")
+METRICS = ("first_response", "next_reply", "resolution", "wait")
+# Metrics measured here; vendor targets of other metrics (Zendesk requester_wait_time,
+# agent_work_time, periodic/pausable update time) are stored, not measured.
+_OPTION = {"first_response": "sla_first_response_s", "resolution": "sla_resolution_s",
+           "wait": "sla_wait_s"}  # fmt: skip
 _DEFAULT_WAIT = 120.0
+# No business values (no target needs them, or no schedule: no value, never zero).
+_NO_FACTS = (
+    "(select null::varchar as conversation_key, null::double as frt_s, "
+    "null::double as resolution_s, null::double as wait_s, null::double as abandon_wait_s "
+    "limit 0)"
+)
+_NO_WAITS = (
+    "(select null::varchar as conversation_key, null::integer as wait_no, "
+    "null::double as reply_s limit 0)"
+)
 
 
 def targets_sql(q: Query) -> tuple[str, dict[str, float | None]]:
-    """SQL of (metric, priority, target_s): options override ``sla_target`` rows per metric.
+    """SQL of (metric, priority, target_s, policy_key, business_hours, pause_statuses, vendor,
+    override): options override ``sla_target`` rows per metric.
 
     ``sla_wait_s`` keeps its default (120 s, DESIGN §1) only where ``sla_target`` has no wait
     target; any other value overrides.
     """
     o = q.options
-    given = {
-        "first_response": o.sla_first_response_s,
-        "resolution": o.sla_resolution_s,
-        "wait": o.sla_wait_s,
-    }
+    given = {m: getattr(o, name) for m, name in _OPTION.items()}
     table_metrics = {
         r[0] for r in q.conn.execute("select distinct metric from sla_target").fetchall()
     }
@@ -33,45 +53,153 @@ def targets_sql(q: Query) -> tuple[str, dict[str, float | None]]:
         for m, v in given.items()
         if v is not None and not (m == "wait" and v == _DEFAULT_WAIT and m in table_metrics)
     }
-    params = {f"sla_{m}": overrides.get(m) for m in METRICS}
+    params = {f"sla_{m}": overrides.get(m) for m in _OPTION}
+    options = " union all ".join(
+        f"select '{m}' as metric, $sla_{m}::double as target_s" for m in _OPTION
+    )
     sql = f"""
-        select metric, priority, target_s from sla_target
-        where not list_contains($sla_overridden::varchar[], metric)
+        select t.metric, t.priority, t.target_s, t.policy_key, t.business_hours,
+            t.pause_statuses, p.filter is not null as vendor, false as override
+        from sla_target t
+        left join sla_policy p using (policy_key)
+        where not list_contains($sla_overridden::varchar[], t.metric)
         union all
-        select * from (
-            {
-        " union all ".join(
-            f"select '{m}' as metric, null::varchar as priority, $sla_{m}::double as target_s"
-            for m in METRICS
-        )
-    }
-        ) where target_s is not null
+        select metric, null::varchar, target_s, null::varchar, null::boolean,
+            null::varchar[], false, true
+        from ({options}) where target_s is not null
     """
     params["sla_overridden"] = list(overrides) or [""]  # type: ignore[assignment]
     return sql, params
 
 
-def sla(q: Query) -> duckdb.DuckDBPyRelation:
-    """Per group, metric and priority: ``target_s``, ``met``, ``breached``, ``pending``,
-    ``attainment`` (met / (met + breached), in [0, 1]).
+def policy_match(q: Query) -> str:
+    """Temp table of each vendor-governed conversation's SLA policy
+    (``sql/views/sla_policy_match.sql``), built once per warehouse state."""
 
-    Values use the option ``clock`` (business hours from schedules and holidays); resolution
-    pauses in ``pause_statuses`` (calendar clock). Open conversations past their target count
-    as breached (calendar clock) or pending (business clock).
+    def build(name: str) -> None:
+        create_temp(q.conn, name, render("views/sla_policy_match"))
+
+    return cached_table(q.conn, "slapm", {}, build, q.fingerprint())
+
+
+def notes(q: Query) -> list[str]:
+    """Warnings about vendor policies that could not be applied: conversations left without
+    a policy because an earlier policy's conditions cannot be evaluated (never guessed)."""
+    if not _has_vendor_policies(q):
+        return []
+    rows = q.conn.execute(
+        f"""
+        select coalesce(p.name, m.undetermined_key), count(*),
+            list_sort(list_distinct(flatten(list(m.unknown_conditions))))
+        from "{policy_match(q)}" m
+        left join sla_policy p on p.policy_key = m.undetermined_key
+        where m.undetermined_key is not null
+        group by all order by 1
+        """
+    ).fetchall()
+    return [
+        f"SLA policy {name!r} was not applied to {n} conversation(s): its conditions "
+        f"{', '.join(conds)} cannot be evaluated from the export, and it comes before any "
+        "policy that matches them; they have no SLA target"
+        for name, n, conds in rows
+    ]
+
+
+def _has_vendor_policies(q: Query) -> bool:
+    return bool(
+        q.conn.execute("select count(*) from sla_policy where filter is not null").fetchall()[0][0]
+    )
+
+
+def _business_needed(q: Query) -> bool:
+    """Whether any target is measured in business hours (its own flag, or the clock)."""
+    if q.options.clock == "business":
+        return True
+    return bool(
+        q.conn.execute("select count(*) from sla_target where business_hours").fetchall()[0][0]
+    )
+
+
+def _has_schedule(q: Query) -> bool:
+    return bool(q.conn.execute("select count(*) from schedule").fetchall()[0][0])
+
+
+def _waits_in_business_time(q: Query, waits: str) -> str:
+    """Temp table (conversation_key, wait_no, reply_s) of the customer waits in business
+    seconds: the facts' conversion run on one row per wait."""
+    from supportstats.metrics.facts import _to_business_time
+
+    def build(name: str) -> None:
+        tmp = name + "_pts"
+        create_temp(
+            q.conn,
+            tmp,
+            f"""
+            select w.conversation_key || '#' || w.wait_no as conversation_key, c.queue_key,
+                w.waiting_since as frt_start_at, w.replied_at as first_reply_at,
+                null::timestamptz as resolution_start_at, null::timestamptz as resolved_at,
+                null::timestamptz as queued_at, null::timestamptz as answered_at,
+                null::timestamptz as left_at, w.reply_s as frt_s, null::double as resolution_s,
+                null::double as wait_s, null::double as abandon_wait_s
+            from "{waits}" w join conversation c using (conversation_key)
+            where w.wait_no >= 1
+            """,
+        )
+        options = dataclasses.replace(q.options, clock="business")
+        _to_business_time(q.conn, tmp, options)
+        create_temp(
+            q.conn,
+            name,
+            f"""select split_part(conversation_key, '#', 1) as conversation_key,
+                try_cast(split_part(conversation_key, '#', 2) as integer) as wait_no,
+                frt_s as reply_s from "{tmp}" """,
+        )
+        q.conn.execute(f'drop table temp."{tmp}"')
+
+    return cached_table(q.conn, "waitsbh", {"waits": waits, "s": q.options.schedule}, build,
+                        q.fingerprint())  # fmt: skip
+
+
+def sla(q: Query) -> duckdb.DuckDBPyRelation:
+    """Per group, metric, priority and vendor policy: ``target_s``, ``business_hours``,
+    ``met``, ``breached``, ``pending``, ``attainment`` (met / (met + breached), in [0, 1]).
+
+    Metrics: first_response, next_reply (each later customer wait), resolution, wait. Values
+    use the target's clock (vendor targets say business hours or calendar), else the option
+    ``clock``; resolution pauses in the target's ``pause_statuses``, else the option's
+    (calendar clock). Open items past their target count as breached (calendar clock) or
+    pending (business clock).
     """
+    from supportstats.metrics.response import wait_intervals
+
     targets, tparams = targets_sql(q)
     scope = Scope(event_time="f.clock_start", agent="f.credited")
-    calendar = q.options.clock == "calendar"
+    business = q.options.clock == "business"
+    facts = q.facts()
+    waits = wait_intervals(q)
+    other = dataclasses.replace(q.options, clock="calendar" if business else "business")
+    other_q = dataclasses.replace(q, options=other, _memo={})
+    facts_cal = other_q.facts() if business else facts
+    facts_bh, waits_bh = _NO_FACTS, _NO_WAITS
+    if _business_needed(q) and _has_schedule(q):
+        facts_bh = f'"{facts if business else other_q.facts()}"'
+        waits_bh = f'"{_waits_in_business_time(q, waits)}"'
+    match = policy_match(q) if _has_vendor_policies(q) else _empty_match(q)
     sql = render(
         "metrics/sla",
-        facts=q.facts(),
+        facts=facts,
+        facts_cal=facts_cal,
+        facts_bh=facts_bh,
+        waits=waits,
+        waits_bh=waits_bh,
+        policy_match=match,
         status_interval=render("views/status_interval"),
         targets=targets,
         agent_frt=q.credited("f.responder_agent_key"),
         agent_res=q.credited("f.resolver_agent_key"),
         agent_wait=q.credited("coalesce(f.answering_agent_key, f.assignee_agent_key)"),
-        pause_sql="coalesce(p.paused_s, 0)" if calendar else "0",
-        calendar="true" if calendar else "false",
+        agent_next=q.credited("w.responder_agent_key"),
+        business="true" if business else "false",
         dims=dims(q.by, scope, q.options),
         where=where(scope, q.options),
     )
@@ -82,3 +210,15 @@ def sla(q: Query) -> duckdb.DuckDBPyRelation:
         "as_of": as_of(q),
     }
     return relation(q.conn, sql, used_params(sql, params))
+
+
+def _empty_match(q: Query) -> str:
+    def build(name: str) -> None:
+        create_temp(
+            q.conn,
+            name,
+            "select null::varchar as conversation_key, null::varchar as policy_key, "
+            "null::varchar as undetermined_key, null::varchar[] as unknown_conditions limit 0",
+        )
+
+    return cached_table(q.conn, "slapm0", {}, build)
