@@ -113,6 +113,14 @@ def import_command(
         "--keep-text",
         help="With --pseudonymise: keep message bodies, subjects and rating comments.",
     ),
+    keep_implausible: bool = typer.Option(
+        False,
+        "--keep-implausible",
+        help="Load rows whose times are implausible instead of rejecting them: a time before "
+        "1970-01-02 or more than a day after the import, or a span in the row running "
+        "backwards by more than a minute (resolved before created, an agent stretch ending "
+        "before it started, ...). The metrics leave backwards spans out either way.",
+    ),
     fmt: OutputFormat = typer.Option(
         OutputFormat.table, "--format", "-f", help="table, csv or json summary per file."
     ),
@@ -124,8 +132,12 @@ def import_command(
     rule of their source leaves out, such as the bank log's PHANTOM calls, are skipped
     (supportstats db rejects --skipped: the rule). rows_read = loaded + rejected + skipped.
 
+    A time outside 1970-01-02 .. a day after the import, or a span in a row that runs
+    backwards (resolved before created), rejects its row; --keep-implausible loads it.
+
     An import is the file's content and the options that change its rows (--source,
-    --entity, --timezone, --mapping content, --keep-extra, --source-system). The same file
+    --entity, --timezone, --mapping content, --keep-extra, --source-system,
+    --keep-implausible). The same file
     with the same options changes nothing. With other options it is imported again and
     replaces its earlier import (that batch is dropped in the same transaction), so its rows
     are in the warehouse once; --replace does so even with the same options. Rows of other
@@ -169,6 +181,7 @@ def import_command(
         source_system=source_system,
         replace=replace,
         pseudonymise=_pseudonymisation(pseudonymise, key_file, keep_text),
+        keep_implausible=keep_implausible,
     )
     where = db or default_db_path()
     conn = connect(where, progress=facts_progress(), wait=wait)

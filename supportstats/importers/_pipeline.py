@@ -34,6 +34,8 @@ import duckdb
 from supportstats.db import memory_budget, memory_limit, restore_memory_limit, setting_bytes
 from supportstats.errors import InputFileError, SupportStatsError
 from supportstats.importers._aggregate import upsert_aggregates
+from supportstats.importers._plausible import TimeCheck, time_check
+from supportstats.importers._plausible import bounds as time_bounds
 from supportstats.importers._read import (
     FileProbe,
     could_be_cp1252,
@@ -112,6 +114,8 @@ class ImportOptions:
     replace: bool = False
     # keyed pseudonyms for people, their words dropped unless kept (supportstats.privacy)
     pseudonymise: Pseudonymisation | None = None
+    # load times outside the plausible range and spans that run backwards (importers._plausible)
+    keep_implausible: bool = False
 
     def as_json(self, **identity: Any) -> str:
         """The options as recorded in import_batch.options, with ``identity`` (what they
@@ -231,6 +235,8 @@ class ImportContext:
         self._restore: dict[str, str] = {}
         # lines before a CSV file's header (stage_csv skip): its reject lines count them
         self.csv_skip = 0
+        # the plausible range of times (importers._plausible), fixed when the import starts
+        self.time_bounds = time_bounds()
         # sentences for the user: earlier rows this import replaced or re-pointed, agents it
         # could not resolve (ImportResult.notes)
         self.notes: list[str] = []
@@ -521,9 +527,14 @@ class ImportContext:
         if side and self._side_values(side, shaped):
             return False
         had_rows = self._has_rows(target)
+        # A row with an implausible time stops the load too: the staged way rejects it.
+        check = self._time_check(target, shaped)
+        if check is not None:
+            values.update(self.time_bounds)
         insert = (
             f"INSERT INTO {target} ({cols}) SELECT {cols} FROM ({select}) WHERE "
-            "CASE WHEN _reject_reason IS NULL THEN true ELSE error($stop) END"
+            f"CASE WHEN _reject_reason IS NOT NULL{' OR ' + check.bad if check else ''} "
+            "THEN error($stop) ELSE true END"
         )
         try:
             with self.unordered_writes():
@@ -792,6 +803,30 @@ class ImportContext:
             f"SELECT count(*) FROM {staged} WHERE _reject_reason IS NOT NULL AND {skip}"
         )
 
+    def _time_check(self, target: str, staged: str) -> TimeCheck | None:
+        """The plausibility check of ``target``'s times that ``staged`` holds (None: none, or
+        --keep-implausible)."""
+        if self.options.keep_implausible:
+            return None
+        return time_check(target, self.probe_columns(staged))
+
+    def reject_implausible(self, staged: str, target: str) -> None:
+        """Reject the rows of ``staged`` whose times ``target`` cannot hold: outside the
+        plausible range, or a span of the row running backwards (importers._plausible).
+
+        One pass over the staged table's time columns; rows already rejected keep their
+        reason.
+        """
+        check = self._time_check(target, staged)
+        if check is None:
+            return
+        self.execute(
+            f"UPDATE {staged} SET _reject_column = {check.column}, _reject_reason = "
+            f"{check.reason} WHERE _reject_reason IS NULL AND {check.bad}",
+            self.time_bounds,
+            label=f"checking {target} times",
+        )
+
     def mark_duplicates(self, staged: str, key: str, id_label: str) -> None:
         """Reject the second and later rows that share ``key`` within one file."""
         dupes = self.count(
@@ -897,6 +932,7 @@ class ImportContext:
                 self.rows_skipped += self.skipped_rows(staged)
             return written
         key = KEY_COLUMN.get(target)
+        self.reject_implausible(staged, target)
         if key and dedupe:
             self.mark_duplicates(staged, key, id_label)
         rejected = self.reject_rows(staged, target)
