@@ -17,7 +17,7 @@ from supportstats.errors import OptionError
 
 # Open ends are replaced by the first and last instants Python can hold, so SQL parameters
 # always have a type and an open period leaves out no row (a year-1800 or year-9000 time kept
-# with --keep-implausible-times still counts in "all dates").
+# with --keep-implausible still counts in "all dates").
 _MIN = dt.datetime.min.replace(tzinfo=dt.UTC)
 _MAX = dt.datetime.max.replace(tzinfo=dt.UTC)
 
