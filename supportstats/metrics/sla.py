@@ -84,9 +84,17 @@ def policy_match(q: Query) -> str:
 
 def notes(q: Query) -> list[str]:
     """Warnings about vendor policies that could not be applied: conversations left without
-    a policy because an earlier policy's conditions cannot be evaluated (never guessed)."""
+    a policy because an earlier policy's conditions cannot be evaluated (never guessed), and
+    business-hours targets with no schedule to measure them (pending, never zero)."""
+    out = []
+    if _business_needed(q) and not _has_schedule(q) and q.options.clock != "business":
+        out.append(
+            "some SLA targets are in business hours but the warehouse has no schedule: "
+            "they stay pending; import the business-hours schedules (Zendesk: "
+            "GET /api/v2/business_hours/schedules)"
+        )
     if not _has_vendor_policies(q):
-        return []
+        return out
     rows = q.conn.execute(
         f"""
         select coalesce(p.name, m.undetermined_key), count(*),
@@ -97,7 +105,7 @@ def notes(q: Query) -> list[str]:
         group by all order by 1
         """
     ).fetchall()
-    return [
+    return out + [
         f"SLA policy {name!r} was not applied to {n} conversation(s): its conditions "
         f"{', '.join(conds)} cannot be evaluated from the export, and it comes before any "
         "policy that matches them; they have no SLA target"

@@ -293,3 +293,18 @@ def test_version_6_warehouse_gives_targets_their_policy_clock(db_path) -> None:
         ("g:q", None),
     ]
     assert rows(db_path, "select position, filter from sla_policy") == [(None, None)]
+
+
+def test_business_targets_without_a_schedule_stay_pending_with_a_warning(cli, db_path) -> None:
+    imported(cli, db_path, "sla_policies.json", "tickets_sla.json")
+    result = cli("metrics", "--sla", "--db", db_path, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "in business hours but the warehouse has no schedule" in result.stderr
+    got = {(r["metric"], r["sla_priority"]): r for r in json.loads(result.stdout)}
+    # 205's 60 min business target: no value without a schedule (never 0 -> met)
+    assert (
+        got[("first_response", "urgent")]["met"],
+        got[("first_response", "urgent")]["pending"],
+    ) == (0, 1)
+    # calendar targets are still judged: 201, 9 h against 4 h
+    assert got[("first_response", "high")]["breached"] == 1
