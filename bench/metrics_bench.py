@@ -97,7 +97,7 @@ from range($n) t(i) where i % 5 = 0;
 
 
 FAMILIES_TIMED = [
-    "volume", "missed", "first_response", "handle_time", "resolution", "csat",
+    "volume", "missed", "first_response", "handle_time", "engagements", "resolution", "csat",
     "concurrency", "utilisation",
 ]  # fmt: skip
 
