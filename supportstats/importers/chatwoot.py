@@ -160,6 +160,7 @@ def _load_json(ctx: ImportContext) -> None:
     upsert_counted(ctx, "message", "stg_message", "message id")
     ctx.run_sql("staging/chatwoot__messages_children.sql", label="reading activity lines")
     ctx.upsert("conversation_event", "stg_event", main=False)
+    ctx.run_sql("staging/chatwoot__agents.sql", label="reading agents")
     reject_other_records(ctx, "stg_cw", "conversations and messages")
 
 

@@ -275,3 +275,95 @@ def test_pseudonymised_reports_replace_too(cli, tmp_path):
     assert dict((m, (n, v)) for m, n, v in _aggregates(db, "chatwoot_agents_csv"))[
         "conversations_count"
     ] == (3, 69.0)
+
+
+# ----------------------------------- CSAT agents by e-mail = agents by id (issue 15, item 6)
+def _agent_join(db: Path) -> tuple[int, int, int]:
+    """(ratings with an agent, of them naming an agent who wrote messages, agents keyed by a
+    personal id): the CSAT's agent must be the messages' agent."""
+    with duckdb.connect(str(db), read_only=True) as conn:
+        rated, joined = conn.execute(
+            "SELECT count(*), count(*) FILTER (WHERE agent_key_at_rating IN "
+            "(SELECT author_agent_key FROM message)) FROM rating "
+            "WHERE agent_key_at_rating IS NOT NULL"
+        ).fetchone()
+        # every rating's agent is the conversation's assignee in the sample
+        assert conn.execute(
+            "SELECT count(*) FROM rating r JOIN conversation c USING (conversation_key) "
+            "WHERE r.agent_key_at_rating IS DISTINCT FROM c.assignee_agent_key"
+        ).fetchone() == (0,)
+        by_email = conn.execute(
+            "SELECT count(*) FROM agent WHERE lower(email) IN "
+            "(lower(source_id), lower(source_id) || '@pseudonym.invalid')"
+        ).fetchone()[0]
+    return rated, joined, by_email
+
+
+@pytest.mark.parametrize("csat_first", [False, True])
+@pytest.mark.parametrize("pseudonymise", [False, True])
+def test_csat_agent_is_the_agent_of_the_messages(cli, tmp_path, csat_first, pseudonymise):
+    """sample_data/chatwoot: the CSAT CSV names agents "Agent 2 (agent2@example.com)", the
+    conversations and messages by id (8); the conversations' assignee carries the e-mail.
+    In either order, plain or pseudonymised, a rating's agent is the agent of the messages."""
+    db = tmp_path / "w.duckdb"
+    names = ["conversations.json", "messages.jsonl"]
+    names = ["csat_responses.csv", *names] if csat_first else [*names, "csat_responses.csv"]
+    extra: list[str | Path] = []
+    if pseudonymise:
+        key = tmp_path / "k.key"
+        key.write_text("a3f1c9e07b5d42e8a3f1c9e07b5d42e8\n")
+        extra = ["--pseudonymise", "--pseudonym-key-file", key]
+    said = ""
+    for name in names:  # one command per file: each import resolves what it can
+        out = cli("import", SAMPLES / name, "--db", db, *extra)
+        assert out.exit_code == 0, out.stderr
+        said += " ".join(out.stderr.split())
+    assert "2 agent(s) named only by e-mail are the agents with these ids (2 by e-mail); 20" in said
+    assert _agent_join(db) == (20, 20, 0)
+    # Per agent, the CSAT is on the same row as the agent's conversations.
+    report = cli("report", "agents", "--db", db, "--format", "json")
+    assert report.exit_code == 0, report.stderr
+    rows = json.loads(report.stdout)
+    assert len(rows) == 3, rows
+
+
+def test_csat_agent_found_by_name_or_kept_with_a_note(cli, tmp_path):
+    """Messages name John by id 7, without an e-mail: the CSAT's "John (john@...)" is he (the
+    only agent of that name). Maya wrote no message: she stays keyed by e-mail, and the
+    import says so."""
+    db = tmp_path / "w.duckdb"
+    csat = tmp_path / "csat.csv"
+    lines = (DATA / "csat_responses.csv").read_text().splitlines()
+    csat.write_text(
+        "\n".join(
+            [
+                lines[0],
+                "John (John@Example.test),5,,Ana,,,https://x.test/app/accounts/3/conversations/"
+                "2001,2026-03-04 10:00:00 UTC",
+                "Maya Ortiz (maya@example.test),4,,Tom,,,https://x.test/app/accounts/3/"
+                "conversations/2002,2026-03-04 11:00:00 UTC",
+            ]
+        )
+        + "\n"
+    )
+    assert cli("import", DATA / "messages.json", "--db", db).exit_code == 1  # 1 reject
+    out = cli("import", csat, "--db", db)
+    assert out.exit_code == 0, out.stderr
+    said = " ".join(out.stderr.split())
+    assert "1 by name" in said
+    assert "1 agent(s) named only by e-mail in ratings match no agent with an id" in said
+    with duckdb.connect(str(db), read_only=True) as conn:
+        assert conn.execute(
+            "SELECT conversation_key, agent_key_at_rating FROM rating ORDER BY 1"
+        ).fetchall() == [
+            ("chatwoot:2001", "chatwoot:7"),
+            ("chatwoot:2002", "chatwoot:maya@example.test"),
+        ]
+        # John's row learnt his e-mail; no agent row is left under it.
+        assert conn.execute(
+            "SELECT agent_key, name, email FROM agent WHERE name IN ('John', 'Maya Ortiz') "
+            "ORDER BY 1"
+        ).fetchall() == [
+            ("chatwoot:7", "John", "john@example.test"),
+            ("chatwoot:maya@example.test", "Maya Ortiz", "maya@example.test"),
+        ]

@@ -9,7 +9,7 @@ WITH x AS (
            regexp_extract(link, '/conversations/(\d+)', 1) AS cid,
            try_cast(trim(rating) AS INTEGER) AS stars,
            ss_ts(regexp_replace(trim(recorded), ' UTC$', ''), 'UTC', NULL) AS rated_ts,
-           nullif(regexp_extract(agent, '\(([^()]*@[^()]*)\)\s*$', 1), '') AS agent_email
+           nullif(lower(trim(regexp_extract(agent, '\(([^()]*@[^()]*)\)\s*$', 1))), '') AS agent_email
     FROM stg_cw_csat
 )
 SELECT
@@ -37,7 +37,9 @@ SELECT
     _row, _line
 FROM x;
 
--- Agents are named "Name (email)" here; key them by e-mail (the CSV has no agent id).
+-- Agents are named "Name (email)" here; key them by e-mail (the CSV has no agent id). After
+-- the import, importers/_agents.py resolves such a row to the agent with that e-mail (or that
+-- one name) and an id, known from conversations or messages of this or a later import.
 INSERT INTO agent (agent_key, source_system, source_id, name, email, is_bot, batch_id)
 SELECT agent_key_at_rating, $source_system, any_value(split_part(agent_key_at_rating, ':', -1)),
        any_value(trim(regexp_replace(agent_text, '\s*\([^()]*\)\s*$', ''))),
