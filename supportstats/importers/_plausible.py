@@ -88,9 +88,10 @@ def _shown(column: str) -> str:
 
 
 def _span_text(seconds: str) -> str:
-    """SQL: a positive number of seconds as '90 s', '3.5 h' or '121.7 days'."""
+    """SQL: a positive number of seconds as '90 s', '30.0 min', '3.5 h' or '121.7 days'."""
     return (
-        f"CASE WHEN {seconds} < 3600 THEN round({seconds})::BIGINT || ' s' "
+        f"CASE WHEN {seconds} < 120 THEN round({seconds})::BIGINT || ' s' "
+        f"WHEN {seconds} < 7200 THEN round({seconds} / 60, 1) || ' min' "
         f"WHEN {seconds} < 172800 THEN round({seconds} / 3600, 1) || ' h' "
         f"ELSE round({seconds} / 86400, 1) || ' days' END"
     )

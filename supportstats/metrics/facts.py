@@ -321,7 +321,11 @@ def _to_business_time(conn: duckdb.DuckDBPyConnection, facts: str, options: Metr
     bt = f"{facts}_bt"
     create_temp(conn, bt, render("views/business_time", points=points, calendar=calendar))
     pivot = ", ".join(f"max(b_s) filter (where name = '{c}') as {c}" for c in instants)
-    sets = ", ".join(f"{col} = b.{end} - b.{start}" for col, (start, end) in _BH_DURATIONS.items())
+    # a span the calendar clock left out (it runs backwards) stays out in business time
+    sets = ", ".join(
+        f"{col} = case when f.{col} is not null then b.{end} - b.{start} end"
+        for col, (start, end) in _BH_DURATIONS.items()
+    )
     conn.execute(
         f"""
         update "{facts}" f set {sets}

@@ -39,7 +39,9 @@ select
     l.s as csat_score,
     l.raw_value as csat_raw,
     l.is_positive as csat_positive,
-    f.tags
+    f.tags,
+    -- durations left out because their end came before their start (docs/metrics.md)
+    f.backwards_spans
 from "{{facts}}" f
 left join latest l using (conversation_key)
 where {{where}}

@@ -33,14 +33,12 @@ SELECT
         WHEN aid IS NULL THEN 'agent'
         WHEN started_ts IS NULL THEN 'started_at'
         WHEN ss_text(ended_at) IS NOT NULL AND ended_ts IS NULL THEN 'ended_at'
-        WHEN ended_ts < started_ts THEN 'ended_at'
         WHEN st IS NULL OR status_class IS NULL THEN 'status'
     END AS _reject_column,
     CASE
         WHEN aid IS NULL THEN 'agent is empty'
         WHEN started_ts IS NULL THEN 'started_at ' || ss_quote(started_at) || ss_not_ts(started_at)
         WHEN ss_text(ended_at) IS NOT NULL AND ended_ts IS NULL THEN 'ended_at ' || ss_quote(ended_at) || ss_not_ts(ended_at)
-        WHEN ended_ts < started_ts THEN 'ended_at is before started_at'
         WHEN st IS NULL THEN 'status is empty'
         WHEN status_class IS NULL THEN 'status ' || ss_quote(status) || ' is not a known agent status: '
             || 'available (or online, ready, idle), occupied (busy, on_call, in_chat, talking, handling), '

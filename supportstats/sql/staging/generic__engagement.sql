@@ -35,7 +35,6 @@ SELECT
         WHEN ss_text(accepted_at) IS NOT NULL AND accepted_ts IS NULL THEN 'accepted_at'
         WHEN ss_text(first_message_at) IS NOT NULL AND first_message_ts IS NULL THEN 'first_message_at'
         WHEN ss_text(ended_at) IS NOT NULL AND ended_ts IS NULL THEN 'ended_at'
-        WHEN ended_ts < started_ts THEN 'ended_at'
     END AS _reject_column,
     CASE
         WHEN sid IS NULL THEN 'engagement_id is empty; every row needs an id'
@@ -45,7 +44,6 @@ SELECT
         WHEN ss_text(accepted_at) IS NOT NULL AND accepted_ts IS NULL THEN 'accepted_at ' || ss_quote(accepted_at) || ss_not_ts(accepted_at)
         WHEN ss_text(first_message_at) IS NOT NULL AND first_message_ts IS NULL THEN 'first_message_at ' || ss_quote(first_message_at) || ss_not_ts(first_message_at)
         WHEN ss_text(ended_at) IS NOT NULL AND ended_ts IS NULL THEN 'ended_at ' || ss_quote(ended_at) || ss_not_ts(ended_at)
-        WHEN ended_ts < started_ts THEN 'ended_at is before started_at'
     END AS _reject_reason,
     _row, _line
 FROM typed;

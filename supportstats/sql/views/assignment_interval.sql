@@ -81,8 +81,10 @@ select
     -- two days was not worked for two days, so tickets get no handle time or concurrency
     coalesce(c.kind in ('chat', 'call') or c.channel in ('chat', 'voice', 'phone'), false)
         as is_live,
+    -- a stretch ending before it was answered (an assignee event after the resolve) has none
     case when coalesce(c.kind in ('chat', 'call') or c.channel in ('chat', 'voice', 'phone'),
                        false)
+              and i.ended_at >= coalesce(i.answered_at, i.started_at)
          then epoch(i.ended_at) - epoch(coalesce(i.answered_at, i.started_at)) end as handle_s,
     -- chats share an agent's attention (weight 1/chat_capacity); calls take it whole
     coalesce(c.kind = 'chat' or c.channel = 'chat', false) as is_chat,

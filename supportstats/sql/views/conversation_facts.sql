@@ -189,7 +189,10 @@ select
     first_resolved_at,
     resolution_start_at,
     resolution_end_at as resolved_at,
-    epoch(resolution_end_at) - epoch(resolution_start_at) as resolution_s,
+    -- A span that runs backwards (a resolve, answer or end dated before its start, e.g. from
+    -- another file or clock) is no duration: NULL, named in backwards_spans, never averaged.
+    case when resolution_end_at >= resolution_start_at
+         then epoch(resolution_end_at) - epoch(resolution_start_at) end as resolution_s,
     -- last assignee before the resolve: the last stretch if it started before, else the source
     coalesce(
         case when last_started_at <= resolution_end_at then last_agent_key end,
@@ -200,14 +203,14 @@ select
     queued_at,
     answered_at,
     answering_agent_key,
-    epoch(answered_at) - epoch(queued_at) as wait_s,
+    case when answered_at >= queued_at then epoch(answered_at) - epoch(queued_at) end as wait_s,
     is_abandoned,
     left_at,
-    case when is_abandoned
+    case when is_abandoned and coalesce(left_at, last_message_at) >= queued_at
          then epoch(coalesce(left_at, last_message_at)) - epoch(queued_at) end as abandon_wait_s,
     is_missed_no_reply,
     ended_at,
-    epoch(ended_at) - epoch(created_at) as duration_s,
+    case when ended_at >= created_at then epoch(ended_at) - epoch(created_at) end as duration_s,
     handle_s,
     agents_engaged,
     csat_requested,
@@ -216,5 +219,12 @@ select
         try_cast(json_extract_string(custom_attributes, '$.goal') as boolean),
         list_has_any(tags, ['goal', 'converted', 'conversion']),
         false
-    ) as is_goal
+    ) as is_goal,
+    nullif(list_filter([
+        case when resolution_end_at < resolution_start_at then 'resolution' end,
+        case when answered_at < queued_at then 'wait' end,
+        case when is_abandoned and coalesce(left_at, last_message_at) < queued_at
+             then 'abandon_wait' end,
+        case when ended_at < created_at then 'duration' end
+    ], lambda x: x is not null), []) as backwards_spans
 from final
