@@ -66,6 +66,7 @@ DESCRIPTIONS: dict[str, str] = {
     "deflection": "deflected = resolved with no human agent message (bot or self-service), "
     "or only those a bot answered",
     "sla_first_response_s": "first-response target in seconds (overrides sla_target)",
+    "sla_next_reply_s": "next-reply target in seconds, per customer wait (overrides sla_target)",
     "sla_resolution_s": "resolution target in seconds (overrides sla_target)",
     "sla_wait_s": "queue-wait target in seconds (default 120, DESIGN §1)",
     "pause_statuses": "statuses that pause the resolution SLA clock (comma-separated)",
@@ -103,6 +104,7 @@ class MetricOptions:
     missed_rule: str = "no_reply"
     deflection: str = "no_human_reply"
     sla_first_response_s: float | None = None
+    sla_next_reply_s: float | None = None
     sla_resolution_s: float | None = None
     sla_wait_s: float | None = 120.0
     pause_statuses: tuple[str, ...] = field(default=("pending", "on_hold"))
@@ -194,6 +196,7 @@ _NOT_NEGATIVE = (
     "eta_window_min",
     "reopen_window_h",
     "sla_first_response_s",
+    "sla_next_reply_s",
     "sla_resolution_s",
     "sla_wait_s",
 )

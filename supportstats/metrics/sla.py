@@ -21,8 +21,8 @@ from supportstats.metrics.concurrency import as_of
 METRICS = ("first_response", "next_reply", "resolution", "wait")
 # Metrics measured here; vendor targets of other metrics (Zendesk requester_wait_time,
 # agent_work_time, periodic/pausable update time) are stored, not measured.
-_OPTION = {"first_response": "sla_first_response_s", "resolution": "sla_resolution_s",
-           "wait": "sla_wait_s"}  # fmt: skip
+_OPTION = {"first_response": "sla_first_response_s", "next_reply": "sla_next_reply_s",
+           "resolution": "sla_resolution_s", "wait": "sla_wait_s"}  # fmt: skip
 _DEFAULT_WAIT = 120.0
 # No business values (no target needs them, or no schedule: no value, never zero).
 _NO_FACTS = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from supportstats.metrics import MetricOptions, first_response, metrics_table, next_reply, query
+from supportstats.metrics.sla import sla
 
 
 def frt_by_conv(wh, **opts):
@@ -107,3 +108,15 @@ def test_next_reply_time(wh):
     assert df["next_reply_mean_s"] == 600
     inc = next_reply(query(wh.conn, MetricOptions(bot_replies="include"))).df().iloc[0]
     assert inc["next_reply_mean_s"] == pytest.approx((600 + 60) / 2)
+
+
+def test_next_reply_sla_target_option(wh):
+    # customer waits of 600 s and 300 s after the first response; a 400 s target meets one
+    wh.conv("n1", "2024-03-04 09:00")
+    for at, role in [("09:00", "customer"), ("09:05", "agent"), ("09:10", "customer"),
+                     ("09:20", "agent"), ("09:30", "customer"), ("09:35", "agent")]:  # fmt: skip
+        wh.msg("n1", f"2024-03-04 {at}", role, "a1" if role == "agent" else None)
+    rows = sla(query(wh.conn, MetricOptions(sla_next_reply_s=400))).df()
+    row = rows[rows["metric"] == "next_reply"].iloc[0]
+    assert (row["target_s"], row["met"], row["breached"]) == (400, 1, 1)
+    assert not (sla(query(wh.conn)).df()["metric"] == "next_reply").any()

@@ -130,3 +130,4 @@ select
 from status f
 where {{where}} and f.target_s is not null
 group by all
+order by all
