@@ -24,6 +24,7 @@ from supportstats.cli.metrics import (
     ChannelOption,
     FromOption,
     OptionOption,
+    QueueOption,
     SourceOption,
     TagOption,
     TeamOption,
@@ -53,6 +54,7 @@ def agents_command(
     agent: list[str] | None = AgentOption,
     tag: list[str] | None = TagOption,
     source: list[str] | None = SourceOption,
+    queue: list[str] | None = QueueOption,
     db: Path | None = DbOption,
     wait: str | None = WaitOption,
     fmt: OutputFormat = FormatOption,
@@ -68,7 +70,8 @@ def agents_command(
 
     options, period = parse_common(option, from_, to)
     with open_warehouse(db, read_only=True, wait=wait) as conn:
-        frame = agent_report(conn, options, period, filters_from(channel, team, agent, tag, source))
+        filters = filters_from(channel, team, agent, tag, source, queue)
+        frame = agent_report(conn, options, period, filters)
     say_options(options, period)
     emit_frame(frame, fmt, title=f"Agents {period.describe()}", raw_csv=raw_csv)
 
@@ -93,6 +96,9 @@ def scorecard_command(
     ),
     channel: list[str] | None = ChannelOption,
     team: list[str] | None = TeamOption,
+    tag: list[str] | None = TagOption,
+    source: list[str] | None = SourceOption,
+    queue: list[str] | None = QueueOption,
     db: Path | None = DbOption,
     wait: str | None = WaitOption,
     fmt: OutputFormat = FormatOption,
@@ -121,7 +127,7 @@ def scorecard_command(
             conn,
             options,
             period,
-            filters_from(channel, team, None, None, None),
+            filters_from(channel, team, None, tag, source, queue),
             targets,
             by_team=by_team,
         )

@@ -233,11 +233,17 @@ def _keys(
     matched = {w for r in found for w in r[1]}
     missing = [w for w in wanted if w not in matched]
     for w in list(missing):
-        # a key used by the facts but without a row of its own (no agents file imported)
+        # a key used by the facts but without a row of its own (no agents or queues file
+        # imported): the key itself, or the source's id after 'source:'
         for use in uses:
             src, col = use.split(".")
-            if conn.execute(f"select 1 from {src} where {col} = $w limit 1", {"w": w}).fetchall():
-                keys.add(w)
+            hit = conn.execute(
+                f"select {col} from {src} where {col} = $w "
+                f"or substr({col}, strpos({col}, ':') + 1) = $w limit 1",
+                {"w": w},
+            ).fetchall()
+            if hit:
+                keys.add(hit[0][0])
                 missing.remove(w)
                 break
     if missing:

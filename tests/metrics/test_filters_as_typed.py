@@ -40,7 +40,7 @@ def test_queue_by_name_key_or_source_id(wh, typed):
 
 def test_queue_key_without_a_queue_row_and_several_values(wh):
     _queues(wh)
-    assert _contacts(wh, queue=["t:phone"]) == 1
+    assert _contacts(wh, queue=["t:phone"]) == _contacts(wh, queue=["phone"]) == 1
     assert _contacts(wh, queue=["WhatsApp", "Web chat"]) == 3
 
 
@@ -98,3 +98,21 @@ def test_cli_queue_by_name_and_title(tmp_path):
     bad = CliRunner().invoke(app, ["metrics", "--db", str(db), "--queue", "nosuch"])
     assert bad.exit_code == 2
     assert bad.stderr.splitlines()[0] == "Error: --queue 'nosuch' matches no queue in the warehouse"
+
+
+def test_reports_take_the_queue_filter(tmp_path):
+    db = tmp_path / "w.duckdb"
+    wh = Warehouse(str(db))
+    _queues(wh)
+    wh.conn.close()
+    agents = CliRunner().invoke(
+        app, ["report", "agents", "--db", str(db), "--queue", "whatsapp", "--format", "json"]
+    )
+    assert agents.exit_code == 0, agents.output
+    assert '"conversations": 1' in agents.stdout  # c1 of WhatsApp's two is Ana's
+    card = CliRunner().invoke(
+        app, ["report", "scorecard", "--db", str(db), "--queue", "Web chat", "--format", "csv"]
+    )
+    assert card.exit_code == 0, card.output
+    bad = CliRunner().invoke(app, ["report", "scorecard", "--db", str(db), "--queue", "Fax"])
+    assert bad.exit_code == 2 and "matches no queue" in bad.stderr
