@@ -33,7 +33,7 @@ import duckdb
 
 from supportstats.db import memory_budget, memory_limit, restore_memory_limit, setting_bytes
 from supportstats.errors import InputFileError, SupportStatsError
-from supportstats.importers._agents import resolve_agent_emails
+from supportstats.importers._agents import resolve_agents, resolve_queues
 from supportstats.importers._aggregate import upsert_aggregates
 from supportstats.importers._plausible import TimeCheck, time_check
 from supportstats.importers._plausible import bounds as time_bounds
@@ -1264,7 +1264,8 @@ def import_file(
                         progress(0.97, "pseudonymising")
                     pseudonymise_batch(conn, batch_id, options.pseudonymise, importer.SOURCE)
                 # after the pseudonyms, so pseudonymised agents match alike
-                resolve_agent_emails(ctx)
+                resolve_agents(ctx)
+                resolve_queues(ctx)
             if ctx.rows_read != ctx.rows_loaded + ctx.rows_rejected + ctx.rows_skipped:
                 raise SupportStatsError(
                     f"{path}: internal count mismatch: read {ctx.rows_read}, loaded "

@@ -7,9 +7,13 @@ Accepted shapes:
   ``First response time (in hrs)`` / ``Resolution time (in hrs)`` are ``HH:MM:SS`` business
   hours -> ``src_first_response_bh_s`` / ``src_full_resolution_bh_s``;
 * API v2 objects, raw (a ticket ``?include=stats``, a JSON array, JSON Lines) or as Airbyte
-  records of the streams ``tickets``, ``conversations``, ``satisfaction_ratings``, ``agents``
-  (``surveys`` records only give a rating's scale: they are skipped by rule, as are records
-  of other connector streams; records of no known shape are rejected).
+  records of the streams ``tickets``, ``conversations``, ``satisfaction_ratings``, ``agents``,
+  ``groups`` (``surveys`` records only give a rating's scale: they are skipped by rule, as
+  are records of other connector streams; records of no known shape are rejected).
+
+Agents and groups: the CSV names them (``freshdesk:Maya Ortiz``, ``freshdesk:group:Billing``),
+the API by id; after each import the names are resolved to the one agent or group with an id
+and that name (importers/_agents.py), so an account with both files has each once.
 
 ``rows_read`` counts CSV rows, or top-level JSON records of every stream
 (= loaded + rejected + skipped).
@@ -65,7 +69,9 @@ SURVEY_RULE = (
     "Freshdesk survey skipped: a survey only defines the questions and answer scale of the "
     "satisfaction ratings (used to score the ratings in this file); it is no support data"
 )
-_TICKET_KEYS = re.compile(r'"(?:fr_due_by|fr_escalated|responder_id|ticket_scope)"\s*:')
+_TICKET_KEYS = re.compile(
+    r'"(?:fr_due_by|fr_escalated|responder_id|ticket_scope|unassigned_for)"\s*:'
+)
 _REPLY_KEYS = re.compile(r'"incoming"\s*:\s*(?:true|false)')
 _RATING_KEYS = re.compile(r'"survey_id"\s*:')
 
@@ -145,18 +151,23 @@ def _load_api(ctx: ImportContext) -> None:
         "json_exists(record, '$.survey_id') AND json_exists(record, '$.ratings')) THEN 'rating' "
         "WHEN _stream = 'agents' OR (_stream IS NULL AND json_exists(record, '$.ticket_scope')) "
         "THEN 'agent' "
+        "WHEN _stream = 'groups' OR (_stream IS NULL AND json_exists(record, '$.unassigned_for')) "
+        "THEN 'group' "
         "WHEN _stream = 'surveys' OR (_stream IS NULL AND json_exists(record, '$.questions')) "
         "THEN 'survey' ELSE 'other' END AS kind FROM stg_raw",
         label="classifying records",
     )
     ctx.rows_read = ctx.count("SELECT count(*) FROM stg_fdj")
     if ctx.rows_read and not ctx.count(
-        "SELECT count(*) FROM stg_fdj WHERE kind IN ('ticket', 'reply', 'rating', 'agent')"
+        "SELECT count(*) FROM stg_fdj WHERE kind IN ('ticket', 'reply', 'rating', 'agent', 'group')"
     ):
-        refuse_other_source(ctx, SOURCE, "Freshdesk tickets, conversations, ratings or agents")
+        refuse_other_source(
+            ctx, SOURCE, "Freshdesk tickets, conversations, ratings, agents or groups"
+        )
     ctx.entity = "conversation"
     ctx.run_sql("staging/freshdesk__api.sql", label="typing records")
     upsert_counted(ctx, "agent", "stg_agent", "agent id")
+    upsert_counted(ctx, "queue", "stg_queue", "group id")
     upsert_counted(ctx, "conversation", "stg_conversation", "ticket id")
     upsert_counted(ctx, "message", "stg_message", "conversation id")
     upsert_counted(ctx, "rating", "stg_rating", "rating id")
@@ -172,4 +183,6 @@ def _load_api(ctx: ImportContext) -> None:
     )
     ctx.rows_rejected += ctx.reject_rows("stg_fd_survey", "survey")
     ctx.rows_skipped += ctx.skipped_rows("stg_fd_survey")
-    reject_other_records(ctx, "stg_fdj", "tickets, conversations, satisfaction_ratings and agents")
+    reject_other_records(
+        ctx, "stg_fdj", "tickets, conversations, satisfaction_ratings, agents and groups"
+    )

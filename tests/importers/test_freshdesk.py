@@ -204,3 +204,149 @@ def test_sample_data_reconciles_with_export_durations(cli, tmp_path):
     # Tickets created in the evening: business-hours FRT is shorter than the calendar one.
     assert any(bh < s for _, _, s, bh, _, _ in got if bh is not None)
     conn.close()
+
+
+# -------------------- agents and groups by name (CSV) = by id (API) (issue 15, item 6)
+SAME_CSV = DATA / "same_tickets_export.csv"
+SAME_API = DATA / "same_tickets_api.jsonl"
+IDS = {"Maya Ortiz": "freshdesk:4001", "Jonas Berg": "freshdesk:4002"}
+
+
+def _import_all(cli, db: Path, files: list[Path], *extra: str | Path) -> str:
+    """Import ``files`` one command each (each import resolves what it can); their stderr."""
+    said = ""
+    for path in files:
+        out = cli("import", path, "--db", db, *extra)
+        assert out.exit_code == 0, out.stderr
+        said += " ".join(out.stderr.split()) + "\n"
+    return said
+
+
+def _credited(db: Path) -> dict[str, object]:
+    with duckdb.connect(str(db), read_only=True) as conn:
+
+        def rows(sql: str) -> list[tuple]:
+            return conn.execute(sql).fetchall()
+
+        return {
+            "agents": rows("SELECT agent_key FROM agent ORDER BY 1"),
+            "queues": rows("SELECT queue_key, name FROM queue ORDER BY 1"),
+            "assigned": rows(
+                "SELECT source_id, assignee_agent_key, queue_key FROM conversation ORDER BY 1"
+            ),
+            # the CSV's survey answers and synthetic first responses, by the API's agents
+            "rated": rows(
+                "SELECT rating_key, agent_key_at_rating FROM rating "
+                "WHERE rating_key LIKE '%:survey' ORDER BY 1"
+            ),
+            "replied": rows(
+                "SELECT message_key, author_agent_key FROM message "
+                "WHERE message_key LIKE '%:first_response' ORDER BY 1"
+            ),
+        }
+
+
+CREDITED = {
+    "agents": [("freshdesk:4001",), ("freshdesk:4002",)],
+    "queues": [("freshdesk:group:5001", "Billing"), ("freshdesk:group:5002", "support")],
+    "assigned": [
+        ("2001", "freshdesk:4001", "freshdesk:group:5001"),
+        ("2002", "freshdesk:4002", "freshdesk:group:5002"),
+        ("2003", "freshdesk:4001", "freshdesk:group:5001"),
+    ],
+    "rated": [
+        ("freshdesk:2001:survey", "freshdesk:4001"),
+        ("freshdesk:2002:survey", "freshdesk:4002"),
+    ],
+    "replied": [
+        ("freshdesk:2001:first_response", "freshdesk:4001"),
+        ("freshdesk:2002:first_response", "freshdesk:4002"),
+        ("freshdesk:2003:first_response", "freshdesk:4001"),
+    ],
+}
+
+
+@pytest.mark.parametrize("csv_first", [True, False])
+@pytest.mark.parametrize("pseudonymise", [False, True])
+def test_csv_and_api_of_the_same_tickets_have_one_agent_per_person(
+    cli, tmp_path, csv_first, pseudonymise
+):
+    """The export CSV names agents and groups ("Maya Ortiz", "Billing"), the API by id (4001,
+    group 5001; its agents and groups records give the names, "support " in another case).
+    In either order, plain or pseudonymised, each person is one agent and each group one
+    queue, keyed by the API's id, and the CSV's tickets, ratings and replies are theirs."""
+    db = tmp_path / "w.duckdb"
+    extra: list[str | Path] = []
+    if pseudonymise:
+        key = tmp_path / "k.key"
+        key.write_text("a3f1c9e07b5d42e8a3f1c9e07b5d42e8\n")
+        extra = ["--pseudonymise", "--pseudonym-key-file", key]
+    files = [SAME_CSV, SAME_API] if csv_first else [SAME_API, SAME_CSV]
+    said = _import_all(cli, db, files, *extra)
+    assert "2 agent(s) named only by name are the agents with these ids and names" in said
+    assert "2 queue(s) or group(s) named only by name are the ones with these ids" in said
+    assert _credited(db) == CREDITED
+    report = cli("report", "agents", "--db", db, "--format", "json")
+    assert report.exit_code == 0, report.stderr
+    rows = json.loads(report.stdout)
+    assert len(rows) == 2, rows
+
+
+def test_agent_names_matching_no_one_agent_stay_with_a_note(cli, tmp_path):
+    """A name is compared trimmed and in any case; one that two agents with ids have, or
+    none, stays keyed by name, and the import says so."""
+    db = tmp_path / "w.duckdb"
+    csv = tmp_path / "tickets.csv"
+    lines = SAME_CSV.read_text().splitlines()
+    csv.write_text(
+        "\n".join([*lines, lines[3].replace("2003", "2004").replace("Maya Ortiz", "Lena Park")])
+        + "\n"
+    )
+    agents = tmp_path / "agents.jsonl"
+    agents.write_text(
+        "\n".join(
+            json.dumps({"id": i, "ticket_scope": 1, "contact": {"name": name}, "type": "x"})
+            for i, name in [(4001, " maya ORTIZ"), (4002, "Jonas Berg"), (4003, "Jonas Berg")]
+        )
+        + "\n"
+    )
+    said = _import_all(cli, db, [csv, agents])
+    assert "1 agent(s) named only by name are the agents with these ids and names" in said
+    assert (
+        "2 agent(s) named only by name match no one agent with an id of freshdesk "
+        "(1 no agent of that name, 1 several)" in said
+    )
+    with duckdb.connect(str(db), read_only=True) as conn:
+        assert conn.execute(
+            "SELECT source_id, assignee_agent_key FROM conversation ORDER BY 1"
+        ).fetchall() == [
+            ("2001", "freshdesk:4001"),
+            ("2002", "freshdesk:Jonas Berg"),
+            ("2003", "freshdesk:4001"),
+            ("2004", "freshdesk:Lena Park"),
+        ]
+
+
+@pytest.mark.parametrize("drop_api", [True, False])
+def test_drop_batch_after_agents_were_resolved(cli, tmp_path, drop_api):
+    """Dropping either file's batch leaves no row naming an agent or queue without a row,
+    and the stored facts equal a recomputation (tests/test_batches.py)."""
+    from supportstats.metrics import stored
+
+    db = tmp_path / "w.duckdb"
+    _import_all(cli, db, [SAME_API, SAME_CSV])
+    out = cli("db", "drop-batch", "1" if drop_api else "2", "--db", db, "--yes")
+    assert out.exit_code == 0, out.stderr
+    with duckdb.connect(str(db)) as conn:
+        assert all(d.ok for d in stored.check(conn))
+        named = conn.execute(
+            "SELECT k FROM (SELECT assignee_agent_key AS k FROM conversation "
+            "UNION SELECT author_agent_key FROM message UNION SELECT agent_key_at_rating "
+            "FROM rating) WHERE k IS NOT NULL AND k NOT IN (SELECT agent_key FROM agent) "
+            "UNION ALL SELECT queue_key FROM conversation WHERE queue_key IS NOT NULL "
+            "AND queue_key NOT IN (SELECT queue_key FROM queue)"
+        ).fetchall()
+        assert named == []
+        agents = conn.execute("SELECT agent_key FROM agent ORDER BY 1").fetchall()
+    # the API's agents stay when its batch goes: the CSV's rows name them now
+    assert agents == CREDITED["agents"]

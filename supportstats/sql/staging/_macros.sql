@@ -94,3 +94,17 @@ CREATE OR REPLACE TEMP MACRO ss_decimal_text(x, decimal_comma) AS (
     CASE WHEN decimal_comma THEN regexp_replace(ss_text(x), '^([+-]?\d+),(\d+)$', '\1.\2')
          ELSE ss_text(x) END
 );
+
+-- An agent row keyed by its own e-mail (Chatwoot's CSAT CSV), plainly or as pseudonyms (an
+-- e-mail key's pseudonym plus '@pseudonym.invalid' is its e-mail's): importers/_agents.py.
+CREATE OR REPLACE TEMP MACRO ss_agent_by_email(email, source_id) AS (
+    coalesce(lower(email) IN (lower(source_id), lower(source_id) || '@pseudonym.invalid'), false)
+);
+
+-- An agent row keyed by its name (Freshdesk's ticket CSV): the key's id is the name itself,
+-- plainly or as pseudonyms ('Agent ' || the name's pseudonym). A number or an e-mail is an
+-- id, even where it stands as the name of a row registered by its id alone.
+CREATE OR REPLACE TEMP MACRO ss_agent_by_name(name, source_id) AS (
+    coalesce((name = source_id AND regexp_matches(source_id, '[^\d\s]') AND strpos(source_id, '@') = 0)
+             OR name = 'Agent ' || source_id, false)
+);
