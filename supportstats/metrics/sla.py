@@ -106,9 +106,11 @@ def notes(q: Query) -> list[str]:
         """
     ).fetchall()
     return out + [
-        f"SLA policy {name!r} was not applied to {n} conversation(s): its conditions "
-        f"{', '.join(conds)} cannot be evaluated from the export, and it comes before any "
-        "policy that matches them; they have no SLA target"
+        f"SLA policy {name!r} was not applied to {n} conversation(s): its "
+        + ("condition " if len(conds) == 1 else "conditions ")
+        + ", ".join(f"'{c.strip()}'" for c in conds)
+        + " cannot be evaluated from the export, and the policy comes before any that matches "
+        "them; they have no SLA target"
         for name, n, conds in rows
     ]
 

@@ -55,7 +55,7 @@ conv as (
 ),
 judged as (
     select
-        v.conversation_key, p.policy_key, p.pos, p.source_id, k.grp, k.field, k.op,
+        v.conversation_key, p.policy_key, p.pos, p.source_id, k.grp, k.field, k.op, k.v as value,
         case
             when k.field is null then true
             when k.field in ('priority', 'status') and k.op in ('is', 'is_not', 'less_than', 'greater_than') then (
@@ -116,7 +116,8 @@ policy_result as (
                  when count(*) filter (where grp = 'any' and ok) > 0 then true
                  when count(*) filter (where grp = 'any' and ok is null) > 0 then null
                  else false end as matched,
-        list(distinct field || ' ' || op) filter (where ok is null and field is not null)
+        list(distinct field || ' ' || op || coalesce(' ' || value, ''))
+            filter (where ok is null and field is not null)
             as unknown_conditions
     from judged
     group by conversation_key, policy_key
