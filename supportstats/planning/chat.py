@@ -152,3 +152,109 @@ def chat_metrics(
         out[k][live] = res[k]
     out["occupancy"][live] = np.minimum(in_service / s, 1.0)
     return {k: v.reshape(shape) for k, v in out.items()}
+
+
+def aht_by_level(
+    levels: ArrayLike,
+    handle_time_s: ArrayLike,
+    stretches: ArrayLike,
+    max_level: int,
+    min_stretches: int = 30,
+) -> list[float]:
+    """Handle time (s) per concurrency level 1..``max_level`` from a measured table, for
+    :func:`chat_metrics` and :func:`chat_agents`.
+
+    ``levels``, ``handle_time_s`` and ``stretches`` are the columns ``concurrency``,
+    ``handle_time_mean_s`` and ``stretches`` of ``metrics.handle_concurrency
+    .handle_time_by_concurrency``. A level measured on at least ``min_stretches`` stretches
+    keeps its measured mean; the others (too few chats, or never run) lie on the straight
+    line fitted through the kept levels, weighted by their stretches, whose slope is never
+    taken below 0 (a level with no data is not assumed to be faster). One kept level gives a
+    flat line; none is an error.
+
+    >>> aht_by_level([1, 2, 3, 6], [600, 690, 780, 400], [500, 200, 40, 1], 4)
+    [600.0, 690.0, 780.0, 870.0]
+    """
+    lvl = np.asarray(levels, dtype=float)
+    aht = np.asarray(handle_time_s, dtype=float)
+    n = np.asarray(stretches, dtype=float)
+    if max_level < 1:
+        raise ValueError("max_level must be at least 1")
+    kept = (n >= min_stretches) & np.isfinite(aht) & (aht > 0) & (lvl >= 1)
+    if not kept.any():
+        raise ValueError(
+            f"no concurrency level has {min_stretches} or more stretches with a handle time"
+        )
+    x, y, w = lvl[kept], aht[kept], n[kept]
+    mean_x, mean_y = np.average(x, weights=w), np.average(y, weights=w)
+    spread = np.sum(w * (x - mean_x) ** 2)
+    slope = max(np.sum(w * (x - mean_x) * (y - mean_y)) / spread, 0.0) if spread > 0 else 0.0
+    measured = dict(zip(x.tolist(), y.tolist(), strict=True))
+    return [
+        float(measured.get(float(k), mean_y + slope * (k - mean_x)))
+        for k in range(1, max_level + 1)
+    ]
+
+
+def chat_agents(
+    volume: ArrayLike,
+    interval_s: ArrayLike,
+    aht_by_level: Sequence[float],
+    sl_target: ArrayLike,
+    threshold_s: ArrayLike,
+    patience_s: ArrayLike | None = None,
+    definition: str = "offered",
+) -> IntArray:
+    """The fewest agents per interval whose service level under :func:`chat_metrics` (each
+    agent up to ``len(aht_by_level)`` chats, ``aht_by_level[k - 1]`` the handle time at k)
+    reaches ``sl_target``; 0 for an interval with no chats.
+
+    ``definition`` is the service level's (``offered`` by default, as ``staff``: answered
+    within ``threshold_s`` over all chats, abandoned ones included). The search doubles an
+    upper bound, then bisects every interval at once (the service level rises with agents).
+
+    >>> chat_agents([240, 0], 3600, [180, 210, 240], 0.8, 20, patience_s=60).tolist()
+    [6, 0]
+    """
+    _check_definition(definition)
+    levels = np.asarray(aht_by_level, dtype=float)
+    if levels.ndim != 1 or levels.size == 0 or np.any(~(levels > 0)):
+        raise ValueError("aht_by_level must be a non-empty list of positive seconds")
+    pat = np.inf if patience_s is None else patience_s
+    vol, iv, target, t, pat = np.broadcast_arrays(
+        *(np.asarray(x, dtype=float) for x in (volume, interval_s, sl_target, threshold_s, pat))
+    )
+    shape = vol.shape
+    vol, iv, target, t, pat = (x.ravel() for x in (vol, iv, target, t, pat))
+    if np.any(~(vol >= 0)) or np.any(~(iv > 0)) or np.any(~((target > 0) & (target < 1))):
+        raise ValueError("volume must be >= 0, interval_s > 0 and sl_target between 0 and 1")
+    k_max = levels.size
+    max_agents = MAX_SERVERS // k_max
+
+    def meets(idx: np.ndarray, agents: np.ndarray) -> np.ndarray:
+        wait = None if patience_s is None else pat[idx]
+        m = chat_metrics(vol[idx], iv[idx], agents, levels, t[idx], wait, definition)
+        return m["service_level"] >= target[idx]
+
+    busy = np.flatnonzero(vol > 0)
+    lo = np.zeros(busy.size, np.int64)  # never enough (some chats come in)
+    # enough to carry the load at the fullest level, as a first guess of the upper bound
+    hi = np.maximum(np.ceil(vol[busy] / iv[busy] * levels[-1] / k_max), 1).astype(np.int64)
+    todo = np.arange(busy.size)
+    while todo.size:
+        ok = meets(busy[todo], hi[todo])
+        lo[todo[~ok]] = hi[todo[~ok]]
+        todo = todo[~ok]
+        if np.any(hi[todo] >= max_agents):
+            raise ValueError(f"the target needs more than {max_agents:,} agents in an interval")
+        hi[todo] = np.minimum(hi[todo] * 2, max_agents)
+    todo = np.flatnonzero(hi - lo > 1)
+    while todo.size:
+        mid = (lo[todo] + hi[todo]) // 2
+        ok = meets(busy[todo], mid)
+        hi[todo[ok]] = mid[ok]
+        lo[todo[~ok]] = mid[~ok]
+        todo = todo[hi[todo] - lo[todo] > 1]
+    out = np.zeros(vol.size, np.int64)
+    out[busy] = hi
+    return out.reshape(shape)
