@@ -4,6 +4,22 @@ notebooks)."""
 from __future__ import annotations
 
 from supportstats.reports.agents import agent_report
-from supportstats.reports.scorecard import Targets, gini, scorecard
+from supportstats.reports.completeness import incomplete_periods, mark_incomplete
+from supportstats.reports.scorecard import (
+    Targets,
+    channel_kind,
+    first_response_by_channel,
+    gini,
+    scorecard,
+)
 
-__all__ = ["Targets", "agent_report", "gini", "scorecard"]
+__all__ = [
+    "Targets",
+    "agent_report",
+    "channel_kind",
+    "first_response_by_channel",
+    "gini",
+    "incomplete_periods",
+    "mark_incomplete",
+    "scorecard",
+]

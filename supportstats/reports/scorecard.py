@@ -1,12 +1,16 @@
 """Team scorecard against the targets of DESIGN.md §1, with a load-equity view.
 
 Targets (editable): average wait <= 120 s, CSAT >= 85 %, resolution rate >= 90 %, abandonment
-down 15 % against the previous period of the same length. Load equity is the Gini coefficient
-of conversations per agent (0 = everyone handles the same number, 1 = one agent handles all).
+down 15 % against the previous period of the same length; first response (median) per channel
+kind, as chat and e-mail customers expect different speeds: live channels (chat, voice) within
+60 s, tickets (e-mail, messaging, everything else) within 4 h (:func:`first_response_by_channel`).
+Load equity is the Gini coefficient of conversations per agent (0 = everyone handles the same
+number, 1 = one agent handles all).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -26,6 +30,31 @@ class Targets:
     abandonment_drop: float = 0.15
     # none by default: the 17 % the articles quote for a help centre is one shop's figure
     deflection_rate: float | None = None
+    # first response (median) per channel kind: a chat customer waits at the screen
+    first_response_live_s: float | None = 60.0
+    first_response_ticket_s: float | None = 4 * 3600.0
+
+    def first_response_s(self, channel: str | None) -> float | None:
+        """The first-response target of a channel (by its :func:`channel_kind`)."""
+        if channel_kind(channel) == "live":
+            return self.first_response_live_s
+        return self.first_response_ticket_s
+
+
+# Channels a customer waits on live (as sql/views/assignment_interval.sql counts chats and
+# calls); every other channel (email, messaging, social, api, web) is answered like a ticket.
+LIVE_CHANNELS = ("chat", "voice", "phone")
+CHANNEL_KINDS = {"live": "Live chat and calls", "ticket": "Tickets and e-mail"}
+
+
+def channel_kind(channel: str | None) -> str:
+    """``live`` for chat and voice, ``ticket`` for every other channel (and none)."""
+    return "live" if channel in LIVE_CHANNELS else "ticket"
+
+
+def channels_of_kind(channels: Sequence[str], kind: str) -> tuple[str, ...]:
+    """The channels among ``channels`` that are of ``kind`` (``live`` or ``ticket``)."""
+    return tuple(c for c in channels if channel_kind(c) == kind)
 
 
 def gini(values: pd.Series | np.ndarray | list[float]) -> float:
@@ -153,3 +182,61 @@ def _load_gini(conn, options, period, filters, by_team) -> dict:  # noqa: ANN001
     if not by_team:
         return {None: gini(per_agent["contacts"]) if len(per_agent) else None}
     return {k: gini(g["contacts"]) for k, g in per_agent.groupby("team_key", dropna=False)}
+
+
+def first_response_by_channel(
+    conn: duckdb.DuckDBPyConnection,
+    options: MetricOptions | None = None,
+    period: Period | None = None,
+    filters: Filters | None = None,
+    targets: Targets | None = None,
+) -> pd.DataFrame:
+    """First response per channel against the target of its kind (``Targets.first_response_s``):
+    one row per channel with ``channel``, ``kind`` (live/ticket), ``contacts``,
+    ``first_response_count``, ``first_response_median_s``, ``first_response_p90_s``,
+    ``target`` (seconds, for the median), ``comparison`` (``<=``) and ``meets`` (None without a
+    value or target). Live channels first, then by contacts.
+    """
+    targets = targets or Targets()
+    period = period or Period()
+    table = metrics_table(
+        query(conn, options, period, filters, by=["channel"]),
+        families=["volume", "first_response"],
+    )
+    rows = []
+    for _, cur in table.iterrows():
+        channel = cur.get("channel")
+        channel = None if channel is None or channel != channel else str(channel)
+        value = _num(cur.get("first_response_median_s"))
+        target = targets.first_response_s(channel)
+        rows.append(
+            {
+                "channel": channel,
+                "kind": channel_kind(channel),
+                "contacts": int(cur.get("contacts") or 0),
+                "first_response_count": int(_num(cur.get("first_response_count")) or 0),
+                "first_response_median_s": value,
+                "first_response_p90_s": _num(cur.get("first_response_p90_s")),
+                "target": target,
+                "comparison": "<=",
+                "meets": None if value is None or target is None else value <= target,
+            }
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "channel", "kind", "contacts", "first_response_count", "first_response_median_s",
+            "first_response_p90_s", "target", "comparison", "meets",
+        ],
+    )  # fmt: skip
+    if len(out):
+        out = out.sort_values(
+            ["kind", "contacts"], ascending=[True, False], key=_live_first
+        ).reset_index(drop=True)
+    out.attrs["options"] = (options or MetricOptions()).as_dict()
+    out.attrs["period"] = period.describe()
+    return out
+
+
+def _live_first(column: pd.Series) -> pd.Series:
+    return column.map({"live": 0, "ticket": 1}) if column.name == "kind" else column

@@ -1,0 +1,109 @@
+"""supportstats.formatting: numbers as people read them (hand-written expectations)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from supportstats import formatting as fmt
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, "0 s"),
+        (0.0, "0 s"),
+        (0.4, "0.4 s"),
+        (-0.01, "0 s"),  # never "-0 s"
+        (15.2178, "15 s"),  # no float noise
+        (38, "38 s"),
+        (59.6, "1 min 00 s"),  # rounded in the smaller unit, carried into the larger
+        (252, "4 min 12 s"),
+        (3599.6, "1 h 00 min"),
+        (3900, "1 h 05 min"),
+        (6936, "1 h 56 min"),
+        (55887, "15 h 31 min"),
+        (93780, "1 d 2 h"),
+        (-252, "-4 min 12 s"),
+        (None, "—"),
+        (float("nan"), "—"),
+        (np.nan, "—"),
+        (pd.NA, "—"),
+        (pd.NaT, "—"),
+    ],
+)
+def test_duration(seconds: object, text: str) -> None:
+    assert fmt.duration(seconds) == text
+
+
+def test_duration_with_sign_for_changes() -> None:
+    assert fmt.duration(252, sign=True) == "+4 min 12 s"
+    assert fmt.duration(-38, sign=True) == "-38 s"
+    assert fmt.duration(0, sign=True) == "0 s"
+    assert fmt.duration(0.2, sign=True) == "+0.2 s"
+
+
+def test_percent_points_number() -> None:
+    assert fmt.percent(0.9191) == "91.9 %"
+    assert fmt.percent(1) == "100.0 %"
+    assert fmt.percent(0.235813) == "23.6 %"
+    assert fmt.percent(-0.00001) == "0.0 %"
+    assert fmt.percent(None) == "—"
+    assert fmt.percent(np.nan) == "—"
+    assert fmt.points(0.012) == "+1.2 pts"
+    assert fmt.points(-0.0004) == "0.0 pts"
+    assert fmt.number(1234.5) == "1,234.50"
+    assert fmt.number(None) == "—"
+    assert fmt.count(1234.0) == "1,234"
+    assert fmt.decimal(1.34421) == "1.344"
+    assert fmt.decimal(2.0) == "2"
+
+
+def test_zero_changes_are_recognised_in_their_unit() -> None:
+    assert fmt.is_zero_change(0.04, "duration")
+    assert not fmt.is_zero_change(12, "duration")
+    assert fmt.is_zero_change(0.0001, "share")
+    assert not fmt.is_zero_change(0.01, "share")
+
+
+def test_column_kinds() -> None:
+    assert fmt.column_kind("first_response_median_s") == "duration"
+    assert fmt.column_kind("aht_s") == "duration"
+    assert fmt.column_kind("abandon_rate") == "share"
+    assert fmt.column_kind("csat_score") == "share"
+    assert fmt.column_kind("occupancy") == "share"
+    assert fmt.column_kind("conversations") == "number"
+
+
+def test_format_frame_by_column_name() -> None:
+    frame = pd.DataFrame(
+        {
+            "agent": ["Maya", None],
+            "conversations": [12, 3],
+            "first_response_median_s": [6936.0, None],
+            "csat_score": [0.9191, np.nan],
+            "concurrency_mean": [1.34421, np.nan],
+            "tags": [np.array(["a", "b"]), None],
+        }
+    )
+    out = fmt.format_frame(frame)
+    assert out.to_dict("records") == [
+        {
+            "agent": "Maya",
+            "conversations": "12",
+            "first_response_median_s": "1 h 56 min",
+            "csat_score": "91.9 %",
+            "concurrency_mean": "1.344",
+            "tags": "a|b",
+        },
+        {
+            "agent": "—",
+            "conversations": "3",
+            "first_response_median_s": "—",
+            "csat_score": "—",
+            "concurrency_mean": "—",
+            "tags": "—",
+        },
+    ]
+    assert frame["first_response_median_s"].iloc[0] == 6936.0  # the input is not changed
