@@ -42,3 +42,27 @@ def rejects(
         load_sql("views/import_rejects.sql"),
         {"batch": batch, "limit": limit, "skipped": skipped},
     ).df()
+
+
+def reject_reasons(
+    conn: duckdb.DuckDBPyConnection,
+    *,
+    batch: int | None = None,
+    skipped: bool | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Rejected and skipped rows counted per batch, entity, column and reason, most first:
+    ``batch_id``, ``file``, ``entity``, ``kind`` (rejected or skipped), ``column``,
+    ``reason``, ``rows``, ``first_line``; of one ``batch`` or all. ``skipped`` False or True
+    keeps one kind."""
+    return conn.execute(
+        load_sql("views/reject_reasons.sql"),
+        {"batch": batch, "skipped": skipped, "limit": limit},
+    ).df()
+
+
+def coverage(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Date coverage per source system: ``conversations``, ``first_created_at``,
+    ``last_created_at``, ``days_with_conversations`` (UTC days), and its import batches with
+    rows loaded, rejected and skipped and the last import time."""
+    return conn.execute(load_sql("views/source_coverage.sql")).df()

@@ -40,17 +40,18 @@ def info(
     fmt: OutputFormat = FormatOption,
     wait: str | None = WaitOption,
 ) -> None:
-    """Tables with row counts, import batches and reject totals.
+    """Tables with row counts, import batches, reject totals and date coverage per source.
 
     Example: supportstats db info --db support.duckdb --format json
     """
     from supportstats.db import open_warehouse
-    from supportstats.warehouse_info import batches, table_counts
+    from supportstats.warehouse_info import batches, coverage, table_counts
 
     # read-only: looking never creates a warehouse (a typo in --db is an error, not a file)
     with open_warehouse(db, read_only=True, wait=wait) as conn:
         tables = table_counts(conn)
         batch_frame = batches(conn)
+        covered = coverage(conn)
     if fmt is OutputFormat.json:
         emit_json(
             {
@@ -58,12 +59,14 @@ def info(
                 "batches": records(batch_frame),
                 "rows_rejected": int(batch_frame["rows_rejected"].sum()) if len(batch_frame) else 0,
                 "rows_skipped": int(batch_frame["rows_skipped"].sum()) if len(batch_frame) else 0,
+                "coverage": records(covered),
             }
         )
         return
     emit_frame(tables, fmt, title="Tables")
     if fmt is OutputFormat.table:
         emit_frame(batch_frame, fmt, title="Import batches")
+        emit_frame(covered, fmt, title="Coverage per source")
 
 
 @db_app.command("rejects")
@@ -79,6 +82,12 @@ def rejects_command(
         help="List the rows skipped by a documented rule of their source (e.g. the bank "
         "log's PHANTOM calls), with the rule, instead of the rejected ones.",
     ),
+    summary: bool = typer.Option(
+        False,
+        "--summary",
+        help="Count the rows per batch, entity, column and reason (most first) instead of "
+        "listing them; rejected and skipped together unless --skipped.",
+    ),
     fmt: OutputFormat = FormatOption,
     raw_csv: bool = RawCsvOption,
 ) -> None:
@@ -93,14 +102,25 @@ def rejects_command(
       supportstats db rejects --batch 3 --format csv > rejects.csv
 
       supportstats db rejects --skipped --batch 1
+
+      supportstats db rejects --summary
     """
     from supportstats.db import open_warehouse
-    from supportstats.warehouse_info import rejects
+    from supportstats.warehouse_info import reject_reasons, rejects
 
     if limit < 0:
         raise OptionError(
             f"--limit {limit} is negative", "give a number of rows, or --limit 0 for all of them"
         )
+    if summary:
+        with open_warehouse(db, read_only=True, wait=wait) as conn:
+            frame = reject_reasons(
+                conn, batch=batch, skipped=True if skipped else None, limit=limit or None
+            )
+        if frame.empty:
+            stderr.print("No rejected or skipped rows." if not skipped else "No skipped rows.")
+        emit_frame(frame, fmt, title="Rejected and skipped rows per reason", raw_csv=raw_csv)
+        return
     with open_warehouse(db, read_only=True, wait=wait) as conn:
         frame = rejects(conn, batch=batch, limit=limit or None, skipped=skipped)
     what = "skipped" if skipped else "rejected"

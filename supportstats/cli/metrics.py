@@ -136,7 +136,16 @@ def register(app: typer.Typer) -> None:
             help="Only these metric families: " + ", ".join(FAMILY_NAMES) + ".",
         ),
         sla_flag: bool = typer.Option(
-            False, "--sla", help="SLA attainment per metric x priority instead."
+            False,
+            "--sla",
+            help="SLA attainment per metric x priority instead; with --by conversation, "
+            "each SLA item (conversation x metric) with target, value and status.",
+        ),
+        sla_status: str | None = typer.Option(
+            None,
+            "--sla-status",
+            metavar="STATUS",
+            help="With --sla --by conversation: only items met, breached or pending.",
         ),
         compare: bool = typer.Option(
             False, "--compare-source", help="Ours next to the vendor's own numbers (src_*)."
@@ -158,7 +167,7 @@ def register(app: typer.Typer) -> None:
         from supportstats.metrics.conversations import conversation_batches, conversations
         from supportstats.metrics.reconcile import compare_source
         from supportstats.metrics.sla import notes as sla_notes
-        from supportstats.metrics.sla import sla
+        from supportstats.metrics.sla import sla, sla_conversations
         from supportstats.metrics.table import FAMILIES
 
         options, period = parse_common(option, from_, to)
@@ -176,11 +185,20 @@ def register(app: typer.Typer) -> None:
         spool: Spool | None = None
         with open_warehouse(db, read_only=True, wait=wait) as conn:
             q = query(conn, options, period, filters, by=by or [])
-            if "conversation" in q.by:
-                if sla_flag or compare:
+            if sla_status is not None and not (sla_flag and "conversation" in q.by):
+                raise OptionError(
+                    "--sla-status lists SLA items, with --sla --by conversation",
+                    "add --sla --by conversation, or drop --sla-status",
+                )
+            if "conversation" in q.by and sla_flag:
+                frame = sla_conversations(q, sla_status)  # the items, e.g. the breaches
+                for note in sla_notes(q):
+                    stderr.print(f"Warning: {note}")
+            elif "conversation" in q.by:
+                if compare:
                     raise OptionError(
-                        "--by conversation cannot combine with --sla or --compare-source",
-                        "drop --by conversation, or the other flag",
+                        "--by conversation cannot combine with --compare-source",
+                        "drop --by conversation, or --compare-source",
                     )
                 if fmt is not OutputFormat.table:  # streamed: a year need not fit in memory
                     # spooled, and printed once the warehouse is closed (imports wait for it)

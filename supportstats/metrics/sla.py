@@ -12,7 +12,9 @@ from __future__ import annotations
 import dataclasses
 
 import duckdb
+import pandas as pd
 
+from supportstats.errors import OptionError
 from supportstats.metrics._groups import Scope, dims, where
 from supportstats.metrics._query import Query
 from supportstats.metrics._sql import cached_table, create_temp, relation, render, used_params
@@ -170,20 +172,11 @@ def _waits_in_business_time(q: Query, waits: str) -> str:
                         q.fingerprint())  # fmt: skip
 
 
-def sla(q: Query) -> duckdb.DuckDBPyRelation:
-    """Per group, metric, priority and vendor policy: ``target_s``, ``business_hours``,
-    ``met``, ``breached``, ``pending``, ``attainment`` (met / (met + breached), in [0, 1]).
-
-    Metrics: first_response, next_reply (each later customer wait), resolution, wait. Values
-    use the target's clock (vendor targets say business hours or calendar), else the option
-    ``clock``; resolution pauses in the target's ``pause_statuses``, else the option's
-    (calendar clock). Open items past their target count as breached (calendar clock) or
-    pending (business clock).
-    """
+def _status_sql(q: Query) -> tuple[str, dict]:
+    """SQL of every SLA item judged (``sql/metrics/sla_status.sql``) and its parameters."""
     from supportstats.metrics.response import wait_intervals
 
     targets, tparams = targets_sql(q)
-    scope = Scope(event_time="f.clock_start", agent="f.credited")
     business = q.options.clock == "business"
     facts = q.facts()
     waits = wait_intervals(q)
@@ -196,7 +189,7 @@ def sla(q: Query) -> duckdb.DuckDBPyRelation:
         waits_bh = f'"{_waits_in_business_time(q, waits)}"'
     match = policy_match(q) if _has_vendor_policies(q) else _empty_match(q)
     sql = render(
-        "metrics/sla",
+        "metrics/sla_status",
         facts=facts,
         facts_cal=facts_cal,
         facts_bh=facts_bh,
@@ -210,8 +203,6 @@ def sla(q: Query) -> duckdb.DuckDBPyRelation:
         agent_wait=q.credited("coalesce(f.answering_agent_key, f.assignee_agent_key)"),
         agent_next=q.credited("w.responder_agent_key"),
         business="true" if business else "false",
-        dims=dims(q.by, scope, q.options),
-        where=where(scope, q.options),
     )
     params = {
         **q.params(),
@@ -219,7 +210,60 @@ def sla(q: Query) -> duckdb.DuckDBPyRelation:
         "pause": list(q.options.pause_statuses) or [""],
         "as_of": as_of(q),
     }
+    return sql, params
+
+
+# The columns SLA rows are grouped and filtered by: the start of the item's clock, its agent.
+_SCOPE = Scope(event_time="f.clock_start", agent="f.credited")
+
+
+def sla(q: Query) -> duckdb.DuckDBPyRelation:
+    """Per group, metric, priority and vendor policy: ``target_s``, ``business_hours``,
+    ``met``, ``breached``, ``pending``, ``attainment`` (met / (met + breached), in [0, 1]).
+
+    Metrics: first_response, next_reply (each later customer wait), resolution, wait. Values
+    use the target's clock (vendor targets say business hours or calendar), else the option
+    ``clock``; resolution pauses in the target's ``pause_statuses``, else the option's
+    (calendar clock). Open items past their target count as breached (calendar clock) or
+    pending (business clock).
+    """
+    status, params = _status_sql(q)
+    sql = render(
+        "metrics/sla",
+        status=status,
+        dims=dims(q.by, _SCOPE, q.options),
+        where=where(_SCOPE, q.options),
+    )
     return relation(q.conn, sql, used_params(sql, params))
+
+
+STATUSES = ("met", "breached", "pending")
+
+
+def sla_conversations(q: Query, status: str | None = None) -> pd.DataFrame:
+    """The items :func:`sla` counts, one row per conversation and metric (per customer wait
+    for ``next_reply``): ``target_s``, ``value_s`` (in the item's clock), ``over_s`` (value
+    minus target; for an open breached item, the time past its target so far), ``sla_status``
+    and the agent credited, with agent, team and queue names. Only the items of ``status``
+    (met, breached or pending) when given: ``breached`` lists the breaches.
+
+    ``supportstats metrics --sla --by conversation`` (``--sla-status breached``).
+    """
+    from supportstats.metrics._sql import to_frame
+    from supportstats.metrics.table import add_names
+
+    if status is not None and status not in STATUSES:
+        raise OptionError(
+            f"SLA status {status!r} is not one of {', '.join(STATUSES)}",
+            "e.g. --sla-status breached",
+        )
+    inner, params = _status_sql(q)
+    sql = render("metrics/sla_conversations", status=inner, where=where(_SCOPE, q.options))
+    params["sla_status"] = status
+    out = to_frame(relation(q.conn, sql, used_params(sql, params)))
+    out = add_names(q.conn, out)
+    out.attrs["options"] = q.options.as_dict()
+    return out
 
 
 def _empty_match(q: Query) -> str:

@@ -61,3 +61,12 @@ def snapshot(
     for f in (summary, waiting, agents):
         f.attrs["options"] = options.as_dict()
     return Snapshot(at, summary, waiting, agents)
+
+
+def last_instant(conn: duckdb.DuckDBPyConnection) -> dt.datetime | None:
+    """The last moment the warehouse has contacts for (the latest conversation creation, UTC),
+    a snapshot's natural "as of" for an export; None when it holds no conversations."""
+    value = conn.execute("select max(created_at) from conversation").fetchall()[0][0]
+    if value is None:
+        return None
+    return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
