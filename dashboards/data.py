@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -39,7 +40,7 @@ import pandas as pd
 import streamlit as st
 
 from supportstats.db import ENV_DB, default_db_path, open_warehouse
-from supportstats.errors import SupportStatsError, WarehouseBusy
+from supportstats.errors import OptionError, SupportStatsError, WarehouseBusy
 from supportstats.metrics import Filters, MetricOptions, Period, metrics_table, query
 from supportstats.metrics.conversations import conversations
 from supportstats.planning import staff
@@ -55,6 +56,8 @@ BUSY_WAIT_S = 1.0  # how long one page load waits for an import before showing o
 REFRESH_S = 3.0  # how often a page showing older figures checks whether the import ended
 _KEPT = 256  # last results kept per dashboard process, for when the warehouse is busy
 OptionPairs = tuple[tuple[str, Any], ...]
+# keys matched, and (value, why) for each value that matched nothing
+Resolved = tuple[tuple[str, ...], tuple[tuple[str, str], ...]]
 
 
 def db_path(argv: Sequence[str] | None = None) -> Path:
@@ -224,23 +227,175 @@ def bounds(source: Source) -> Bounds:
     return _read(source, work)
 
 
+# The list filters, named as the CLI's flags (`--channel`, `--team`, ...) and the URL's keys.
+LIST_FILTERS = ("channel", "team", "agent", "queue", "tag", "source")
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What each list filter can be, from the warehouse: (key, label) pairs, busiest or by name.
+
+    Keys are what the URL carries and the CLI accepts; labels are what the sidebar shows.
+    """
+
+    channel: tuple[tuple[str, str], ...] = ()
+    team: tuple[tuple[str, str], ...] = ()
+    agent: tuple[tuple[str, str], ...] = ()
+    queue: tuple[tuple[str, str], ...] = ()
+    tag: tuple[tuple[str, str], ...] = ()
+    source: tuple[tuple[str, str], ...] = ()
+
+    def keys(self, name: str) -> list[str]:
+        return [k for k, _ in getattr(self, name)]
+
+    def labels(self, name: str) -> dict[str, str]:
+        return dict(getattr(self, name))
+
+
+# A dimension's rows and the keys the facts use without a row of their own (no agents file
+# imported): labelled by name, the key when it has none; a name two rows share gets its key.
+_DIMENSION_SQL = """
+with named as (
+    select {t}_key as key, coalesce(nullif(trim(name), ''), {t}_key) as name{extra}
+    from {t}
+), used as (
+    select distinct k as key from ({uses}) u(k) where k is not null
+)
+select key, name{extra_out} from named
+union all
+select key, key{extra_none} from used where key not in (select key from named)
+"""
+_USES = {
+    "agent": ("conversation.assignee_agent_key", "engagement.agent_key"),
+    "team": ("conversation.team_key",),
+    "queue": ("conversation.queue_key",),
+}
+
+
+def _dimension(conn: duckdb.DuckDBPyConnection, table: str) -> tuple[tuple[str, str], ...]:
+    uses = " union ".join(f"select {c.split('.')[1]} from {c.split('.')[0]}" for c in _USES[table])
+    extra = ", email" if table == "agent" else ""
+    rows = conn.execute(
+        _DIMENSION_SQL.format(
+            t=table,
+            uses=uses,
+            extra=extra,
+            extra_out=extra,
+            extra_none=", null" if table == "agent" else "",
+        )
+    ).fetchall()
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row[1].lower()] = counts.get(row[1].lower(), 0) + 1
+    out = []
+    for row in rows:
+        key, name = row[0], row[1]
+        label = f"{name} ({key})" if counts[name.lower()] > 1 and name != key else name
+        if table == "agent" and row[2] and counts[name.lower()] > 1:
+            label = f"{name} <{row[2]}>"
+        out.append((str(key), str(label)))
+    return tuple(sorted(out, key=lambda kv: (kv[1].lower(), kv[0])))
+
+
+@_keeps_last
+@st.cache_data(ttl=TTL, show_spinner=False)
+def filter_choices(source: Source) -> Choices:
+    """Every value the sidebar's list filters offer: channels and sources as the conversations
+    spell them, teams, agents and queues by name (key when nameless), tags."""
+
+    def work(conn: duckdb.DuckDBPyConnection) -> Choices:
+        def words(sql: str) -> tuple[tuple[str, str], ...]:
+            return tuple((str(r[0]), str(r[0])) for r in conn.execute(sql).fetchall())
+
+        return Choices(
+            channel=words(
+                "select distinct channel from conversation where channel is not null order by 1"
+            ),
+            team=_dimension(conn, "team"),
+            agent=_dimension(conn, "agent"),
+            queue=_dimension(conn, "queue"),
+            tag=words(
+                "select distinct t from (select unnest(tags) as t from conversation) "
+                "where t is not null order by lower(t), t"
+            ),
+            source=words(
+                "select distinct source_system from conversation "
+                "where source_system is not null order by 1"
+            ),
+        )
+
+    return _read(source, work)
+
+
+@_keeps_last
+@st.cache_data(ttl=TTL, show_spinner=False)
+def resolve_filter(source: Source, name: str, values: tuple[str, ...]) -> Resolved:
+    """The CLI's resolution of ``--<name> VALUE`` (``metrics.query``: a key, source id, name
+    or e-mail, any case) for each value on its own: the keys matched, and (value, why) for
+    each value that matches nothing. Tags match exactly, else ignoring case."""
+
+    def work(conn: duckdb.DuckDBPyConnection) -> Resolved:
+        keys: list[str] = []
+        dropped: list[tuple[str, str]] = []
+        tags: dict[str, str] = {}
+        if name == "tag":
+            for (tag,) in conn.execute(
+                "select distinct t from (select unnest(tags) as t from conversation) "
+                "where t is not null order by t"
+            ).fetchall():
+                tags.setdefault(tag.lower(), tag)
+        for value in values:
+            if name == "tag":
+                there = value if value in tags.values() else tags.get(value.lower())
+                if there is None:
+                    dropped.append((value, f"--tag {value!r} matches no tag in the warehouse"))
+                else:
+                    keys.append(there)
+                continue
+            try:
+                q = query(conn, filters=Filters.of(**{name: [value]}))
+            except OptionError as exc:
+                dropped.append((value, exc.message))
+                continue
+            keys.extend(getattr(q.filters, name))
+        return tuple(dict.fromkeys(keys)), tuple(dropped)
+
+    return _read(source, work)
+
+
 @dataclass(frozen=True)
 class Selection:
-    """The sidebar filters as hashable values (cache keys)."""
+    """The sidebar filters as hashable values (cache keys): the period, the CLI's list
+    filters as keys (``--channel``, ``--team``, ``--agent``, ``--queue``, ``--tag``,
+    ``--source``) and the definition options that differ from the defaults."""
 
     start: str  # ISO date, inclusive
     end: str  # ISO date, inclusive
     channels: tuple[str, ...] = ()
     options: OptionPairs = ()
+    team: tuple[str, ...] = ()
+    agent: tuple[str, ...] = ()
+    queue: tuple[str, ...] = ()
+    tag: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
+
+    def values(self, name: str) -> tuple[str, ...]:
+        """The values of one list filter, by its CLI name."""
+        return self.channels if name == "channel" else getattr(self, name)
 
     def period(self) -> Period:
         return Period.from_dates(self.start, self.end, self.metric_options().timezone)
 
     def filters(self) -> Filters:
-        return Filters.of(channel=self.channels or None)
+        return Filters.of(**{name: self.values(name) for name in LIST_FILTERS})
 
     def metric_options(self) -> MetricOptions:
         return MetricOptions.from_mapping(dict(self.options))
+
+    def without(self, *names: str) -> Selection:
+        """The same selection with some list filters cleared (``"agent"``, ...)."""
+        cleared = {("channels" if n == "channel" else n): () for n in names}
+        return dataclasses.replace(self, **cleared)
 
 
 def _metrics(

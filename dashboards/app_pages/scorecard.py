@@ -67,6 +67,9 @@ def tile(container, row: pd.Series) -> None:  # noqa: ANN001 (a Streamlit column
         container.caption("no target" if row["metric"] != "abandon_rate" else "no previous period")
 
 
+CHURN_DEFAULTS = "churn_defaults"  # the figures the churn inputs were last set from
+
+
 def churn_section(card: pd.DataFrame, totals: pd.DataFrame, sel: data.Selection) -> None:
     """The cost of unhappy customers, with every assumption editable."""
     st.subheader("Churn exposure")
@@ -79,13 +82,23 @@ def churn_section(card: pd.DataFrame, totals: pd.DataFrame, sel: data.Selection)
         "per day and CSAT; the article's example is 100 contacts/day at 75 % CSAT → 25 unhappy "
         "→ about 13 leave → about 400 customers a month."
     )
+    # The inputs start from this selection's figures and follow it: when the filters change
+    # the defaults, they replace what the widgets held (a widget with a key keeps its value
+    # otherwise, and the tiles below would stay on the previous selection's numbers).
+    defaults = {
+        "churn_contacts": round(contacts / days, 1),
+        "churn_csat": round(float(csat) * 100, 1),
+    }
+    for key, value in defaults.items():
+        if (
+            st.session_state.get(CHURN_DEFAULTS, {}).get(key) != value
+            or key not in st.session_state
+        ):
+            st.session_state[key] = value
+    st.session_state[CHURN_DEFAULTS] = defaults
     cols = st.columns(4)
-    per_day = cols[0].number_input(
-        "Contacts per day", 0.0, 1e7, round(contacts / days, 1), key="churn_contacts"
-    )
-    csat_pct = cols[1].number_input(
-        "CSAT (%)", 0.0, 100.0, round(float(csat) * 100, 1), key="churn_csat"
-    )
+    per_day = cols[0].number_input("Contacts per day", 0.0, 1e7, key="churn_contacts")
+    csat_pct = cols[1].number_input("CSAT (%)", 0.0, 100.0, key="churn_csat")
     leave = cols[2].number_input(
         "Unhappy customers who leave (%)",
         0.0,
@@ -104,6 +117,14 @@ def churn_section(card: pd.DataFrame, totals: pd.DataFrame, sel: data.Selection)
 def main() -> None:
     source, sel = ui.context()
     st.title("Team scorecard")
+    if sel.agent:
+        # as `supportstats report scorecard`, which has no --agent: the team's figures
+        st.info(
+            "The scorecard is the team's: the **agent** filter does not apply to this page "
+            "(every other filter does). The Agents page shows the chosen agents.",
+            icon=":material/info:",
+        )
+        sel = sel.without("agent")
     targets = targets_form()
     with ui.shows_errors():
         card = data.load_scorecard(source, sel, targets)
