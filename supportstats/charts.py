@@ -2,6 +2,12 @@
 
 Pure functions: DataFrame in, ``go.Figure`` out; no database, no Streamlit, no metric maths.
 The dashboard and the notebooks call them, and tests assert on ``fig.data`` / ``fig.layout``.
+Numbers follow :mod:`supportstats.formatting`: durations are drawn in seconds, minutes or
+hours as their size asks (the unit in the axis title), hover text and target labels read
+``4 min 12 s`` and ``91.9 %``. Periods a table marks ``incomplete``
+(:func:`supportstats.reports.completeness.incomplete_periods`) are shaded, drawn with open
+markers and a dotted line, and say why on hover.
+
 Every figure's subtitle names the definition options its numbers were computed with
 (DESIGN.md §4: "every option is shown on every chart"), read from ``frame.attrs["options"]``
 that the metrics layer attaches, or from the staffing inputs.
@@ -9,11 +15,16 @@ that the metrics layer attaches, or from the staffing inputs.
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from supportstats import formatting
 
 # Which definition options change which metric (names as in supportstats.metrics.options).
 # A chart names these with their values, defaults included, so a reader never has to guess.
@@ -116,6 +127,72 @@ def _label(column: str) -> str:
     return LABELS.get(column, column.replace("_", " "))
 
 
+# Duration units for axes: (largest value drawn in this unit, seconds per unit, name).
+DURATION_UNITS = ((180.0, 1.0, "s"), (3 * 3600.0, 60.0, "min"), (float("inf"), 3600.0, "h"))
+
+
+def duration_unit(values: Sequence[float | None] | pd.Series) -> tuple[float, str]:
+    """Seconds per unit and the unit's name for an axis of these durations (seconds): up to
+    3 min in seconds, up to 3 h in minutes, beyond in hours."""
+    present = [abs(float(v)) for v in values if not formatting.missing(v)]
+    top = max(present, default=0.0)
+    for limit, per, name in DURATION_UNITS:
+        if top <= limit:
+            return per, name
+    return DURATION_UNITS[-1][1], DURATION_UNITS[-1][2]
+
+
+def _label_in(column: str, unit: str) -> str:
+    """The column's label with its duration unit: ``First response, median (min)``."""
+    label = _label(column)
+    return label.replace("(s)", f"({unit})") if "(s)" in label else f"{label} ({unit})"
+
+
+def value_text(column: str, value: float | None) -> str:
+    """A value of ``column`` as people read it (hover text, target labels)."""
+    kind = formatting.column_kind(column)
+    if kind == "duration":
+        return formatting.duration(value)
+    if kind == "share" or column in SHARES:
+        return formatting.percent(value)
+    return formatting.decimal(value, 2)
+
+
+def _scaled(column: str, values: pd.Series) -> tuple[pd.Series, float, str | None]:
+    """Durations divided into the unit their size asks for; other columns as they are."""
+    if formatting.column_kind(column) != "duration":
+        return values, 1.0, None
+    per, unit = duration_unit(values)
+    return values.astype("float64") / per, per, unit
+
+
+def _incomplete(frame: pd.DataFrame) -> pd.Series:
+    """Reasons per row (text) where ``frame`` marks a period incomplete, else empty text."""
+    if "incomplete" not in frame:
+        return pd.Series("", index=frame.index, dtype=object)
+    return frame["incomplete"].map(lambda r: "" if formatting.missing(r) or not r else str(r))
+
+
+def _shade_incomplete(fig: go.Figure, frame: pd.DataFrame, time: str) -> None:
+    """A grey band over each incomplete period, labelled, so a dip reads as unfinished."""
+    half = {"day": pd.Timedelta(hours=12), "week": pd.Timedelta(days=3.5)}.get(
+        time, pd.Timedelta(days=15)
+    )
+    for x, reason in zip(frame[time], _incomplete(frame), strict=True):
+        if reason:
+            mid = pd.Timestamp(x) + (half if time != "day" else pd.Timedelta(0))
+            fig.add_vrect(
+                x0=mid - half,
+                x1=mid + half,
+                fillcolor="grey",
+                opacity=0.15,
+                line_width=0,
+                annotation_text="incomplete",
+                annotation_position="top left",
+                name=f"incomplete: {reason}",
+            )
+
+
 def wrap_caption(caption: str, width: int = 90) -> list[str]:
     """Caption lines of at most ``width`` characters, broken at `` · `` and ``, `` so a long
     option list stays readable in a narrow chart instead of being cut off."""
@@ -149,16 +226,51 @@ def kpi_trend(
 ) -> go.Figure:
     """A KPI per day (or week/month) as a line, with the target as a dashed line.
 
-    ``daily`` is ``metrics_table(query(conn, ..., by=["day"]))``.
+    ``daily`` is ``metrics_table(query(conn, ..., by=["day"]))``, optionally with the
+    ``incomplete`` column of :func:`supportstats.reports.mark_incomplete`: those points are
+    drawn apart (open markers, dotted line, shaded band, the reason on hover). Durations are
+    drawn in the unit their size asks for; hover text and the target label read as people
+    read them (``4 min 12 s``, ``91.9 %``).
     """
+    y, per, unit = _scaled(metric, daily[metric])
+    label = _label_in(metric, unit) if unit else _label(metric)
+    texts = [value_text(metric, v) for v in daily[metric]]
+    reasons = _incomplete(daily)
+    done = reasons.eq("")
     fig = go.Figure(
-        go.Scatter(x=daily[time], y=daily[metric], mode="lines+markers", name=_label(metric))
+        go.Scatter(
+            x=daily[time],
+            y=y.where(done),
+            mode="lines+markers",
+            name=_label(metric),
+            text=texts,
+            hovertemplate="%{x}: %{text}<extra></extra>",
+        )
     )
+    if not done.all():
+        # the dotted part: each incomplete point and the complete point before it
+        keep = ~done | (~done).shift(-1, fill_value=False)
+        hover = [f"{t} (incomplete: {r})" if r else t for t, r in zip(texts, reasons, strict=True)]
+        fig.add_scatter(
+            x=daily[time],
+            y=y.where(keep),
+            mode="lines+markers",
+            name="incomplete (will change)",
+            line={"dash": "dot"},
+            marker={"symbol": "circle-open", "size": 10},
+            text=hover,
+            hovertemplate="%{x}: %{text}<extra></extra>",
+        )
+        _shade_incomplete(fig, daily, time)
     if target is not None:
-        fig.add_hline(y=target, line_dash="dash", annotation_text=f"target {target:g}")
+        fig.add_hline(
+            y=target / per,
+            line_dash="dash",
+            annotation_text=f"target {value_text(metric, target)}",
+        )
     if metric in SHARES:
         fig.update_yaxes(tickformat=".0%")
-    fig.update_yaxes(title_text=_label(metric))
+    fig.update_yaxes(title_text=label)
     return _finish(fig, f"{_label(metric)} per {time}", options_caption(daily, [metric]))
 
 
@@ -190,11 +302,15 @@ def volume_heatmap(by_hour: pd.DataFrame, value: str = "contacts") -> go.Figure:
 
 
 def volume_by_channel(daily: pd.DataFrame, time: str = "day") -> go.Figure:
-    """Stacked bars of contacts per day per channel (``by=["day", "channel"]``)."""
+    """Stacked bars of contacts per day per channel (``by=["day", "channel"]``); periods
+    marked ``incomplete`` are shaded."""
     fig = go.Figure()
     for channel, part in daily.groupby("channel", dropna=False, sort=True):
         fig.add_bar(x=part[time], y=part["contacts"], name=str(channel))
     fig.update_layout(barmode="stack")
+    if "incomplete" in daily:
+        periods = daily.groupby(time, sort=True)["incomplete"].first().reset_index()
+        _shade_incomplete(fig, periods, time)
     fig.update_yaxes(title_text="Contacts")
     return _finish(fig, f"Contacts per {time} by channel", options_caption(daily, ["contacts"]))
 
@@ -204,37 +320,122 @@ def distribution(
     column: str = "first_response_s",
     summary: Mapping[str, float | None] | None = None,
 ) -> go.Figure:
-    """Histogram of a per-conversation duration (minutes), with the report's median/p90.
+    """Histogram of a per-conversation duration, with the report's median/p90.
 
     ``conversations`` is ``supportstats.metrics.conversations.conversations(q)``; ``summary``
     maps labels to values in seconds that the metrics table computed (e.g. ``{"median": ...,
-    "p90": ...}``) and are drawn as vertical lines: the chart never computes them itself.
+    "p90": ...}``) and are drawn as vertical lines: the chart never computes them itself. The
+    axis is in seconds, minutes or hours as the durations' size asks (the 99th percentile of
+    the values and the summary lines decide), labels read ``p90 12 min 27 s``.
     """
-    minutes = conversations[column].dropna() / 60.0
-    fig = go.Figure(go.Histogram(x=minutes, nbinsx=40, name=_label(column)))
-    for label, seconds in (summary or {}).items():
-        if seconds is not None and seconds == seconds:
-            fig.add_vline(
-                x=seconds / 60.0, line_dash="dash", annotation_text=f"{label} {seconds:,.0f} s"
-            )
-    fig.update_xaxes(title_text=_label(column).replace("(s)", "(min)"))
+    values = conversations[column].dropna().astype("float64")
+    marks = {k: v for k, v in (summary or {}).items() if not formatting.missing(v)}
+    top = [values.quantile(0.99)] if len(values) else []
+    per, unit = duration_unit([*top, *marks.values()])
+    fig = go.Figure(
+        go.Histogram(
+            x=values / per,
+            nbinsx=40,
+            name=_label(column),
+            hovertemplate=f"%{{x}} {unit}: %{{y}} conversations<extra></extra>",
+        )
+    )
+    for label, seconds in marks.items():
+        fig.add_vline(
+            x=float(seconds) / per,
+            line_dash="dash",
+            annotation_text=f"{label} {formatting.duration(seconds)}",
+        )
+    fig.update_xaxes(title_text=_label_in(column, unit))
     fig.update_yaxes(title_text="Conversations")
-    caption = options_caption(conversations, [column], f"n={len(minutes)}")
+    caption = options_caption(conversations, [column], f"n={len(values)}")
     return _finish(fig, f"Distribution of {_label(column).lower()}", caption)
 
 
-def agent_bars(report: pd.DataFrame, metric: str, target: float | None = None) -> go.Figure:
-    """One horizontal bar per agent for a column of ``agent_report``, best at the top."""
+def _agent_bar(report: pd.DataFrame, metric: str) -> tuple[go.Bar, float, str | None]:
     rows = report[report["agent"].notna()].sort_values(metric, na_position="first")
-    fig = go.Figure(go.Bar(x=rows[metric], y=rows["agent"], orientation="h", name=_label(metric)))
+    x, per, unit = _scaled(metric, rows[metric])
+    bar = go.Bar(
+        x=x,
+        y=rows["agent"],
+        orientation="h",
+        name=_label(metric),
+        text=[value_text(metric, v) for v in rows[metric]],
+        textposition="auto",
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    )
+    return bar, per, unit
+
+
+def agent_bars(report: pd.DataFrame, metric: str, target: float | None = None) -> go.Figure:
+    """One horizontal bar per agent for a column of ``agent_report``, best at the top; each
+    bar says its value as people read it, durations in the unit their size asks for."""
+    bar, per, unit = _agent_bar(report, metric)
+    fig = go.Figure(bar)
     if target is not None:
-        fig.add_vline(x=target, line_dash="dash", annotation_text=f"target {target:g}")
+        fig.add_vline(
+            x=target / per, line_dash="dash", annotation_text=f"target {value_text(metric, target)}"
+        )
     if metric in SHARES:
         fig.update_xaxes(tickformat=".0%")
-    fig.update_xaxes(title_text=_label(metric))
-    height = max(300, 28 * len(rows) + 120)
+    fig.update_xaxes(title_text=_label_in(metric, unit) if unit else _label(metric))
+    height = max(300, 28 * len(bar.y) + 120)
     return _finish(
         fig, f"{_label(metric)} by agent", options_caption(report, [metric]), height=height
+    )
+
+
+def agent_bars_by_kind(
+    reports: Mapping[str, pd.DataFrame],
+    metric: str,
+    targets: Mapping[str, float | None] | None = None,
+) -> go.Figure:
+    """Agent bars in one panel per channel kind, each with its own axis and target.
+
+    ``reports`` maps a panel title (``Live chat and calls``, ``Tickets and e-mail``) to the
+    ``agent_report`` of that kind's channels: a chat agent's 40 s first response and an
+    e-mail agent's 6 h are both readable, instead of the chat bars vanishing on one axis.
+    Agents with no value in a kind are left out of its panel. ``targets`` maps the same
+    titles to the target of ``metric`` there (seconds, shares), or None.
+    """
+    panels = {
+        title: frame[frame["agent"].notna() & frame[metric].notna()]
+        for title, frame in reports.items()
+    }
+    panels = {t: f for t, f in panels.items() if len(f)} or dict(list(reports.items())[:1])
+    sizes = [max(len(f), 1) for f in panels.values()]
+    fig = make_subplots(
+        rows=len(panels),
+        cols=1,
+        subplot_titles=list(panels),
+        row_heights=[n / sum(sizes) for n in sizes],
+        vertical_spacing=min(0.3, 120 / max(300, 28 * sum(sizes) + 120 * len(panels))),
+    )
+    for row, (title, frame) in enumerate(panels.items(), start=1):
+        bar, per, unit = _agent_bar(frame, metric)
+        bar.name = title
+        fig.add_trace(bar, row=row, col=1)
+        target = (targets or {}).get(title)
+        if target is not None and not formatting.missing(target):
+            fig.add_vline(
+                x=float(target) / per,
+                line_dash="dash",
+                annotation_text=f"target {value_text(metric, target)}",
+                row=row,
+                col=1,
+            )
+        title_text = _label_in(metric, unit) if unit else _label(metric)
+        fig.update_xaxes(title_text=title_text, row=row, col=1)
+        if metric in SHARES:
+            fig.update_xaxes(tickformat=".0%", row=row, col=1)
+    frames = list(panels.values())
+    height = max(300, 28 * sum(sizes) + 140 * len(panels))
+    fig.update_layout(showlegend=False)
+    return _finish(
+        fig,
+        f"{_label(metric)} by agent and channel kind",
+        options_caption(frames[0] if frames else None, [metric]),
+        height=height,
     )
 
 
@@ -279,7 +480,26 @@ def staffing_plan(plan: pd.DataFrame, sl_definition: str = "offered") -> go.Figu
         yaxis2={"title": {"text": "Contacts per interval"}, "overlaying": "y", "side": "right"},
     )
     caption = staffing_caption(plan, sl_definition)
+    headline = staffing_headline(plan)
+    caption = f"{caption} · {headline}" if headline else caption
     return _finish(fig, "Staffing requirement vs forecast per interval", caption)
+
+
+def staffing_headline(plan: pd.DataFrame) -> str:
+    """``busiest interval 10:00 UTC (9.4 contacts), peak 3 agents scheduled, 46.5 agent-hours``
+    from ``plan_summary``: the busiest interval is the one with the most contacts forecast
+    (not the first with the most agents, which with chat concurrency is often much earlier)."""
+    from supportstats.planning.plan import plan_summary
+
+    summary = plan_summary(plan)
+    if summary.busiest_start is None or summary.busiest_volume <= 0:
+        return ""
+    return (
+        f"busiest interval {summary.busiest_start:%H:%M} UTC "
+        f"({summary.busiest_volume:,.1f} contacts), "
+        f"peak {summary.peak_agents_scheduled} agents scheduled, "
+        f"{summary.agent_hours_scheduled:,.1f} agent-hours"
+    )
 
 
 def sl_curve(curve: pd.DataFrame, sl_target: float | None = None) -> go.Figure:
@@ -303,3 +523,117 @@ def sl_curve(curve: pd.DataFrame, sl_target: float | None = None) -> go.Figure:
         first = curve.iloc[0]
         caption = f"volume={first['volume']:g} per interval, aht_s={first['aht_s']:g}, {caption}"
     return _finish(fig, "Service level vs agents", caption)
+
+
+def concurrency_cost(table: pd.DataFrame, aht_by_level: Sequence[float] | None = None) -> go.Figure:
+    """Mean handle time of a chat by how many chats its agent had open, as bars (hover: chats
+    and median), with the handle time per level a plan uses as a line.
+
+    ``table`` is ``metrics.handle_concurrency.handle_time_by_concurrency``; ``aht_by_level``
+    e.g. ``planning.chat.aht_by_level`` of it.
+    """
+    fig = go.Figure(
+        go.Bar(
+            x=table["concurrency"],
+            y=table["handle_time_mean_s"],
+            name="measured mean",
+            customdata=table[["stretches", "handle_time_median_s"]],
+            hovertemplate="%{x} chats: mean %{y:.0f} s, median %{customdata[1]:.0f} s"
+            " (%{customdata[0]} chats)<extra></extra>",
+        )
+    )
+    if aht_by_level is not None:
+        levels = list(range(1, len(aht_by_level) + 1))
+        fig.add_scatter(
+            x=levels, y=list(aht_by_level), name="handle time planned", mode="lines+markers"
+        )
+    fig.update_xaxes(title_text="Chats the agent had open when taking the chat", dtick=1)
+    fig.update_yaxes(title_text="Handle time (s)", rangemode="tozero")
+    level = table.attrs.get("options", {}).get("concurrency_level", "start")
+    caption = options_caption(table, ["handle_time_mean_s"], f"level={level}")
+    return _finish(fig, "Handle time of a chat by concurrency", caption)
+
+
+def agents_by_concurrency(plan: pd.DataFrame, time: str = "interval_start") -> go.Figure:
+    """Agents needed per interval, one line per concurrency (``plan`` has ``time``,
+    ``concurrency`` and ``agents``), with the forecast volume on a second axis when given."""
+    fig = go.Figure()
+    for k, rows in plan.groupby("concurrency", sort=True):
+        fig.add_scatter(x=rows[time], y=rows["agents"], name=f"{k} chat{'s' if k != 1 else ''}",
+                        mode="lines", line_shape="hv")  # fmt: skip
+    if "volume" in plan:
+        one = plan.drop_duplicates(time)
+        fig.add_bar(x=one[time], y=one["volume"], name="chats forecast", yaxis="y2",
+                    opacity=0.25, marker_color="grey")  # fmt: skip
+        fig.update_layout(
+            yaxis2={"title": {"text": "Chats per interval"}, "overlaying": "y", "side": "right",
+                    "rangemode": "tozero", "showgrid": False, "tickmode": "auto"}
+        )  # fmt: skip
+    fig.update_layout(yaxis={"title": {"text": "Agents on the floor"}, "rangemode": "tozero"})
+    caption = plan.attrs.get("caption", "")
+    return _finish(fig, "Agents needed per interval by chats per agent", caption)
+
+
+# --- Notebook display: interactive where a notebook runs, static where it is only read ------
+
+
+class Static:
+    """A figure for a notebook output: plotly's JSON (interactive in Jupyter) and a PNG of the
+    same figure (what a code host or a static HTML export shows, where plotly's JSON draws
+    nothing) in one display bundle.
+
+    The PNG comes from plotly's image export (kaleido, which drives a local Chrome or Chromium:
+    Debian's ``/usr/bin/chromium`` is found on PATH, ``BROWSER_PATH`` names another). Without
+    one the bundle keeps the interactive figure and its text says why there is no image, so
+    the notebook still runs.
+    """
+
+    def __init__(self, fig: go.Figure, width: int = 860, height: int = 460) -> None:
+        self.fig, self.width, self.height = fig, width, height
+        self.png: bytes | None = None
+        self.error: str | None = None
+        # a browser's first page sometimes answers before kaleido's script has loaded
+        # ("kaleido_scopes is not defined"): one more try, then no image
+        for _attempt in range(3):
+            try:
+                self.png = fig.to_image(format="png", width=width, height=height, scale=1)
+                break
+            except Exception as exc:  # no kaleido, no browser: the figure stays interactive
+                self.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+                if "kaleido_scopes" not in str(exc):
+                    break
+        if self.png is not None:
+            self.error = None
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        title = self.fig.layout.title.text or "figure"
+        bundle: dict[str, Any] = {
+            "application/vnd.plotly.v1+json": {**json.loads(self.fig.to_json()), "config": {}},
+            "text/plain": f"<{title}>",
+        }
+        if self.png is not None:
+            bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
+        else:
+            bundle["text/plain"] = f"<{title}: no static image ({self.error})>"
+        return bundle
+
+
+def static(fig: go.Figure, width: int = 860, height: int = 460) -> Static:
+    """``fig`` for a notebook cell's output, interactive and as a PNG (see :class:`Static`)."""
+    return Static(fig, width, height)
+
+
+class Note(str):
+    """Text a notebook shows as Markdown (``text/markdown``) with itself as the plain-text
+    fallback, so a reader sees the same sentence wherever the notebook is opened."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def note(*paragraphs: str) -> Note:
+    """One or more paragraphs of interpretation, for the output of a notebook cell."""
+    return Note("\n\n".join(paragraphs))

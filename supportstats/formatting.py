@@ -207,6 +207,21 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+def change(name: str, value: Any) -> str:
+    """A change of column ``name`` with its sign: ``+1.2 pts`` for shares, ``-38 s`` for
+    durations, ``+0.5`` otherwise; a change that rounds to zero has no sign."""
+    kind = column_kind(name)
+    if kind == "share":
+        return points(value)
+    if kind == "duration":
+        return duration(value, sign=True)
+    f = _number(value)
+    if f is None:
+        return EMPTY
+    text = decimal(f)
+    return text if text == "0" or text.startswith("-") else f"+{text}"
+
+
 def format_value(name: str, value: Any) -> str:
     """One value of column ``name`` as text (text values pass through unchanged)."""
     if isinstance(value, str):

@@ -61,7 +61,7 @@ def test_wide_short_tables_are_turned_for_people():
     )
     turned = _readable(frame)
     assert list(turned.columns) == ["agent", "Ana", "(none)"]
-    assert turned.iloc[0].tolist() == ["agent_key", "g:a1", ""]
+    assert turned.iloc[0].tolist() == ["agent_key", "g:a1", "—"]
     assert turned.set_index("agent").loc["m4"].tolist() == ["4", "10"]
     narrow = frame.iloc[:, :4]
     assert _readable(narrow) is narrow

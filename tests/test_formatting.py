@@ -107,3 +107,46 @@ def test_format_frame_by_column_name() -> None:
         },
     ]
     assert frame["first_response_median_s"].iloc[0] == 6936.0  # the input is not changed
+
+
+def render(frame: pd.DataFrame) -> str:
+    from rich.console import Console
+
+    from supportstats.cli._common import _readable, rich_table
+
+    console = Console(width=200, record=True)
+    console.print(rich_table(_readable(frame)))
+    return console.export_text()
+
+
+def test_cli_tables_show_durations_shares_and_dashes() -> None:
+    """`--format table` (the terminal) reads as people read; CSV and JSON stay raw."""
+    agents = pd.DataFrame(
+        {
+            "agent": ["Ana", None],
+            "first_response_median_s": [6936.0, None],
+            "csat_score": [0.9191, None],
+        }
+    )
+    text = render(agents)
+    assert "1 h 56 min" in text and "91.9 %" in text and "—" in text
+    assert "6936" not in text and "6,936" not in text and "None" not in text
+    card = pd.DataFrame(
+        {
+            "metric": ["wait_mean_s", "csat_score", "load_gini"],
+            "value": [15.2178, 0.916, 0.148],
+            "target": [120.0, 0.85, None],
+            "change": [-1.2, 0.03, None],
+        }
+    )
+    text = render(card)
+    assert "15 s" in text and "2 min 00 s" in text and "-1.2 s" in text
+    assert "91.6 %" in text and "+3.0 pts" in text and "0.148" in text
+    assert "15.2178" not in text
+
+
+def test_cli_csv_and_json_keep_raw_numbers() -> None:
+    from supportstats.export import to_csv
+
+    frame = pd.DataFrame({"first_response_median_s": [6936.0], "csat_score": [0.9191]})
+    assert to_csv(frame).splitlines()[1] == "6936.0,0.9191"

@@ -23,6 +23,7 @@ from rich.text import Text
 from supportstats.config import ENV_DB
 from supportstats.errors import Interrupted, SupportStatsError, is_duckdb_error
 from supportstats.export import ENV_RAW_CSV, LIST_SEPARATOR, is_list, raw_from_env, to_csv
+from supportstats.formatting import EMPTY, change, format_value
 from supportstats.terminal import printable
 
 if TYPE_CHECKING:
@@ -319,25 +320,47 @@ TURN_MAX_ROWS = 25
 
 
 def _readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame as a person should see it in a terminal: turned when wide and short."""
+    """The frame as a person should see it in a terminal: turned when wide and short, each
+    value formatted by its column's name (:func:`_cell`) before turning."""
     if len(frame.columns) <= WIDE_COLUMNS or len(frame) > TURN_MAX_ROWS or frame.empty:
         return frame
     # Label the columns by the first readable column (agent, not agent_key).
     label = next((c for c in frame.columns if not str(c).endswith("_key")), frame.columns[0])
-    labels = [_cell(v) or "(none)" for v in frame[label]]
-    body = frame.drop(columns=[c for c in frame.columns if c == label]).T
+    labels = [_cell(v) for v in frame[label]]
+    labels = [text if text != EMPTY else "(none)" for text in labels]
+    body = frame.drop(columns=[c for c in frame.columns if c == label])
+    body = body.apply(lambda col: col.map(lambda v, c=str(col.name): _cell(v, c))).T
     body.columns = labels
-    return body.map(_cell).reset_index(names=str(label))
+    return body.reset_index(names=str(label))
 
 
-def _cell(value: Any) -> str:
+# Columns of a table of named metrics (one metric per row) whose unit is the row's metric.
+METRIC_VALUE_COLUMNS = frozenset({"value", "target", "previous", "change"})
+
+
+def _metric_cell(value: Any, column: str, metric: str) -> str:
+    """A cell of a table of named metrics: value, target and previous in the metric's unit,
+    the change with its sign (``+1.2 pts``, ``-38 s``); other columns by their own name."""
+    if not metric or column not in METRIC_VALUE_COLUMNS:
+        return _cell(value, column)
+    if column == "change" and _json_value(value) is not None:
+        return change(metric, _json_value(value))
+    return _cell(value, metric)
+
+
+def _cell(value: Any, column: str = "") -> str:
+    """One value as people read it (:mod:`supportstats.formatting`): seconds in a ``*_s``
+    column as ``4 min 12 s``, shares as ``91.9 %``, other numbers with at most 3 decimals,
+    missing as ``—``. Text passes through as it is."""
     value = _json_value(value)
     if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 1e15 else f"{value:.3g}"
+        return EMPTY
     if isinstance(value, list):
         return LIST_SEPARATOR.join(_cell(v) for v in value)
+    if isinstance(value, int | float) and not isinstance(value, bool) and column:
+        return format_value(column, value)
+    if isinstance(value, float):
+        return f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 1e15 else f"{value:.3g}"
     return str(value)
 
 
@@ -355,8 +378,12 @@ def rich_table(frame: pd.DataFrame, *, title: str | None = None) -> Table:
     for col in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[col])
         table.add_column(_text(str(col)), justify="right" if numeric else "left")
+    names = [str(c) for c in frame.columns]
+    # a table of named metrics (report scorecard): each row's numbers in that metric's unit
+    by_metric = "metric" in names
     for row in frame.itertuples(index=False, name=None):
-        table.add_row(*(_text(_cell(v)) for v in row))
+        metric = str(row[names.index("metric")]) if by_metric else ""
+        table.add_row(*(_text(_metric_cell(v, c, metric)) for v, c in zip(row, names, strict=True)))
     return table
 
 
@@ -369,7 +396,7 @@ def key_values(pairs: Sequence[tuple[str, Any]], fmt: OutputFormat, title: str =
         table.add_column("name", style="bold")
         table.add_column("value", justify="right")
         for name, value in pairs:
-            table.add_row(_text(name), _text(_cell(value)))
+            table.add_row(_text(name), _text(_cell(value, name)))
         stdout.print(table)
     else:
         import pandas as pd

@@ -62,7 +62,9 @@ def test_channel_bars_one_trace_per_channel(frames: dict[str, pd.DataFrame]) -> 
 def test_distribution_draws_the_reports_median(frames: dict[str, pd.DataFrame]) -> None:
     median = frames["total"]["first_response_median_s"].iloc[0]
     fig = charts.distribution(frames["convs"], "first_response_s", {"median": median})
-    assert fig.layout.shapes[0].x0 == pytest.approx(median / 60)
+    per, unit = charts.duration_unit([frames["convs"]["first_response_s"].quantile(0.99), median])
+    assert fig.layout.shapes[0].x0 == pytest.approx(median / per)
+    assert fig.layout.xaxis.title.text == f"First response ({unit})"
     assert len(fig.data[0].x) == frames["convs"]["first_response_s"].notna().sum()
     assert "frt_start=created" in subtitle(fig) and "bot_replies=exclude" in subtitle(fig)
 
@@ -111,3 +113,90 @@ def charts_outputs(plan: pd.DataFrame) -> list[str]:
 
 def test_caption_without_options_says_so() -> None:
     assert "not recorded" in charts.options_caption(pd.DataFrame({"x": [1]}), ["x"])
+
+
+def annotations(fig) -> list[str]:  # noqa: ANN001
+    return [a.text for a in fig.layout.annotations]
+
+
+def test_trend_target_label_reads_as_percent_and_durations_as_minutes() -> None:
+    daily = pd.DataFrame(
+        {
+            "day": pd.date_range("2026-01-26", periods=3).date,
+            "abandon_rate": [0.2, 0.25, 0.3],
+            "wait_mean_s": [30.0, 700.0, 900.0],
+        }
+    )
+    fig = charts.kpi_trend(daily, "abandon_rate", 0.235813)
+    assert "target 23.6 %" in annotations(fig)  # was "target 0.235813"
+    assert fig.layout.yaxis.tickformat == ".0%"
+    fig = charts.kpi_trend(daily, "wait_mean_s", 120.0)
+    assert fig.layout.yaxis.title.text == "Average wait (min)"
+    assert list(fig.data[0].y) == [0.5, 700 / 60, 15.0]
+    assert fig.layout.shapes[0].y0 == 2.0
+    assert "target 2 min 00 s" in annotations(fig)
+    assert list(fig.data[0].text) == ["30 s", "11 min 40 s", "15 min 00 s"]
+
+
+def test_trend_marks_incomplete_days() -> None:
+    daily = pd.DataFrame(
+        {
+            "day": pd.date_range("2026-01-30", periods=3).date,
+            "abandon_rate": [0.2, 0.25, 1.0],
+            "incomplete": [None, None, "data ends 20:46, 3 h 14 min before the day ends"],
+        }
+    )
+    fig = charts.kpi_trend(daily, "abandon_rate")
+    solid, dotted = fig.data
+    assert np.isnan(solid.y[2]) and solid.y[1] == 0.25
+    assert np.isnan(dotted.y[0]) and list(dotted.y[1:]) == [0.25, 1.0]  # dotted into the day
+    assert dotted.line.dash == "dot"
+    assert "incomplete: data ends 20:46" in dotted.text[2]
+    assert "incomplete" in annotations(fig)
+    band = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert len(band) == 1
+    # no marks where every day is complete
+    assert len(charts.kpi_trend(daily.iloc[:2], "abandon_rate").data) == 1
+
+
+def test_distribution_axis_and_lines_in_readable_units() -> None:
+    convs = pd.DataFrame({"first_response_s": [60.0, 3600.0, 20000.0, 44870.0]})
+    fig = charts.distribution(convs, "first_response_s", {"median": 11800.0, "p90": 44870.0})
+    assert fig.layout.xaxis.title.text == "First response (h)"
+    assert "p90 12 h 28 min" in annotations(fig)  # was "p90 44,870 s" on a minutes axis
+    assert fig.layout.shapes[1].x0 == pytest.approx(44870 / 3600)
+    short = pd.DataFrame({"wait_s": [5.0, 20.0, 90.0]})
+    fig = charts.distribution(short, "wait_s", {"median": 20.0})
+    assert fig.layout.xaxis.title.text == "Wait in queue (s)"
+    assert "median 20 s" in annotations(fig)
+
+
+def test_agent_bars_split_by_channel_kind_with_their_own_targets() -> None:
+    live = pd.DataFrame(
+        {"agent": ["Ana", "Bo", None], "first_response_median_s": [17.0, 40.0, 9.0]}
+    )
+    tickets = pd.DataFrame(
+        {"agent": ["Cy", "Di", "Bo"], "first_response_median_s": [12448.0, 20000.0, None]}
+    )
+    fig = charts.agent_bars_by_kind(
+        {"Live chat and calls": live, "Tickets and e-mail": tickets},
+        "first_response_median_s",
+        {"Live chat and calls": 60.0, "Tickets and e-mail": 14400.0},
+    )
+    chat, mail = fig.data
+    assert list(chat.y) == ["Ana", "Bo"] and list(chat.x) == [17.0, 40.0]  # seconds
+    assert list(mail.y) == ["Cy", "Di"]  # Bo has no e-mail first response
+    assert list(mail.x) == pytest.approx([12448 / 3600, 20000 / 3600])  # hours
+    assert chat.xaxis != mail.xaxis  # each panel its own scale
+    assert fig.layout.xaxis.title.text == "First response, median (s)"
+    assert fig.layout.xaxis2.title.text == "First response, median (h)"
+    texts = annotations(fig)
+    assert "target 1 min 00 s" in texts and "target 4 h 00 min" in texts
+    assert list(mail.text) == ["3 h 27 min", "5 h 33 min"]
+
+
+def test_agent_bars_say_their_values() -> None:
+    report = pd.DataFrame({"agent": ["Ana", "Bo"], "csat_score": [0.9191, 0.8]})
+    fig = charts.agent_bars(report, "csat_score", 0.85)
+    assert list(fig.data[0].text) == ["80.0 %", "91.9 %"]
+    assert "target 85.0 %" in annotations(fig)
