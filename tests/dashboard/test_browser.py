@@ -61,3 +61,84 @@ def test_scorecard_then_agents_in_chromium(server: str, tmp_path: Path) -> None:
             assert shot.stat().st_size > 10_000
         finally:
             browser.close()
+
+
+def test_a_shared_url_opens_with_its_filters_and_follows_changes(
+    server: str, sample_db: Path, tmp_path: Path
+) -> None:
+    """Open a link someone shared (issue 16, item 1): its filters are in the sidebar, the agents
+    table holds the numbers `supportstats report agents` prints for the same flags; a change
+    of filter shows in the address bar, and a page switch keeps the filters there."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from urllib.parse import parse_qs, urlparse
+
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from supportstats.cli import app as cli_app
+
+    flags = {"from": "2026-01-08", "to": "2026-01-14", "channel": "email",
+             "agent": "agent_02@example.com"}  # fmt: skip
+    cli = CliRunner().invoke(
+        cli_app,
+        ["report", "agents", *[a for k, v in flags.items() for a in (f"--{k}", v)],
+         "--db", str(sample_db), "--format", "csv"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert cli.exit_code == 0, cli.output
+    expected = pd.read_csv(pd.io.common.StringIO(cli.stdout))
+    assert expected["conversations"].tolist()[0] > 0
+
+    def query() -> dict[str, list[str]]:
+        return parse_qs(urlparse(page.url).query)
+
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{server}/agents?" + "&".join(f"{k}={v}" for k, v in flags.items()))
+            page.get_by_role("heading", name="Agents").wait_for(timeout=60_000)
+            page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)
+            # the address now carries the filters as the dashboard writes them (keys)
+            page.wait_for_function("() => location.search.includes('agent=generic')")
+            assert urlparse(page.url).path.endswith("/agents")
+            assert query()["agent"] == ["generic:agent_02"]
+            assert query()["channel"] == ["email"]
+            assert (query()["from"], query()["to"]) == (["2026-01-08"], ["2026-01-14"])
+            # the widgets show them
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            text = sidebar.inner_text()
+            assert "Luis Pérez" in text and "email" in text, text
+            period = sidebar.locator('[data-testid="stDateInput"] input')
+            shown_period = [period.nth(i).input_value() for i in range(period.count())]
+            assert shown_period == ["2026-01-08", "2026-01-14"], shown_period
+            assert not page.locator('[data-testid="stException"]').count()
+            page.screenshot(path=str(tmp_path / "shared.png"), full_page=True)
+
+            # a figure: the agents table, downloaded, equals the CLI's for the same flags
+            with page.expect_download() as download:
+                page.locator('[data-testid="stDownloadButton"] button').first.click()
+            shown = pd.read_csv(download.value.path())
+            assert shown["agent_key"].tolist() == expected["agent_key"].tolist()
+            assert shown["conversations"].tolist() == expected["conversations"].tolist()
+
+            # change a filter: the address follows
+            channel = sidebar.locator('[data-testid="stMultiSelect"]').first
+            channel.click()
+            page.keyboard.type("chat")
+            page.keyboard.press("Enter")
+            page.wait_for_function("() => location.search.includes('channel=chat')")
+            assert query()["channel"] == ["email", "chat"]
+            page.keyboard.press("Escape")
+
+            # a page switch keeps the filters in the address
+            page.get_by_role("link", name="Volume").click()
+            page.get_by_role("heading", name="Volume").wait_for(timeout=60_000)
+            page.wait_for_function(
+                "() => location.pathname.endsWith('/volume') && location.search.includes('chat')"
+            )
+            assert query()["channel"] == ["email", "chat"]
+            assert query()["agent"] == ["generic:agent_02"]
+            assert not page.locator('[data-testid="stException"]').count()
+        finally:
+            browser.close()
