@@ -305,3 +305,27 @@ def sidebar(bounds: data.Bounds, source: data.Source) -> data.Selection:
     )
     write_url(sel)
     return sel
+
+
+# Pages whose figures cannot follow the sidebar (by URL path), and why; the frame says so at
+# the top of the page. (The live queue says it in its own caption: a snapshot is the whole
+# queue.)
+UNFILTERED = {
+    "staffing": "the forecast reads the whole history of the queue picked below, in UTC "
+    "(as `supportstats forecast --queue`); the sidebar's period, list filters and timezone "
+    "do not apply",
+    "warehouse": "import batches, rejects and date coverage are the whole warehouse's; the "
+    "sidebar's period and list filters do not apply (the definitions table shows its options)",
+}
+
+
+def page_note(url_path: str, sel: data.Selection) -> None:
+    """On a page the filters cannot follow, say so and name the ones set now."""
+    why = UNFILTERED.get(url_path)
+    if why is None:
+        return
+    set_now = [
+        f"{name}={','.join(sel.values(name))}" for name in data.LIST_FILTERS if sel.values(name)
+    ]
+    also = f" Set now and not applied here: {', '.join(set_now)}." if set_now else ""
+    st.caption(f"On this page {why}.{also}")

@@ -79,6 +79,7 @@ def main() -> None:
             st.Page(PAGES / "staffing.py", title="Staffing", icon=":material/calendar_month:"),
         ]
     )
+    filters.page_note(page.url_path, st.session_state["selection"])
     page.run()
 
 

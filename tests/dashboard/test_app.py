@@ -353,3 +353,11 @@ def test_db_path_comes_from_the_command_line_then_the_environment(
     assert data.db_path(["-q", "tests/"]) == Path("/env/w.duckdb")
     monkeypatch.delenv("SUPPORTSTATS_DB")
     assert data.db_path([]) == Path("supportstats.duckdb")
+
+
+@pytest.mark.parametrize("page", ["app_pages/staffing.py", "app_pages/warehouse.py"])
+def test_pages_the_filters_cannot_follow_say_so(sample_db: Path, use_db, page: str) -> None:  # noqa: ANN001
+    at = run_url(sample_db, use_db, page, channel="chat")
+    assert any("do not apply" in c.value and "channel=chat" in c.value for c in at.caption), [
+        c.value for c in at.caption
+    ]
