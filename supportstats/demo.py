@@ -12,9 +12,8 @@ import pandas as pd
 from supportstats.db import open_warehouse
 from supportstats.importers import ImportResult, import_file
 from supportstats.metrics.period import Period
-from supportstats.planning import staff
-from supportstats.planning.forecast import forecast, interval_history
 from supportstats.planning.history import contact_history
+from supportstats.planning.plan import StaffingTargets, plan_from_contacts
 from supportstats.reports.agents import agent_report
 from supportstats.reports.scorecard import scorecard
 from supportstats.sample import FILES, SampleSpec, write_sample
@@ -64,20 +63,18 @@ def demo_report(db: Path, wait: float | str | None = None) -> tuple[pd.DataFrame
 
 
 def demo_plan(db: Path, hours: int = 24, wait: float | str | None = None) -> pd.DataFrame:
-    """Chat agents per 30 minutes for the day after the history ends.
+    """Chat agents per interval for the day after the history ends (busy intervals only).
 
-    Forecast from the chat queue's history, then Erlang A staffing for 80 % answered in
-    60 s, 3 chats per agent, 85 % occupancy cap and 30 % shrinkage (DESIGN §1 defaults).
+    :func:`~supportstats.planning.plan.plan_from_history` for the chat queue with the chat
+    preset (``StaffingTargets.chat()``: 80 % answered in 60 s, 3 chats per agent, 85 %
+    occupancy cap, 30 % shrinkage, Erlang A with 90 s patience), as the dashboard's staffing
+    page and ``supportstats plan`` with the same options.
     """
     with open_warehouse(db, read_only=True, wait=wait) as conn:
         contacts = contact_history(conn, DEMO_QUEUE)
-    history = interval_history(contacts, "30min")
-    predicted, _accuracy = forecast(history, horizon=f"{hours}h", interval="30min")
-    frame = predicted.assign(
-        interval_s=1800.0, sl_target=0.8, sl_threshold_s=60.0, max_occupancy=0.85,
-        shrinkage=0.3, patience_s=90.0, concurrency=3,
-    )  # fmt: skip
-    plan = staff(frame)
+    plan = plan_from_contacts(
+        contacts, StaffingTargets.chat(), horizon=f"{hours}h", queue=DEMO_QUEUE
+    ).plan
     busy = plan[plan["volume"] >= 0.5]
     return busy[
         ["interval_start", "volume", "aht_s", "agents_raw", "agents_scheduled", "service_level",

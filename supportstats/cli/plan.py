@@ -27,6 +27,14 @@ from supportstats.cli._common import (
 )
 from supportstats.errors import InputFileError, OptionError, SupportStatsError
 
+# Plain Python (no numpy or pandas): the defaults every planner caller shares.
+from supportstats.planning.targets import (
+    DEFAULT_HORIZON,
+    DEFAULT_INTERVAL,
+    DEFAULT_WEEKS,
+    StaffingTargets,
+)
+
 # pandas and the planner are imported inside the functions that use them, never at module
 # level: `supportstats --help` must start fast.
 if TYPE_CHECKING:
@@ -81,16 +89,25 @@ def _as_option(
     ``row 1, column aht_s: -5 is negative`` -> ``--aht-s: -5 is negative``.
 
     ``columns`` limits the rewrite to those columns (``plan`` takes only some from options);
-    other errors come back unchanged."""
+    other errors come back unchanged. A ``TargetsError`` (a ``StaffingTargets`` field) reads
+    ``sl_target: 1.5 is not below 1`` and becomes ``--sl-target: 1.5 is not below 1``."""
+    from supportstats.planning._validate import TargetsError
+
+    if isinstance(exc, TargetsError):
+        head = f"{exc.field}: " if exc.field else ""
+        rest = exc.message.removeprefix(head)
+        flag = f"--{exc.field.replace('_', '-')}: " if exc.field else ""
+        return OptionError(flag + _option_names(rest), _option_names(exc.hint))
     match = re.match(r"row \d+(?:, column (\w+))?: ", exc.message)
     if match is None or (columns is not None and match.group(1) not in columns):
         return exc
     head = f"--{match.group(1).replace('_', '-')}: " if match.group(1) else ""
+    return OptionError(head + _option_names(exc.message[match.end() :]), _option_names(exc.hint))
 
-    def options(text: str) -> str:  # column names with an underscore name one option each
-        return re.sub(r"\b([a-z]+(?:_[a-z]+)+)\b", lambda m: "--" + m[1].replace("_", "-"), text)
 
-    return OptionError(head + options(exc.message[match.end() :]), options(exc.hint))
+def _option_names(text: str) -> str:
+    """Column names with an underscore name one option each: ``aht_s`` -> ``--aht-s``."""
+    return re.sub(r"\b([a-z]+(?:_[a-z]+)+)\b", lambda m: "--" + m[1].replace("_", "-"), text)
 
 
 def _check_output(output: Path | None) -> None:
@@ -139,14 +156,24 @@ def erlang(
     volume: float = typer.Option(..., "--volume", help="Contacts offered in the interval."),
     interval_s: float = typer.Option(..., "--interval-s", help="Interval length, seconds."),
     aht_s: float = typer.Option(..., "--aht-s", help="Average handle time, seconds."),
-    sl_target: float = typer.Option(0.8, "--sl-target", help="Service level target, 0-1."),
-    sl_threshold_s: float = typer.Option(20, "--sl-threshold-s", help="Answer within, seconds."),
-    max_occupancy: float = typer.Option(1.0, "--max-occupancy", help="Occupancy cap, 0-1."),
-    shrinkage: float = typer.Option(0.0, "--shrinkage", help="Share of paid time off the queue."),
+    sl_target: float = typer.Option(
+        StaffingTargets.sl_target, "--sl-target", help="Service level target, 0-1."
+    ),
+    sl_threshold_s: float = typer.Option(
+        StaffingTargets.sl_threshold_s, "--sl-threshold-s", help="Answer within, seconds."
+    ),
+    max_occupancy: float = typer.Option(
+        StaffingTargets.max_occupancy, "--max-occupancy", help="Occupancy cap, 0-1."
+    ),
+    shrinkage: float = typer.Option(
+        StaffingTargets.shrinkage, "--shrinkage", help="Share of paid time off the queue."
+    ),
     patience_s: float | None = typer.Option(
         None, "--patience-s", help="Mean patience, seconds: switches to Erlang A."
     ),
-    concurrency: int = typer.Option(1, "--concurrency", help="Chats per agent (slots)."),
+    concurrency: int = typer.Option(
+        StaffingTargets.concurrency, "--concurrency", help="Chats per agent (slots)."
+    ),
     agents: int | None = typer.Option(
         None, "--agents", help="Evaluate this many agents instead of solving."
     ),
@@ -258,26 +285,28 @@ def _read_csv(path: Path) -> pd.DataFrame:
         ) from None
 
 
-def _history(
+def _forecast(
     db: Path | None,
     queue: str | None,
     interval: pd.Timedelta,
+    horizon: pd.Timedelta,
     wait: str | None = None,
-    weeks: int = 8,
+    weeks: int = DEFAULT_WEEKS,
 ) -> pd.DataFrame:
+    """The forecast of ``forecast`` and ``plan``: the warehouse is open only to read the
+    contacts; notes and the accuracy line go to stderr."""
     from supportstats.db import open_warehouse
-    from supportstats.planning.forecast import interval_history
     from supportstats.planning.history import contact_history
+    from supportstats.planning.plan import forecast_from_contacts
 
     with open_warehouse(db, read_only=True, wait=wait) as conn:
         contacts = contact_history(conn, queue)
-    contacts = _usable(contacts, weeks)
-    if contacts.empty:
-        raise SupportStatsError(
-            "no contacts in the warehouse" + (f" for queue {queue}" if queue else ""),
-            "import some history first, or check --queue",
-        )
-    return interval_history(contacts, interval)
+    result = forecast_from_contacts(
+        contacts, horizon=horizon, interval=interval, weeks=weeks, queue=queue,
+        on_note=lambda note: stderr.print(f"Note: {note}"),
+    )  # fmt: skip
+    _accuracy_line(result.accuracy)
+    return result.forecast
 
 
 def _usable(contacts: pd.DataFrame, weeks: int | None) -> pd.DataFrame:
@@ -313,10 +342,14 @@ def _check_span_options(
 def forecast_command(
     db: Path | None = DbOption,
     wait: str | None = WaitOption,
-    horizon: str = typer.Option("14d", "--horizon", help="How far ahead, e.g. 14d."),
-    interval: str = typer.Option("30min", "--interval", help="Interval length, e.g. 15min, 30min."),
+    horizon: str = typer.Option(DEFAULT_HORIZON, "--horizon", help="How far ahead, e.g. 14d."),
+    interval: str = typer.Option(
+        DEFAULT_INTERVAL, "--interval", help="Interval length, e.g. 15min, 30min."
+    ),
     queue: str | None = typer.Option(None, "--queue", help="Only this queue_key."),
-    weeks: int = typer.Option(8, "--weeks", help="Weeks of history in the profile (1-260)."),
+    weeks: int = typer.Option(
+        DEFAULT_WEEKS, "--weeks", help="Weeks of history in the profile (1-260)."
+    ),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
     output: Path | None = OutputOption,
     raw_csv: bool = RawCsvOption,
@@ -327,15 +360,11 @@ def forecast_command(
 
     Example: supportstats forecast --db support.duckdb --horizon 14d --interval 30min
     """
-    from supportstats.planning.forecast import forecast
-
     step = _timedelta(interval, "--interval")
     ahead = _timedelta(horizon, "--horizon")
     _check_span_options(step, ahead, weeks)
     _check_output(output)
-    history = _history(db, queue, step, wait, weeks)
-    result, accuracy = forecast(history, horizon=ahead, interval=step, weeks=weeks)
-    _accuracy_line(accuracy)
+    result = _forecast(db, queue, step, ahead, wait, weeks)
     _emit(result, fmt, output, title="Forecast", raw_csv=raw_csv)
 
 
@@ -351,15 +380,27 @@ def plan_command(
     db: Path | None = DbOption,
     wait: str | None = WaitOption,
     output: Path = typer.Option(..., "--output", "-o", help="CSV plan for the scheduler."),
-    horizon: str = typer.Option("14d", "--horizon", help="How far ahead, e.g. 14d."),
-    interval: str = typer.Option("30min", "--interval", help="Interval length, e.g. 30min."),
+    horizon: str = typer.Option(DEFAULT_HORIZON, "--horizon", help="How far ahead, e.g. 14d."),
+    interval: str = typer.Option(
+        DEFAULT_INTERVAL, "--interval", help="Interval length, e.g. 30min."
+    ),
     queue: str | None = typer.Option(None, "--queue", help="Only this queue_key."),
-    sl_target: float = typer.Option(0.8, "--sl-target", help="Service level target, 0-1."),
-    sl_threshold_s: float = typer.Option(20, "--sl-threshold-s", help="Answer within, seconds."),
-    max_occupancy: float = typer.Option(1.0, "--max-occupancy", help="Occupancy cap, 0-1."),
-    shrinkage: float = typer.Option(0.0, "--shrinkage", help="Share of paid time off the queue."),
+    sl_target: float = typer.Option(
+        StaffingTargets.sl_target, "--sl-target", help="Service level target, 0-1."
+    ),
+    sl_threshold_s: float = typer.Option(
+        StaffingTargets.sl_threshold_s, "--sl-threshold-s", help="Answer within, seconds."
+    ),
+    max_occupancy: float = typer.Option(
+        StaffingTargets.max_occupancy, "--max-occupancy", help="Occupancy cap, 0-1."
+    ),
+    shrinkage: float = typer.Option(
+        StaffingTargets.shrinkage, "--shrinkage", help="Share of paid time off the queue."
+    ),
     patience_s: float | None = typer.Option(None, "--patience-s", help="Erlang A patience, s."),
-    concurrency: int = typer.Option(1, "--concurrency", help="Chats per agent (slots)."),
+    concurrency: int = typer.Option(
+        StaffingTargets.concurrency, "--concurrency", help="Chats per agent (slots)."
+    ),
     sl_definition: SlDefinition = SlDefinitionOption,
     raw_csv: bool = RawCsvOption,
 ) -> None:
@@ -368,32 +409,27 @@ def plan_command(
     Example: supportstats plan --db support.duckdb --horizon 14d --sl-target 0.8
     --sl-threshold-s 20 --shrinkage 0.3 --output plan.csv
     """
-    import pandas as pd
-
-    from supportstats.planning import PlanningInputError, staff
-    from supportstats.planning.forecast import forecast
+    from supportstats.planning import PlanningInputError
+    from supportstats.planning.plan import staffing_for_forecast
 
     step = _timedelta(interval, "--interval")
     ahead = _timedelta(horizon, "--horizon")
     _check_span_options(step, ahead)
-    targets = {
-        "interval_s": step.total_seconds(), "sl_target": sl_target,
-        "sl_threshold_s": sl_threshold_s, "max_occupancy": max_occupancy, "shrinkage": shrinkage,
-        "patience_s": _optional(patience_s), "concurrency": concurrency,
-    }  # fmt: skip
     try:  # the targets, checked on one light interval before the warehouse is read
-        staff(pd.DataFrame([{"volume": 1.0, "aht_s": 1.0, **targets}]))
+        targets = StaffingTargets(
+            sl_target=sl_target, sl_threshold_s=sl_threshold_s, max_occupancy=max_occupancy,
+            shrinkage=shrinkage, patience_s=patience_s, concurrency=concurrency,
+            sl_definition=sl_definition.value,
+        )  # fmt: skip
+        targets.check(step.total_seconds())
     except PlanningInputError as exc:
         raise _as_option(exc) from None
     _check_output(output)
-    history = _history(db, queue, step, wait)
-    predicted, accuracy = forecast(history, horizon=ahead, interval=step)
-    _accuracy_line(accuracy)
-    frame = predicted.assign(queue=queue or "", **targets)
+    predicted = _forecast(db, queue, step, ahead, wait)
     try:
-        result = staff(frame, sl_definition=sl_definition.value)
+        result = staffing_for_forecast(predicted, targets, interval=step, queue=queue)
     except PlanningInputError as exc:
-        raise _as_option(exc, tuple(targets)) from None
+        raise _as_option(exc, ("interval_s", *targets.columns())) from None
     _emit(result, OutputFormat.csv, output, raw_csv=raw_csv)
     emit_frame(week_table(result), OutputFormat.table, title="Agents scheduled, first week")
 
@@ -420,14 +456,20 @@ def week_table(plan: pd.DataFrame, value: str = "agents_scheduled") -> pd.DataFr
 def backtest_command(
     db: Path | None = DbOption,
     wait: str | None = WaitOption,
-    interval: str = typer.Option("30min", "--interval", help="Interval length, e.g. 30min."),
+    interval: str = typer.Option(
+        DEFAULT_INTERVAL, "--interval", help="Interval length, e.g. 30min."
+    ),
     queue: str | None = typer.Option(None, "--queue", help="Only this queue_key."),
-    sl_threshold_s: float = typer.Option(20, "--sl-threshold-s", help="Answer within, seconds."),
+    sl_threshold_s: float = typer.Option(
+        StaffingTargets.sl_threshold_s, "--sl-threshold-s", help="Answer within, seconds."
+    ),
     patience_s: float | None = typer.Option(None, "--patience-s", help="Erlang A patience, s."),
     estimate_patience: bool = typer.Option(
         False, "--estimate-patience", help="Erlang A with patience estimated from the history."
     ),
-    concurrency: int = typer.Option(1, "--concurrency", help="Chats per agent (slots)."),
+    concurrency: int = typer.Option(
+        StaffingTargets.concurrency, "--concurrency", help="Chats per agent (slots)."
+    ),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
     output: Path | None = OutputOption,
     raw_csv: bool = RawCsvOption,

@@ -157,3 +157,13 @@ def check_times(frame: pd.DataFrame, column: str) -> None:
             hint=f"write {column} as an ISO 8601 date and time, e.g. 2026-02-03 09:30 "
             "(a real calendar day; an offset such as +01:00 may follow)",
         )
+
+
+class TargetsError(PlanningInputError):
+    """A :class:`~supportstats.planning.targets.StaffingTargets` value that cannot be used:
+    ``field`` names it (None when no single field is to blame), and the message starts with
+    it: ``sl_target: 1.5 is not below 1``."""
+
+    def __init__(self, field: str | None, message: str, hint: str = "") -> None:
+        super().__init__(message, hint)
+        self.field = field
