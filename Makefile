@@ -8,7 +8,7 @@ PORT ?= 8501
 # The dashboard shows customer data: this computer only, unless ADDRESS=0.0.0.0 shares it.
 ADDRESS ?= 127.0.0.1
 
-.PHONY: demo test lint format bench clean browser
+.PHONY: demo test lint format bench clean browser notebooks
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -31,6 +31,11 @@ demo: $(STAMP)
 	$(BIN)/streamlit run dashboards/streamlit_app.py --server.headless true --server.port $(PORT) \
 		--server.address $(ADDRESS) \
 		--browser.gatherUsageStats false -- --db $(DEMO_DB)
+
+# Run the notebooks against the demo warehouse and save them with their outputs (tables, the
+# sentences that read them, figures as PNG), as committed; again after changing a code cell.
+notebooks: $(STAMP) browser
+	$(BIN)/python notebooks/execute.py --db $(DEMO_DB)
 
 # One pytest worker per core (pytest-xdist); an idle worker takes tests queued for a busy one.
 TEST_WORKERS ?= auto

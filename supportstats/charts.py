@@ -15,6 +15,8 @@ that the metrics layer attaches, or from the staffing inputs.
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -502,3 +504,124 @@ def sl_curve(curve: pd.DataFrame, sl_target: float | None = None) -> go.Figure:
         first = curve.iloc[0]
         caption = f"volume={first['volume']:g} per interval, aht_s={first['aht_s']:g}, {caption}"
     return _finish(fig, "Service level vs agents", caption)
+
+
+def concurrency_cost(
+    table: pd.DataFrame, aht_by_level: Sequence[float] | None = None, min_stretches: int = 30
+) -> go.Figure:
+    """Mean handle time of a chat by how many chats its agent had open, as bars (hover: chats
+    and median; levels with fewer than ``min_stretches`` chats pale), with the handle time per
+    level a plan uses as a line.
+
+    ``table`` is ``metrics.handle_concurrency.handle_time_by_concurrency``; ``aht_by_level``
+    e.g. ``planning.chat.aht_by_level`` of it.
+    """
+    fig = go.Figure(
+        go.Bar(
+            x=table["concurrency"],
+            y=table["handle_time_mean_s"],
+            name="measured mean",
+            marker_color=[
+                "#636efa" if n >= min_stretches else "#c8cbf5" for n in table["stretches"]
+            ],
+            customdata=table[["stretches", "handle_time_median_s"]],
+            hovertemplate="%{x} chats: mean %{y:.0f} s, median %{customdata[1]:.0f} s"
+            " (%{customdata[0]} chats)<extra></extra>",
+        )
+    )
+    if aht_by_level is not None:
+        levels = list(range(1, len(aht_by_level) + 1))
+        fig.add_scatter(
+            x=levels, y=list(aht_by_level), name="handle time planned", mode="lines+markers"
+        )
+    fig.update_xaxes(title_text="Chats the agent had open when taking the chat", dtick=1)
+    fig.update_yaxes(title_text="Handle time (s)", rangemode="tozero")
+    level = table.attrs.get("options", {}).get("concurrency_level", "start")
+    caption = options_caption(table, ["handle_time_mean_s"])
+    caption += f", level={level}, pale bars: fewer than {min_stretches} chats"
+    return _finish(fig, "Handle time of a chat by concurrency", caption)
+
+
+def agents_by_concurrency(plan: pd.DataFrame, time: str = "interval_start") -> go.Figure:
+    """Agents needed per interval, one line per concurrency (``plan`` has ``time``,
+    ``concurrency`` and ``agents``), with the forecast volume on a second axis when given."""
+    fig = go.Figure()
+    for k, rows in plan.groupby("concurrency", sort=True):
+        fig.add_scatter(x=rows[time], y=rows["agents"], name=f"{k} chat{'s' if k != 1 else ''}",
+                        mode="lines", line_shape="hv")  # fmt: skip
+    if "volume" in plan:
+        one = plan.drop_duplicates(time)
+        fig.add_bar(x=one[time], y=one["volume"], name="chats forecast", yaxis="y2",
+                    opacity=0.25, marker_color="grey")  # fmt: skip
+        fig.update_layout(
+            yaxis2={"title": {"text": "Chats per interval"}, "overlaying": "y", "side": "right",
+                    "rangemode": "tozero", "showgrid": False, "tickmode": "auto"}
+        )  # fmt: skip
+    fig.update_layout(yaxis={"title": {"text": "Agents on the floor"}, "rangemode": "tozero"})
+    caption = plan.attrs.get("caption", "")
+    return _finish(fig, "Agents needed per interval by chats per agent", caption)
+
+
+# --- Notebook display: interactive where a notebook runs, static where it is only read ------
+
+
+class Static:
+    """A figure for a notebook output: plotly's JSON (interactive in Jupyter) and a PNG of the
+    same figure (what a code host or a static HTML export shows, where plotly's JSON draws
+    nothing) in one display bundle.
+
+    The PNG comes from plotly's image export (kaleido, which drives a local Chrome or Chromium:
+    Debian's ``/usr/bin/chromium`` is found on PATH, ``BROWSER_PATH`` names another). Without
+    one the bundle keeps the interactive figure and its text says why there is no image, so
+    the notebook still runs.
+    """
+
+    def __init__(self, fig: go.Figure, width: int = 860, height: int = 460) -> None:
+        self.fig, self.width, self.height = fig, width, height
+        self.png: bytes | None = None
+        self.error: str | None = None
+        # a browser's first page sometimes answers before kaleido's script has loaded
+        # ("kaleido_scopes is not defined"): one more try, then no image
+        for _attempt in range(3):
+            try:
+                self.png = fig.to_image(format="png", width=width, height=height, scale=1)
+                break
+            except Exception as exc:  # no kaleido, no browser: the figure stays interactive
+                self.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+                if "kaleido_scopes" not in str(exc):
+                    break
+        if self.png is not None:
+            self.error = None
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        title = self.fig.layout.title.text or "figure"
+        bundle: dict[str, Any] = {
+            "application/vnd.plotly.v1+json": {**json.loads(self.fig.to_json()), "config": {}},
+            "text/plain": f"<{title}>",
+        }
+        if self.png is not None:
+            bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
+        else:
+            bundle["text/plain"] = f"<{title}: no static image ({self.error})>"
+        return bundle
+
+
+def static(fig: go.Figure, width: int = 860, height: int = 460) -> Static:
+    """``fig`` for a notebook cell's output, interactive and as a PNG (see :class:`Static`)."""
+    return Static(fig, width, height)
+
+
+class Note(str):
+    """Text a notebook shows as Markdown (``text/markdown``) with itself as the plain-text
+    fallback, so a reader sees the same sentence wherever the notebook is opened."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def note(*paragraphs: str) -> Note:
+    """One or more paragraphs of interpretation, for the output of a notebook cell."""
+    return Note("\n\n".join(paragraphs))

@@ -1,28 +1,40 @@
 """Execute each notebook with nbclient against a fixture warehouse (path in SUPPORTSTATS_DB)
-and check the values its last cell prints, so a notebook that rots fails here."""
+and check the values its last cell prints, so a notebook that rots fails here; check that every
+figure is also a static image, and that the outputs committed with each notebook (made by
+``make notebooks`` against the demo warehouse) come from its current code."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
 sys.path.insert(0, str(REPO / "tests" / "dashboard"))
+sys.path.insert(0, str(NOTEBOOKS))
 
 from _dashboard_warehouse import build_warehouse, write_csvs  # noqa: E402
+from execute import clear, code_digest, run  # noqa: E402
 
 from supportstats.db import open_warehouse  # noqa: E402
-from supportstats.metrics import MetricOptions, metrics_table, query  # noqa: E402
+from supportstats.metrics import Filters, MetricOptions, metrics_table, query  # noqa: E402
+from supportstats.metrics.handle_concurrency import handle_time_by_concurrency  # noqa: E402
 from supportstats.planning import staff  # noqa: E402
+from supportstats.planning.chat import aht_by_level, chat_agents  # noqa: E402
 
 pytestmark = pytest.mark.slow
+BOOKS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+PLOTLY = "application/vnd.plotly.v1+json"
+# kaleido draws the PNG in a local Chrome or Chromium (``make browser`` installs Debian's)
+BROWSER = os.environ.get("BROWSER_PATH") or any(
+    shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome", "chrome")
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,23 +43,40 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def execute(name: str, cwd: Path, **env: str) -> dict:
-    """Run the notebook in a kernel with ``env`` set; return the JSON its last cell printed."""
-    book = nbformat.read(NOTEBOOKS / name, as_version=4)
-    # committed without outputs, so the repository never carries stale numbers
-    assert all(not c.get("outputs") for c in book.cells if c.cell_type == "code")
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)  # the kernel inherits the test process's environment
-    try:
-        NotebookClient(book, timeout=120, resources={"metadata": {"path": str(cwd)}}).execute()
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    """Run the notebook (its committed outputs cleared) in a kernel with ``env`` set; check its
+    figures; return the JSON its last cell printed."""
+    book = clear(nbformat.read(NOTEBOOKS / name, as_version=4))
+    run(book, cwd, env, timeout=180)
+    for cell in book.cells:
+        if cell.cell_type != "code":
+            continue
+        for out in cell.outputs:
+            data = out.get("data", {})
+            if PLOTLY in data and BROWSER:
+                assert "image/png" in data, f"{name}: a figure with no PNG: {data['text/plain']}"
+            elif PLOTLY in data:
+                assert "no static image" in data["text/plain"]
     last = book.cells[-1]
     text = "".join(o.get("text", "") for o in last.outputs if o.output_type == "stream")
     return json.loads(text)
+
+
+@pytest.mark.parametrize("path", BOOKS, ids=lambda p: p.stem)
+def test_committed_outputs_come_from_the_current_code(path: Path) -> None:
+    """Committed with the outputs of one top-to-bottom run (readable on a code host), every
+    figure with its PNG, and no code cell changed since: else run ``make notebooks``."""
+    book = nbformat.read(path, as_version=4)
+    code = [c for c in book.cells if c.cell_type == "code"]
+    hint = f"{path.name}: run `make notebooks` (python notebooks/execute.py {path.stem})"
+    assert book.metadata.get("supportstats", {}).get("code_sha256") == code_digest(book), hint
+    assert [c.execution_count for c in code] == list(range(1, len(code) + 1)), hint
+    assert code[-1].outputs, hint  # ran to the end
+    for cell in code:
+        for out in cell.outputs:
+            assert out.output_type != "error", hint
+            if PLOTLY in out.get("data", {}):
+                assert "image/png" in out["data"], f"{path.name}: a figure committed without PNG"
+    assert path.stat().st_size < 600_000, f"{path.name}: outputs too large to commit"
 
 
 def test_import_and_inspect(tmp_path: Path) -> None:
@@ -105,3 +134,29 @@ def test_staffing_what_if(warehouse: Path, tmp_path: Path) -> None:
         )
     )  # fmt: skip
     assert int(one["agents_scheduled"].iloc[0]) == check["scheduled_by_shrinkage"][-1]
+
+
+def test_chat_concurrency(warehouse: Path, tmp_path: Path) -> None:
+    check = execute("04_chat_concurrency.ipynb", tmp_path, SUPPORTSTATS_DB=str(warehouse))
+    assert check["levels"] == [1, 3, 6]
+    # the handle time per level is the warehouse's, measured by the library
+    with open_warehouse(warehouse, read_only=True) as conn:
+        cost = handle_time_by_concurrency(query(conn, filters=Filters(queue=(check["queue"],))))
+    aht = aht_by_level(cost["concurrency"], cost["handle_time_mean_s"], cost["stretches"], 6)
+    assert check["aht_by_level"] == pytest.approx(aht)
+    assert aht == sorted(aht) and aht[-1] > aht[0]  # the sample's chats slow with concurrency
+    volume = check["volume"]
+    assert len(volume) == 48 and sum(volume) > 0
+    for k in (1, 3, 6):
+        direct = chat_agents(volume, 1800, aht[:k], 0.8, 60, patience_s=90).tolist()
+        assert check["agents"][str(k)] == direct
+        free = chat_agents(volume, 1800, [aht[0]] * k, 0.8, 60, patience_s=90).tolist()
+        assert check["agents_free"][str(k)] == free
+        # the measured cost never makes a plan need fewer agents than free concurrency
+        assert all(m >= f for m, f in zip(direct, free, strict=True))
+    # more chats per agent, fewer agents: in every half hour, and strictly over the day
+    one, three, six = (check["agents"][k] for k in ("1", "3", "6"))
+    assert all(a >= b >= c for a, b, c in zip(one, three, six, strict=True))
+    hours = check["agent_hours"]
+    assert hours[0] > hours[1] > hours[2] > 0
+    assert hours[0] == pytest.approx(sum(one) / 2)
