@@ -42,12 +42,18 @@ import streamlit as st
 from supportstats.db import ENV_DB, default_db_path, open_warehouse
 from supportstats.errors import OptionError, SupportStatsError, WarehouseBusy
 from supportstats.metrics import Filters, MetricOptions, Period, metrics_table, query
+from supportstats.metrics._sql import to_frame
 from supportstats.metrics.conversations import conversations
+from supportstats.metrics.sla import notes as sla_notes
+from supportstats.metrics.sla import sla, sla_conversations
+from supportstats.metrics.snapshot import Snapshot, snapshot
+from supportstats.metrics.snapshot import last_instant as snapshot_last_instant
+from supportstats.metrics.table import add_names
 from supportstats.planning import staff
 from supportstats.planning.forecast import forecast, interval_history, recent_contacts
 from supportstats.planning.history import contact_history
 from supportstats.reports import Targets, agent_report, scorecard
-from supportstats.warehouse_info import table_counts
+from supportstats.warehouse_info import batches, coverage, reject_reasons, table_counts
 from supportstats.warehouse_lock import Holder, holder_from, is_lock_error
 
 T = TypeVar("T")
@@ -461,6 +467,87 @@ def load_durations(source: Source, sel: Selection) -> tuple[pd.DataFrame, pd.Dat
     def work(conn: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
         q = query(conn, sel.metric_options(), sel.period(), sel.filters())
         return conversations(q), metrics_table(q, families=["first_response", "wait"])
+
+    return _read(source, work)
+
+
+@_keeps_last
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_sla(source: Source, sel: Selection, by: tuple[str, ...]) -> tuple[pd.DataFrame, list[str]]:
+    """``supportstats metrics --sla --by ...``: attainment per group, metric and priority,
+    with the warnings about vendor policies that could not be applied."""
+
+    def work(conn: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, list[str]]:
+        q = query(conn, sel.metric_options(), sel.period(), sel.filters(), by=by)
+        frame = add_names(conn, to_frame(sla(q)))
+        frame.attrs["options"] = q.options.as_dict()
+        return frame, sla_notes(q)
+
+    return _read(source, work)
+
+
+@_keeps_last
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_sla_items(source: Source, sel: Selection, status: str | None) -> pd.DataFrame:
+    """``supportstats metrics --sla --by conversation --sla-status STATUS``: the SLA items
+    one by one (the breaches, with ``status="breached"``)."""
+    return _read(
+        source,
+        lambda conn: sla_conversations(
+            query(conn, sel.metric_options(), sel.period(), sel.filters()), status
+        ),
+    )
+
+
+@_keeps_last
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_conversations(source: Source, sel: Selection) -> pd.DataFrame:
+    """``supportstats metrics --by conversation``: one row per conversation, every filter."""
+    return _read(
+        source,
+        lambda conn: conversations(
+            query(conn, sel.metric_options(), sel.period(), sel.filters(), by=["conversation"])
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class WarehouseData:
+    """The Data page: ``supportstats db info`` and ``db rejects --summary``."""
+
+    batches: pd.DataFrame
+    reasons: pd.DataFrame
+    coverage: pd.DataFrame
+
+
+@_keeps_last
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_warehouse(source: Source) -> WarehouseData:
+    """Import batches, rejected and skipped rows per reason, date coverage per source."""
+    return _read(
+        source,
+        lambda conn: WarehouseData(batches(conn), reject_reasons(conn), coverage(conn)),
+    )
+
+
+@_keeps_last
+@st.cache_data(ttl=TTL, show_spinner=False)
+def last_instant(source: Source) -> dt.datetime | None:
+    """The last moment the warehouse has contacts for (the live queue's default "as of")."""
+    return _read(source, snapshot_last_instant)
+
+
+@_keeps_last
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_snapshot(source: Source, at: dt.datetime, options: OptionPairs = ()) -> Snapshot:
+    """``supportstats report snapshot --as-of AT``: waiting contacts, agents and their load,
+    with agent and queue names."""
+
+    def work(conn: duckdb.DuckDBPyConnection) -> Snapshot:
+        snap = snapshot(conn, at, MetricOptions.from_mapping(dict(options)))
+        return Snapshot(
+            snap.as_of, snap.summary, add_names(conn, snap.waiting), add_names(conn, snap.agents)
+        )
 
     return _read(source, work)
 

@@ -77,6 +77,10 @@ def main() -> None:
             st.Page(PAGES / "agents.py", title="Agents", icon=":material/support_agent:"),
             st.Page(PAGES / "volume.py", title="Volume", icon=":material/bar_chart:"),
             st.Page(PAGES / "staffing.py", title="Staffing", icon=":material/calendar_month:"),
+            st.Page(PAGES / "sla.py", title="SLA", icon=":material/timer:"),
+            st.Page(PAGES / "conversations.py", title="Conversations", icon=":material/forum:"),
+            st.Page(PAGES / "live_queue.py", title="Live queue", icon=":material/queue:"),
+            st.Page(PAGES / "warehouse.py", title="Data", icon=":material/database:"),
         ]
     )
     filters.page_note(page.url_path, st.session_state["selection"])

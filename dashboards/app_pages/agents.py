@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import data, ui
+from dashboards import data, links, ui
 from supportstats import charts
 from supportstats.export import to_csv
 
@@ -43,8 +43,22 @@ def column_config() -> dict:
     return cfg
 
 
+LINK = "conversations_url"  # the drill-down column: this agent's conversations
+DRILL = "agents_drill"  # the row picked, until the page switches to its conversations
+
+
+def pick(sel: data.Selection, report) -> None:  # noqa: ANN001 - a DataFrame
+    """A row picked in the table: remember where it leads (the next run goes there)."""
+    rows = st.session_state["agents_table"].selection.rows
+    if rows:
+        key = report.iloc[rows[0]]["agent_key"]
+        st.session_state[DRILL] = links.query(sel, agent=key if isinstance(key, str) else None)
+
+
 def main() -> None:
     source, sel = ui.context()
+    if DRILL in st.session_state:  # drill down: the agent's conversations, same filters
+        st.switch_page(links.CONVERSATIONS_PAGE, query_params=st.session_state.pop(DRILL))
     st.title("Agents")
     with ui.shows_errors():
         report = data.load_agents(source, sel)
@@ -56,7 +70,28 @@ def main() -> None:
     if report.empty:
         st.info("No agent activity in this period and channel selection.")
         return
-    st.dataframe(report, hide_index=True, column_config=column_config(), key="agents_table")
+    shown = report.assign(
+        **{
+            LINK: [
+                links.conversations_url(sel, agent=k) if isinstance(k, str) else None
+                for k in report["agent_key"]
+            ]
+        }  # fmt: skip
+    )
+    config = column_config() | {
+        LINK: st.column_config.LinkColumn(
+            "Conversations list", display_text="open", help="This agent's conversations"
+        )
+    }
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config=config,
+        key="agents_table",
+        on_select=lambda: pick(sel, report),
+        selection_mode="single-row",
+    )
+    st.caption("Pick a row (or its *open* link) to see that agent's conversations.")
     # spreadsheet-safe, as the command line writes it: an agent named "=cmd|..." runs nothing
     st.download_button("Download CSV", to_csv(report), "agent_report.csv", "text/csv")
 

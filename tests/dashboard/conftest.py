@@ -44,3 +44,11 @@ def use_db(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], Path]:
         return path
 
     return point
+
+
+@pytest.fixture(scope="session")
+def one_day_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse whose contacts all fall on one day (the seeded sample, one day long)."""
+    from _dashboard_warehouse import ONE_DAY
+
+    return build_warehouse(tmp_path_factory.mktemp("one_day"), ONE_DAY)
