@@ -9,10 +9,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
+import pandas as pd
 import streamlit as st
 
 from dashboards import data
+from supportstats import formatting
 from supportstats.errors import SupportStatsError, WarehouseBusy
+from supportstats.export import tidy_floats, to_csv
 from supportstats.warehouse_lock import Holder
 
 
@@ -109,28 +112,60 @@ def reach_notice() -> None:
         )
 
 
+# Number formats: one set of rules for the dashboard, the charts and the terminal
+# (supportstats/formatting.py); these names stay for the pages that use them.
+
+
 def seconds(value: float | None) -> str:
-    """``95 s``, ``4.5 min``, ``3.2 h``: durations as people read them."""
-    if value is None or value != value:
-        return "–"
-    if abs(value) < 0.5:
-        return "0 s"  # not "-0 s"
-    if abs(value) < 120:
-        return f"{value:.0f} s"
-    if abs(value) < 7200:
-        return f"{value / 60:.1f} min"
-    return f"{value / 3600:.1f} h"
+    """``38 s``, ``4 min 12 s``, ``1 h 05 min``, ``2 d 3 h``; ``—`` when missing."""
+    return formatting.duration(value)
 
 
 def share(value: float | None) -> str:
-    """``87.5 %``."""
-    if value is None or value != value:
-        return "–"
-    return f"{value:.1%}".replace("%", " %")
+    """``87.5 %``; ``—`` when missing."""
+    return formatting.percent(value)
 
 
 def number(value: float | None, digits: int = 2) -> str:
-    """A plain number, or a dash when missing."""
-    if value is None or value != value:
-        return "–"
-    return f"{value:,.{digits}f}"
+    """A plain number with thousands separators, or ``—`` when missing."""
+    return formatting.number(value, digits)
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """A report table as people read it (:func:`supportstats.formatting.format_frame`):
+    seconds as ``1 h 56 min``, shares as ``91.9 %``, missing as ``—``; integer columns stay
+    numbers (they sort as numbers). For ``st.dataframe``; downloads keep the numbers."""
+    return formatting.format_frame(frame, keep_integers=True)
+
+
+def text_columns(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> dict:
+    """``column_config`` for a :func:`readable` table: each formatted column by its label
+    (``charts.LABELS`` unless given), right-aligned text is not offered by Streamlit."""
+    from supportstats import charts
+
+    cfg: dict = {}
+    for col in frame.columns:
+        label = (labels or {}).get(col) or charts.LABELS.get(col)
+        if label:
+            cfg[col] = st.column_config.TextColumn(label)
+    return cfg
+
+
+def csv_download(frame: pd.DataFrame) -> str:
+    """A table for the Download button: spreadsheet-safe as the command line's CSV
+    (:func:`supportstats.export.to_csv`), floats to 6 significant digits
+    (:func:`supportstats.export.tidy_floats`: ``46.60000000000002`` -> ``46.6``; integers and
+    text unchanged)."""
+    return to_csv(tidy_floats(frame))
+
+
+def delta(change: float | None, kind: str) -> str | None:
+    """The change under a tile: ``+1.2 pts`` (shares), ``-38 s`` (durations), ``+0.05``;
+    None (no arrow, no colour) when there is no change to show or it rounds to zero."""
+    if formatting.missing(change) or formatting.is_zero_change(change, kind):
+        return None
+    if kind == "share":
+        return formatting.points(change)
+    if kind == "duration":
+        return formatting.duration(change, sign=True)
+    return f"{'+' if change > 0 else ''}{formatting.number(change)}"

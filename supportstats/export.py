@@ -118,6 +118,41 @@ def lists_joined(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+SIGNIFICANT = 6  # digits a download keeps: 46.60000000000002 -> 46.6, 55887.123 -> 55887.1
+
+
+def tidy_floats(frame: pd.DataFrame, significant: int = SIGNIFICANT) -> pd.DataFrame:
+    """The frame with every float rounded to ``significant`` digits, but never fewer
+    decimals than it takes to keep the integer part (``1234567.8`` -> ``1234568``, not
+    ``1.23457e+06``): float noise (``46.60000000000002``) goes, figures stay the same as
+    shown to that precision. Integer, text and time columns are not touched; the frame
+    given is not changed. For the dashboard's downloads; the command line writes raw
+    numbers (scripts compare them).
+    """
+    import numpy as np
+
+    changed = {}
+    for col, series in frame.items():
+        if series.dtype.kind != "f":
+            continue
+        values = series.to_numpy(dtype="float64")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            magnitude = np.floor(np.log10(np.abs(values)))
+        decimals = np.clip(significant - 1 - np.nan_to_num(magnitude, neginf=0), 0, 15)
+        rounded = [
+            v if not np.isfinite(v) else round(float(v), int(d))
+            for v, d in zip(values, decimals, strict=True)
+        ]
+        changed[col] = series.copy()
+        changed[col][:] = rounded
+    if not changed:
+        return frame
+    out = frame.copy(deep=False)
+    for col, series in changed.items():
+        out[col] = series
+    return out
+
+
 def to_csv(frame: pd.DataFrame, *, header: bool = True, raw: bool = False) -> str:
     """The frame as CSV text (no index), lists as ``a|b``, spreadsheet-safe unless ``raw``."""
     frame = lists_joined(frame)

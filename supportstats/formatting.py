@@ -229,11 +229,14 @@ def format_value(name: str, value: Any) -> str:
     return formatter(name)(value)
 
 
-def format_frame(frame: pd.DataFrame) -> pd.DataFrame:
+def format_frame(frame: pd.DataFrame, *, keep_integers: bool = False) -> pd.DataFrame:
     """Every cell of ``frame`` as the text people read, by column name (a copy; the index,
-    column names and row order stay). Text cells pass through, missing ones become ``—``."""
+    column names and row order stay). Text cells pass through, missing ones become ``—``.
+    ``keep_integers`` leaves integer and boolean columns as they are (a table that sorts)."""
     out = frame.copy()
     for col in frame.columns:
         series = frame[col]
+        if keep_integers and (series.dtype.kind in "iub" and not series.dtype == object):
+            continue
         out[col] = series.astype(object).map(lambda v, c=str(col): format_value(c, v))
     return out

@@ -150,3 +150,24 @@ def test_cli_csv_and_json_keep_raw_numbers() -> None:
 
     frame = pd.DataFrame({"first_response_median_s": [6936.0], "csat_score": [0.9191]})
     assert to_csv(frame).splitlines()[1] == "6936.0,0.9191"
+
+
+def test_downloads_round_floats_without_changing_the_figures() -> None:
+    from supportstats.export import tidy_floats, to_csv
+
+    frame = pd.DataFrame(
+        {
+            "agent": ["=cmd|' /C calc'!A0", "Bo", "Cy", "Di"],
+            "conversations": [12, 3, 0, 7],
+            "occupancy": [46.60000000000002, 0.2358134567, np.nan, 0.0],
+            "resolution_median_s": [55887.123456, 1234567.8, 0.000123456789, -3.14159265],
+        }
+    )
+    lines = to_csv(tidy_floats(frame)).splitlines()
+    assert lines[1:] == [
+        "'=cmd|' /C calc'!A0,12,46.6,55887.1",  # still spreadsheet-safe
+        "Bo,3,0.235813,1234568.0",  # the integer part is never rounded away
+        "Cy,0,,0.000123457",
+        "Di,7,0.0,-3.14159",
+    ]
+    assert frame["occupancy"].iloc[0] == 46.60000000000002  # the input is not changed

@@ -36,12 +36,11 @@ def main() -> None:
     st.plotly_chart(charts.volume_heatmap(by_hour), key="volume_heatmap")
     st.plotly_chart(charts.volume_by_channel(by_day), key="volume_by_day")
     st.subheader("By channel")
+    table = ui.readable(by_channel[[c for c in CHANNEL_COLUMNS if c in by_channel]])
     st.dataframe(
-        by_channel[[c for c in CHANNEL_COLUMNS if c in by_channel]],
+        table,
         hide_index=True,
-        column_config={
-            "abandon_rate": st.column_config.NumberColumn("abandon rate", format="percent"),
-        },
+        column_config=ui.text_columns(table, {"abandon_rate": "Abandonment rate"}),
         key="volume_channels",
     )
 
