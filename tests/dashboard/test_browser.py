@@ -3,6 +3,7 @@ Chromium through Playwright (Playwright's own browser download is not used)."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -142,3 +143,65 @@ def test_a_shared_url_opens_with_its_filters_and_follows_changes(
             assert not page.locator('[data-testid="stException"]').count()
         finally:
             browser.close()
+
+
+def test_drill_down_from_an_agent_to_their_conversations_and_download(
+    server: str, sample_db: Path, tmp_path: Path
+) -> None:
+    """Issue 16, item 2: pick an agent's row on the Agents page, land on the Conversations
+    page filtered by that agent (the address says so), download the CSV and read it back: the
+    rows of `supportstats metrics --by conversation` with the same flags."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from urllib.parse import parse_qs, urlparse
+
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from supportstats.cli import app as cli_app
+
+    period = {"from": "2026-01-08", "to": "2026-01-14"}
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+            page.goto(f"{server}/agents?from={period['from']}&to={period['to']}")
+            page.get_by_role("heading", name="Agents").wait_for(timeout=60_000)
+            grid = page.locator('[data-testid="stDataFrame"]').first
+            grid.wait_for(timeout=60_000)
+            page.wait_for_timeout(1_000)  # the canvas draws its rows
+            box = grid.bounding_box()
+            assert box is not None
+            # the row-selection box of the first row (header 35 px, rows 35 px)
+            page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+            page.wait_for_url("**/conversations?**", timeout=60_000)
+            page.get_by_role("heading", name="Conversations").wait_for(timeout=60_000)
+            query = parse_qs(urlparse(page.url).query)
+            assert query["from"] == [period["from"]] and query["to"] == [period["to"]]
+            [agent] = query["agent"]
+            button = page.get_by_role("button", name="Download CSV")
+            button.wait_for(timeout=60_000)
+            with page.expect_download(timeout=60_000) as info:
+                button.click()
+            download = info.value
+            safe_agent = agent.replace(":", "-")
+            assert download.suggested_filename == (
+                f"conversations_{period['from']}_{period['to']}_agent-{safe_agent}.csv"
+            )
+            target = tmp_path / download.suggested_filename
+            download.save_as(target)
+            page.screenshot(path=str(tmp_path / "conversations.png"), full_page=True)
+            assert not page.locator('[data-testid="stException"]').count()
+        finally:
+            browser.close()
+    got = pd.read_csv(target)
+    result = CliRunner().invoke(
+        cli_app,
+        ["metrics", "--by", "conversation", "--from", period["from"], "--to", period["to"],
+         "--agent", agent, "--db", str(sample_db), "--format", "csv"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0
+    cli = pd.read_csv(io.StringIO(result.stdout))
+    assert len(got) == len(cli) > 0
+    assert set(got["agent_key"]) == {agent}
+    assert got["conversation_id"].tolist() == cli["conversation_id"].tolist()
