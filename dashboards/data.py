@@ -49,9 +49,14 @@ from supportstats.metrics.sla import sla, sla_conversations
 from supportstats.metrics.snapshot import Snapshot, snapshot
 from supportstats.metrics.snapshot import last_instant as snapshot_last_instant
 from supportstats.metrics.table import add_names
-from supportstats.planning import staff
-from supportstats.planning.forecast import forecast, interval_history, recent_contacts
 from supportstats.planning.history import contact_history
+from supportstats.planning.plan import (
+    DAY_HORIZON,
+    ForecastResult,
+    StaffingTargets,
+    forecast_from_contacts,
+    staffing_for_forecast,
+)
 from supportstats.reports import Targets, agent_report, scorecard
 from supportstats.warehouse_info import batches, coverage, reject_reasons, table_counts
 from supportstats.warehouse_lock import Holder, holder_from, is_lock_error
@@ -554,59 +559,29 @@ def load_snapshot(source: Source, at: dt.datetime, options: OptionPairs = ()) ->
 
 @_keeps_last
 @st.cache_data(ttl=TTL, show_spinner=False)
-def load_forecast(source: Source, queue: str | None, hours: int = 24) -> tuple[pd.DataFrame, str]:
-    """``supportstats forecast``: contacts and AHT per 30 minutes after the history ends,
-    with the holdout accuracy line (or why there is none)."""
+def load_forecast(source: Source, queue: str | None, horizon: str = DAY_HORIZON) -> ForecastResult:
+    """``supportstats forecast``: contacts and AHT per interval after the history ends, with
+    the holdout accuracy and the note on contacts left out (``forecast_from_contacts``)."""
     contacts = _read(source, lambda conn: contact_history(conn, queue))
-    # as the CLI does: a contact dated in the future (year 9999) is no history
-    contacts, left_out = recent_contacts(contacts)
-    history = interval_history(contacts, "30min")
-    predicted, accuracy = forecast(history, horizon=f"{hours}h", interval="30min")
-    note = accuracy.line() if accuracy else "history too short for a holdout accuracy check"
-    return predicted, f"{note}; {left_out}" if left_out else note
+    return forecast_from_contacts(contacts, horizon=horizon, queue=queue)
 
 
-@dataclass(frozen=True)
-class WhatIf:
-    """The staffing page's sliders (DESIGN.md §1 defaults: chat, 3 at once, 30 % shrinkage)."""
-
-    volume_factor: float = 1.0
-    aht_s: float = 600.0
-    sl_target: float = 0.8
-    sl_threshold_s: float = 60.0
-    concurrency: int = 3
-    shrinkage: float = 0.3
-    max_occupancy: float = 0.85
-    patience_s: float | None = None  # given: Erlang A; None: Erlang C
-
-    def inputs(self, predicted: pd.DataFrame) -> pd.DataFrame:
-        """``staff`` input rows: the forecast scaled by ``volume_factor``, one AHT for all."""
-        frame = predicted[["interval_start", "volume"]].copy()
-        frame["volume"] = frame["volume"] * self.volume_factor
-        frame = frame.assign(
-            interval_s=1800.0,
-            aht_s=self.aht_s,
-            sl_target=self.sl_target,
-            sl_threshold_s=self.sl_threshold_s,
-            concurrency=self.concurrency,
-            shrinkage=self.shrinkage,
-            max_occupancy=self.max_occupancy,
-        )
-        if self.patience_s is not None:
-            frame["patience_s"] = self.patience_s
-        return frame
-
-
-def plan(predicted: pd.DataFrame, what_if: WhatIf) -> pd.DataFrame:
-    """``supportstats staff``: agents per interval for the what-if inputs (no cache: fast)."""
-    return staff(what_if.inputs(predicted))
-
-
-def sl_by_agents(row: pd.Series, what_if: WhatIf, extra: int = 4) -> pd.DataFrame:
-    """``staff`` evaluated at 1 .. agents_raw + ``extra`` agents for one interval's inputs."""
-    top = int(row["agents_raw"]) + extra
-    inputs = what_if.inputs(pd.DataFrame([row[["interval_start", "volume"]]]))
-    inputs["volume"] = float(row["volume"])  # already scaled by the plan
-    curve = inputs.loc[inputs.index.repeat(top)].reset_index(drop=True)
-    curve["agents"] = range(1, top + 1)
-    return staff(curve)
+@_keeps_last
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_plan(
+    source: Source,
+    queue: str | None,
+    targets: StaffingTargets,
+    volume_factor: float = 1.0,
+    aht_factor: float = 1.0,
+    horizon: str = DAY_HORIZON,
+) -> tuple[ForecastResult, pd.DataFrame]:
+    """``supportstats plan``: the forecast (:func:`load_forecast`) and agents per interval for
+    ``targets``, volume and handle time scaled by the what-if factors
+    (``staffing_for_forecast``)."""
+    result = load_forecast(source, queue, horizon)
+    plan = staffing_for_forecast(
+        result.forecast, targets, interval=result.interval, queue=queue,
+        volume_factor=volume_factor, aht_factor=aht_factor,
+    )  # fmt: skip
+    return result, plan

@@ -480,7 +480,26 @@ def staffing_plan(plan: pd.DataFrame, sl_definition: str = "offered") -> go.Figu
         yaxis2={"title": {"text": "Contacts per interval"}, "overlaying": "y", "side": "right"},
     )
     caption = staffing_caption(plan, sl_definition)
+    headline = staffing_headline(plan)
+    caption = f"{caption} · {headline}" if headline else caption
     return _finish(fig, "Staffing requirement vs forecast per interval", caption)
+
+
+def staffing_headline(plan: pd.DataFrame) -> str:
+    """``busiest interval 10:00 UTC (9.4 contacts), peak 3 agents scheduled, 46.5 agent-hours``
+    from ``plan_summary``: the busiest interval is the one with the most contacts forecast
+    (not the first with the most agents, which with chat concurrency is often much earlier)."""
+    from supportstats.planning.plan import plan_summary
+
+    summary = plan_summary(plan)
+    if summary.busiest_start is None or summary.busiest_volume <= 0:
+        return ""
+    return (
+        f"busiest interval {summary.busiest_start:%H:%M} UTC "
+        f"({summary.busiest_volume:,.1f} contacts), "
+        f"peak {summary.peak_agents_scheduled} agents scheduled, "
+        f"{summary.agent_hours_scheduled:,.1f} agent-hours"
+    )
 
 
 def sl_curve(curve: pd.DataFrame, sl_target: float | None = None) -> go.Figure:

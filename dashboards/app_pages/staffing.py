@@ -1,17 +1,20 @@
 """Staffing what-if: the forecast for the next day turned into agents per 30 minutes.
 
-Sliders change the inputs of ``supportstats.planning.staff`` (the same function as
-``supportstats staff``); the forecast is ``supportstats forecast`` for the chosen queue.
+Parse the sliders into ``StaffingTargets``, call the core planner through the cached
+``data.load_plan`` (the same ``supportstats.planning.plan`` functions as ``supportstats plan``
+and the demo), render. The defaults are the chat preset, ``StaffingTargets.chat()``.
 """
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboards import data, ui
 from supportstats import charts
 from supportstats.errors import SupportStatsError, WarehouseBusy
+from supportstats.planning.plan import StaffingTargets, plan_summary, sl_curve
+
+MODELS = {"Erlang C": "erlang_c", "Erlang A": "erlang_a"}
 
 
 def queue_picker(bounds: data.Bounds) -> str | None:
@@ -24,29 +27,47 @@ def queue_picker(bounds: data.Bounds) -> str | None:
     )
 
 
-def what_if_form(aht_default: float) -> data.WhatIf:
-    """Sliders for every staffing input (defaults: DESIGN.md §1)."""
+def what_if_form() -> tuple[StaffingTargets, float, float]:
+    """Sliders for every staffing input, starting at the chat preset: the targets, and the
+    volume and handle time factors applied to the forecast."""
+    preset = StaffingTargets.chat()
     a, b, c = st.columns(3)
     volume = a.slider("Volume (% of forecast)", 25, 300, 100, 5, key="staff_volume")
-    aht = a.slider("Handle time per chat (s)", 30, 3600, int(aht_default), 10, key="staff_aht")
-    sl = b.slider("Service level target (%)", 50, 99, 80, key="staff_sl")
-    threshold = b.slider("Answered within (s)", 5, 600, 60, 5, key="staff_threshold")
-    concurrency = c.slider("Chats per agent at once", 1, 6, 3, key="staff_concurrency")
-    shrinkage = c.slider("Shrinkage (%)", 0, 60, 30, key="staff_shrinkage")
-    occupancy = c.slider("Max occupancy (%)", 50, 100, 85, key="staff_occupancy")
+    aht = a.slider("Handle time (% of forecast)", 25, 300, 100, 5, key="staff_aht")
+    sl = b.slider("Service level target (%)", 50, 99, round(preset.sl_target * 100), key="staff_sl")
+    threshold = b.slider(
+        "Answered within (s)", 5, 600, int(preset.sl_threshold_s), 5, key="staff_threshold"
+    )
+    concurrency = c.slider(
+        "Chats per agent at once", 1, 6, preset.concurrency, key="staff_concurrency"
+    )
+    shrinkage = c.slider(
+        "Shrinkage (%)", 0, 60, round(preset.shrinkage * 100), key="staff_shrinkage"
+    )
+    occupancy = c.slider(
+        "Max occupancy (%)", 50, 100, round(preset.max_occupancy * 100), key="staff_occupancy"
+    )
     model = b.radio(
         "Model",
-        ["Erlang C", "Erlang A"],
+        list(MODELS),
+        index=list(MODELS.values()).index(preset.model),
         horizontal=True,
         key="staff_model",
         help="Erlang A lets customers abandon after an exponential patience",
     )
     patience = None
-    if model == "Erlang A":
-        patience = float(b.slider("Mean patience (s)", 10, 900, 90, 10, key="staff_patience"))
-    return data.WhatIf(
-        volume_factor=volume / 100,
-        aht_s=float(aht),
+    if MODELS[model] == "erlang_a":
+        patience = float(
+            b.slider(
+                "Mean patience (s)",
+                10,
+                900,
+                int(preset.patience_s or 90),
+                10,
+                key="staff_patience",
+            )  # fmt: skip
+        )
+    targets = preset.replace(
         sl_target=sl / 100,
         sl_threshold_s=float(threshold),
         concurrency=int(concurrency),
@@ -54,51 +75,42 @@ def what_if_form(aht_default: float) -> data.WhatIf:
         max_occupancy=occupancy / 100,
         patience_s=patience,
     )
+    return targets, volume / 100, aht / 100
 
 
 def main() -> None:
     source, _sel = ui.context()
     st.title("Staffing what-if")
     queue = queue_picker(st.session_state["bounds"])
+    with ui.shows_errors():
+        targets, volume_factor, aht_factor = what_if_form()
     try:
-        predicted, accuracy = data.load_forecast(source, queue)
+        forecast, plan = data.load_plan(source, queue, targets, volume_factor, aht_factor)
     except WarehouseBusy:
         ui.not_ready()
     except SupportStatsError as exc:
-        st.info(f"No forecast for this queue: {ui.literal(exc.message)}")
+        st.info(f"No plan for this queue: {ui.literal(exc.message)}")
         return
-    st.caption(f"Forecast: next 24 h per 30 minutes from the queue's history · {accuracy}")
-    busy = predicted["volume"] > 0
-    # The forecast's AHT is the starting point; the slider then applies one AHT everywhere.
-    aht_default = predicted.loc[busy, "aht_s"].median() if busy.any() else 600.0
-    aht_default = min(3600.0, max(30.0, aht_default if aht_default == aht_default else 600.0))
-    what_if = what_if_form(aht_default)
-    with ui.shows_errors():
-        plan = data.plan(predicted, what_if)
-    sl_definition = "offered"
-
-    peak = plan.loc[plan["agents_scheduled"].idxmax()] if len(plan) else None
+    note = f" · {forecast.note}" if forecast.note else ""
+    st.caption(
+        "Forecast: next 24 h per 30 minutes from the queue's history (UTC) · "
+        f"{forecast.accuracy_line()}{note}"
+    )
+    summary = plan_summary(plan)
     cols = st.columns(3)
-    cols[0].metric(
-        "Peak agents scheduled",
-        int(peak["agents_scheduled"]) if peak is not None else 0,
-        border=True,
-    )
-    cols[1].metric(
-        "Peak agents on the floor",
-        int(peak["agents_raw"]) if peak is not None else 0,
-        border=True,
-    )
-    cols[2].metric(
-        "Agent-hours scheduled", f"{plan['agents_scheduled'].sum() * 0.5:,.1f}", border=True
-    )
-    st.plotly_chart(charts.staffing_plan(plan, sl_definition), key="staff_plan")
-    if peak is not None and peak["volume"] > 0:
-        curve = data.sl_by_agents(peak, what_if)
-        st.plotly_chart(charts.sl_curve(curve, what_if.sl_target), key="staff_curve")
+    cols[0].metric("Peak agents scheduled", summary.peak_agents_scheduled, border=True)
+    cols[1].metric("Peak agents on the floor", summary.peak_agents_raw, border=True)
+    cols[2].metric("Agent-hours scheduled", f"{summary.agent_hours_scheduled:,.1f}", border=True)
+    st.plotly_chart(charts.staffing_plan(plan, targets.sl_definition), key="staff_plan")
+    busiest = summary.busiest_row
+    if busiest is not None and summary.busiest_volume > 0:
+        with ui.shows_errors():
+            curve = sl_curve(busiest, targets)
+        st.plotly_chart(charts.sl_curve(curve, targets.sl_target), key="staff_curve")
         st.caption(
-            f"Service level at the busiest interval ({pd.Timestamp(peak['interval_start']):%H:%M})"
-            " for each number of agents."
+            f"Service level at the busiest interval, {summary.busiest_start:%H:%M} UTC "
+            f"({summary.busiest_volume:,.1f} contacts forecast, the most of the day), for "
+            "each number of agents."
         )
     st.dataframe(
         plan[

@@ -143,28 +143,53 @@ def test_staffing_sliders_change_the_plan(at: AppTest, sample_db: Path) -> None:
     assert not at.exception
     queue = at.selectbox(key="staff_queue").value
     assert queue == "generic:Web chat"
-    with open_warehouse(sample_db, read_only=True) as conn:
-        history = interval_history(contact_history(conn, queue), "30min")
-    predicted, _ = forecast(history, horizon="24h", interval="30min")
-    aht = at.slider(key="staff_aht").value
+    predicted = _forecast(sample_db, queue)
 
-    def expected_hours(**change: float) -> str:
-        what_if = data.WhatIf(aht_s=float(aht), **change)
-        plan = staff(what_if.inputs(predicted))
-        return f"{plan['agents_scheduled'].sum() * 0.5:,.1f}"
+    def expected_hours(factor: float = 1.0, concurrency: int = 3, patience: float = 90.0) -> str:
+        # the chat preset, written out: 80 % in 60 s, 85 % cap, 30 % shrinkage, Erlang A 90 s
+        frame = predicted.assign(
+            volume=predicted["volume"] * factor, interval_s=1800.0, sl_target=0.8,
+            sl_threshold_s=60.0, max_occupancy=0.85, shrinkage=0.3, patience_s=patience,
+            concurrency=concurrency,
+        )  # fmt: skip
+        return f"{staff(frame)['agents_scheduled'].sum() * 0.5:,.1f}"
 
+    assert at.radio(key="staff_model").value == "Erlang A"  # the chat preset
     assert tiles(at)["Agent-hours scheduled"] == expected_hours()
     at.slider(key="staff_volume").set_value(200).run()
     doubled = tiles(at)["Agent-hours scheduled"]
-    assert doubled == expected_hours(volume_factor=2.0)
+    assert doubled == expected_hours(2.0)
     at.slider(key="staff_concurrency").set_value(1).run()
     one_chat = tiles(at)["Agent-hours scheduled"]
-    assert one_chat == expected_hours(volume_factor=2.0, concurrency=1)
+    assert one_chat == expected_hours(2.0, concurrency=1)
     assert float(one_chat.replace(",", "")) > float(doubled.replace(",", ""))
-    at.radio(key="staff_model").set_value("Erlang A").run()
+    at.radio(key="staff_model").set_value("Erlang C").run()
     assert not at.exception
-    assert at.dataframe[0].value["abandon_probability"].notna().any()
+    assert at.dataframe[0].value["abandon_probability"].isna().all()
+    assert tiles(at)["Agent-hours scheduled"] == expected_hours(2.0, 1, float("nan"))
     assert len(at.get("plotly_chart")) == 2  # plan and SL curve
+
+
+def _forecast(db: Path, queue: str) -> pd.DataFrame:
+    with open_warehouse(db, read_only=True) as conn:
+        history = interval_history(contact_history(conn, queue), "30min")
+    return forecast(history, horizon="24h", interval="30min")[0]
+
+
+def test_staffing_caption_names_the_busiest_interval(at: AppTest, sample_db: Path) -> None:
+    """The SL curve's caption names the interval with the most contacts forecast (it named
+    the first interval with the most agents scheduled: with 3 chats per agent many intervals
+    need the same few agents, so it said 07:30 where the forecast peaks at 10:00)."""
+    at.switch_page("app_pages/staffing.py").run()
+    predicted = _forecast(sample_db, at.selectbox(key="staff_queue").value)
+    peak = predicted.loc[predicted["volume"].idxmax()]
+    caption = next(c.value for c in at.caption if "busiest interval" in c.value)
+    assert f"busiest interval, {peak['interval_start']:%H:%M} UTC" in caption
+    assert f"({peak['volume']:,.1f} contacts forecast" in caption
+    # the chart shows the same interval's curve, and the plan's own caption agrees
+    figures = at.get("plotly_chart")
+    assert f"volume={peak['volume']:g} per interval" in figures[1].proto.spec
+    assert f"busiest interval {peak['interval_start']:%H:%M} UTC" in figures[0].proto.spec
 
 
 def test_missing_warehouse_shows_how_to_build_one(tmp_path: Path, use_db) -> None:  # noqa: ANN001
