@@ -57,7 +57,13 @@ from supportstats.planning.plan import (
     forecast_from_contacts,
     staffing_for_forecast,
 )
-from supportstats.reports import Targets, agent_report, scorecard
+from supportstats.reports import (
+    Targets,
+    agent_report,
+    first_response_by_channel,
+    mark_incomplete,
+    scorecard,
+)
 from supportstats.warehouse_info import batches, coverage, reject_reasons, table_counts
 from supportstats.warehouse_lock import Holder, holder_from, is_lock_error
 
@@ -443,8 +449,29 @@ def load_totals(source: Source, sel: Selection) -> pd.DataFrame:
 @_keeps_last
 @st.cache_data(ttl=TTL, show_spinner=False)
 def load_daily(source: Source, sel: Selection) -> pd.DataFrame:
-    """``supportstats metrics --by day``: the scorecard KPIs per day, for trend lines."""
-    return _metrics(source, sel, ["day"], ["volume", "missed", "wait", "resolution", "csat"])
+    """``supportstats metrics --by day``: the scorecard KPIs per day, for trend lines, with
+    the ``incomplete`` column of :func:`supportstats.reports.mark_incomplete` (why a day's
+    figures will still change, or None)."""
+
+    def work(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+        q = query(conn, sel.metric_options(), sel.period(), sel.filters(), by=["day"])
+        table = metrics_table(q, families=["volume", "missed", "wait", "resolution", "csat"])
+        return mark_incomplete(conn, table, "day", sel.metric_options())
+
+    return _read(source, work)
+
+
+@_keeps_last
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_first_response(source: Source, sel: Selection, targets: Targets) -> pd.DataFrame:
+    """First response per channel against its kind's target
+    (:func:`supportstats.reports.first_response_by_channel`)."""
+    return _read(
+        source,
+        lambda conn: first_response_by_channel(
+            conn, sel.metric_options(), sel.period(), sel.filters(), targets
+        ),
+    )
 
 
 @_keeps_last
@@ -460,8 +487,17 @@ def load_agents(source: Source, sel: Selection) -> pd.DataFrame:
 @_keeps_last
 @st.cache_data(ttl=TTL, show_spinner=False)
 def load_volume(source: Source, sel: Selection, by: tuple[str, ...]) -> pd.DataFrame:
-    """``supportstats metrics --by ...`` with the volume family (plus wait and missed)."""
-    return _metrics(source, sel, by, ["volume", "missed", "wait"])
+    """``supportstats metrics --by ...`` with the volume family (plus wait and missed); by
+    ``day`` it carries the ``incomplete`` column (:func:`supportstats.reports.mark_incomplete`)."""
+
+    def work(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+        q = query(conn, sel.metric_options(), sel.period(), sel.filters(), by=by)
+        table = metrics_table(q, families=["volume", "missed", "wait"])
+        if "day" in by:
+            table = mark_incomplete(conn, table, "day", sel.metric_options())
+        return table
+
+    return _read(source, work)
 
 
 @_keeps_last

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 from dashboards import data, links, ui
 from supportstats import charts
-from supportstats.export import to_csv
+from supportstats.reports import Targets
+from supportstats.reports.scorecard import CHANNEL_KINDS, channels_of_kind
 
 # agent_report columns offered for the comparison chart, with the scorecard target if any
+# (first response: the target of each channel kind, see kind_targets)
 COMPARE = {
     "conversations": None,
     "chats_served": None,
@@ -33,13 +37,12 @@ SHARES = ["csat_score", "csat_ci_low", "csat_ci_high", "occupancy", "utilisation
 
 
 def column_config() -> dict:
-    """Readable headers and number formats; the values stay the report's own."""
+    """Readable headers for the formatted table (:func:`ui.readable`: ``1 h 56 min``,
+    ``91.9 %``, ``—``); the download keeps the report's numbers."""
     cfg: dict = {"agent_key": None}  # hidden: the name column says the same
-    for col in SECONDS:
-        cfg[col] = st.column_config.NumberColumn(charts.LABELS.get(col, col), format="%.0f")
-    for col in SHARES:
-        cfg[col] = st.column_config.NumberColumn(charts.LABELS.get(col, col), format="percent")
-    cfg["concurrency_mean"] = st.column_config.NumberColumn("Concurrency, mean", format="%.2f")
+    for col in SECONDS + SHARES:
+        cfg[col] = st.column_config.TextColumn(charts.LABELS.get(col, col.replace("_", " ")))
+    cfg["concurrency_mean"] = st.column_config.TextColumn("Concurrency, mean")
     return cfg
 
 
@@ -53,6 +56,42 @@ def pick(sel: data.Selection, report) -> None:  # noqa: ANN001 - a DataFrame
     if rows:
         key = report.iloc[rows[0]]["agent_key"]
         st.session_state[DRILL] = links.query(sel, agent=key if isinstance(key, str) else None)
+
+
+def kind_reports(source: data.Source, sel: data.Selection) -> dict[str, object]:
+    """The agent report of each channel kind present (live chat and calls, tickets and
+    e-mail), within the channels selected: one panel each, so the scales do not mix."""
+    channels = sel.channels or st.session_state["bounds"].channels
+    out = {}
+    for kind, title in CHANNEL_KINDS.items():
+        picked = channels_of_kind(channels, kind)
+        if picked:
+            out[title] = data.load_agents(source, dataclasses.replace(sel, channels=picked))
+    return out
+
+
+def page_targets() -> Targets:
+    """The scorecard's first-response targets as last edited there (else the defaults)."""
+    default = Targets()
+    live = st.session_state.get("sc_frt_live", default.first_response_live_s)
+    ticket = st.session_state.get("sc_frt_ticket")
+    return Targets(
+        first_response_live_s=live,
+        first_response_ticket_s=default.first_response_ticket_s
+        if ticket is None
+        else ticket * 3600,
+    )
+
+
+def kind_targets(metric: str, targets: Targets) -> dict[str, float | None]:
+    """Each panel's target for ``metric``: first response per channel kind, else the one
+    target of COMPARE for every panel."""
+    if metric.startswith("first_response"):
+        return {
+            CHANNEL_KINDS["live"]: targets.first_response_live_s,
+            CHANNEL_KINDS["ticket"]: targets.first_response_ticket_s,
+        }
+    return dict.fromkeys(CHANNEL_KINDS.values(), COMPARE.get(metric))
 
 
 def main() -> None:
@@ -70,7 +109,7 @@ def main() -> None:
     if report.empty:
         st.info("No agent activity in this period and channel selection.")
         return
-    shown = report.assign(
+    shown = ui.readable(report).assign(
         **{
             LINK: [
                 links.conversations_url(sel, agent=k) if isinstance(k, str) else None
@@ -93,7 +132,14 @@ def main() -> None:
     )
     st.caption("Pick a row (or its *open* link) to see that agent's conversations.")
     # spreadsheet-safe, as the command line writes it: an agent named "=cmd|..." runs nothing
-    st.download_button("Download CSV", to_csv(report), "agent_report.csv", "text/csv")
+    # the report's numbers (floats to 6 significant digits), named by period and filters
+    st.download_button(
+        "Download CSV",
+        ui.csv_download(report),
+        links.file_name("agents", sel, "csv"),
+        "text/csv",
+        key="agents_download",
+    )
 
     left, right = st.columns([1, 3])
     metric = left.selectbox(
@@ -103,7 +149,15 @@ def main() -> None:
         format_func=lambda c: charts.LABELS.get(c, c),
         key="agents_metric",
     )
-    right.plotly_chart(charts.agent_bars(report, metric, COMPARE[metric]), key="agents_bars")
+    # one panel per channel kind: a chat agent's seconds and an e-mail agent's hours
+    with ui.shows_errors():
+        reports = kind_reports(source, sel)
+    fig = (
+        charts.agent_bars_by_kind(reports, metric, kind_targets(metric, page_targets()))
+        if reports
+        else charts.agent_bars(report, metric, COMPARE[metric])
+    )
+    right.plotly_chart(fig, key="agents_bars")
 
 
 main()

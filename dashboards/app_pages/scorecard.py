@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data, ui
-from supportstats import charts
+from supportstats import charts, formatting
 from supportstats.reports import Targets
 from supportstats.reports.churn import DAYS_PER_MONTH, LEAVE_SHARE, churn_exposure
+from supportstats.reports.scorecard import CHANNEL_KINDS
 
 # scorecard row -> (tile label, formatter, lower is better)
 TILES: dict[str, tuple[str, Callable[[float | None], str], bool]] = {
@@ -35,28 +36,40 @@ def targets_form() -> Targets:
         drop = cols[3].number_input(
             "Abandonment down by (%) vs previous period", 0.0, 100.0, 15.0, key="sc_drop"
         )
-    return Targets(wait, csat / 100, res / 100, drop / 100)
+        # first response per channel kind: a chat customer waits at the screen, an e-mail not
+        cols = st.columns(4)
+        live = cols[0].number_input(
+            "First response, chat and calls ≤ (s)", 0.0, 86400.0, 60.0, key="sc_frt_live"
+        )
+        ticket = cols[1].number_input(
+            "First response, tickets and e-mail ≤ (h)", 0.0, 720.0, 4.0, key="sc_frt_ticket"
+        )
+    return Targets(
+        wait,
+        csat / 100,
+        res / 100,
+        drop / 100,
+        first_response_live_s=live,
+        first_response_ticket_s=ticket * 3600,
+    )
 
 
 def tile(container, row: pd.Series) -> None:  # noqa: ANN001 (a Streamlit column)
     """One KPI: value, change vs the previous period, and the target verdict under it."""
     label, fmt, lower_better = TILES[row["metric"]]
     value, change = row["value"], row["change"]
-    delta = None
-    if change is not None and change == change:
-        # shares change in percentage points; durations and numbers in their own unit
-        delta = (
-            f"{change * 100:+.1f} pts"
-            if fmt is ui.share
-            else ("+" if change > 0 else "") + fmt(change)
-        )
+    # shares change in percentage points, durations and numbers in their own unit; a change
+    # that rounds to zero shows no arrow and no colour (not a red "↑ 0 s")
+    kind = {ui.share: "share", ui.seconds: "duration"}.get(fmt, "number")
+    delta = ui.delta(change, kind)
     container.metric(
         label,
         fmt(value),
         delta=delta,
         delta_color="inverse" if lower_better else "normal",
         border=True,
-        help="change vs the previous period of the same length",
+        help="change vs the previous period of the same length"
+        + ("" if delta or formatting.missing(change) else " (no change)"),
     )
     target = row["target"]
     if target is not None and target == target:
@@ -65,6 +78,53 @@ def tile(container, row: pd.Series) -> None:  # noqa: ANN001 (a Streamlit column
         container.caption(f"{verdict} target {row['comparison']} {fmt(target)}")
     else:
         container.caption("no target" if row["metric"] != "abandon_rate" else "no previous period")
+
+
+def incomplete_note(daily: pd.DataFrame) -> None:
+    """Say which days of the period are incomplete (and why) above the tiles they pull:
+    the rule is :func:`supportstats.reports.completeness.incomplete_periods`."""
+    if "incomplete" not in daily:
+        return
+    marked = daily[daily["incomplete"].notna()]
+    if marked.empty:
+        return
+    days = "; ".join(f"{row['day']} ({row['incomplete']})" for _, row in marked.iterrows())
+    one = len(marked) == 1
+    st.warning(
+        f"Incomplete {'day' if one else 'days'} in this period: {days}. "
+        f"{'Its' if one else 'Their'} figures will still change and pull the tiles below; "
+        "the trends mark them.",
+        icon=":material/pending:",
+    )
+
+
+def first_response_section(frt: pd.DataFrame) -> None:
+    """First response per channel, each against its kind's target (chat 60 s, e-mail 4 h)."""
+    if frt.empty:
+        return
+    st.subheader("First response by channel")
+    st.caption(
+        "Median first response per channel against the target of its kind: "
+        + "; ".join(f"{label.lower()}" for label in CHANNEL_KINDS.values())
+        + " have their own targets (see Targets)."
+    )
+    for start in range(0, len(frt), 3):
+        chunk = frt.iloc[start : start + 3]
+        for col, (_, row) in zip(st.columns(3), chunk.iterrows(), strict=False):
+            col.metric(
+                f"{row['channel'] or 'no channel'} · first response (median)",
+                ui.seconds(row["first_response_median_s"]),
+                border=True,
+                help=f"{CHANNEL_KINDS[row['kind']]}; p90 {ui.seconds(row['first_response_p90_s'])}"
+                f", {row['first_response_count']:,} first responses",
+            )
+            if formatting.missing(row["target"]):
+                col.caption("no target")
+            else:
+                verdict = {True: ":green[meets]", False: ":red[misses]"}.get(
+                    row["meets"], "no data for"
+                )
+                col.caption(f"{verdict} target <= {ui.seconds(row['target'])}")
 
 
 CHURN_DEFAULTS = "churn_defaults"  # the figures the churn inputs were last set from
@@ -131,10 +191,12 @@ def main() -> None:
         totals = data.load_totals(source, sel)
         daily = data.load_daily(source, sel)
         convs, summary = data.load_durations(source, sel)
+        frt = data.load_first_response(source, sel, targets)
     st.caption(
         f"{card.attrs.get('period', '')} · definitions: {sel.metric_options().describe()} · "
         "change vs the previous period of the same length"
     )
+    incomplete_note(daily)
     shown = card[card["metric"].isin(list(TILES))]
     # rows of three: six tiles in one row cut "12.5 min" to "12.5 ..." beside the sidebar
     for start in range(0, len(shown), 3):
@@ -142,6 +204,7 @@ def main() -> None:
         for col, (_, row) in zip(st.columns(3), chunk.iterrows(), strict=False):
             tile(col, row)
     rows = card.set_index("metric")
+    first_response_section(frt)
 
     st.subheader("Trends")
     left, right = st.columns(2)

@@ -3,10 +3,14 @@ show the numbers the report functions return, widgets change them, and the empty
 
 from __future__ import annotations
 
+import io
+import json
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import streamlit as st
 from _dashboard_warehouse import APP
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
@@ -18,7 +22,8 @@ from supportstats.metrics import metrics_table, query
 from supportstats.planning import staff
 from supportstats.planning.forecast import forecast, interval_history
 from supportstats.planning.history import contact_history
-from supportstats.reports import Targets, agent_report, scorecard
+from supportstats.reports import Targets, agent_report, first_response_by_channel, scorecard
+from supportstats.reports.completeness import last_contact
 
 
 def run_app(db: Path, use_db) -> AppTest:  # noqa: ANN001
@@ -105,7 +110,8 @@ def test_agents_page_matches_the_cli_report(at: AppTest, sample_db: Path) -> Non
         expected = agent_report(conn, sel.metric_options(), sel.period(), sel.filters())
     # the report, plus the drill-down link to each agent's conversations (test_pages.py)
     shown = shown.drop(columns="conversations_url")
-    pd.testing.assert_frame_equal(shown.reset_index(drop=True), expected)
+    # each value as people read it (ui.readable: "1 h 56 min", "91.9 %", "—")
+    pd.testing.assert_frame_equal(shown.reset_index(drop=True), ui.readable(expected))
     # parity with `supportstats report agents` for the same period
     result = CliRunner().invoke(
         cli_app,
@@ -388,3 +394,106 @@ def test_pages_the_filters_cannot_follow_say_so(sample_db: Path, use_db, page: s
     assert any("do not apply" in c.value and "channel=chat" in c.value for c in at.caption), [
         c.value for c in at.caption
     ]
+
+
+SECONDS_SHOWN = re.compile(r"^(—|\d+(\.\d)? s|\d+ min \d\d s|\d+ h \d\d min|\d+ d \d+ h)$")
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """What each Download button of a run offers: label, data and file name."""
+    seen: list[dict] = []
+    original = st.download_button
+
+    def record(label, data, file_name=None, mime=None, **kwargs):  # noqa: ANN001, ANN202
+        seen.append({"label": label, "data": data, "file_name": file_name, "mime": mime})
+        return original(label, data, file_name, mime, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", record)
+    return seen
+
+
+def test_agent_table_reads_as_people_read(at: AppTest, sample_db: Path, downloads) -> None:  # noqa: ANN001
+    """No raw seconds (6936), no 'None', shares in percent; the download keeps the numbers,
+    without float noise, and is named by period and filters."""
+    at.multiselect(key="filter_channels").set_value(["chat", "email"]).run()
+    at.switch_page("app_pages/agents.py").run()
+    assert not at.exception
+    sel: data.Selection = at.session_state["selection"]
+    shown = at.dataframe[0].value
+    text = shown.astype(str).to_numpy().ravel().tolist()
+    assert "None" not in text and "nan" not in text and "<NA>" not in text
+    for col in ("first_response_median_s", "first_response_p90_s", "handle_time_mean_s",
+                "resolution_median_s"):  # fmt: skip
+        bad = [v for v in shown[col] if not SECONDS_SHOWN.match(v)]
+        assert not bad, (col, bad)
+    assert all(v == "—" or v.endswith(" %") for v in shown["csat_score"])
+    assert "—" in shown["agent"].tolist()  # the unassigned row
+    assert shown["conversations"].dtype.kind == "i"  # counts stay numbers (they sort)
+
+    [download] = [d for d in downloads if d["label"] == "Download CSV"][-1:]
+    assert download["file_name"] == f"agents_{sel.start}_{sel.end}_channel-chat+email.csv"
+    with open_warehouse(sample_db, read_only=True) as conn:
+        expected = agent_report(conn, sel.metric_options(), sel.period(), sel.filters())
+    back = pd.read_csv(io.StringIO(download["data"]))
+    assert back["conversations"].tolist() == expected["conversations"].tolist()
+    assert back["first_response_median_s"].tolist() == pytest.approx(
+        expected["first_response_median_s"].tolist(), rel=1e-5, nan_ok=True
+    )
+    for line in download["data"].splitlines()[1:]:
+        for cell in line.split(","):
+            digits = cell.replace("-", "").replace(".", "").lstrip("0")
+            assert (
+                not re.fullmatch(r"\d+", cell.replace(".", "").replace("-", "")) or len(digits) <= 8
+            ), cell  # 46.60000000000002 would have 16 digits
+
+
+def test_agent_bars_are_split_by_channel_kind(at: AppTest) -> None:
+    at.switch_page("app_pages/agents.py").run()
+    fig = at.get("plotly_chart")[0].proto.spec
+    spec = json.loads(fig)
+    titles = [a["text"] for a in spec["layout"]["annotations"]]
+    assert "Live chat and calls" in titles and "Tickets and e-mail" in titles
+    assert "target 1 min 00 s" in titles and "target 4 h 00 min" in titles
+    assert spec["layout"]["xaxis"]["title"]["text"] == "First response, median (s)"
+    assert not spec["layout"]["xaxis2"]["title"]["text"].endswith("(s)")  # its own scale
+
+
+def test_scorecard_marks_the_incomplete_last_day(at: AppTest, sample_db: Path) -> None:
+    sel: data.Selection = at.session_state["selection"]
+    with open_warehouse(sample_db, read_only=True) as conn:
+        last = last_contact(conn)
+    assert last is not None and last.date().isoformat() == sel.end
+    [note] = [w.value for w in at.warning if "Incomplete day" in w.value]
+    assert f"{sel.end} (data ends {last:%H:%M}" in note
+    trend = json.loads(at.get("plotly_chart")[0].proto.spec)
+    names = [t.get("name") for t in trend["data"]]
+    assert "incomplete (will change)" in names
+    assert any(a["text"] == "incomplete" for a in trend["layout"]["annotations"])
+
+
+def test_first_response_per_channel_has_its_own_target(at: AppTest, sample_db: Path) -> None:
+    sel: data.Selection = at.session_state["selection"]
+    with open_warehouse(sample_db, read_only=True) as conn:
+        frt = first_response_by_channel(conn, sel.metric_options(), sel.period(), sel.filters())
+    shown = tiles(at)
+    for _, row in frt.iterrows():
+        assert shown[f"{row['channel']} · first response (median)"] == ui.seconds(
+            row["first_response_median_s"]
+        )
+    captions = [c.value for c in at.caption]
+    assert any(c.endswith("target <= 1 min 00 s") for c in captions)  # chat
+    assert any(c.endswith("target <= 4 h 00 min") for c in captions)  # email
+    at.number_input(key="sc_frt_live").set_value(5.0).run()
+    assert any(c == ":red[misses] target <= 5 s" for c in (c.value for c in at.caption))
+
+
+def test_a_zero_change_has_no_arrow_and_no_colour() -> None:
+    assert ui.delta(0.0, "duration") is None  # was a red "↑ 0 s"
+    assert ui.delta(0.04, "duration") is None
+    assert ui.delta(0.0001, "share") is None
+    assert ui.delta(None, "share") is None
+    assert ui.delta(-38.2, "duration") == "-38 s"
+    assert ui.delta(0.012, "share") == "+1.2 pts"
+    assert ui.seconds(15.2178) == "15 s" and ui.seconds(None) == "—"
+    assert ui.share(0.919) == "91.9 %" and ui.number(float("nan")) == "—"
