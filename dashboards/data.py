@@ -55,6 +55,7 @@ from supportstats.planning.plan import (
     ForecastResult,
     StaffingTargets,
     forecast_from_contacts,
+    queue_targets,
     staffing_for_forecast,
 )
 from supportstats.reports import (
@@ -600,6 +601,14 @@ def load_forecast(source: Source, queue: str | None, horizon: str = DAY_HORIZON)
     the holdout accuracy and the note on contacts left out (``forecast_from_contacts``)."""
     contacts = _read(source, lambda conn: contact_history(conn, queue))
     return forecast_from_contacts(contacts, horizon=horizon, queue=queue)
+
+
+@_keeps_last
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_queue_targets(source: Source, queue: str | None) -> StaffingTargets:
+    """The staffing preset of ``queue`` by its channel (``planning.plan.queue_targets``):
+    the starting point of the staffing page's sliders."""
+    return _read(source, lambda conn: queue_targets(conn, queue))
 
 
 @_keeps_last

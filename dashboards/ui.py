@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pandas as pd
 import streamlit as st
@@ -110,6 +110,22 @@ def reach_notice() -> None:
             "restart with --server.address 127.0.0.1.",
             icon=":material/public:",
         )
+
+
+def follow_defaults(defaults: Mapping[str, Any], memo: str) -> None:
+    """Keyed widgets whose defaults come from the data (the churn inputs from the selection,
+    the staffing sliders from the queue's preset) follow those defaults.
+
+    A widget with a key keeps its value across runs and ignores a new ``value=``: call this
+    before creating the widgets (without ``value=``) with each key's default now. A key whose
+    default changed since the last run (``memo`` remembers them in the session), or that has
+    no value yet, is set to its default; a key whose default did not change keeps what the
+    user set."""
+    before = st.session_state.get(memo, {})
+    for key, value in defaults.items():
+        if key not in st.session_state or before.get(key) != value:
+            st.session_state[key] = value
+    st.session_state[memo] = dict(defaults)
 
 
 # Number formats: one set of rules for the dashboard, the charts and the terminal

@@ -149,13 +149,7 @@ def churn_section(card: pd.DataFrame, totals: pd.DataFrame, sel: data.Selection)
         "churn_contacts": round(contacts / days, 1),
         "churn_csat": round(float(csat) * 100, 1),
     }
-    for key, value in defaults.items():
-        if (
-            st.session_state.get(CHURN_DEFAULTS, {}).get(key) != value
-            or key not in st.session_state
-        ):
-            st.session_state[key] = value
-    st.session_state[CHURN_DEFAULTS] = defaults
+    ui.follow_defaults(defaults, CHURN_DEFAULTS)
     cols = st.columns(4)
     per_day = cols[0].number_input("Contacts per day", 0.0, 1e7, key="churn_contacts")
     csat_pct = cols[1].number_input("CSAT (%)", 0.0, 100.0, key="churn_csat")

@@ -2,7 +2,9 @@
 
 Parse the sliders into ``StaffingTargets``, call the core planner through the cached
 ``data.load_plan`` (the same ``supportstats.planning.plan`` functions as ``supportstats plan``
-and the demo), render. The defaults are the chat preset, ``StaffingTargets.chat()``.
+and the demo), render. The sliders start at the queue's preset by its channel
+(``planning.plan.queue_targets``: the chat preset ``StaffingTargets.chat()`` for chat queues,
+the voice or ticket preset otherwise) and follow a change of queue.
 """
 
 from __future__ import annotations
@@ -27,46 +29,49 @@ def queue_picker(bounds: data.Bounds) -> str | None:
     )
 
 
-def what_if_form() -> tuple[StaffingTargets, float, float]:
-    """Sliders for every staffing input, starting at the chat preset: the targets, and the
-    volume and handle time factors applied to the forecast."""
-    preset = StaffingTargets.chat()
+STAFF_DEFAULTS = "staff_defaults"  # the preset values the sliders were last set from
+PATIENCE_DEFAULT_S = 90  # the patience slider's start when the preset is Erlang C
+
+
+def slider_defaults(preset: StaffingTargets) -> dict[str, object]:
+    """Each keyed widget's start for ``preset`` (the queue's, ``data.load_queue_targets``)."""
+    model = next(label for label, name in MODELS.items() if name == preset.model)
+    return {
+        "staff_volume": 100,
+        "staff_aht": 100,
+        "staff_sl": round(preset.sl_target * 100),
+        "staff_threshold": int(preset.sl_threshold_s),
+        "staff_concurrency": preset.concurrency,
+        "staff_shrinkage": round(preset.shrinkage * 100),
+        "staff_occupancy": round(preset.max_occupancy * 100),
+        "staff_model": model,
+        "staff_patience": int(preset.patience_s or PATIENCE_DEFAULT_S),
+    }
+
+
+def what_if_form(preset: StaffingTargets) -> tuple[StaffingTargets, float, float]:
+    """Sliders for every staffing input, starting at the queue's preset: the targets, and the
+    volume and handle time factors applied to the forecast. They follow a change of queue
+    (:func:`ui.follow_defaults`); an edit stays while the queue and its preset do."""
+    ui.follow_defaults(slider_defaults(preset), STAFF_DEFAULTS)
     a, b, c = st.columns(3)
-    volume = a.slider("Volume (% of forecast)", 25, 300, 100, 5, key="staff_volume")
-    aht = a.slider("Handle time (% of forecast)", 25, 300, 100, 5, key="staff_aht")
-    sl = b.slider("Service level target (%)", 50, 99, round(preset.sl_target * 100), key="staff_sl")
-    threshold = b.slider(
-        "Answered within (s)", 5, 600, int(preset.sl_threshold_s), 5, key="staff_threshold"
-    )
-    concurrency = c.slider(
-        "Chats per agent at once", 1, 6, preset.concurrency, key="staff_concurrency"
-    )
-    shrinkage = c.slider(
-        "Shrinkage (%)", 0, 60, round(preset.shrinkage * 100), key="staff_shrinkage"
-    )
-    occupancy = c.slider(
-        "Max occupancy (%)", 50, 100, round(preset.max_occupancy * 100), key="staff_occupancy"
-    )
+    volume = a.slider("Volume (% of forecast)", 25, 300, step=5, key="staff_volume")
+    aht = a.slider("Handle time (% of forecast)", 25, 300, step=5, key="staff_aht")
+    sl = b.slider("Service level target (%)", 50, 99, key="staff_sl")
+    threshold = b.slider("Answered within (s)", 5, 3600, step=5, key="staff_threshold")
+    concurrency = c.slider("Chats per agent at once", 1, 6, key="staff_concurrency")
+    shrinkage = c.slider("Shrinkage (%)", 0, 60, key="staff_shrinkage")
+    occupancy = c.slider("Max occupancy (%)", 50, 100, key="staff_occupancy")
     model = b.radio(
         "Model",
         list(MODELS),
-        index=list(MODELS.values()).index(preset.model),
         horizontal=True,
         key="staff_model",
         help="Erlang A lets customers abandon after an exponential patience",
     )
     patience = None
     if MODELS[model] == "erlang_a":
-        patience = float(
-            b.slider(
-                "Mean patience (s)",
-                10,
-                900,
-                int(preset.patience_s or 90),
-                10,
-                key="staff_patience",
-            )  # fmt: skip
-        )
+        patience = float(b.slider("Mean patience (s)", 10, 900, step=10, key="staff_patience"))
     targets = preset.replace(
         sl_target=sl / 100,
         sl_threshold_s=float(threshold),
@@ -83,7 +88,8 @@ def main() -> None:
     st.title("Staffing what-if")
     queue = queue_picker(st.session_state["bounds"])
     with ui.shows_errors():
-        targets, volume_factor, aht_factor = what_if_form()
+        preset = data.load_queue_targets(source, queue)
+        targets, volume_factor, aht_factor = what_if_form(preset)
     try:
         forecast, plan = data.load_plan(source, queue, targets, volume_factor, aht_factor)
     except WarehouseBusy:

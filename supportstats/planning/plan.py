@@ -54,6 +54,7 @@ __all__ = [
     "plan_from_contacts",
     "plan_from_history",
     "plan_summary",
+    "queue_targets",
     "sl_curve",
     "staffing_for_forecast",
 ]
@@ -211,6 +212,17 @@ def plan_from_history(
         contacts, targets, horizon=horizon, interval=interval, weeks=weeks, queue=queue,
         volume_factor=volume_factor, aht_factor=aht_factor, now=now,
     )  # fmt: skip
+
+
+def queue_targets(conn: Any, queue: str | None, **changes: Any) -> StaffingTargets:
+    """The preset of ``queue`` (a queue key) by its channel in the warehouse's queue table
+    (:meth:`StaffingTargets.for_channel`: chat, voice or tickets); all queues, an unknown
+    queue or one without a channel: the chat preset. ``changes`` go on top."""
+    channel = None
+    if queue is not None:
+        row = conn.execute("SELECT channel FROM queue WHERE queue_key = ?", [queue]).fetchone()
+        channel = row[0] if row else None
+    return StaffingTargets.for_channel(channel, **changes)
 
 
 def sl_curve(

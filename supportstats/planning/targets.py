@@ -33,6 +33,33 @@ CHAT_PRESET: dict[str, Any] = {
     "concurrency": 3,
 }
 
+#: The voice preset: the textbook call centre, 80 % of calls answered within 20 s, one call
+#: per agent, Erlang C, with the chat preset's occupancy cap and shrinkage.
+VOICE_PRESET: dict[str, Any] = {
+    "sl_threshold_s": 20.0,
+    "max_occupancy": 0.85,
+    "shrinkage": 0.3,
+    "patience_s": None,
+    "concurrency": 1,
+}
+#: The ticket preset (e-mail, messaging, web forms: the channels the scorecard counts as
+#: tickets): 80 % answered within an hour, one conversation per agent at a time, Erlang C (a
+#: message does not hang up), the chat preset's occupancy cap and shrinkage.
+TICKET_PRESET: dict[str, Any] = {
+    "sl_threshold_s": 3600.0,
+    "max_occupancy": 0.85,
+    "shrinkage": 0.3,
+    "patience_s": None,
+    "concurrency": 1,
+}
+#: A queue's preset by its channel (the queue table's ``channel``); any other channel, and a
+#: queue without one, takes the ticket preset, except no channel at all: the chat preset.
+CHANNEL_PRESETS: dict[str, dict[str, Any]] = {
+    "chat": CHAT_PRESET,
+    "voice": VOICE_PRESET,
+    "phone": VOICE_PRESET,
+}
+
 
 @dataclass(frozen=True)
 class StaffingTargets:
@@ -88,6 +115,16 @@ level target is a fraction above 0 and below 1, e.g. 0.8)
     def chat(cls, **changes: Any) -> StaffingTargets:
         """The chat preset (:data:`CHAT_PRESET`) with ``changes`` on top."""
         return cls(**{**CHAT_PRESET, **changes})
+
+    @classmethod
+    def for_channel(cls, channel: str | None, **changes: Any) -> StaffingTargets:
+        """The preset of a queue of ``channel`` (:data:`CHANNEL_PRESETS`: chat, voice, else
+        the ticket preset; None: the chat preset) with ``changes`` on top."""
+        if channel is None:
+            preset = CHAT_PRESET
+        else:
+            preset = CHANNEL_PRESETS.get(channel.lower(), TICKET_PRESET)
+        return cls(**{**preset, **changes})
 
     def replace(self, **changes: Any) -> StaffingTargets:
         """A copy with some fields changed (checked again)."""

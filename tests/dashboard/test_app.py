@@ -198,6 +198,52 @@ def test_staffing_caption_names_the_busiest_interval(at: AppTest, sample_db: Pat
     assert f"busiest interval {peak['interval_start']:%H:%M} UTC" in figures[0].proto.spec
 
 
+def test_staffing_sliders_follow_the_queue_preset(at: AppTest, sample_db: Path) -> None:
+    """Issue 16: the keyed sliders start at the picked queue's preset (by its channel) and
+    follow a change of queue; an edit stays while the queue, and so its preset, does."""
+    from supportstats.planning.plan import StaffingTargets, queue_targets
+
+    def sliders() -> dict[str, object]:
+        keys = ("staff_sl", "staff_threshold", "staff_concurrency", "staff_shrinkage",
+                "staff_occupancy")  # fmt: skip
+        shown = {k: at.slider(key=k).value for k in keys}
+        shown["staff_model"] = at.radio(key="staff_model").value
+        patience = [s for s in at.slider if s.key == "staff_patience"]
+        shown["staff_patience"] = patience[0].value if patience else None
+        return shown
+
+    def preset(p: StaffingTargets) -> dict[str, object]:
+        return {
+            "staff_sl": round(p.sl_target * 100), "staff_threshold": int(p.sl_threshold_s),
+            "staff_concurrency": p.concurrency, "staff_shrinkage": round(p.shrinkage * 100),
+            "staff_occupancy": round(p.max_occupancy * 100),
+            "staff_model": "Erlang A" if p.patience_s else "Erlang C",
+            "staff_patience": int(p.patience_s) if p.patience_s else None,
+        }  # fmt: skip
+
+    with open_warehouse(sample_db, read_only=True) as conn:
+        chat = queue_targets(conn, "generic:Web chat")
+        email = queue_targets(conn, "generic:Email")
+    assert chat == StaffingTargets.chat()
+    assert email == StaffingTargets.for_channel("email") != chat
+    at.switch_page("app_pages/staffing.py").run()
+    assert at.selectbox(key="staff_queue").value == "generic:Web chat"
+    assert sliders() == preset(chat)
+    # an edit stays while the queue does (and through other widgets' reruns)
+    at.slider(key="staff_patience").set_value(300).run()
+    at.slider(key="staff_threshold").set_value(120).run()
+    at.slider(key="staff_volume").set_value(150).run()
+    assert sliders() == {**preset(chat), "staff_patience": 300, "staff_threshold": 120}
+    # another queue: its preset (e-mail: one at a time, within an hour, Erlang C)
+    at.selectbox(key="staff_queue").set_value("generic:Email").run()
+    assert not at.exception
+    assert sliders() == preset(email)
+    # and back: the chat preset again, not the e-mail queue's values
+    at.selectbox(key="staff_queue").set_value("generic:Web chat").run()
+    assert sliders() == preset(chat)
+    assert at.slider(key="staff_volume").value == 150  # its default (100 %) never changed
+
+
 def test_missing_warehouse_shows_how_to_build_one(tmp_path: Path, use_db) -> None:  # noqa: ANN001
     at = run_app(tmp_path / "nothing.duckdb", use_db)
     text = at.info[0].value

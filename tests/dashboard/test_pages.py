@@ -21,7 +21,7 @@ from supportstats.metrics import query
 from supportstats.metrics.conversations import conversations
 from supportstats.metrics.sla import sla, sla_conversations
 from supportstats.metrics.snapshot import last_instant, snapshot
-from supportstats.warehouse_info import batches, coverage
+from supportstats.warehouse_info import batches, coverage, reject_reasons
 
 PAGES = ("sla", "conversations", "live_queue", "warehouse")
 
@@ -190,3 +190,51 @@ def test_data_page_shows_batches_coverage_and_definitions(
     assert definitions.loc["clock", "value"] == "business"
     assert bool(definitions.loc["clock", "changed"])
     assert not bool(definitions.loc["frt_start", "changed"])
+
+
+@pytest.fixture
+def rejected_db(tmp_path: Path) -> Path:
+    """A warehouse whose only import was fully rejected, made through the CLI: a generic CSV
+    whose every row is bad (exit 1, the batch and its rejects recorded, no conversation)."""
+    csv = tmp_path / "conversations.csv"
+    csv.write_text("conversation_id,created_at\na,not a date\nb,31/02/2024\nc,\n")
+    db = tmp_path / "rejected.duckdb"
+    result = CliRunner().invoke(cli_app, ["import", str(csv), "--db", str(db)])
+    assert result.exit_code == 1, result.output
+    with open_warehouse(db, read_only=True) as conn:
+        assert batches(conn)["rows_rejected"].tolist() == [3]
+    return db
+
+
+def test_data_page_is_reachable_when_every_imported_row_was_rejected(
+    rejected_db: Path,
+    use_db,  # noqa: ANN001
+) -> None:
+    """Issue 16: the Data page says why when the warehouse holds no conversations because
+    every imported row was rejected; the other pages' empty state links to it."""
+    at = run_app(rejected_db, use_db)
+    assert "holds no conversations" in at.info[0].value
+    assert "1 import batch recorded, 3 rows rejected" in at.warning[0].value
+    [link] = at.get("page_link")
+    assert link.proto.page.endswith("warehouse.py") or "warehouse" in str(link.proto)
+    at = run_app(rejected_db, use_db, "warehouse")
+    assert at.title[0].value == "Data"
+    assert "holds no conversations" in at.info[0].value
+    coverage_, batches_, reasons, _definitions = (d.value for d in at.dataframe)
+    assert coverage_["conversations"].tolist() == [0]
+    assert batches_["rows_rejected"].tolist() == [3]
+    with open_warehouse(rejected_db, read_only=True) as conn:
+        expected = reject_reasons(conn)
+    assert reasons["reason"].tolist() == expected["reason"].tolist()
+    assert reasons["rows"].tolist() == expected["rows"].tolist()
+    assert reasons["rows"].sum() == 3
+    assert not at.error
+
+
+def test_an_empty_warehouse_without_imports_has_no_link_to_the_data_page(
+    empty_db: Path,
+    use_db,  # noqa: ANN001
+) -> None:
+    at = run_app(empty_db, use_db, "agents")
+    assert "holds no conversations" in at.info[0].value
+    assert not at.get("page_link") and not at.warning
