@@ -65,6 +65,11 @@ from supportstats.reports import (
     mark_incomplete,
     scorecard,
 )
+from supportstats.reports.scorecard import (
+    CHANNEL_KINDS,
+    channels_of_kind,
+    first_response_targets,
+)
 from supportstats.warehouse_info import batches, coverage, reject_reasons, table_counts
 from supportstats.warehouse_lock import Holder, holder_from, is_lock_error
 
@@ -416,6 +421,20 @@ class Selection:
         return dataclasses.replace(self, **cleared)
 
 
+def by_kind(source: Source, sel: Selection) -> dict[str, Selection]:
+    """The selection split by channel kind, for charts whose scales differ between chat and
+    e-mail: ``{"live": ..., "ticket": ...}``, each with the selected channels (all the
+    warehouse's when none is picked) of that kind
+    (:func:`supportstats.reports.scorecard.channels_of_kind`); a kind with no channel is left
+    out."""
+    channels = sel.channels or bounds(source).channels
+    return {
+        kind: dataclasses.replace(sel, channels=picked)
+        for kind in CHANNEL_KINDS
+        if (picked := channels_of_kind(channels, kind))
+    }
+
+
 def _metrics(
     source: Source, sel: Selection, by: Sequence[str], families: Sequence[str]
 ) -> pd.DataFrame:
@@ -471,6 +490,19 @@ def load_first_response(source: Source, sel: Selection, targets: Targets) -> pd.
         source,
         lambda conn: first_response_by_channel(
             conn, sel.metric_options(), sel.period(), sel.filters(), targets
+        ),
+    )
+
+
+@_keeps_last
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_first_response_targets(source: Source, sel: Selection, targets: Targets) -> pd.DataFrame:
+    """The first-response target of each channel kind: the warehouse's SLA target, else
+    ``targets``' default (:func:`supportstats.reports.scorecard.first_response_targets`)."""
+    return _read(
+        source,
+        lambda conn: first_response_targets(
+            conn, sel.metric_options(), sel.period(), sel.filters(), targets, by="kind"
         ),
     )
 

@@ -315,6 +315,24 @@ def volume_by_channel(daily: pd.DataFrame, time: str = "day") -> go.Figure:
     return _finish(fig, f"Contacts per {time} by channel", options_caption(daily, ["contacts"]))
 
 
+def _histogram(
+    conversations: pd.DataFrame, column: str, summary: Mapping[str, float | None] | None
+) -> tuple[go.Histogram, dict[str, float], float, str, int]:
+    """The histogram of ``column`` in the unit its size asks (the 99th percentile of the values
+    and the summary lines decide), the summary lines to draw, that unit and the count."""
+    values = conversations[column].dropna().astype("float64")
+    marks = {k: float(v) for k, v in (summary or {}).items() if not formatting.missing(v)}
+    top = [values.quantile(0.99)] if len(values) else []
+    per, unit = duration_unit([*top, *marks.values()])
+    trace = go.Histogram(
+        x=values / per,
+        nbinsx=40,
+        name=_label(column),
+        hovertemplate=f"%{{x}} {unit}: %{{y}} conversations<extra></extra>",
+    )
+    return trace, marks, per, unit, len(values)
+
+
 def distribution(
     conversations: pd.DataFrame,
     column: str = "first_response_s",
@@ -326,30 +344,77 @@ def distribution(
     maps labels to values in seconds that the metrics table computed (e.g. ``{"median": ...,
     "p90": ...}``) and are drawn as vertical lines: the chart never computes them itself. The
     axis is in seconds, minutes or hours as the durations' size asks (the 99th percentile of
-    the values and the summary lines decide), labels read ``p90 12 min 27 s``.
+    the values and the summary lines decide), labels read ``p90 12 min 27 s``. Where chat and
+    e-mail mix, :func:`distribution_by_kind` gives each kind its own axis.
     """
-    values = conversations[column].dropna().astype("float64")
-    marks = {k: v for k, v in (summary or {}).items() if not formatting.missing(v)}
-    top = [values.quantile(0.99)] if len(values) else []
-    per, unit = duration_unit([*top, *marks.values()])
-    fig = go.Figure(
-        go.Histogram(
-            x=values / per,
-            nbinsx=40,
-            name=_label(column),
-            hovertemplate=f"%{{x}} {unit}: %{{y}} conversations<extra></extra>",
-        )
-    )
+    trace, marks, per, unit, n = _histogram(conversations, column, summary)
+    fig = go.Figure(trace)
     for label, seconds in marks.items():
         fig.add_vline(
-            x=float(seconds) / per,
+            x=seconds / per,
             line_dash="dash",
             annotation_text=f"{label} {formatting.duration(seconds)}",
         )
     fig.update_xaxes(title_text=_label_in(column, unit))
     fig.update_yaxes(title_text="Conversations")
-    caption = options_caption(conversations, [column], f"n={len(values)}")
+    caption = options_caption(conversations, [column], f"n={n}")
     return _finish(fig, f"Distribution of {_label(column).lower()}", caption)
+
+
+def distribution_by_kind(
+    panels: Mapping[str, tuple[pd.DataFrame, Mapping[str, float | None] | None]],
+    column: str = "first_response_s",
+    targets: Mapping[str, float | None] | None = None,
+) -> go.Figure:
+    """Histograms of a per-conversation duration in one panel per channel kind, each with its
+    own axis, its report's median/p90 and its target.
+
+    ``panels`` maps a panel title (``Live chat and calls``, ``Tickets and e-mail``) to the
+    conversations of that kind's channels and their summary lines (as :func:`distribution`):
+    a chat's 40 s first response and an e-mail's 6 h are both readable, where one axis in
+    hours leaves the chats in its first bar. ``targets`` maps the same titles to a target in
+    seconds (drawn dotted, ``target 1 min 00 s``), or None. The split by kind is the caller's
+    (``supportstats.reports.scorecard.channels_of_kind``); a panel without values is left out
+    unless all are empty.
+    """
+    shown = {t: p for t, p in panels.items() if p[0][column].notna().any()}
+    shown = shown or dict(list(panels.items())[:1])
+    fig = make_subplots(
+        rows=max(len(shown), 1),
+        cols=1,
+        subplot_titles=list(shown),
+        vertical_spacing=0.22 if len(shown) > 1 else 0.1,
+    )
+    counts = []
+    for row, (title, (convs, summary)) in enumerate(shown.items(), start=1):
+        target = (targets or {}).get(title)
+        with_target = dict(summary or {})
+        if not formatting.missing(target):
+            with_target["target"] = float(target)  # type: ignore[arg-type]
+        trace, marks, per, unit, n = _histogram(convs, column, with_target)
+        trace.name = title
+        fig.add_trace(trace, row=row, col=1)
+        for label, seconds in marks.items():
+            fig.add_vline(
+                x=seconds / per,
+                line_dash="dot" if label == "target" else "dash",
+                line_color="firebrick" if label == "target" else None,
+                annotation_text=f"{label} {formatting.duration(seconds)}",
+                row=row,
+                col=1,
+            )
+        fig.update_xaxes(title_text=_label_in(column, unit), row=row, col=1)
+        fig.update_yaxes(title_text="Conversations", row=row, col=1)
+        counts.append(f"{title.lower()} n={n}")
+    frames = [convs for convs, _ in shown.values()]
+    caption = options_caption(frames[0] if frames else None, [column], "; ".join(counts))
+    fig.update_layout(showlegend=False)
+    return _finish(
+        fig,
+        f"Distribution of {_label(column).lower()} by channel kind",
+        caption,
+        height=max(300, 300 * len(shown)),
+    )
 
 
 def _agent_bar(report: pd.DataFrame, metric: str) -> tuple[go.Bar, float, str | None]:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import streamlit as st
 
 from dashboards import data, links, ui
 from supportstats import charts
 from supportstats.reports import Targets
-from supportstats.reports.scorecard import CHANNEL_KINDS, channels_of_kind
+from supportstats.reports.scorecard import CHANNEL_KINDS
 
 # agent_report columns offered for the comparison chart, with the scorecard target if any
 # (first response: the target of each channel kind, see kind_targets)
@@ -60,18 +58,17 @@ def pick(sel: data.Selection, report) -> None:  # noqa: ANN001 - a DataFrame
 
 def kind_reports(source: data.Source, sel: data.Selection) -> dict[str, object]:
     """The agent report of each channel kind present (live chat and calls, tickets and
-    e-mail), within the channels selected: one panel each, so the scales do not mix."""
-    channels = sel.channels or st.session_state["bounds"].channels
-    out = {}
-    for kind, title in CHANNEL_KINDS.items():
-        picked = channels_of_kind(channels, kind)
-        if picked:
-            out[title] = data.load_agents(source, dataclasses.replace(sel, channels=picked))
-    return out
+    e-mail), within the channels selected (:func:`data.by_kind`): one panel each, so the
+    scales do not mix."""
+    return {
+        CHANNEL_KINDS[kind]: data.load_agents(source, part)
+        for kind, part in data.by_kind(source, sel).items()
+    }
 
 
 def page_targets() -> Targets:
-    """The scorecard's first-response targets as last edited there (else the defaults)."""
+    """The scorecard's default first-response targets as last edited there (else the
+    defaults); the warehouse's SLA targets win (:func:`kind_targets`)."""
     default = Targets()
     live = st.session_state.get("sc_frt_live", default.first_response_live_s)
     ticket = st.session_state.get("sc_frt_ticket")
@@ -83,14 +80,15 @@ def page_targets() -> Targets:
     )
 
 
-def kind_targets(metric: str, targets: Targets) -> dict[str, float | None]:
-    """Each panel's target for ``metric``: first response per channel kind, else the one
-    target of COMPARE for every panel."""
+def kind_targets(
+    source: data.Source, sel: data.Selection, metric: str, targets: Targets
+) -> dict[str, float | None]:
+    """Each panel's target for ``metric``: first response per channel kind (the warehouse's
+    SLA target, else the kind's default: as the scorecard), else the one target of COMPARE
+    for every panel."""
     if metric.startswith("first_response"):
-        return {
-            CHANNEL_KINDS["live"]: targets.first_response_live_s,
-            CHANNEL_KINDS["ticket"]: targets.first_response_ticket_s,
-        }
+        frame = data.load_first_response_targets(source, sel, targets)
+        return {CHANNEL_KINDS[row["kind"]]: row["target_s"] for _, row in frame.iterrows()}
     return dict.fromkeys(CHANNEL_KINDS.values(), COMPARE.get(metric))
 
 
@@ -152,8 +150,9 @@ def main() -> None:
     # one panel per channel kind: a chat agent's seconds and an e-mail agent's hours
     with ui.shows_errors():
         reports = kind_reports(source, sel)
+        targets = kind_targets(source, sel, metric, page_targets()) if reports else {}
     fig = (
-        charts.agent_bars_by_kind(reports, metric, kind_targets(metric, page_targets()))
+        charts.agent_bars_by_kind(reports, metric, targets)
         if reports
         else charts.agent_bars(report, metric, COMPARE[metric])
     )

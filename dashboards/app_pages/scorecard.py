@@ -38,11 +38,26 @@ def targets_form() -> Targets:
         )
         # first response per channel kind: a chat customer waits at the screen, an e-mail not
         cols = st.columns(4)
+        help_default = (
+            "Used for the channels whose first responses have no SLA target in the warehouse "
+            "(imported SLA policies, an SLA file, or the sla_first_response_s option under "
+            "More definitions, which win)."
+        )
         live = cols[0].number_input(
-            "First response, chat and calls ≤ (s)", 0.0, 86400.0, 60.0, key="sc_frt_live"
+            "First response, chat and calls ≤ (s)",
+            0.0,
+            86400.0,
+            60.0,
+            key="sc_frt_live",
+            help=help_default,
         )
         ticket = cols[1].number_input(
-            "First response, tickets and e-mail ≤ (h)", 0.0, 720.0, 4.0, key="sc_frt_ticket"
+            "First response, tickets and e-mail ≤ (h)",
+            0.0,
+            720.0,
+            4.0,
+            key="sc_frt_ticket",
+            help=help_default,
         )
     return Targets(
         wait,
@@ -99,15 +114,23 @@ def incomplete_note(daily: pd.DataFrame) -> None:
 
 
 def first_response_section(frt: pd.DataFrame) -> None:
-    """First response per channel, each against its kind's target (chat 60 s, e-mail 4 h)."""
+    """First response per channel against its target: the warehouse's SLA target for the
+    channel (:func:`supportstats.reports.scorecard.first_response_targets`), else its kind's
+    default (chat 60 s, e-mail 4 h, see Targets)."""
     if frt.empty:
         return
     st.subheader("First response by channel")
-    st.caption(
-        "Median first response per channel against the target of its kind: "
-        + "; ".join(f"{label.lower()}" for label in CHANNEL_KINDS.values())
-        + " have their own targets (see Targets)."
-    )
+    from_sla = frt[frt["target_from"].isin(["sla_target", "option"])]
+    kinds = " / ".join(label.lower() for label in CHANNEL_KINDS.values())
+    if len(from_sla):
+        named = ", ".join(str(c) for c in from_sla["channel"])
+        where = (
+            f"{named}: the SLA target most of its first responses are held to (in effect "
+            f"its most common priority's); any other channel: the default of its kind ({kinds})"
+        )
+    else:
+        where = f"the default of its kind ({kinds})"
+    st.caption(f"Median first response per channel against its target, {where}; see Targets.")
     for start in range(0, len(frt), 3):
         chunk = frt.iloc[start : start + 3]
         for col, (_, row) in zip(st.columns(3), chunk.iterrows(), strict=False):
@@ -118,13 +141,47 @@ def first_response_section(frt: pd.DataFrame) -> None:
                 help=f"{CHANNEL_KINDS[row['kind']]}; p90 {ui.seconds(row['first_response_p90_s'])}"
                 f", {row['first_response_count']:,} first responses",
             )
-            if formatting.missing(row["target"]):
+            if formatting.missing(row["target_s"]):
                 col.caption("no target")
             else:
                 verdict = {True: ":green[meets]", False: ":red[misses]"}.get(
                     row["meets"], "no data for"
                 )
-                col.caption(f"{verdict} target <= {ui.seconds(row['target'])}")
+                sla = "SLA " if row["target_from"] in ("sla_target", "option") else ""
+                clock = " (business hours)" if row["target_business_hours"] is True else ""
+                col.caption(f"{verdict} {sla}target <= {ui.seconds(row['target_s'])}{clock}")
+
+
+def _lines(summary: pd.DataFrame, family: str) -> dict[str, float | None]:
+    s = summary.iloc[0] if len(summary) else pd.Series(dtype=float)
+    return {"median": s.get(f"{family}_median_s"), "p90": s.get(f"{family}_p90_s")}
+
+
+def distributions(
+    kinds: dict[str, tuple[pd.DataFrame, pd.DataFrame]],
+    whole: tuple[pd.DataFrame, pd.DataFrame] | None,
+    kind_targets: pd.DataFrame,
+) -> None:
+    """First response and wait, one panel per channel kind (chat in seconds, e-mail in hours
+    on their own axes), first response against each kind's target; ``whole`` (one panel)
+    only where no channel is known."""
+    left, right = st.columns(2)
+    targets = {CHANNEL_KINDS[row["kind"]]: row["target_s"] for _, row in kind_targets.iterrows()}
+    for col, column, family in (
+        (left, "first_response_s", "first_response"),
+        (right, "wait_s", "wait"),
+    ):
+        if whole is not None:
+            fig = charts.distribution(whole[0], column, _lines(whole[1], family))
+        else:
+            panels = {
+                CHANNEL_KINDS[kind]: (convs, _lines(summary, family))
+                for kind, (convs, summary) in kinds.items()
+            }
+            fig = charts.distribution_by_kind(
+                panels, column, targets if family == "first_response" else None
+            )
+        col.plotly_chart(fig, key=f"sc_dist_{family}")
 
 
 CHURN_DEFAULTS = "churn_defaults"  # the figures the churn inputs were last set from
@@ -184,8 +241,13 @@ def main() -> None:
         card = data.load_scorecard(source, sel, targets)
         totals = data.load_totals(source, sel)
         daily = data.load_daily(source, sel)
-        convs, summary = data.load_durations(source, sel)
         frt = data.load_first_response(source, sel, targets)
+        kind_targets = data.load_first_response_targets(source, sel, targets)
+        kinds = {
+            kind: data.load_durations(source, part)
+            for kind, part in data.by_kind(source, sel).items()
+        }
+        whole = None if kinds else data.load_durations(source, sel)
     st.caption(
         f"{card.attrs.get('period', '')} · definitions: {sel.metric_options().describe()} · "
         "change vs the previous period of the same length"
@@ -217,14 +279,7 @@ def main() -> None:
         )
 
     st.subheader("How long customers wait")
-    left, right = st.columns(2)
-    s = summary.iloc[0] if len(summary) else pd.Series(dtype=float)
-    for col, column, family in (
-        (left, "first_response_s", "first_response"),
-        (right, "wait_s", "wait"),
-    ):
-        lines = {"median": s.get(f"{family}_median_s"), "p90": s.get(f"{family}_p90_s")}
-        col.plotly_chart(charts.distribution(convs, column, lines), key=f"sc_dist_{family}")
+    distributions(kinds, whole, kind_targets)
 
     churn_section(card, totals, sel)
 

@@ -9,6 +9,7 @@ from supportstats.reports.scorecard import (
     Targets,
     channel_kind,
     first_response_by_channel,
+    first_response_targets,
     gini,
     scorecard,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "agent_report",
     "channel_kind",
     "first_response_by_channel",
+    "first_response_targets",
     "gini",
     "incomplete_periods",
     "mark_incomplete",

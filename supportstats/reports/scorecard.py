@@ -3,7 +3,10 @@
 Targets (editable): average wait <= 120 s, CSAT >= 85 %, resolution rate >= 90 %, abandonment
 down 15 % against the previous period of the same length; first response (median) per channel
 kind, as chat and e-mail customers expect different speeds: live channels (chat, voice) within
-60 s, tickets (e-mail, messaging, everything else) within 4 h (:func:`first_response_by_channel`).
+60 s, tickets (e-mail, messaging, everything else) within 4 h (:func:`first_response_by_channel`)
+-- unless the warehouse has SLA targets for first response (vendor SLA policies, a generic SLA
+file, or the ``sla_first_response_s`` option): then each channel's target is the one most of
+its first responses are held to (:func:`first_response_targets`).
 Load equity is the Gini coefficient of conversations per agent (0 = everyone handles the same
 number, 1 = one agent handles all).
 """
@@ -35,10 +38,13 @@ class Targets:
     first_response_ticket_s: float | None = 4 * 3600.0
 
     def first_response_s(self, channel: str | None) -> float | None:
-        """The first-response target of a channel (by its :func:`channel_kind`)."""
-        if channel_kind(channel) == "live":
-            return self.first_response_live_s
-        return self.first_response_ticket_s
+        """The default first-response target of a channel (by its :func:`channel_kind`); the
+        warehouse's SLA targets come first (:func:`first_response_targets`)."""
+        return self.first_response_of_kind(channel_kind(channel))
+
+    def first_response_of_kind(self, kind: str) -> float | None:
+        """The default first-response target of a channel kind (``live`` or ``ticket``)."""
+        return self.first_response_live_s if kind == "live" else self.first_response_ticket_s
 
 
 # Channels a customer waits on live (as sql/views/assignment_interval.sql counts chats and
@@ -184,6 +190,97 @@ def _load_gini(conn, options, period, filters, by_team) -> dict:  # noqa: ANN001
     return {k: gini(g["contacts"]) for k, g in per_agent.groupby("team_key", dropna=False)}
 
 
+# Where a first-response target comes from (``target_from`` of :func:`first_response_targets`).
+TARGET_FROM = {
+    "option": "the sla_first_response_s option",
+    "sla_target": "the warehouse's SLA targets",
+    "default": "the default of the channel's kind",
+}
+
+
+def first_response_targets(
+    conn: duckdb.DuckDBPyConnection,
+    options: MetricOptions | None = None,
+    period: Period | None = None,
+    filters: Filters | None = None,
+    targets: Targets | None = None,
+    by: str = "channel",
+) -> pd.DataFrame:
+    """The first-response target of each channel (``by="channel"``) or channel kind
+    (``by="kind"``): the warehouse's SLA target where it has one, else the default of the
+    kind (``targets.first_response_live_s`` / ``first_response_ticket_s``).
+
+    SLA targets are the ones ``supportstats metrics --sla`` judges first responses against
+    (:func:`supportstats.metrics.sla.sla`): the ``sla_first_response_s`` option when set, else
+    the ``sla_target`` rows of metric ``first_response`` (imported vendor SLA policies: the
+    matching policy's target for the conversation's priority; a generic SLA file: the
+    priority's row before the one with priority NULL). They differ per priority and policy,
+    so a channel's target is the one most of its first responses in the period are held to
+    -- in effect the target of its most common priority; a tie goes to the stricter target.
+    A channel none of whose first responses has an SLA target keeps its kind's default.
+
+    Rows: ``channel`` (``kind`` with ``by="kind"``), ``target_s``, ``target_from``
+    (``option``, ``sla_target`` or ``default``, see :data:`TARGET_FROM`),
+    ``business_hours`` (the SLA target is measured in business hours; None for a default)
+    and ``held`` (first responses held to that target; 0 for a default). By channel: one
+    row per channel with SLA-held first responses (any other channel takes
+    ``targets.first_response_s(channel)``); by kind: both kinds, live first.
+    """
+    from supportstats.metrics.sla import sla
+
+    if by not in ("channel", "kind"):
+        raise ValueError(f"by must be 'channel' or 'kind', not {by!r}")
+    targets = targets or Targets()
+    options = options or MetricOptions()
+    columns = [by, "target_s", "target_from", "business_hours", "held"]
+    held = pd.DataFrame(columns=["channel", "target_s", "business_hours", "held"])
+    table_rows = conn.execute(
+        "select count(*) from sla_target where metric = 'first_response'"
+    ).fetchone()[0]
+    if options.sla_first_response_s is not None or table_rows:
+        counted = sla(query(conn, options, period, filters, by=["channel"])).df()
+        counted = counted[(counted["metric"] == "first_response") & counted["target_s"].notna()]
+        held = counted.assign(
+            held=counted[["met", "breached", "pending"]].sum(axis=1).astype("int64"),
+            channel=counted["channel"].astype(object).where(counted["channel"].notna(), None),
+        )[["channel", "target_s", "business_hours", "held"]]
+    if by == "kind":
+        held = held.assign(kind=[channel_kind(c) for c in held["channel"]])
+    source = "option" if options.sla_first_response_s is not None else "sla_target"
+    rows = []
+    for key, group in held.groupby(by, dropna=False, sort=False):
+        per_target = (
+            group.groupby(["target_s"], as_index=False)
+            .agg(held=("held", "sum"), business_hours=("business_hours", "max"))
+            .sort_values(["held", "target_s"], ascending=[False, True])
+        )
+        best = per_target.iloc[0]
+        rows.append(
+            {
+                by: None if key != key else key,  # noqa: PLR0124 (NaN: no channel)
+                "target_s": float(best["target_s"]),
+                "target_from": source,
+                "business_hours": bool(best["business_hours"]),
+                "held": int(best["held"]),
+            }
+        )
+    if by == "kind":
+        found = {r["kind"] for r in rows}
+        rows += [
+            {
+                "kind": kind,
+                "target_s": targets.first_response_of_kind(kind),
+                "target_from": "default",
+                "business_hours": None,
+                "held": 0,
+            }
+            for kind in CHANNEL_KINDS
+            if kind not in found
+        ]
+        rows.sort(key=lambda r: list(CHANNEL_KINDS).index(r["kind"]))
+    return pd.DataFrame(rows, columns=columns)
+
+
 def first_response_by_channel(
     conn: duckdb.DuckDBPyConnection,
     options: MetricOptions | None = None,
@@ -191,11 +288,14 @@ def first_response_by_channel(
     filters: Filters | None = None,
     targets: Targets | None = None,
 ) -> pd.DataFrame:
-    """First response per channel against the target of its kind (``Targets.first_response_s``):
+    """First response per channel against its target (:func:`first_response_targets`: the
+    warehouse's SLA target, else the default of the channel's kind, ``Targets.first_response_s``):
     one row per channel with ``channel``, ``kind`` (live/ticket), ``contacts``,
     ``first_response_count``, ``first_response_median_s``, ``first_response_p90_s``,
-    ``target`` (seconds, for the median), ``comparison`` (``<=``) and ``meets`` (None without a
-    value or target). Live channels first, then by contacts.
+    ``target_s`` (for the median), ``target_from`` (``option``, ``sla_target`` or
+    ``default``), ``target_business_hours`` (an SLA target measured in business hours),
+    ``comparison`` (``<=``) and ``meets`` (None without a value or target). Live channels
+    first, then by contacts. ``supportstats report scorecard --by-channel``.
     """
     targets = targets or Targets()
     period = period or Period()
@@ -203,12 +303,22 @@ def first_response_by_channel(
         query(conn, options, period, filters, by=["channel"]),
         families=["volume", "first_response"],
     )
+    from_sla = {
+        row["channel"]: row
+        for _, row in first_response_targets(conn, options, period, filters, targets).iterrows()
+    }
     rows = []
     for _, cur in table.iterrows():
         channel = cur.get("channel")
         channel = None if channel is None or channel != channel else str(channel)
         value = _num(cur.get("first_response_median_s"))
-        target = targets.first_response_s(channel)
+        sla_row = from_sla.get(channel)
+        if sla_row is not None:
+            target, source, business = (
+                sla_row["target_s"], sla_row["target_from"], sla_row["business_hours"]
+            )  # fmt: skip
+        else:
+            target, source, business = targets.first_response_s(channel), "default", None
         rows.append(
             {
                 "channel": channel,
@@ -217,7 +327,9 @@ def first_response_by_channel(
                 "first_response_count": int(_num(cur.get("first_response_count")) or 0),
                 "first_response_median_s": value,
                 "first_response_p90_s": _num(cur.get("first_response_p90_s")),
-                "target": target,
+                "target_s": target,
+                "target_from": source if target is not None else None,
+                "target_business_hours": business,
                 "comparison": "<=",
                 "meets": None if value is None or target is None else value <= target,
             }
@@ -226,7 +338,8 @@ def first_response_by_channel(
         rows,
         columns=[
             "channel", "kind", "contacts", "first_response_count", "first_response_median_s",
-            "first_response_p90_s", "target", "comparison", "meets",
+            "first_response_p90_s", "target_s", "target_from", "target_business_hours",
+            "comparison", "meets",
         ],
     )  # fmt: skip
     if len(out):

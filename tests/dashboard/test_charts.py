@@ -171,6 +171,50 @@ def test_distribution_axis_and_lines_in_readable_units() -> None:
     assert "median 20 s" in annotations(fig)
 
 
+def test_distribution_split_by_channel_kind_with_their_own_axes_and_targets() -> None:
+    """Chat first responses in seconds and e-mail in hours on one axis leave every chat in the
+    first bar; one panel per kind keeps both readable, each against its kind's target."""
+    live = pd.DataFrame({"first_response_s": [20.0, 40.0, 55.0, 150.0, None]})
+    mail = pd.DataFrame({"first_response_s": [3600.0, 14400.0, 20000.0]})
+    fig = charts.distribution_by_kind(
+        {
+            "Live chat and calls": (live, {"median": 47.5, "p90": 121.5}),
+            "Tickets and e-mail": (mail, {"median": 14400.0}),
+        },
+        "first_response_s",
+        {"Live chat and calls": 60.0, "Tickets and e-mail": 14400.0},
+    )
+    chat, email = fig.data
+    assert chat.xaxis != email.xaxis  # each kind its own scale
+    assert list(chat.x) == [20.0, 40.0, 55.0, 150.0]  # seconds, the empty value left out
+    assert list(email.x) == pytest.approx([1.0, 4.0, 20000 / 3600])  # hours
+    assert fig.layout.xaxis.title.text == "First response (s)"
+    assert fig.layout.xaxis2.title.text == "First response (h)"
+    texts = annotations(fig)
+    assert "Live chat and calls" in texts and "Tickets and e-mail" in texts
+    assert "target 1 min 00 s" in texts and "target 4 h 00 min" in texts
+    assert "median 48 s" in texts and "median 4 h 00 min" in texts
+    lines = {(s.xref, s.x0, s.line.dash) for s in fig.layout.shapes}
+    assert ("x", 60.0, "dot") in lines  # the chat target, in seconds on the chat axis
+    assert ("x2", 4.0, "dot") in lines  # the e-mail target, in hours on its own axis
+    # no target (the wait distributions): the report's lines only
+    fig = charts.distribution_by_kind(
+        {"Live chat and calls": (live.rename(columns={"first_response_s": "wait_s"}), None)},
+        "wait_s",
+    )
+    assert len(fig.data) == 1 and not [t for t in annotations(fig) if t.startswith("target")]
+
+
+def test_distribution_by_kind_leaves_out_an_empty_kind() -> None:
+    live = pd.DataFrame({"wait_s": [5.0, 20.0]})
+    mail = pd.DataFrame({"wait_s": [None, None]})
+    fig = charts.distribution_by_kind(
+        {"Live chat and calls": (live, None), "Tickets and e-mail": (mail, None)}, "wait_s"
+    )
+    assert [t.name for t in fig.data] == ["Live chat and calls"]
+    assert "Tickets and e-mail" not in annotations(fig)
+
+
 def test_agent_bars_split_by_channel_kind_with_their_own_targets() -> None:
     live = pd.DataFrame(
         {"agent": ["Ana", "Bo", None], "first_response_median_s": [17.0, 40.0, 9.0]}
