@@ -27,6 +27,12 @@ from supportstats.metrics import Filters, MetricOptions, metrics_table, query  #
 from supportstats.metrics.handle_concurrency import handle_time_by_concurrency  # noqa: E402
 from supportstats.planning import staff  # noqa: E402
 from supportstats.planning.chat import aht_by_level, chat_agents  # noqa: E402
+from supportstats.planning.history import contact_history  # noqa: E402
+from supportstats.planning.plan import (  # noqa: E402
+    DAY_HORIZON,
+    StaffingTargets,
+    forecast_from_contacts,
+)
 
 pytestmark = pytest.mark.slow
 BOOKS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
@@ -145,13 +151,29 @@ def test_chat_concurrency(warehouse: Path, tmp_path: Path) -> None:
     aht = aht_by_level(cost["concurrency"], cost["handle_time_mean_s"], cost["stretches"], 6)
     assert check["aht_by_level"] == pytest.approx(aht)
     assert aht == sorted(aht) and aht[-1] > aht[0]  # the sample's chats slow with concurrency
+    # the plan's targets are the chat preset's, not a copy of its numbers
+    chat = StaffingTargets.chat()
+    assert check["targets"] == {
+        "sl_target": chat.sl_target,
+        "sl_threshold_s": chat.sl_threshold_s,
+        "patience_s": chat.patience_s,
+        "sl_definition": chat.sl_definition,
+        "interval_s": 1800.0,
+    }
     volume = check["volume"]
     assert len(volume) == 48 and sum(volume) > 0
+    # the next day's forecast is the planner's (as the CLI, the demo and the dashboard)
+    with open_warehouse(warehouse, read_only=True) as conn:
+        contacts = contact_history(conn, check["queue"])
+    predicted = forecast_from_contacts(contacts, horizon=DAY_HORIZON, queue=check["queue"])
+    assert volume == pytest.approx(predicted.forecast["volume"].tolist())
+    given = (chat.sl_target, chat.sl_threshold_s)
     for k in (1, 3, 6):
-        direct = chat_agents(volume, 1800, aht[:k], 0.8, 60, patience_s=90).tolist()
-        assert check["agents"][str(k)] == direct
-        free = chat_agents(volume, 1800, [aht[0]] * k, 0.8, 60, patience_s=90).tolist()
-        assert check["agents_free"][str(k)] == free
+        direct = chat_agents(volume, 1800, aht[:k], *given, patience_s=chat.patience_s)
+        assert check["agents"][str(k)] == direct.tolist()
+        free = chat_agents(volume, 1800, [aht[0]] * k, *given, patience_s=chat.patience_s)
+        assert check["agents_free"][str(k)] == free.tolist()
+        direct, free = direct.tolist(), free.tolist()
         # the measured cost never makes a plan need fewer agents than free concurrency
         assert all(m >= f for m, f in zip(direct, free, strict=True))
     # more chats per agent, fewer agents: in every half hour, and strictly over the day
