@@ -112,6 +112,18 @@ def reach_notice() -> None:
         )
 
 
+def drill_chart(fig: Any, key: str, sel: data.Selection, where: Any = None) -> None:
+    """A chart whose bars and points drill down: selecting one (a click) opens the
+    Conversations page with ``sel``'s filters plus the point's (``links.drill_query``: its
+    day, channel, agent or team). ``where``: a column or container (default: the page)."""
+    from dashboards import links
+
+    event = (where or st).plotly_chart(fig, key=key, on_select="rerun", selection_mode="points")
+    params = links.drill_query(sel, event.selection.points) if event else None
+    if params:
+        st.switch_page(links.CONVERSATIONS_PAGE, query_params=params)
+
+
 def follow_defaults(defaults: Mapping[str, Any], memo: str) -> None:
     """Keyed widgets whose defaults come from the data (the churn inputs from the selection,
     the staffing sliders from the queue's preset) follow those defaults.

@@ -127,6 +127,24 @@ def _label(column: str) -> str:
     return LABELS.get(column, column.replace("_", " "))
 
 
+def drill_data(**columns: Sequence[Any] | pd.Series) -> list[list[str]]:
+    """``customdata`` for the points of a trace that drill down: per point, one ``name=value``
+    per filter it stands for (``["day=2026-01-08", "channel=chat"]``; names as the CLI's
+    flags and ``day``/``week``/``month``), so a selected point says which conversations it
+    counts without knowing the figure (``dashboards.links.drill_query``). Dates are written as
+    ISO days; a missing value is left out of its point."""
+    rows: list[list[str]] = []
+    for values in zip(*columns.values(), strict=True):
+        row = []
+        for name, value in zip(columns, values, strict=True):
+            if formatting.missing(value) or value == "":
+                continue
+            text = value.isoformat()[:10] if hasattr(value, "isoformat") else str(value)
+            row.append(f"{name}={text}")
+        rows.append(row)
+    return rows
+
+
 # Duration units for axes: (largest value drawn in this unit, seconds per unit, name).
 DURATION_UNITS = ((180.0, 1.0, "s"), (3 * 3600.0, 60.0, "min"), (float("inf"), 3600.0, "h"))
 
@@ -244,6 +262,7 @@ def kpi_trend(
             mode="lines+markers",
             name=_label(metric),
             text=texts,
+            customdata=drill_data(**{time: daily[time]}),
             hovertemplate="%{x}: %{text}<extra></extra>",
         )
     )
@@ -259,6 +278,7 @@ def kpi_trend(
             line={"dash": "dot"},
             marker={"symbol": "circle-open", "size": 10},
             text=hover,
+            customdata=drill_data(**{time: daily[time]}),
             hovertemplate="%{x}: %{text}<extra></extra>",
         )
         _shade_incomplete(fig, daily, time)
@@ -306,7 +326,12 @@ def volume_by_channel(daily: pd.DataFrame, time: str = "day") -> go.Figure:
     marked ``incomplete`` are shaded."""
     fig = go.Figure()
     for channel, part in daily.groupby("channel", dropna=False, sort=True):
-        fig.add_bar(x=part[time], y=part["contacts"], name=str(channel))
+        fig.add_bar(
+            x=part[time],
+            y=part["contacts"],
+            name=str(channel),
+            customdata=drill_data(**{time: part[time], "channel": part["channel"]}),
+        )
     fig.update_layout(barmode="stack")
     if "incomplete" in daily:
         periods = daily.groupby(time, sort=True)["incomplete"].first().reset_index()
@@ -428,6 +453,7 @@ def _agent_bar(report: pd.DataFrame, metric: str) -> tuple[go.Bar, float, str | 
         text=[value_text(metric, v) for v in rows[metric]],
         textposition="auto",
         hovertemplate="%{y}: %{text}<extra></extra>",
+        customdata=drill_data(agent=rows["agent_key"]) if "agent_key" in rows else None,
     )
     return bar, per, unit
 
@@ -454,6 +480,7 @@ def agent_bars_by_kind(
     reports: Mapping[str, pd.DataFrame],
     metric: str,
     targets: Mapping[str, float | None] | None = None,
+    channels: Mapping[str, Sequence[str]] | None = None,
 ) -> go.Figure:
     """Agent bars in one panel per channel kind, each with its own axis and target.
 
@@ -461,7 +488,9 @@ def agent_bars_by_kind(
     ``agent_report`` of that kind's channels: a chat agent's 40 s first response and an
     e-mail agent's 6 h are both readable, instead of the chat bars vanishing on one axis.
     Agents with no value in a kind are left out of its panel. ``targets`` maps the same
-    titles to the target of ``metric`` there (seconds, shares), or None.
+    titles to the target of ``metric`` there (seconds, shares), or None; ``channels`` to the
+    channels each panel's report counts, which its bars' drill-down carries
+    (``channel=...`` besides ``agent=<key>``).
     """
     panels = {
         title: frame[frame["agent"].notna() & frame[metric].notna()]
@@ -479,6 +508,10 @@ def agent_bars_by_kind(
     for row, (title, frame) in enumerate(panels.items(), start=1):
         bar, per, unit = _agent_bar(frame, metric)
         bar.name = title
+        if bar.customdata is not None and channels and channels.get(title):
+            # the panel counts its kind's channels only: so does its drill-down
+            extra = [f"channel={c}" for c in channels[title]]
+            bar.customdata = [[*row, *extra] for row in bar.customdata]
         fig.add_trace(bar, row=row, col=1)
         target = (targets or {}).get(title)
         if target is not None and not formatting.missing(target):
@@ -501,6 +534,42 @@ def agent_bars_by_kind(
         f"{_label(metric)} by agent and channel kind",
         options_caption(frames[0] if frames else None, [metric]),
         height=height,
+    )
+
+
+def sla_attainment(frame: pd.DataFrame, by: str = "channel") -> go.Figure:
+    """SLA attainment (met / (met + breached)) per group of ``by`` (``channel``, ``agent`` or
+    ``team``: ``supportstats metrics --sla --by ...``) and priority, one bar colour per SLA
+    metric; hover says the counts. Each bar drills down to the group's conversations
+    (customdata ``channel=chat``, ``agent=<key>``, ``team=<key>``): priority is not a filter of
+    the CLI, so a bar of one priority opens all of the group's."""
+    key, name = {"channel": ("channel", "channel"), "agent": ("agent_key", "agent"),
+                 "team": ("team_key", "team")}[by]  # fmt: skip
+    rows = frame[frame[key].notna()] if key in frame else frame.iloc[0:0]
+    labels = rows[name if name in rows else key].fillna(rows[key]).astype(str)
+    priorities = rows["sla_priority"] if "sla_priority" in rows else pd.Series(dtype=str)
+    if priorities.nunique(dropna=False) > 1:
+        labels = labels + " · " + priorities.fillna("no priority").astype(str)
+    fig = go.Figure()
+    for metric, part in rows.assign(_label=labels).groupby("metric", sort=False):
+        fig.add_bar(
+            x=part["_label"],
+            y=part["attainment"],
+            name=str(metric).replace("_", " "),
+            text=[formatting.percent(v) for v in part["attainment"]],
+            customdata=drill_data(**{by: part[key]}),
+            hovertext=[
+                f"{m:,} met, {b:,} breached, {p:,} pending"
+                for m, b, p in zip(part["met"], part["breached"], part["pending"], strict=True)
+            ],
+            hovertemplate="%{x}: %{text} (%{hovertext})<extra>%{fullData.name}</extra>",
+        )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text="SLA attainment", tickformat=".0%", range=[0, 1.05])
+    return _finish(
+        fig,
+        f"SLA attainment per {by}" + (" and priority" if "sla_priority" in rows else ""),
+        options_caption(frame, ["first_response", "resolution"]),
     )
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboards import data, links, ui
 from supportstats import charts
 from supportstats.reports import Targets
-from supportstats.reports.scorecard import CHANNEL_KINDS
+from supportstats.reports.scorecard import CHANNEL_KINDS, channels_of_kind
 
 # agent_report columns offered for the comparison chart, with the scorecard target if any
 # (first response: the target of each channel kind, see kind_targets)
@@ -64,6 +64,13 @@ def kind_reports(source: data.Source, sel: data.Selection) -> dict[str, object]:
         CHANNEL_KINDS[kind]: data.load_agents(source, part)
         for kind, part in data.by_kind(source, sel).items()
     }
+
+
+def panel_channels(sel: data.Selection) -> dict[str, tuple[str, ...]]:
+    """The channels each panel of the agent bars counts (its kind's, within the selection):
+    a bar's drill-down keeps to them."""
+    channels = sel.channels or st.session_state["bounds"].channels
+    return {title: channels_of_kind(channels, kind) for kind, title in CHANNEL_KINDS.items()}
 
 
 def page_targets() -> Targets:
@@ -152,11 +159,12 @@ def main() -> None:
         reports = kind_reports(source, sel)
         targets = kind_targets(source, sel, metric, page_targets()) if reports else {}
     fig = (
-        charts.agent_bars_by_kind(reports, metric, targets)
+        charts.agent_bars_by_kind(reports, metric, targets, panel_channels(sel))
         if reports
         else charts.agent_bars(report, metric, COMPARE[metric])
     )
-    right.plotly_chart(fig, key="agents_bars")
+    # a bar opens the agent's conversations (in its panel's channels)
+    ui.drill_chart(fig, "agents_bars", sel, right)
 
 
 main()

@@ -274,8 +274,12 @@ def main() -> None:
     }
     for i, (metric, target) in enumerate(trend_targets.items()):
         target = None if target is None or target != target else float(target)
-        (left if i % 2 == 0 else right).plotly_chart(
-            charts.kpi_trend(daily, metric, target), key=f"sc_trend_{metric}"
+        # a point opens that day's conversations (this page's filters: no agent)
+        ui.drill_chart(
+            charts.kpi_trend(daily, metric, target),
+            f"sc_trend_{metric}",
+            sel,
+            left if i % 2 == 0 else right,
         )
 
     st.subheader("How long customers wait")

@@ -1,13 +1,15 @@
 """SLA: attainment per channel x priority and per agent or team, in the sidebar's clock
 (calendar or business hours), and the breaches one by one (``supportstats metrics --sla``,
 ``--by channel`` / ``--by agent`` / ``--by team``, ``--by conversation --sla-status
-breached``)."""
+breached``). A bar of the attainment charts opens its channel's, agent's or team's
+conversations."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboards import data, links, ui
+from supportstats import charts
 from supportstats.export import to_csv
 
 COUNTS = ["met", "breached", "pending"]
@@ -48,6 +50,8 @@ def main() -> None:
         return
 
     st.subheader("Per channel and priority")
+    # a bar opens the channel's conversations (priority is not a filter: all of them)
+    ui.drill_chart(charts.sla_attainment(by_channel, "channel"), "sla_channel_chart", sel)
     st.dataframe(
         by_channel,
         hide_index=True,
@@ -72,6 +76,8 @@ def main() -> None:
     key_col, name_col = GROUPS[group]
     with ui.shows_errors():
         by_group, _ = data.load_sla(source, sel, (group,))
+    if not by_group.empty:
+        ui.drill_chart(charts.sla_attainment(by_group, group), "sla_group_chart", sel)
     config = attainment_config()
     config[key_col] = None
     if group == "agent":

@@ -34,7 +34,9 @@ def main() -> None:
         st.info("No contacts in this period and channel selection.")
         return
     st.plotly_chart(charts.volume_heatmap(by_hour), key="volume_heatmap")
-    st.plotly_chart(charts.volume_by_channel(by_day), key="volume_by_day")
+    # a bar opens that day's conversations of that channel (the other filters kept)
+    ui.drill_chart(charts.volume_by_channel(by_day), "volume_by_day", sel)
+    st.caption("Pick a bar to see that day's conversations of that channel.")
     st.subheader("By channel")
     table = ui.readable(by_channel[[c for c in CHANNEL_COLUMNS if c in by_channel]])
     st.dataframe(

@@ -205,3 +205,67 @@ def test_drill_down_from_an_agent_to_their_conversations_and_download(
     assert len(got) == len(cli) > 0
     assert set(got["agent_key"]) == {agent}
     assert got["conversation_id"].tolist() == cli["conversation_id"].tolist()
+
+
+def test_a_bar_of_the_volume_chart_drills_down_to_its_conversations(
+    server: str, sample_db: Path, tmp_path: Path
+) -> None:
+    """Issue 16, item 2 ("every chart ... drills down"): click a bar of the Volume page's
+    contacts per day and channel, land on the Conversations page filtered by that day and
+    channel with the other filters kept; its count is `supportstats metrics --by
+    conversation` with the same flags."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from urllib.parse import parse_qs, urlparse
+
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from supportstats.cli import app as cli_app
+
+    period = {"from": "2026-01-08", "to": "2026-01-14"}
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{server}/volume?from={period['from']}&to={period['to']}&queue=Web+chat"
+                      "&queue=Email&clock=business")  # fmt: skip
+            page.get_by_role("heading", name="Volume").wait_for(timeout=60_000)
+            chart = page.locator('[data-testid="stPlotlyChart"]').filter(
+                has_text="Contacts per day by channel"
+            )
+            bars = chart.locator(".barlayer .point path")
+            bars.first.wait_for(timeout=60_000)
+            page.wait_for_timeout(500)  # plotly binds its click handlers
+            # as a user clicks: on the bar, through plotly's drag layer above it
+            chart.scroll_into_view_if_needed()
+            page.wait_for_timeout(500)
+            box = bars.nth(2).bounding_box()
+            assert box is not None
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.wait_for_url("**/conversations?**", timeout=60_000)
+            page.get_by_role("heading", name="Conversations").wait_for(timeout=60_000)
+            tile = page.locator('[data-testid="stMetric"]').filter(has_text="Conversations")
+            tile.wait_for(timeout=60_000)
+            shown = int(tile.locator('[data-testid="stMetricValue"]').inner_text().replace(",", ""))
+            query = parse_qs(urlparse(page.url).query)
+            page.screenshot(path=str(tmp_path / "drilled.png"), full_page=True)
+            assert not page.locator('[data-testid="stException"]').count()
+        finally:
+            browser.close()
+    [day] = query["from"]
+    assert query["to"] == [day] and period["from"] <= day <= period["to"]
+    [channel] = query["channel"]
+    # the other filters stay: the queues (as keys) and the definition option
+    assert query["queue"] == ["generic:Web chat", "generic:Email"]
+    assert query["clock"] == ["business"]
+    result = CliRunner().invoke(
+        cli_app,
+        ["metrics", "--by", "conversation", "--from", day, "--to", day, "--channel", channel,
+         "--queue", "Web chat", "--queue", "Email", "--option", "clock=business",
+         "--db", str(sample_db), "--format", "csv"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    cli = pd.read_csv(io.StringIO(result.stdout))
+    assert shown == len(cli) > 0
+    assert set(cli["channel"]) == {channel}

@@ -238,3 +238,30 @@ def test_an_empty_warehouse_without_imports_has_no_link_to_the_data_page(
     at = run_app(empty_db, use_db, "agents")
     assert "holds no conversations" in at.info[0].value
     assert not at.get("page_link") and not at.warning
+
+
+@pytest.mark.parametrize(
+    ("page", "key", "pair"),
+    [
+        ("volume", "volume_by_day", "channel=chat"),
+        ("scorecard", "sc_trend_wait_mean_s", "day=2026-01-"),
+        ("agents", "agents_bars", "agent=generic:agent_0"),
+        ("sla", "sla_channel_chart", "channel=chat"),
+        ("sla", "sla_group_chart", "agent=generic:agent_0"),
+    ],
+)
+def test_charts_drill_down_by_their_points(
+    page: str,
+    key: str,
+    pair: str,
+    sample_db: Path,
+    use_db,  # noqa: ANN001
+) -> None:
+    """Issue 16: the charts that drill down are selectable (a click reruns the page, which
+    opens the Conversations page: links.drill_query, tested in test_links.py) and their
+    points carry the filters they stand for."""
+    at = run_app(sample_db, use_db, page, sla_first_response_s="900")
+    [chart] = [c for c in at.get("plotly_chart") if c.proto.id.endswith(key) or key in c.proto.id]
+    spec = chart.proto.spec
+    assert '"customdata"' in spec and pair in spec
+    assert chart.proto.selection_mode and not at.exception
