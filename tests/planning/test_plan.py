@@ -225,3 +225,17 @@ def test_no_contacts_and_future_contacts():
     assert notes and "left out 84 contacts" in notes[0]
     with pytest.raises(TargetsError, match="concurrency"):
         plan_from_contacts(contacts(1), StaffingTargets().replace(concurrency=0))
+
+
+def test_a_queue_starts_at_the_preset_of_its_channel() -> None:
+    """The dashboard's staffing sliders start at the queue's preset (issue 16): chat, voice,
+    else tickets; no channel known: the chat preset."""
+    from supportstats.planning.targets import TICKET_PRESET, VOICE_PRESET
+
+    assert StaffingTargets.for_channel("chat") == StaffingTargets.chat()
+    assert StaffingTargets.for_channel(None) == StaffingTargets.chat()
+    assert StaffingTargets.for_channel("Voice") == StaffingTargets(**VOICE_PRESET)
+    for channel in ("email", "messaging", "web"):
+        assert StaffingTargets.for_channel(channel) == StaffingTargets(**TICKET_PRESET)
+    assert StaffingTargets.for_channel("email", sl_target=0.9).sl_target == 0.9
+    assert StaffingTargets.for_channel("voice").model == "erlang_c"
