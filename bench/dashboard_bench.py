@@ -1,6 +1,6 @@
 """The dashboard as a manager meets it: a fresh server, a real browser, a year of data.
 
-For each page (Scorecard, Agents, Volume, Staffing) a fresh ``streamlit run`` is started on
+For each page (Scorecard, Agents, Volume, Staffing, SLA, Conversations, Live queue, Data) a fresh ``streamlit run`` is started on
 the warehouse and headless Chromium (Debian's, through Playwright) opens the page; the time
 is from the navigation until the page's figures are on screen (its metric tiles, tables and
 charts visible, and Streamlit's "running" indicator gone). Then one filter change (a channel
@@ -55,6 +55,13 @@ PAGES = {
     "agents": ("/agents", ['[data-testid="stDataFrame"]']),
     "volume": ("/volume", ['[data-testid="stPlotlyChart"]', '[data-testid="stDataFrame"]']),
     "staffing": ("/staffing", ['[data-testid="stPlotlyChart"]']),
+    "sla": ("/sla", ['[data-testid="stDataFrame"]']),
+    "conversations": (
+        "/conversations",
+        ['[data-testid="stMetric"]', '[data-testid="stDataFrame"]'],
+    ),
+    "live queue": ("/live_queue", ['[data-testid="stDataFrame"]']),
+    "data": ("/warehouse", ['[data-testid="stDataFrame"]']),
 }
 TRIVIAL_SHOWS = [
     '[data-testid="stMetric"]',
