@@ -1,13 +1,13 @@
 """The dashboard as a manager meets it: a fresh server, a real browser, a year of data.
 
-For each page (Scorecard, Agents, Volume, Staffing, SLA, Conversations, Live queue, Data) a fresh ``streamlit run`` is started on
-the warehouse and headless Chromium (Debian's, through Playwright) opens the page; the time
-is from the navigation until the page's figures are on screen (its metric tiles, tables and
-charts visible, and Streamlit's "running" indicator gone). Then one filter change (a channel
-picked in the sidebar) is timed until the rerun finishes. The floor is a trivial Streamlit
-page (a metric, one plotly chart, a table) timed the same way in the same run, and its rerun
-after a button click. Goals (issue 13): every page within 2x the trivial page; a filter
-change within 1 s more than the trivial rerun.
+For each page (Scorecard, Agents, Volume, Staffing, SLA, Conversations, Live queue, Data) a
+fresh ``streamlit run`` is started on the warehouse and headless Chromium (Debian's, through
+Playwright) opens the page; the time is from the navigation until the page's figures are on
+screen (its metric tiles, tables and charts visible, and Streamlit's "running" indicator
+gone). Then one filter change (a channel picked in the sidebar) is timed until the rerun
+finishes. The floor is a trivial Streamlit page (a metric, one plotly chart, a table) timed
+the same way in the same run, and its rerun after a button click. Goals (issue 13): every
+page within 2x the trivial page; a filter change within 1 s more than the trivial rerun.
 
     python bench/dashboard_bench.py --db /tmp/supportstats-facts-bench/1000000_0/year.duckdb
     python bench/dashboard_bench.py --conversations 100000     # builds a warehouse first
