@@ -57,6 +57,19 @@ SlDefinitionOption = typer.Option(
     help="Erlang A service level: answered within T over offered (default), over answered, "
     "or P(virtual wait <= T).",
 )
+# The service-level targets shared by erlang, plan and backtest (defaults: StaffingTargets).
+SlTargetOption = typer.Option(
+    StaffingTargets.sl_target, "--sl-target", help="Service level target, 0-1."
+)
+SlThresholdOption = typer.Option(
+    StaffingTargets.sl_threshold_s, "--sl-threshold-s", help="Answer within, seconds."
+)
+MaxOccupancyOption = typer.Option(
+    StaffingTargets.max_occupancy, "--max-occupancy", help="Occupancy cap, 0-1."
+)
+ShrinkageOption = typer.Option(
+    StaffingTargets.shrinkage, "--shrinkage", help="Share of paid time off the queue."
+)
 OutputOption = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
 
 
@@ -156,18 +169,10 @@ def erlang(
     volume: float = typer.Option(..., "--volume", help="Contacts offered in the interval."),
     interval_s: float = typer.Option(..., "--interval-s", help="Interval length, seconds."),
     aht_s: float = typer.Option(..., "--aht-s", help="Average handle time, seconds."),
-    sl_target: float = typer.Option(
-        StaffingTargets.sl_target, "--sl-target", help="Service level target, 0-1."
-    ),
-    sl_threshold_s: float = typer.Option(
-        StaffingTargets.sl_threshold_s, "--sl-threshold-s", help="Answer within, seconds."
-    ),
-    max_occupancy: float = typer.Option(
-        StaffingTargets.max_occupancy, "--max-occupancy", help="Occupancy cap, 0-1."
-    ),
-    shrinkage: float = typer.Option(
-        StaffingTargets.shrinkage, "--shrinkage", help="Share of paid time off the queue."
-    ),
+    sl_target: float = SlTargetOption,
+    sl_threshold_s: float = SlThresholdOption,
+    max_occupancy: float = MaxOccupancyOption,
+    shrinkage: float = ShrinkageOption,
     patience_s: float | None = typer.Option(
         None, "--patience-s", help="Mean patience, seconds: switches to Erlang A."
     ),
@@ -385,18 +390,10 @@ def plan_command(
         DEFAULT_INTERVAL, "--interval", help="Interval length, e.g. 30min."
     ),
     queue: str | None = typer.Option(None, "--queue", help="Only this queue_key."),
-    sl_target: float = typer.Option(
-        StaffingTargets.sl_target, "--sl-target", help="Service level target, 0-1."
-    ),
-    sl_threshold_s: float = typer.Option(
-        StaffingTargets.sl_threshold_s, "--sl-threshold-s", help="Answer within, seconds."
-    ),
-    max_occupancy: float = typer.Option(
-        StaffingTargets.max_occupancy, "--max-occupancy", help="Occupancy cap, 0-1."
-    ),
-    shrinkage: float = typer.Option(
-        StaffingTargets.shrinkage, "--shrinkage", help="Share of paid time off the queue."
-    ),
+    sl_target: float = SlTargetOption,
+    sl_threshold_s: float = SlThresholdOption,
+    max_occupancy: float = MaxOccupancyOption,
+    shrinkage: float = ShrinkageOption,
     patience_s: float | None = typer.Option(None, "--patience-s", help="Erlang A patience, s."),
     concurrency: int = typer.Option(
         StaffingTargets.concurrency, "--concurrency", help="Chats per agent (slots)."
@@ -460,9 +457,7 @@ def backtest_command(
         DEFAULT_INTERVAL, "--interval", help="Interval length, e.g. 30min."
     ),
     queue: str | None = typer.Option(None, "--queue", help="Only this queue_key."),
-    sl_threshold_s: float = typer.Option(
-        StaffingTargets.sl_threshold_s, "--sl-threshold-s", help="Answer within, seconds."
-    ),
+    sl_threshold_s: float = SlThresholdOption,
     patience_s: float | None = typer.Option(None, "--patience-s", help="Erlang A patience, s."),
     estimate_patience: bool = typer.Option(
         False, "--estimate-patience", help="Erlang A with patience estimated from the history."
