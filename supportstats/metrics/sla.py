@@ -188,9 +188,14 @@ def _status_sql(q: Query) -> tuple[str, dict]:
         facts_bh = f'"{facts if business else other_q.facts()}"'
         waits_bh = f'"{_waits_in_business_time(q, waits)}"'
     match = policy_match(q) if _has_vendor_policies(q) else _empty_match(q)
+    # With cohort=created the period selects items by their conversation's creation: read
+    # only those conversations' facts (a week of a year: 1.3 s -> ~0.1 s per SLA table).
+    facts_rows = f'"{facts}"'
+    if q.options.cohort == "created":
+        facts_rows = f'(select * from "{facts}" where created_at >= $start and created_at < $end)'
     sql = render(
         "metrics/sla_status",
-        facts=facts,
+        facts_rows=facts_rows,
         facts_cal=facts_cal,
         facts_bh=facts_bh,
         waits=waits,

@@ -1,8 +1,9 @@
 -- sla_status: every SLA item judged: one row per conversation and metric (per customer wait
 -- for next_reply) with its target, value and sla_status (docs/metrics.md#sla). sla.sql counts
 -- them per group; sla_conversations.sql lists them.
--- Targets {{targets}}: (metric, priority, target_s, policy_key, business_hours,
--- pause_statuses, vendor, override). A conversation of a source with vendor policies
+-- Facts {{facts_rows}}: the conversation facts (narrowed to the period's conversations when
+-- it selects by creation). Targets {{targets}}: (metric, priority, target_s, policy_key,
+-- business_hours, pause_statuses, vendor, override). A conversation of a source with vendor policies
 -- (sla_policy.filter, Zendesk) is judged against the policy {{policy_match}} gives it:
 -- that policy's target for its metric and exact priority (no priority, no target); others
 -- against the targets of policies without a filter (a priority-specific target wins over one
@@ -29,7 +30,7 @@ paused as (
                 - epoch(greatest(s.started_at, f.resolution_start_at)),
             0
         )) as paused_s
-    from "{{facts}}" f
+    from {{facts_rows}} f
     join ({{status_interval}}) s using (conversation_key)
     where f.resolved_at is not null
     group by all
@@ -39,7 +40,7 @@ vals as (
         c.frt_s as value_cal, b.frt_s as value_bh,
         coalesce(f.frt_start_at, f.created_at) as clock_start,
         {{agent_frt}} as credited
-    from "{{facts}}" f
+    from {{facts_rows}} f
     left join "{{facts_cal}}" c using (conversation_key)
     left join {{facts_bh}} b using (conversation_key)
     where f.frt_start_at is not null
@@ -48,7 +49,7 @@ vals as (
         c.resolution_s as value_cal, b.resolution_s as value_bh,
         f.created_at as clock_start,
         {{agent_res}} as credited
-    from "{{facts}}" f
+    from {{facts_rows}} f
     left join "{{facts_cal}}" c using (conversation_key)
     left join {{facts_bh}} b using (conversation_key)
     union all by name
@@ -57,7 +58,7 @@ vals as (
         coalesce(b.wait_s, case when f.is_abandoned then b.abandon_wait_s end) as value_bh,
         f.queued_at as clock_start,
         {{agent_wait}} as credited
-    from "{{facts}}" f
+    from {{facts_rows}} f
     left join "{{facts_cal}}" c using (conversation_key)
     left join {{facts_bh}} b using (conversation_key)
     where f.queued_at is not null
@@ -67,7 +68,7 @@ vals as (
         w.waiting_since as clock_start,
         {{agent_next}} as credited
     from "{{waits}}" w
-    join "{{facts}}" f using (conversation_key)
+    join {{facts_rows}} f using (conversation_key)
     left join {{waits_bh}} wb using (conversation_key, wait_no)
     where w.wait_no >= 1
 ),
