@@ -32,6 +32,12 @@ _NO_FACTS = (
     "null::double as resolution_s, null::double as wait_s, null::double as abandon_wait_s "
     "limit 0)"
 )
+# No customer waits (no next-reply target anywhere: the waits are not worth computing).
+_NO_NEXT_REPLY = (
+    "(select null::varchar as conversation_key, null::integer as wait_no, "
+    "null::double as reply_s, null::timestamptz as waiting_since, "
+    "null::timestamptz as replied_at, null::varchar as responder_agent_key limit 0)"
+)
 _NO_WAITS = (
     "(select null::varchar as conversation_key, null::integer as wait_no, "
     "null::double as reply_s limit 0)"
@@ -132,6 +138,17 @@ def _business_needed(q: Query) -> bool:
     )
 
 
+def _next_reply_targeted(q: Query) -> bool:
+    """Whether any next-reply target exists (the option, or an ``sla_target`` row)."""
+    if q.options.sla_next_reply_s is not None:
+        return True
+    return bool(
+        q.conn.execute("select count(*) from sla_target where metric = 'next_reply'").fetchall()[0][
+            0
+        ]
+    )
+
+
 def _has_schedule(q: Query) -> bool:
     return bool(q.conn.execute("select count(*) from schedule").fetchall()[0][0])
 
@@ -179,14 +196,15 @@ def _status_sql(q: Query) -> tuple[str, dict]:
     targets, tparams = targets_sql(q)
     business = q.options.clock == "business"
     facts = q.facts()
-    waits = wait_intervals(q)
+    waits = wait_intervals(q) if _next_reply_targeted(q) else None
     other = dataclasses.replace(q.options, clock="calendar" if business else "business")
     other_q = dataclasses.replace(q, options=other, _memo={})
     facts_cal = other_q.facts() if business else facts
     facts_bh, waits_bh = _NO_FACTS, _NO_WAITS
     if _business_needed(q) and _has_schedule(q):
         facts_bh = f'"{facts if business else other_q.facts()}"'
-        waits_bh = f'"{_waits_in_business_time(q, waits)}"'
+        if waits is not None:
+            waits_bh = f'"{_waits_in_business_time(q, waits)}"'
     match = policy_match(q) if _has_vendor_policies(q) else _empty_match(q)
     # With cohort=created the period selects items by their conversation's creation: read
     # only those conversations' facts (a week of a year: 1.3 s -> ~0.1 s per SLA table).
@@ -198,7 +216,7 @@ def _status_sql(q: Query) -> tuple[str, dict]:
         facts_rows=facts_rows,
         facts_cal=facts_cal,
         facts_bh=facts_bh,
-        waits=waits,
+        waits=f'"{waits}"' if waits else _NO_NEXT_REPLY,
         waits_bh=waits_bh,
         policy_match=match,
         status_interval=render("views/status_interval"),

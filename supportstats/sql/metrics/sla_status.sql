@@ -67,7 +67,7 @@ vals as (
         w.reply_s as value_cal, wb.reply_s as value_bh,
         w.waiting_since as clock_start,
         {{agent_next}} as credited
-    from "{{waits}}" w
+    from {{waits}} w
     join {{facts_rows}} f using (conversation_key)
     left join {{waits_bh}} wb using (conversation_key, wait_no)
     where w.wait_no >= 1
