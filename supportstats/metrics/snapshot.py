@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from supportstats.metrics._query import query
 from supportstats.metrics._sql import frame, render
-from supportstats.metrics.facts import assignment_intervals, conversation_facts
 from supportstats.metrics.options import MetricOptions
 
 
@@ -41,12 +41,10 @@ def snapshot(
         "eta_window_min": options.eta_window_min,
         "chat_capacity": options.chat_capacity,
     }
-    waiting = frame(
-        conn,
-        render("metrics/snapshot_waiting", facts=conversation_facts(conn, options)),
-        params,
-    )
-    agents = frame(conn, render("metrics/snapshot_agents", asg=assignment_intervals(conn)), params)
+    # the stored facts when they are current (as every report reads them), else built now
+    q = query(conn, options)
+    waiting = frame(conn, render("metrics/snapshot_waiting", facts=q.facts()), params)
+    agents = frame(conn, render("metrics/snapshot_agents", asg=q.assignments()), params)
     summary = pd.DataFrame(
         [
             {
