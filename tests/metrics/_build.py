@@ -191,3 +191,19 @@ class Warehouse:
                 "schedule_key": f"{SRC}:{schedule}" if schedule else None,
             },
         )
+
+
+def four_tickets_with_frt_targets(wh: Warehouse) -> None:
+    """SLA fixture on 2024-03-04: first-response targets high 1 h, any other priority 4 h;
+    p1 high answered in 30 min (met), p2 high in 2 h (breached), p3 low in 2 h (met), p4 low
+    never answered (breached: open past its target)."""
+    wh.conn.execute(
+        "insert into sla_target (policy_key, metric, priority, target_s) values "
+        "('t:p', 'first_response', 'high', 3600), ('t:p', 'first_response', null, 14400)"
+    )
+    for cid, prio, reply in (("p1", "high", "09:30"), ("p2", "high", "11:00"),
+                             ("p3", "low", "11:00"), ("p4", "low", None)):  # fmt: skip
+        wh.conv(cid, "2024-03-04 09:00", priority=prio, kind="ticket", channel="email")
+        wh.msg(cid, "2024-03-04 09:00")
+        if reply:
+            wh.msg(cid, f"2024-03-04 {reply}", "agent", "a1")

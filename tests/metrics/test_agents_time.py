@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from _build import four_tickets_with_frt_targets
 
 from supportstats.metrics import MetricOptions, Period, concurrency, query, utilisation
 from supportstats.metrics.sla import sla
@@ -67,16 +68,7 @@ def test_utilisation_from_status_and_from_engagements(wh):
 def test_sla_attainment_per_priority_and_targets(wh):
     # FRT: p1 high 30 min (target high 1 h: met), p2 high 2 h (breached),
     # p3 low 2 h (low target 4 h: met), p4 low open for 5 h with no reply (breached)
-    wh.conn.execute(
-        "insert into sla_target (policy_key, metric, priority, target_s) values "
-        "('t:p', 'first_response', 'high', 3600), ('t:p', 'first_response', null, 14400)"
-    )
-    for cid, prio, reply in (("p1", "high", "09:30"), ("p2", "high", "11:00"),
-                             ("p3", "low", "11:00"), ("p4", "low", None)):  # fmt: skip
-        wh.conv(cid, "2024-03-04 09:00", priority=prio, kind="ticket", channel="email")
-        wh.msg(cid, "2024-03-04 09:00")
-        if reply:
-            wh.msg(cid, f"2024-03-04 {reply}", "agent", "a1")
+    four_tickets_with_frt_targets(wh)
     df = sla(query(wh.conn, period=Period.from_dates("2024-03-04", "2024-03-04"))).df()
     frt = df[df["metric"] == "first_response"].set_index("sla_priority")
     assert (frt.loc["high", "met"], frt.loc["high", "breached"]) == (1, 1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from _build import four_tickets_with_frt_targets
 
 from supportstats.errors import OptionError
 from supportstats.metrics import MetricOptions, Period, query
@@ -15,23 +16,8 @@ from supportstats.metrics.sla import sla, sla_conversations
 DAY = Period.from_dates("2024-03-04", "2024-03-04")
 
 
-def fill(wh) -> None:  # noqa: ANN001
-    """p1 answered in 30 min (met), p2 in 2 h (breached), p3 low in 2 h (met: 4 h target),
-    p4 never answered (breached: open past its target)."""
-    wh.conn.execute(
-        "insert into sla_target (policy_key, metric, priority, target_s) values "
-        "('t:p', 'first_response', 'high', 3600), ('t:p', 'first_response', null, 14400)"
-    )
-    for cid, prio, reply in (("p1", "high", "09:30"), ("p2", "high", "11:00"),
-                             ("p3", "low", "11:00"), ("p4", "low", None)):  # fmt: skip
-        wh.conv(cid, "2024-03-04 09:00", priority=prio, kind="ticket", channel="email")
-        wh.msg(cid, "2024-03-04 09:00")
-        if reply:
-            wh.msg(cid, f"2024-03-04 {reply}", "agent", "a1")
-
-
 def test_breaches_are_listed_with_value_target_and_agent(wh) -> None:  # noqa: ANN001
-    fill(wh)
+    four_tickets_with_frt_targets(wh)
     items = sla_conversations(query(wh.conn, period=DAY))
     frt = items[items["metric"] == "first_response"].set_index("conversation_id")
     assert frt["sla_status"].to_dict() == {
@@ -52,7 +38,7 @@ def test_breaches_are_listed_with_value_target_and_agent(wh) -> None:  # noqa: A
 
 
 def test_items_add_up_to_the_attainment_table(wh) -> None:  # noqa: ANN001
-    fill(wh)
+    four_tickets_with_frt_targets(wh)
     options = MetricOptions(sla_wait_s=60)
     table = sla(query(wh.conn, options, DAY, by=["channel"])).df()
     items = sla_conversations(query(wh.conn, options, DAY))
@@ -64,7 +50,7 @@ def test_items_add_up_to_the_attainment_table(wh) -> None:  # noqa: ANN001
 
 
 def test_filters_apply_to_the_items(wh) -> None:  # noqa: ANN001
-    fill(wh)
+    four_tickets_with_frt_targets(wh)
     wh.conv("c1", "2024-03-04 09:00", priority="high", kind="chat", channel="chat")
     wh.msg("c1", "2024-03-04 09:00")
     wh.msg("c1", "2024-03-04 12:00", "agent", "a2")
@@ -95,7 +81,7 @@ def test_cli_lists_the_breaches(cli, db_path) -> None:  # noqa: ANN001
     from _build import Warehouse
 
     wh = Warehouse(str(db_path))
-    fill(wh)
+    four_tickets_with_frt_targets(wh)
     wh.conn.close()
     args = ["metrics", "--sla", "--by", "conversation", "--from", "2024-03-04",
             "--to", "2024-03-04", "--db", db_path, "--format", "json"]  # fmt: skip
