@@ -53,9 +53,7 @@ def targets_sql(q: Query) -> tuple[str, dict[str, float | None]]:
     """
     o = q.options
     given = {m: getattr(o, name) for m, name in _OPTION.items()}
-    table_metrics = {
-        r[0] for r in q.conn.execute("select distinct metric from sla_target").fetchall()
-    }
+    table_metrics = _shape(q)["metrics"]
     overrides = {
         m: v
         for m, v in given.items()
@@ -123,34 +121,44 @@ def notes(q: Query) -> list[str]:
     ]
 
 
+def _shape(q: Query) -> dict:
+    """What the SLA tables hold, read in one round trip and once per query: the metrics
+    ``sla_target`` has targets for, whether any target is in business hours, whether there
+    is a schedule and whether any vendor policy has conditions."""
+    if "sla_shape" not in q._memo:
+        metrics, business, schedule, vendor = q.conn.execute(
+            """
+            select (select coalesce(list(distinct metric), []) from sla_target),
+                exists (select 1 from sla_target where business_hours),
+                exists (select 1 from schedule),
+                exists (select 1 from sla_policy where filter is not null)
+            """
+        ).fetchone()
+        q._memo["sla_shape"] = {
+            "metrics": set(metrics),
+            "business": bool(business),
+            "schedule": bool(schedule),
+            "vendor": bool(vendor),
+        }
+    return q._memo["sla_shape"]
+
+
 def _has_vendor_policies(q: Query) -> bool:
-    return bool(
-        q.conn.execute("select count(*) from sla_policy where filter is not null").fetchall()[0][0]
-    )
+    return _shape(q)["vendor"]
 
 
 def _business_needed(q: Query) -> bool:
     """Whether any target is measured in business hours (its own flag, or the clock)."""
-    if q.options.clock == "business":
-        return True
-    return bool(
-        q.conn.execute("select count(*) from sla_target where business_hours").fetchall()[0][0]
-    )
+    return q.options.clock == "business" or _shape(q)["business"]
 
 
 def _next_reply_targeted(q: Query) -> bool:
     """Whether any next-reply target exists (the option, or an ``sla_target`` row)."""
-    if q.options.sla_next_reply_s is not None:
-        return True
-    return bool(
-        q.conn.execute("select count(*) from sla_target where metric = 'next_reply'").fetchall()[0][
-            0
-        ]
-    )
+    return q.options.sla_next_reply_s is not None or "next_reply" in _shape(q)["metrics"]
 
 
 def _has_schedule(q: Query) -> bool:
-    return bool(q.conn.execute("select count(*) from schedule").fetchall()[0][0])
+    return _shape(q)["schedule"]
 
 
 def _waits_in_business_time(q: Query, waits: str) -> str:
