@@ -236,7 +236,7 @@ def format_frame(frame: pd.DataFrame, *, keep_integers: bool = False) -> pd.Data
     out = frame.copy()
     for col in frame.columns:
         series = frame[col]
-        if keep_integers and (series.dtype.kind in "iub" and not series.dtype == object):
+        if keep_integers and series.dtype.kind in "iub":
             continue
         out[col] = series.astype(object).map(lambda v, c=str(col): format_value(c, v))
     return out
