@@ -106,8 +106,14 @@ def test_a_shared_url_opens_with_its_filters_and_follows_changes(
             assert query()["agent"] == ["generic:agent_02"]
             assert query()["channel"] == ["email"]
             assert (query()["from"], query()["to"]) == (["2026-01-08"], ["2026-01-14"])
-            # the widgets show them
+            # the widgets show them (once the rerun that wrote the address is over)
+            page.wait_for_function(
+                "() => document.querySelector('[data-testid=\"stApp\"]')"
+                "?.getAttribute('data-test-script-state') === 'notRunning'",
+                timeout=60_000,
+            )
             sidebar = page.locator('[data-testid="stSidebar"]')
+            sidebar.get_by_text("Luis Pérez").first.wait_for(timeout=60_000)
             text = sidebar.inner_text()
             assert "Luis Pérez" in text and "email" in text, text
             period = sidebar.locator('[data-testid="stDateInput"] input')
