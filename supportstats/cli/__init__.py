@@ -40,6 +40,7 @@ def _root(
 
 
 def _register_commands() -> None:
+    from supportstats.cli import accuracy as accuracy_commands
     from supportstats.cli import db as db_commands
     from supportstats.cli import import_ as import_commands
     from supportstats.cli import metrics as metrics_commands
@@ -53,6 +54,7 @@ def _register_commands() -> None:
         metrics_commands,
         report_commands,
         plan_commands,
+        accuracy_commands,
         sample_commands,
     ):
         module.register(app)
