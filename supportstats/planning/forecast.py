@@ -9,6 +9,7 @@ is reported next to the seasonal-naive baseline (same slot one week earlier), as
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,6 +57,21 @@ def check_horizon(horizon: str | pd.Timedelta, option: str = "horizon") -> pd.Ti
             hint="forecast at most a year ahead, e.g. 14d, 8w or 90d",
         )
     return ahead
+
+
+def check_timezone(timezone: str | None, option: str = "timezone") -> str | None:
+    """An IANA timezone name (None passes), checked as the metrics' ``timezone`` option is
+    (``metrics/options.py``): same message and hint."""
+    if timezone is None:
+        return None
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise PlanningInputError(
+            f"{option} {timezone!r} is not a known timezone",
+            hint="use an IANA name such as Europe/Berlin or America/New_York",
+        ) from None
+    return timezone
 
 
 def check_weeks(weeks: int, option: str = "weeks") -> int:
@@ -170,22 +186,36 @@ def interval_history(
     return out.reset_index()
 
 
-def _slot(index: pd.DatetimeIndex, freq: pd.Timedelta) -> np.ndarray:
-    """Slot of the week: day of week x intervals per day + interval of the day."""
+def local_times(index: pd.DatetimeIndex, timezone: str | None) -> pd.DatetimeIndex:
+    """Naive UTC times as naive wall-clock times of ``timezone`` (None: unchanged). Around a
+    DST change two UTC times can give the same wall-clock time (the repeated hour)."""
+    if timezone is None:
+        return index
+    return index.tz_localize("UTC").tz_convert(timezone).tz_localize(None)
+
+
+def _slot(index: pd.DatetimeIndex, freq: pd.Timedelta, timezone: str | None = None) -> np.ndarray:
+    """Slot of the week: day of week x intervals per day + interval of the day, by the
+    wall clock of ``timezone`` (None: UTC)."""
+    index = local_times(pd.DatetimeIndex(index), timezone)
     per_day = int(pd.Timedelta(days=1) / freq)
     since_midnight = (index - index.normalize()) // freq
     return np.asarray(index.day_of_week * per_day + since_midnight, dtype=np.int64)
 
 
 def _fit_predict(
-    history: pd.DataFrame, future: pd.DatetimeIndex, freq: pd.Timedelta, weeks: int
+    history: pd.DataFrame,
+    future: pd.DatetimeIndex,
+    freq: pd.Timedelta,
+    weeks: int,
+    timezone: str | None = None,
 ) -> pd.DataFrame:
     end = history["interval_start"].max() + freq
     # Whole weeks only, counted back from the end, so every slot is seen equally often.
     span = min(weeks, int((end - history["interval_start"].min()) // WEEK))
     recent = history[history["interval_start"] >= end - span * WEEK] if span else history
     index = pd.DatetimeIndex(recent["interval_start"])
-    slots = _slot(index, freq)
+    slots = _slot(index, freq, timezone)
     per_week = 7 * int(pd.Timedelta(days=1) / freq)
     volume = recent["volume"].to_numpy(float)
     profile = np.bincount(slots, weights=volume, minlength=per_week)
@@ -211,7 +241,7 @@ def _fit_predict(
         growth = slope / totals.mean() / 7 if totals.mean() > 0 else 0.0
     days_ahead = ((future - (end - span * WEEK / 2)) / pd.Timedelta(days=1)).to_numpy(float)
     factor = np.clip(1.0 + growth * days_ahead, 0.0, None)
-    fslots = _slot(future, freq)
+    fslots = _slot(future, freq, timezone)
     return pd.DataFrame(
         {"interval_start": future, "volume": profile[fslots] * factor, "aht_s": aht[fslots]}
     )
@@ -236,10 +266,14 @@ def forecast(
     interval: str | pd.Timedelta = "30min",
     weeks: int = 8,
     holdout: str | pd.Timedelta = "7D",
+    timezone: str | None = None,
 ) -> tuple[pd.DataFrame, Accuracy | None]:
     """Forecast ``interval_start, volume, aht_s`` for ``horizon`` after the history ends.
 
-    ``history`` is the output of :func:`interval_history` (one row per interval). Accuracy is
+    ``history`` is the output of :func:`interval_history` (one row per interval, naive UTC).
+    The profile's slots (day of week, time of day) are read on the wall clock of ``timezone``
+    (None: UTC), so a queue busy from 09:00 local stays busy from 09:00 local across a DST
+    change; times in and out stay naive UTC. Accuracy is
     measured by refitting on all but the last ``holdout`` and comparing with it; it is None
     when the history is shorter than the holdout plus one week (nothing honest to report).
     """
@@ -253,14 +287,16 @@ def forecast(
     history = history.sort_values("interval_start").reset_index(drop=True)
     last = history["interval_start"].max()
     future = pd.date_range(last + freq, last + ahead, freq=freq, name="interval_start")
-    result = _fit_predict(history, future, freq, weeks)
+    result = _fit_predict(history, future, freq, weeks, timezone)
 
     accuracy = None
     cut = last + freq - pd.Timedelta(holdout)
     train = history[history["interval_start"] < cut]
     test = history[history["interval_start"] >= cut]
     if not test.empty and train["interval_start"].min() <= cut - WEEK:
-        predicted = _fit_predict(train, pd.DatetimeIndex(test["interval_start"]), freq, weeks)
+        predicted = _fit_predict(
+            train, pd.DatetimeIndex(test["interval_start"]), freq, weeks, timezone
+        )
         # seasonal naive: the same slot one week earlier (from actuals, so it never drifts)
         by_time = history.set_index("interval_start")["volume"]
         naive = by_time.reindex(test["interval_start"] - WEEK).to_numpy(float)

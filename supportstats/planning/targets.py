@@ -22,6 +22,21 @@ DAY_HORIZON = "24h"
 #: Weeks of history in the forecast's day-of-week x time-of-day profile.
 DEFAULT_WEEKS = 8
 
+#: Agent work per agent reply, seconds: the handle time basis of a queue without engagements
+#: (e-mail, messaging: the warehouse has their messages, not the agents' working time), so a
+#: conversation with three agent replies counts 15 minutes of work (docs/staffing.md, "Every
+#: queue"; ``supportstats plan --reply-handle-s``).
+REPLY_HANDLE_S = 300.0
+#: Agents one team lead looks after (``--lead-span``), and the span's allowed range: the
+#: issue's "one per 8-15 agents on shift".
+DEFAULT_LEAD_SPAN = 12
+LEAD_SPAN_RANGE = (8, 15)
+#: Smoothing of a plan (``--smooth``): dips in ``agents_scheduled`` up to this long are filled
+#: (a morphological closing, docs/staffing.md), so a night of 0/2/0/2 becomes 2/2/2/2.
+DEFAULT_SMOOTH = "1h"
+#: Fewest agents scheduled in an interval where a queue is open and has work (``--min-agents``).
+DEFAULT_MIN_AGENTS = 0
+
 #: The chat preset (the demo and the dashboard): 80 % answered within 60 s, 3 chats per
 #: agent at once, an 85 % occupancy cap, 30 % shrinkage, customers who give up after 90 s
 #: on average (Erlang A).
@@ -43,14 +58,17 @@ VOICE_PRESET: dict[str, Any] = {
     "concurrency": 1,
 }
 #: The ticket preset (e-mail, messaging, web forms: the channels the scorecard counts as
-#: tickets): 80 % answered within an hour, one conversation per agent at a time, Erlang C (a
-#: message does not hang up), the chat preset's occupancy cap and shrinkage.
+#: tickets): the work of every conversation done within an hour of its arrival (counted in
+#: opening hours), staffed by the backlog model (``backlog_model``: workload and a deadline,
+#: unfinished work carried to the next interval; not an Erlang queue), one conversation per
+#: agent at a time, the chat preset's occupancy cap and shrinkage.
 TICKET_PRESET: dict[str, Any] = {
     "sl_threshold_s": 3600.0,
     "max_occupancy": 0.85,
     "shrinkage": 0.3,
     "patience_s": None,
     "concurrency": 1,
+    "backlog_model": True,
 }
 #: A queue's preset by its channel (the queue table's ``channel``); any other channel, and a
 #: queue without one, takes the ticket preset, except no channel at all: the chat preset.
@@ -81,6 +99,10 @@ class StaffingTargets:
     * ``max_abandon``: abandonment cap, above 0 to 1 (None: none); needs ``patience_s``.
     * ``sl_definition``: which service level Erlang A reports and plans for: ``offered``
       (answered within T over offered), ``answered`` or ``virtual``.
+    * ``backlog_model``: staff from workload and a deadline of ``sl_threshold_s`` with the
+      backlog carried between intervals (:mod:`supportstats.planning.backlog`; e-mail and
+      ticket queues) instead of Erlang; ``sl_target``, ``patience_s`` and ``concurrency``
+      are then not used.
 
     A value out of range raises :class:`~supportstats.planning._validate.TargetsError` (a
     ``PlanningInputError``) naming the field, with the planner's own message and hint:
@@ -101,6 +123,7 @@ level target is a fraction above 0 and below 1, e.g. 0.8)
     asa_target_s: float | None = None
     max_abandon: float | None = None
     sl_definition: str = "offered"
+    backlog_model: bool = False
 
     def __post_init__(self) -> None:
         self.check()
@@ -110,6 +133,7 @@ level target is a fraction above 0 and below 1, e.g. 0.8)
             value = getattr(self, name)
             object.__setattr__(self, name, None if _missing(value) else float(value))
         object.__setattr__(self, "concurrency", int(self.concurrency))
+        object.__setattr__(self, "backlog_model", bool(self.backlog_model))
 
     @classmethod
     def chat(cls, **changes: Any) -> StaffingTargets:
@@ -132,7 +156,10 @@ level target is a fraction above 0 and below 1, e.g. 0.8)
 
     @property
     def model(self) -> str:
-        """``erlang_a`` when a patience is given, else ``erlang_c``."""
+        """``backlog`` for the backlog model, else ``erlang_a`` when a patience is given, else
+        ``erlang_c``."""
+        if self.backlog_model:
+            return "backlog"
         return "erlang_c" if self.patience_s is None else "erlang_a"
 
     def columns(self) -> dict[str, float | int]:
@@ -185,7 +212,7 @@ level target is a fraction above 0 and below 1, e.g. 0.8)
         return {
             f.name: getattr(self, f.name)
             for f in dataclasses.fields(self)
-            if f.name != "sl_definition"
+            if f.name not in ("sl_definition", "backlog_model")
         }
 
 

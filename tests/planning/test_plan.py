@@ -114,7 +114,7 @@ def test_staffing_for_forecast_call_centre_helper():
     assert list(plan.columns) == [
         "interval_start", "volume", "aht_s", "queue", "interval_s", "sl_target",
         "sl_threshold_s", "max_occupancy", "shrinkage", "patience_s", "concurrency",
-        *OUTPUT_COLUMNS,
+        *OUTPUT_COLUMNS, "backlog_s", "agents_unsmoothed", "open", "team_leads",
     ]  # fmt: skip
     assert row.queue == "" and row.interval_s == 1800.0
 
