@@ -31,7 +31,12 @@ from supportstats.errors import InputFileError, OptionError, SupportStatsError
 from supportstats.planning.targets import (
     DEFAULT_HORIZON,
     DEFAULT_INTERVAL,
+    DEFAULT_LEAD_SPAN,
+    DEFAULT_MIN_AGENTS,
+    DEFAULT_SMOOTH,
     DEFAULT_WEEKS,
+    LEAD_SPAN_RANGE,
+    REPLY_HANDLE_S,
     StaffingTargets,
 )
 
@@ -71,6 +76,21 @@ ShrinkageOption = typer.Option(
     StaffingTargets.shrinkage, "--shrinkage", help="Share of paid time off the queue."
 )
 OutputOption = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
+QueuesOption = typer.Option(
+    None, "--queue", help="Only this queue_key (repeat for several); default: every queue."
+)
+TimezoneOption = typer.Option(
+    None,
+    "--timezone",
+    help="IANA timezone (e.g. Europe/Madrid): intervals on its wall clock, DST included; "
+    "default UTC.",
+)
+ReplyHandleOption = typer.Option(
+    REPLY_HANDLE_S,
+    "--reply-handle-s",
+    help="Agent work per agent reply, seconds: the handle time of queues without "
+    "engagements (e-mail, messaging).",
+)
 
 
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "min": "minutes", "m": "minutes",
@@ -292,26 +312,49 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 def _forecast(
     db: Path | None,
-    queue: str | None,
+    queues: list[str] | None,
     interval: pd.Timedelta,
     horizon: pd.Timedelta,
     wait: str | None = None,
     weeks: int = DEFAULT_WEEKS,
+    timezone: str | None = None,
+    reply_handle_s: float = REPLY_HANDLE_S,
 ) -> pd.DataFrame:
-    """The forecast of ``forecast`` and ``plan``: the warehouse is open only to read the
-    contacts; notes and the accuracy line go to stderr."""
+    """The forecast of ``forecast`` and ``plan``, every queue (or ``queues``) on one grid: the
+    warehouse is open only to read the contacts; notes and the accuracy lines go to stderr."""
     from supportstats.db import open_warehouse
     from supportstats.planning.history import contact_history
-    from supportstats.planning.plan import forecast_from_contacts
+    from supportstats.planning.plan import forecast_queues
 
     with open_warehouse(db, read_only=True, wait=wait) as conn:
-        contacts = contact_history(conn, queue)
-    result = forecast_from_contacts(
-        contacts, horizon=horizon, interval=interval, weeks=weeks, queue=queue,
-        on_note=lambda note: stderr.print(f"Note: {note}"),
+        contacts = contact_history(conn, None, reply_handle_s=reply_handle_s)
+    result = forecast_queues(
+        contacts, queues=queues, horizon=horizon, interval=interval, weeks=weeks,
+        timezone=timezone, on_note=lambda note: stderr.print(f"Note: {note}"),
     )  # fmt: skip
-    _accuracy_line(result.accuracy)
+    for queue, accuracy in result.by_queue.items():
+        _accuracy_line(accuracy, queue if len(result.by_queue) > 1 else None)
     return result.forecast
+
+
+def _check_timezone(timezone: str | None) -> str | None:
+    """--timezone: an IANA name, checked once before any work (the metrics' message)."""
+    from supportstats.planning import PlanningInputError
+    from supportstats.planning.forecast import check_timezone
+
+    try:
+        return check_timezone(timezone, "--timezone")
+    except PlanningInputError as exc:
+        raise OptionError(exc.message, exc.hint) from None
+
+
+def _check_reply_handle(reply_handle_s: float) -> float:
+    if not (math.isfinite(reply_handle_s) and 0 < reply_handle_s <= 86400):
+        raise OptionError(
+            f"--reply-handle-s {reply_handle_s:g} is outside 0 to 86,400 seconds",
+            "seconds of agent work per agent reply in e-mail and messaging queues, e.g. 300",
+        )
+    return reply_handle_s
 
 
 def _usable(contacts: pd.DataFrame, weeks: int | None) -> pd.DataFrame:
@@ -351,33 +394,45 @@ def forecast_command(
     interval: str = typer.Option(
         DEFAULT_INTERVAL, "--interval", help="Interval length, e.g. 15min, 30min."
     ),
-    queue: str | None = typer.Option(None, "--queue", help="Only this queue_key."),
+    queue: list[str] | None = QueuesOption,
+    timezone: str | None = TimezoneOption,
     weeks: int = typer.Option(
         DEFAULT_WEEKS, "--weeks", help="Weeks of history in the profile (1-260)."
     ),
+    reply_handle_s: float = ReplyHandleOption,
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
     output: Path | None = OutputOption,
     raw_csv: bool = RawCsvOption,
 ) -> None:
-    """Contacts and AHT per interval from history (day-of-week x interval profile, trend).
+    """Contacts and AHT per interval and queue from history (day-of-week x interval profile,
+    trend), every queue on one grid.
 
-    Prints the holdout accuracy (WAPE, MAPE against a seasonal-naive baseline) on stderr.
+    Prints each queue's holdout accuracy (WAPE, MAPE against a seasonal-naive baseline) on
+    stderr. Columns: interval_start (local with --timezone, then utc_offset), queue, channel,
+    volume, aht_s.
 
-    Example: supportstats forecast --db support.duckdb --horizon 14d --interval 30min
+    Example: supportstats forecast --db support.duckdb --horizon 14d --queue generic:Email
+    --timezone Europe/Madrid
     """
     step = _timedelta(interval, "--interval")
     ahead = _timedelta(horizon, "--horizon")
     _check_span_options(step, ahead, weeks)
+    tz = _check_timezone(timezone)
+    _check_reply_handle(reply_handle_s)
     _check_output(output)
-    result = _forecast(db, queue, step, ahead, wait, weeks)
+    result = _forecast(db, queue, step, ahead, wait, weeks, tz, reply_handle_s)
     _emit(result, fmt, output, title="Forecast", raw_csv=raw_csv)
 
 
-def _accuracy_line(accuracy: object) -> None:
+def _accuracy_line(accuracy: object, queue: str | None = None) -> None:
+    head = f"Accuracy ({queue}): " if queue else "Accuracy: "
     if accuracy is None:
-        stderr.print("Accuracy: history too short for a holdout (needs more than 2 weeks).")
+        stderr.print(head + "history too short for a holdout (needs more than 2 weeks).")
     else:
-        stderr.print("Accuracy: " + accuracy.line())  # type: ignore[attr-defined]
+        stderr.print(head + accuracy.line())  # type: ignore[attr-defined]
+
+
+_PRESET = "default: the queue's channel preset"
 
 
 @reports_errors
@@ -389,46 +444,115 @@ def plan_command(
     interval: str = typer.Option(
         DEFAULT_INTERVAL, "--interval", help="Interval length, e.g. 30min."
     ),
-    queue: str | None = typer.Option(None, "--queue", help="Only this queue_key."),
-    sl_target: float = SlTargetOption,
-    sl_threshold_s: float = SlThresholdOption,
-    max_occupancy: float = MaxOccupancyOption,
-    shrinkage: float = ShrinkageOption,
-    patience_s: float | None = typer.Option(None, "--patience-s", help="Erlang A patience, s."),
-    concurrency: int = typer.Option(
-        StaffingTargets.concurrency, "--concurrency", help="Chats per agent (slots)."
+    queue: list[str] | None = QueuesOption,
+    timezone: str | None = TimezoneOption,
+    sl_target: float | None = typer.Option(
+        None, "--sl-target", help=f"Service level target, 0-1 ({_PRESET})."
+    ),
+    sl_threshold_s: float | None = typer.Option(
+        None,
+        "--sl-threshold-s",
+        help=f"Answer within, seconds; e-mail/tickets: the work's deadline ({_PRESET}).",
+    ),
+    max_occupancy: float | None = typer.Option(
+        None, "--max-occupancy", help=f"Occupancy cap, 0-1 ({_PRESET})."
+    ),
+    shrinkage: float | None = typer.Option(
+        None, "--shrinkage", help=f"Share of paid time off the queue ({_PRESET})."
+    ),
+    patience_s: float | None = typer.Option(
+        None, "--patience-s", help=f"Erlang A patience, s ({_PRESET})."
+    ),
+    concurrency: int | None = typer.Option(
+        None, "--concurrency", help=f"Chats per agent (slots) ({_PRESET})."
     ),
     sl_definition: SlDefinition = SlDefinitionOption,
+    open_hours: str | None = typer.Option(
+        None,
+        "--open",
+        help="Opening hours HH:MM-HH:MM on the plan's clock: no agents outside, e-mail "
+        "deadlines run in them; default always open.",
+    ),
+    min_agents: int = typer.Option(
+        DEFAULT_MIN_AGENTS,
+        "--min-agents",
+        help="Fewest agents scheduled where a queue is open and has work.",
+    ),
+    smooth: str = typer.Option(
+        DEFAULT_SMOOTH, "--smooth", help="Fill dips in agents_scheduled up to this long; 0 off."
+    ),
+    lead_span: int = typer.Option(
+        DEFAULT_LEAD_SPAN,
+        "--lead-span",
+        help=f"Agents per team lead ({LEAD_SPAN_RANGE[0]}-{LEAD_SPAN_RANGE[1]}).",
+    ),
+    reply_handle_s: float = ReplyHandleOption,
     raw_csv: bool = RawCsvOption,
 ) -> None:
-    """Forecast, then agents per interval: a CSV plan plus a week-by-interval table.
+    """Forecast, then agents per interval for every queue (or --queue): a CSV plan plus a
+    week-by-interval table of all queues.
 
-    Example: supportstats plan --db support.duckdb --horizon 14d --sl-target 0.8
-    --sl-threshold-s 20 --shrinkage 0.3 --output plan.csv
+    Each queue starts at its channel's preset (chat: Erlang A, 3 chats per agent; voice:
+    Erlang C; e-mail, messaging and other tickets: the backlog model, work done within
+    --sl-threshold-s in opening hours); the target options override every queue.
+
+    Example: supportstats plan --db support.duckdb --horizon 14d --timezone Europe/Madrid
+    --open 08:00-20:00 --min-agents 1 --output plan.csv
     """
     from supportstats.planning import PlanningInputError
-    from supportstats.planning.plan import staffing_for_forecast
+    from supportstats.planning.plan import staffing_for_forecast, targets_for_queues
 
     step = _timedelta(interval, "--interval")
     ahead = _timedelta(horizon, "--horizon")
     _check_span_options(step, ahead)
-    try:  # the targets, checked on one light interval before the warehouse is read
-        targets = StaffingTargets(
-            sl_target=sl_target, sl_threshold_s=sl_threshold_s, max_occupancy=max_occupancy,
-            shrinkage=shrinkage, patience_s=patience_s, concurrency=concurrency,
-            sl_definition=sl_definition.value,
-        )  # fmt: skip
-        targets.check(step.total_seconds())
+    tz = _check_timezone(timezone)
+    _check_reply_handle(reply_handle_s)
+    rules = _roster_rules(open_hours, min_agents, smooth, lead_span)
+    given = {
+        "sl_target": sl_target, "sl_threshold_s": sl_threshold_s,
+        "max_occupancy": max_occupancy, "shrinkage": shrinkage, "patience_s": patience_s,
+        "concurrency": concurrency,
+    }  # fmt: skip
+    changes: dict[str, object] = {k: v for k, v in given.items() if v is not None}
+    changes["sl_definition"] = sl_definition.value
+    try:  # the targets of every preset, checked on one light interval before any reading
+        for channel in (None, "voice", "email"):
+            StaffingTargets.for_channel(channel, **changes).check(step.total_seconds())
     except PlanningInputError as exc:
         raise _as_option(exc) from None
     _check_output(output)
-    predicted = _forecast(db, queue, step, ahead, wait)
+    predicted = _forecast(db, queue, step, ahead, wait, timezone=tz, reply_handle_s=reply_handle_s)
+    targets = targets_for_queues(predicted, **changes)
     try:
-        result = staffing_for_forecast(predicted, targets, interval=step, queue=queue)
+        result = staffing_for_forecast(predicted, targets, interval=step, rules=rules)
     except PlanningInputError as exc:
-        raise _as_option(exc, ("interval_s", *targets.columns())) from None
+        raise _as_option(exc, ("interval_s", *StaffingTargets().columns())) from None
     _emit(result, OutputFormat.csv, output, raw_csv=raw_csv)
     emit_frame(week_table(result), OutputFormat.table, title="Agents scheduled, first week")
+
+
+def _roster_rules(open_hours: str | None, min_agents: int, smooth: str, lead_span: int) -> object:
+    """--open, --min-agents, --smooth and --lead-span as ``RosterRules``, each checked with
+    its option's name."""
+    from supportstats.planning import PlanningInputError
+    from supportstats.planning.requirement import RosterRules, check_lead_span, parse_open_hours
+
+    try:
+        parse_open_hours(open_hours, "--open")
+        check_lead_span(lead_span, "--lead-span")
+    except PlanningInputError as exc:
+        raise OptionError(exc.message, exc.hint) from None
+    if not 0 <= min_agents <= 10_000:
+        raise OptionError(
+            f"--min-agents {min_agents} is outside 0 to 10,000",
+            "the fewest agents an open queue with work has, e.g. 1 (0: no minimum)",
+        )
+    off = re.fullmatch(r"\s*(0+(\.0*)?\s*[a-z]*|off|none)\s*", smooth.lower()) is not None
+    delta = None if off else _timedelta(smooth, "--smooth")
+    if delta is not None and delta > _timedelta("1d", "--smooth"):
+        raise OptionError(f"--smooth {smooth!r} is longer than a day", "e.g. 1h, 90min or 0")
+    text = None if delta is None else f"{delta.total_seconds():.0f}s"
+    return RosterRules(open_hours, min_agents, text, lead_span)
 
 
 def week_table(plan: pd.DataFrame, value: str = "agents_scheduled") -> pd.DataFrame:

@@ -174,7 +174,7 @@ def forecast_queues(
     ``channel``, ``created_at``, ``handle_s``). Each queue is forecast from its own history
     (:func:`~supportstats.planning.forecast.forecast`, slots on the wall clock of
     ``timezone``). The frame: ``interval_start`` (naive UTC, or naive wall-clock time of
-    ``timezone`` followed by ``utc_offset`` such as ``+01:00``), ``queue``, ``channel``,
+    ``timezone`` followed by ``utc_offset`` such as ``UTC+01:00``), ``queue``, ``channel``,
     ``volume``, ``aht_s``; one block of rows per queue. ``by_queue`` holds each queue's
     holdout accuracy. A queue asked for without contacts raises ``SupportStatsError``.
     """
@@ -225,7 +225,7 @@ def forecast_queues(
 
 def localise(frame: pd.DataFrame, timezone: str | None) -> pd.DataFrame:
     """``interval_start`` (naive UTC) as the naive wall-clock time of ``timezone``, with a
-    ``utc_offset`` column after it (``+01:00``) that tells the repeated hour of a DST change
+    ``utc_offset`` column after it (``UTC+01:00``) that tells the repeated hour of a DST change
     apart. None: unchanged."""
     if timezone is None:
         return frame
@@ -235,7 +235,8 @@ def localise(frame: pd.DataFrame, timezone: str | None) -> pd.DataFrame:
     out = frame.copy()
     out["interval_start"] = local_times(utc, timezone)
     position = out.columns.get_loc("interval_start") + 1
-    out.insert(position, "utc_offset", [f"{o[:3]}:{o[3:]}" for o in offset])
+    # "UTC+01:00": a bare "+01:00" would be quoted in CSV as a possible spreadsheet formula
+    out.insert(position, "utc_offset", [f"UTC{o[:3]}:{o[3:]}" for o in offset])
     return out
 
 
