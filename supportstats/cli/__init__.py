@@ -47,6 +47,8 @@ def _register_commands() -> None:
     from supportstats.cli import plan as plan_commands
     from supportstats.cli import report as report_commands
     from supportstats.cli import sample as sample_commands
+    from supportstats.cli import schedule as schedule_commands
+    from supportstats.cli import simulate as simulate_commands
 
     for module in (
         import_commands,
@@ -55,6 +57,8 @@ def _register_commands() -> None:
         report_commands,
         plan_commands,
         accuracy_commands,
+        schedule_commands,
+        simulate_commands,
         sample_commands,
     ):
         module.register(app)

@@ -60,7 +60,7 @@ class ShiftRulesError(PlanningInputError):
 
 # --- Parsing durations and clock times -----------------------------------------------------
 
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|hours?|m|mins?|minutes?)")
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(hours?|h|minutes?|mins?|m)")
 
 
 def parse_duration(text: str, field: str = "duration") -> int:
@@ -351,7 +351,9 @@ def _on_grid(merged: pd.DataFrame) -> Requirement:
     wall = grid + pd.to_timedelta(offsets, unit="min")
     minutes = (wall.hour * 60 + wall.minute).to_numpy()
     labels = [
-        t if not offsets.any() else t.tz_localize("UTC").tz_convert(timezone(timedelta(minutes=o)))
+        t
+        if not offsets.any()
+        else t.tz_localize("UTC").tz_convert(timezone(timedelta(minutes=int(o))))
         for t, o in zip(grid, offsets, strict=True)
     ]
     return Requirement(
@@ -514,6 +516,11 @@ class ScheduleResult:
     slots: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     @property
+    def uncovered_agent_hours(self) -> float:
+        """Agent-hours required where the schedule falls short."""
+        return float(self.coverage["under"].sum()) * self.interval_minutes / 60
+
+    @property
     def over_staffing_pct(self) -> float | None:
         return _pct(self.over_staffing_agent_hours, self.required_agent_hours)
 
@@ -543,6 +550,7 @@ class ScheduleResult:
             "under_staffing_agent_hours": round(self.under_staffing_agent_hours, 3),
             "under_staffing_pct": _round(self.under_staffing_pct),
             "uncovered_intervals": self.uncovered_intervals,
+            "uncovered_agent_hours": round(self.uncovered_agent_hours, 3),
             "team_lead_hours": round(self.team_lead_hours, 3),
             "interval_minutes": self.interval_minutes,
             "cyclic": self.cyclic,
@@ -556,7 +564,7 @@ def _pct(part: float, whole: float) -> float | None:
 
 
 def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 3)
+    return None if value is None else round(value, 3) + 0.0  # never -0.0
 
 
 def team_leads(agents: np.ndarray | pd.Series, span: int = DEFAULT_LEAD_SPAN) -> np.ndarray:
