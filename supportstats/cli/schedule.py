@@ -63,7 +63,7 @@ def schedule_command(
         "separate) for several lengths, e.g. --shift 8h30m --shift 6h.",
     ),  # fmt: skip
     break_: str = typer.Option(
-        "30m", "--break", help="Unpaid-for-coverage break per shift (0: none)."
+        "30m", "--break", help="Break per shift: paid, not counted as coverage (0: none)."
     ),
     break_window: str = typer.Option(
         "2h-6h", "--break-window", help="Where the break lies, from the shift start."
