@@ -595,49 +595,28 @@ def backtest_command(
 ) -> None:
     """Predicted SL (from agents on duty) against observed SL, per past interval.
 
-    Agents on duty come from agent status intervals when there are any, else from the
-    agents handling contacts in each interval (an estimate).
+    Agents on duty: those in an on-duty status who handle the queue's contacts, else (no
+    status data) the agents handling contacts in each interval (an estimate). Without
+    --queue, the queues with engagements are pooled (e-mail and messaging are left out).
 
     Example: supportstats backtest --db support.duckdb --interval 30min --sl-threshold-s 20
     """
     from supportstats.db import open_warehouse
     from supportstats.planning import PlanningInputError
-    from supportstats.planning.backtest import (
-        agents_from_engagements,
-        agents_from_status,
-        backtest,
-        estimate_patience_s,
-        observed_intervals,
-    )
-    from supportstats.planning.history import contact_history, engagement_history, status_history
+    from supportstats.planning.backtest import warehouse_backtest
 
     step = _timedelta(interval, "--interval")
     _check_span_options(step)
     _check_output(output)
     with open_warehouse(db, read_only=True, wait=wait) as conn:
-        contacts = contact_history(conn, queue)
-        status = status_history(conn)
-        engagements = engagement_history(conn, queue) if status.empty else None
-    contacts = _usable(contacts, None)
-    if contacts.empty:
-        raise SupportStatsError("no contacts in the warehouse", "import some history first")
-    if estimate_patience:
-        patience_s = estimate_patience_s(contacts)
-        stderr.print(f"Estimated mean patience: {patience_s:,.0f} s")
-    observed = observed_intervals(contacts, step, sl_threshold_s)
-    window = (observed["interval_start"].min(), observed["interval_start"].max() + step)
-    agents = (
-        agents_from_engagements(engagements, step, window)
-        if engagements is not None
-        else agents_from_status(status, step, window=window)
-    )
-    try:
-        rows, summary = backtest(
-            observed, agents, interval=step, sl_threshold_s=sl_threshold_s,
-            patience_s=patience_s, concurrency=concurrency,
-        )  # fmt: skip
-    except PlanningInputError as exc:
-        raise _as_option(exc, ("sl_threshold_s", "patience_s", "concurrency")) from None
+        try:
+            rows, summary = warehouse_backtest(
+                conn, queue, interval=step, sl_threshold_s=sl_threshold_s,
+                patience_s=patience_s, estimate_patience=estimate_patience,
+                concurrency=concurrency, on_note=lambda note: stderr.print(f"Note: {note}"),
+            )  # fmt: skip
+        except PlanningInputError as exc:
+            raise _as_option(exc, ("sl_threshold_s", "patience_s", "concurrency")) from None
     columns = [
         "interval_start",
         "volume",
@@ -649,6 +628,7 @@ def backtest_command(
     ]
     _emit(rows[columns], fmt, output, title="Backtest", raw_csv=raw_csv)
     stderr.print("Overall: " + summary.line())
+    stderr.print("Model check: " + summary.model_line())
 
 
 def register(app: typer.Typer) -> None:

@@ -223,3 +223,90 @@ def test_backtest_through_the_bank_importer_and_warehouse(tmp_path):
     observed = np.average(rows["observed_sl"], weights=rows["volume"])
     assert observed == pytest.approx(0.521, abs=0.003)
     assert np.corrcoef(rows["predicted_sl"], rows["observed_sl"])[0, 1] > 0.6
+
+
+def _chat_and_email_warehouse(db: Path) -> None:
+    """Chat queue q1: 12 contacts 09:00-11:00, one every 10 minutes, each picked up by agent
+    a after 5 s and handled for 300 s. E-mail queue q2: 3 contacts nobody engaged. Agents a
+    and b both on duty 08:00-12:00 (b works e-mail: never a chat)."""
+    con = connect(db)
+    con.execute("""
+        insert into conversation (source_system, source_id, kind, queue_key, created_at)
+        select 'test', 'c' || i, 'chat', 'q1',
+               timestamptz '2024-01-01 09:00:00+00' + i * interval 10 minute
+        from range(12) as t(i)
+        union all
+        select 'test', 'm' || i, 'ticket', 'q2', timestamptz '2024-01-01 09:05:00+00'
+        from range(3) as t(i)
+    """)
+    con.execute("""
+        insert into engagement (engagement_key, conversation_key, source_system, source_id,
+                                agent_key, started_at, ended_at)
+        select 'e' || i, 'test:c' || i, 'test', 'e' || i, 'a',
+               timestamptz '2024-01-01 09:00:05+00' + i * interval 10 minute,
+               timestamptz '2024-01-01 09:05:05+00' + i * interval 10 minute
+        from range(12) as t(i)
+    """)
+    con.execute("""
+        insert into agent_status_interval (status_key, agent_key, source_system, source_id,
+                                           started_at, ended_at, status_class)
+        select 's' || agent, agent, 'test', 's' || agent, timestamptz '2024-01-01 08:00:00+00',
+               timestamptz '2024-01-01 12:00:00+00', 'available'
+        from (values ('a'), ('b')) as t(agent)
+    """)
+    con.close()
+
+
+def test_backtest_counts_only_the_agents_who_serve_the_queue(tmp_path):
+    # Before the fix every agent on duty counted (b, an e-mail agent, made 2 chat agents) and
+    # the e-mail queue was pooled into the chat queue's Erlang model.
+    db = tmp_path / "w.duckdb"
+    _chat_and_email_warehouse(db)
+    app = typer.Typer()
+    register(app)
+    result = CliRunner().invoke(app, ["backtest", "--db", str(db), "-f", "json"],
+                                catch_exceptions=False)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    rows = pd.DataFrame(json.loads(result.stdout))
+    assert rows["volume"].tolist() == [3.0, 3.0, 3.0, 3.0]  # the chats only
+    assert (rows["agents"] == 1).all()
+    assert (rows["observed_sl"] == 1.0).all()  # every chat picked up after 5 s
+    # M/M/1 at load 3 x 300 s / 1800 s = 0.5: SL(20 s) = 1 - 0.5 exp(-(1 - 0.5) 20 / 300)
+    assert rows["predicted_sl"].to_numpy() == pytest.approx(1 - 0.5 * np.exp(-1 / 30))
+    assert "queue q2 left out" in result.stderr
+
+
+def test_model_check_on_a_warehouse(tmp_path):
+    from supportstats.planning.backtest import model_check
+    from supportstats.planning.targets import StaffingTargets
+
+    db = tmp_path / "w.duckdb"
+    _chat_and_email_warehouse(db)
+    con = connect(db)
+    summary = model_check(con, "q1", targets=StaffingTargets(sl_threshold_s=20))
+    empty = model_check(con, "nope")
+    con.close()
+    assert empty is None
+    assert summary.intervals == 4 and summary.contacts == 12 and summary.observed_sl == 1.0
+    assert summary.predicted_sl == pytest.approx(0.516392, abs=1e-6)
+    assert summary.model_line().startswith(
+        "On this history (4 intervals, 12 contacts) the model predicted 51.6% answered in "
+        "time and 100.0% were: 48.4 points pessimistic overall"
+    )
+
+
+def test_working_concurrency():
+    from supportstats.planning.backtest import working_concurrency
+
+    at = pd.Timestamp("2024-01-01 09:00")
+    minutes = [pd.Timedelta(minutes=m) for m in range(100)]
+    # agent a holds three chats at once for most of an hour; b's two calls overlap 1 second
+    eng = pd.DataFrame({
+        "agent_key": ["a", "a", "a", "b", "b"],
+        "started_at": [at, at + minutes[1], at + minutes[2], at, at + minutes[10]],
+        "ended_at": [at + minutes[60], at + minutes[60], at + minutes[60],
+                     at + minutes[10] + pd.Timedelta(seconds=1), at + minutes[20]],
+    })  # fmt: skip
+    assert working_concurrency(eng[eng["agent_key"] == "a"]) == 3
+    assert working_concurrency(eng[eng["agent_key"] == "b"]) == 1
+    assert working_concurrency(eng.iloc[:0]) == 1
