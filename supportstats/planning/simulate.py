@@ -56,6 +56,7 @@ SIM_COLUMNS = (
     "service_level_sim_high",
     "asa_sim_s",
     "abandon_sim",
+    "volume",
     "offered_sim",
     "asa_erlang_s",
     "abandon_erlang",
@@ -464,8 +465,9 @@ def _handle_units(
         return dict.fromkeys(keys)
     if handle_sample is None:
         raise PlanningInputError(
-            "handle times from history need the history's handle times",
-            hint="pass handle_sample (or --db, the warehouse to read them from)",
+            "history handle times need handle_sample, the history's handle times in seconds",
+            hint="read them with planning.history.contact_history(conn, queue)['handle_s'] "
+            "(the CLI: --db)",
         )
     if isinstance(handle_sample, Mapping):
         missing = [k for k in keys if k not in handle_sample]
@@ -508,6 +510,7 @@ def _frame(prepared: _Prepared, results: dict[str, SimCounts], agents: IntArray)
     for k in ("service_level_sim", "service_level_sim_low", "service_level_sim_high",
               "asa_sim_s", "abandon_sim"):  # fmt: skip
         out[k] = columns[k]
+    out["volume"] = numeric_column(erlang, "volume", None)
     out["offered_sim"] = columns["offered_sim"]
     out["asa_erlang_s"] = erlang["asa_s"].to_numpy(dtype=float)
     abandon = erlang["abandon_probability"].to_numpy(dtype=float)
@@ -682,3 +685,85 @@ def iterate_staffing(
     out.insert(out.columns.get_loc("agents") + 1, "agents_iterated", agents_final)
     out["service_level_sim_initial"] = initial_sl
     return IterationResult(out, longest, totals, totals[-1] == 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# A schedule's coverage as the agents of a plan.
+
+
+class CoverageError(PlanningInputError):
+    """The coverage table (``supportstats schedule --coverage``) cannot be used with the plan."""
+
+
+def _instants(values: pd.Series) -> pd.Series:
+    """ISO 8601 times as UTC instants (times without an offset are taken as UTC)."""
+    return pd.to_datetime(values.astype("string"), format="ISO8601", utc=True)
+
+
+def agents_from_coverage(plan: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
+    """The plan with ``agents`` from a schedule's coverage (``interval_start, required,
+    scheduled``): agents on the phones = floor(scheduled x (1 - shrinkage)), shrinkage being the
+    plan's column (0 when absent), since ``scheduled`` counts paid agents as ``agents_scheduled``
+    does. Rows match on ``interval_start`` (and ``queue`` when both tables have one); every plan
+    interval needs a coverage row. Raises :class:`CoverageError` (coverage rows counted from 1).
+    """
+    from supportstats.planning._validate import check_times
+
+    for name in ("interval_start", "scheduled"):
+        if name not in coverage.columns:
+            raise CoverageError(
+                f"missing column {name}",
+                hint="give the coverage CSV that supportstats schedule --coverage writes "
+                "(interval_start, required, scheduled)",
+            )
+    if "interval_start" not in plan.columns:
+        raise PlanningInputError(
+            "missing column interval_start",
+            hint="a plan replayed with --coverage needs interval_start to match the coverage",
+        )
+    try:
+        check_times(coverage, "interval_start")
+        scheduled = numeric_column(coverage, "scheduled", None)
+        check(scheduled, "scheduled", "agents scheduled, a whole number", whole=True)
+    except PlanningInputError as exc:
+        raise CoverageError(exc.message, exc.hint) from None
+    check_times(plan, "interval_start")
+    shrinkage = numeric_column(plan, "shrinkage", 0.0)
+    check(shrinkage, "shrinkage", "a fraction from 0 to below 1, e.g. 0.3", below_one=True)
+    by_queue = "queue" in coverage.columns and "queue" in plan.columns
+    plan_keys = _queue_keys(plan)
+    if not by_queue and plan_keys.nunique() > 1:
+        raise CoverageError(
+            "the coverage has no queue column but the plan has several queues",
+            hint="replay one queue at a time (--queue), or add a queue column to the coverage",
+        )
+    left = pd.DataFrame({"t": _instants(plan["interval_start"]).to_numpy()})
+    right = pd.DataFrame({"t": _instants(coverage["interval_start"]).to_numpy(),
+                          "scheduled": scheduled})  # fmt: skip
+    if by_queue:
+        left["q"] = plan_keys.to_numpy()
+        right["q"] = _queue_keys(coverage).to_numpy()
+    keys = ["q", "t"] if by_queue else ["t"]
+    twice = right.duplicated(keys)
+    if twice.any():
+        row = int(np.flatnonzero(twice.to_numpy())[0])
+        raise CoverageError(
+            f"row {row + 1}, column interval_start: {coverage['interval_start'].iloc[row]} "
+            "is there twice",
+            hint="one coverage row per interval (and queue)",
+        )
+    merged = left.merge(right, on=keys, how="left")
+    missing = np.flatnonzero(merged["scheduled"].isna().to_numpy())
+    if missing.size:
+        row = int(missing[0])
+        raise CoverageError(
+            f"no row for interval_start {plan['interval_start'].iloc[row]} (plan row {row + 1})",
+            hint="the coverage must span the plan: schedule the same intervals, or cut the plan",
+        )
+    on_phones = merged["scheduled"].to_numpy(dtype=float) * (1.0 - shrinkage)
+    # floor, with a quotient within 1e-9 of a whole number taken as that number (20 x 0.65)
+    nearest = np.rint(on_phones)
+    close = np.abs(on_phones - nearest) <= 1e-9 * np.maximum(1.0, nearest)
+    out = plan.copy()
+    out["agents"] = np.where(close, nearest, np.floor(on_phones)).astype(np.int64)
+    return out
