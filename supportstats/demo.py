@@ -13,7 +13,12 @@ from supportstats.db import open_warehouse
 from supportstats.importers import ImportResult, import_file
 from supportstats.metrics.period import Period
 from supportstats.planning.history import contact_history
-from supportstats.planning.plan import StaffingTargets, plan_from_contacts
+from supportstats.planning.plan import (
+    StaffingTargets,
+    plan_every_queue,
+    plan_from_contacts,
+    queue_summary,
+)
 from supportstats.reports.agents import agent_report
 from supportstats.reports.scorecard import scorecard
 from supportstats.sample import FILES, SampleSpec, write_sample
@@ -80,3 +85,16 @@ def demo_plan(db: Path, hours: int = 24, wait: float | str | None = None) -> pd.
         ["interval_start", "volume", "aht_s", "agents_raw", "agents_scheduled", "service_level",
          "abandon_probability"]
     ].reset_index(drop=True)  # fmt: skip
+
+
+def demo_queues(db: Path, hours: int = 24, wait: float | str | None = None) -> pd.DataFrame:
+    """Every queue's staffing for the day after the history ends, one row per queue: its
+    channel and model (chat: Erlang A; e-mail and WhatsApp: the backlog model), contacts
+    forecast, agent-hours scheduled, peak agents scheduled and team leads at that peak.
+
+    :func:`~supportstats.planning.plan.plan_every_queue` with each queue's channel preset
+    and the default roster rules, as ``supportstats plan --horizon 24h``.
+    """
+    with open_warehouse(db, read_only=True, wait=wait) as conn:
+        contacts = contact_history(conn)
+    return queue_summary(plan_every_queue(contacts, horizon=f"{hours}h").plan)

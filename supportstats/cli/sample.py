@@ -85,12 +85,13 @@ def demo_command(
     """Build the sample warehouse and print a short report and a staffing plan.
 
     Imports sample_data/generic/ (regenerated if absent), then prints the last week's team
-    scorecard and agent report and the next day's chat staffing plan. Running it again
+    scorecard and agent report, the next day's chat staffing plan and every queue's staffing
+    for that day. Running it again
     changes nothing.
 
     Example: supportstats demo --db demo.duckdb
     """
-    from supportstats.demo import build_demo_warehouse, demo_plan, demo_report
+    from supportstats.demo import build_demo_warehouse, demo_plan, demo_queues, demo_report
 
     results = build_demo_warehouse(db, wait)
     loaded = sum(r.rows_loaded for r in results if not r.skipped)
@@ -103,6 +104,8 @@ def demo_command(
     emit_frame(agents, OutputFormat.table, title="Agents, last week")
     plan = demo_plan(db, wait=wait)
     emit_frame(plan, OutputFormat.table, title="Staffing plan (chat, next weekday)")
+    queues = demo_queues(db, wait=wait)
+    emit_frame(queues, OutputFormat.table, title="Staffing, every queue (next day)")
 
 
 def register(app: typer.Typer) -> None:

@@ -77,6 +77,7 @@ __all__ = [
     "plan_from_contacts",
     "plan_from_history",
     "plan_summary",
+    "queue_summary",
     "queue_targets",
     "sl_curve",
     "staffing_for_forecast",
@@ -582,6 +583,28 @@ def plan_summary(plan: pd.DataFrame) -> PlanSummary:
         busiest_volume=float(per.loc[busiest, "volume"]),
         busiest_row=rows.loc[rows["volume"].idxmax()] if len(rows) else None,
     )
+
+
+def queue_summary(plan: pd.DataFrame) -> pd.DataFrame:
+    """One row per queue of a plan: ``queue, channel, model, contacts,
+    agent_hours_scheduled, peak_agents_scheduled, team_leads_at_peak`` (:func:`plan_summary`
+    of each queue; the demo and the dashboard's staffing page show it)."""
+    rows = []
+    for queue, part in plan.groupby("queue", sort=False):
+        summary = plan_summary(part)
+        peak = part.loc[part["agents_scheduled"].idxmax()]
+        rows.append(
+            {
+                "queue": queue,
+                "channel": part["channel"].iloc[0] if "channel" in part.columns else None,
+                "model": part["model"].iloc[0],
+                "contacts": summary.contacts,
+                "agent_hours_scheduled": summary.agent_hours_scheduled,
+                "peak_agents_scheduled": summary.peak_agents_scheduled,
+                "team_leads_at_peak": int(peak["team_leads"]) if "team_leads" in part else 0,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def _timedelta(value: Span) -> pd.Timedelta:

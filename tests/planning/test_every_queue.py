@@ -255,3 +255,12 @@ def test_cli_unknown_queue_is_named(demo_db: Path):
     result = run("forecast", "--db", str(demo_db), "--queue", "generic:Fax")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: no contacts in the warehouse for queue generic:Fax")
+
+
+def test_demo_prints_every_queue(demo_db: Path):
+    from supportstats.demo import demo_queues
+
+    table = demo_queues(demo_db)
+    assert set(table["queue"]) == DEMO_QUEUES
+    assert (table["peak_agents_scheduled"] >= 1).all() and (table["contacts"] > 0).all()
+    assert (table["team_leads_at_peak"] == -(-table["peak_agents_scheduled"] // 12)).all()
