@@ -778,3 +778,22 @@ class Note(str):
 def note(*paragraphs: str) -> Note:
     """One or more paragraphs of interpretation, for the output of a notebook cell."""
     return Note("\n\n".join(paragraphs))
+
+
+def schedule_coverage(coverage: pd.DataFrame, caption: str = "") -> go.Figure:
+    """Agents scheduled by the shifts against agents required, per interval: scheduled as
+    bars, the shortfall stacked on them in red (an under-staffed interval shows a red cap up
+    to the requirement), the requirement as a step line.
+
+    ``coverage`` is ``ScheduleResult.coverage`` (interval_start, required, scheduled, under).
+    """
+    x = coverage["interval_start"]
+    fig = go.Figure()
+    fig.add_bar(x=x, y=coverage["scheduled"], name="agents scheduled (shifts)",
+                marker_color="#4c78a8")  # fmt: skip
+    fig.add_bar(x=x, y=coverage["under"], name="short of the requirement",
+                marker_color="#e45756")  # fmt: skip
+    fig.add_scatter(x=x, y=coverage["required"], name="agents required", mode="lines",
+                    line={"shape": "hv", "color": "#222222", "width": 2})  # fmt: skip
+    fig.update_layout(barmode="stack", bargap=0.05, yaxis={"title": {"text": "Agents"}})
+    return _finish(fig, "Shift coverage vs requirement per interval", caption)

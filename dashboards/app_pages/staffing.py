@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards import data, ui
+from dashboards.app_pages._schedule import render_schedule
 from supportstats import charts
 from supportstats.errors import SupportStatsError, WarehouseBusy
 from supportstats.planning.plan import StaffingTargets, plan_summary, sl_curve
@@ -126,6 +127,7 @@ def main() -> None:
         hide_index=True,
         key="staff_table",
     )  # fmt: skip
+    render_schedule(plan)
 
 
 main()

@@ -173,7 +173,7 @@ def test_staffing_sliders_change_the_plan(at: AppTest, sample_db: Path) -> None:
     assert not at.exception
     assert at.dataframe[0].value["abandon_probability"].isna().all()
     assert tiles(at)["Agent-hours scheduled"] == expected_hours(2.0, 1, float("nan"))
-    assert len(at.get("plotly_chart")) == 2  # plan and SL curve
+    assert len(at.get("plotly_chart")) == 3  # plan, SL curve and shift coverage
 
 
 def _forecast(db: Path, queue: str) -> pd.DataFrame:
