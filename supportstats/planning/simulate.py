@@ -439,6 +439,13 @@ def _prepare(plan: pd.DataFrame, replications: int) -> _Prepared:
     return _Prepared(frame, erlang, queues, sl_target)
 
 
+def queue_plans(plan: pd.DataFrame) -> dict[str, QueuePlan]:
+    """The plan's queues, checked as :func:`simulate_plan` checks them ("" when the plan has no
+    ``queue`` column), for :func:`simulate_counts` (e.g. figures for a whole plan with their
+    interval: ``simulate_counts(q).total().service_level()``)."""
+    return {key: q for key, _, q in _prepare(plan, 1).queues}
+
+
 def _unit_sample(handle_s: ArrayLike, queue: str) -> FloatArray:
     values = np.asarray(handle_s, dtype=float)
     values = values[np.isfinite(values) & (values > 0)]
