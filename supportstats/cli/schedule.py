@@ -33,7 +33,7 @@ _FLAGS = {
     "break": "--break",
     "break_window": "--break-window",
     "start_step": "--start-step",
-    "break_step": "--start-step",
+    "break_step": "--break-step",
     "open": "--open",
     "lead_span": "--lead-span",
     "time_limit": "--time-limit",
@@ -71,7 +71,14 @@ def schedule_command(
     start_step: str | None = typer.Option(
         None,
         "--start-step",
-        help="Shifts (and breaks) start every ... [default: 30m, or the interval if longer]",
+        help="Shifts start every ... [default: 30m, or the interval if longer]",
+        show_default=False,
+    ),
+    break_step: str | None = typer.Option(
+        None,
+        "--break-step",
+        help="Breaks may start every ... within the window [default: 30m, or the interval "
+        "if longer]",
         show_default=False,
     ),
     open_hours: str | None = typer.Option(
@@ -132,7 +139,7 @@ def schedule_command(
         )
     try:
         rules = ShiftRules.parse(
-            shift, break_, break_window, start_step, open_hours, cyclic, lead_span
+            shift, break_, break_window, start_step, open_hours, cyclic, lead_span, break_step
         )
     except PlanningInputError as exc:
         raise _as_option(exc, requirement_csv) from None

@@ -328,7 +328,8 @@ def _on_grid(merged: pd.DataFrame) -> Requirement:
     at = merged.index
     if len(at) < 2:
         raise PlanningInputError(
-            "the requirement has one interval: its length cannot be told",
+            f"the requirement has {'one interval' if len(at) else 'no intervals'}: the "
+            "interval length cannot be told",
             "give at least two intervals (a day of 30-minute intervals, say)",
         )
     gaps = np.diff(at.to_numpy().astype("datetime64[m]").astype(np.int64))  # minutes

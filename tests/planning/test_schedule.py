@@ -70,6 +70,16 @@ def test_breaks_go_where_the_requirement_dips():
     assert (result.shifts["day"] == "2026-01-05").all()
 
 
+def test_the_shortest_shift_that_fits_wins_among_several_lengths():
+    # 1 agent 08:00-14:00: a 6h shift covers it exactly, an 8h one would work 2 h for nothing.
+    need = np.zeros(48)
+    need[at("08:00") : at("14:00")] = 1
+    rules = ShiftRules.parse(["8h", "6h"], "0")
+    result = schedule_shifts(requirement(DAY, need), rules, time_limit_s=10)
+    assert shifts_of(result) == [("08:00", "14:00", "", 1)]
+    assert ShiftRules.parse("8h,6h", "0").shift_lengths == (480, 360)
+
+
 def _week_shape() -> np.ndarray:
     hours = np.asarray(WEEK.hour + WEEK.minute / 60)
     shape = 2 + 10 * np.exp(-(((hours - 11) / 2.5) ** 2)) + 8 * np.exp(-(((hours - 16) / 3) ** 2))
@@ -210,6 +220,8 @@ def test_bad_requirements_name_row_and_column():
     uneven = DAY.delete([3]).append(pd.DatetimeIndex(["2026-01-06 00:10"]))
     with pytest.raises(PlanningInputError, match="not a regular grid"):
         schedule_shifts(requirement(uneven, np.ones(48)))
+    with pytest.raises(PlanningInputError, match="has one interval"):
+        schedule_shifts(requirement(DAY[:1], np.ones(1)))
     with pytest.raises(PlanningInputError, match="missing column agents_required"):
         schedule_shifts(pd.DataFrame({"interval_start": DAY, "volume": 1}))
 
