@@ -183,6 +183,18 @@ def test_contacts_carry_over_into_the_next_interval():
     assert first["service_level_erlang"] == 0.0 and first["abandon_sim"] == 0.0
 
 
+def test_the_warm_up_fills_the_queue_before_the_first_interval():
+    # 30-minute handle times: started empty at the first interval (no warm-up), the first
+    # interval looks far better than the steady state; the default warm-up (five handle
+    # times at the first interval's rate) brings it to Erlang's figure
+    plan = stationary(30, 1800, 62, intervals=1)  # 60 Erlangs on 62 agents
+    cold = simulate_plan(plan, replications=40, warmup_s=0.0).iloc[0]
+    warm = simulate_plan(plan, replications=40).iloc[0]
+    assert cold["service_level_sim"] > 0.95
+    assert warm["service_level_sim_low"] <= warm["service_level_erlang"] + 0.02
+    assert warm["service_level_sim"] < cold["service_level_sim"] - 0.2
+
+
 def test_same_seed_same_output_other_seed_other_output():
     plan = stationary(100, 120, 16, intervals=12, patience_s=90.0)
     a = simulate_plan(plan, replications=4, seed=7)
