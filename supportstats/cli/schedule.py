@@ -146,7 +146,7 @@ def schedule_command(
     for path in (output, coverage, roster):
         _check_output(path)
     frame = _read_csv(requirement_csv)
-    team = _read_csv(agents) if agents is not None else None
+    team = _read_agents(agents) if agents is not None else None
     try:
         result = schedule_shifts(frame, rules, time_limit_s=time_limit, queue=queue)
     except PlanningInputError as exc:
@@ -159,7 +159,7 @@ def schedule_command(
     if coverage is not None:
         _emit(result.coverage, OutputFormat.csv, coverage, raw_csv=raw_csv)
     if team is not None and roster is not None:
-        summary.update(_roster(result, team, agents, roster, time_limit, raw_csv))
+        summary.update(_roster(result, team, roster, time_limit, raw_csv))
     if fmt is OutputFormat.json:
         emit_json({**summary, "shift_table": records(result.shifts)})
         return
@@ -182,22 +182,28 @@ def _line(summary: dict[str, object]) -> str:
     )
 
 
+def _read_agents(path: Path) -> list[object]:
+    """The agents file, checked before the (possibly long) solve."""
+    from supportstats.planning._validate import PlanningInputError
+    from supportstats.planning.roster import read_agents
+
+    try:
+        return read_agents(_read_csv(path))  # type: ignore[return-value]
+    except PlanningInputError as exc:
+        raise InputFileError(f"{path}: {exc.message}", exc.hint) from None
+
+
 def _roster(
     result: object,
-    team: object,
-    agents: Path | None,
+    team: list[object],
     roster: Path,
     time_limit: float,
     raw_csv: bool,
 ) -> dict[str, object]:
     """Named agents on the chosen shifts; the roster CSV written, its figures returned."""
-    from supportstats.planning._validate import PlanningInputError
     from supportstats.planning.roster import assign_agents
 
-    try:
-        assigned = assign_agents(result, team, time_limit_s=time_limit)  # type: ignore[arg-type]
-    except PlanningInputError as exc:
-        raise InputFileError(f"{agents}: {exc.message}", exc.hint) from None
+    assigned = assign_agents(result, team, time_limit_s=time_limit)  # type: ignore[arg-type]
     _emit(assigned.roster, OutputFormat.csv, roster, raw_csv=raw_csv)
     if assigned.unassigned_shifts:
         stderr.print(

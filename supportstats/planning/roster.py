@@ -30,7 +30,7 @@ from supportstats.planning.schedule import (
 )
 
 DEFAULT_MIN_REST_HOURS = 11.0  # the EU Working Time Directive's daily rest
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def read_agents(frame: pd.DataFrame) -> list[Agent]:
     low = numeric_column(frame, "min_hours", 0.0)
     high = numeric_column(frame, "max_hours", np.inf)
     check(low, "min_hours", "weekly hours are zero or more")
-    check(high[np.isfinite(high)], "max_hours", "weekly hours are zero or more")
+    check(high, "max_hours", "weekly hours are zero or more", where=np.isfinite(high))
     agents, seen = [], set()
     for row in range(len(frame)):
         name = _text(frame, "name", row)
@@ -136,8 +136,8 @@ def _days_off(text: str, where: str) -> tuple[frozenset[int], frozenset[str]]:
     for token in filter(None, re.split(r"[\s|;,/]+", text.lower())):
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", token):
             dates.add(token)
-        elif token[:3] in WEEKDAYS and WEEKDAYS[WEEKDAYS.index(token[:3])].startswith(token[:3]):
-            weekdays.add(WEEKDAYS.index(token[:3]))
+        elif len(token) >= 3 and any(day.startswith(token) for day in WEEKDAYS):
+            weekdays.add(next(i for i, day in enumerate(WEEKDAYS) if day.startswith(token)))
         else:
             raise PlanningInputError(
                 f"{where}, column days_off: {token!r} is not a weekday or a date",

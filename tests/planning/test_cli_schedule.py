@@ -146,3 +146,15 @@ def test_bad_files_are_one_line(tmp_path: Path):
                   "agents_required": [1, 1, 1]}).to_csv(uneven, index=False)  # fmt: skip
     one_error(run(uneven), "not a regular grid")
     one_error(run(tmp_path / "missing.csv"), "no such file")
+
+
+def test_a_bad_agents_file_is_one_line(day_csv: Path, tmp_path: Path):
+    agents = tmp_path / "agents.csv"
+    pd.DataFrame({"name": ["Ann", "Bob"], "days_off": ["Sat", "Funday"]}).to_csv(
+        agents, index=False
+    )
+    result = run(day_csv, "--agents", agents, "--roster", tmp_path / "roster.csv")
+    one_error(result, f"{agents}: row 2, column days_off: 'funday' is not a weekday or a date")
+    pd.DataFrame({"name": ["Ann"], "max_hours": [-4]}).to_csv(agents, index=False)
+    result = run(day_csv, "--agents", agents, "--roster", tmp_path / "roster.csv")
+    one_error(result, f"{agents}: row 1, column max_hours: -4 is negative")
