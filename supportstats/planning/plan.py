@@ -484,8 +484,9 @@ def plan_from_history(
     forecast ``horizon`` ahead in intervals of ``interval``, agents per interval for
     ``targets`` (default :class:`StaffingTargets`\\ ()).
 
-    ``supportstats plan`` is this with the options as targets; the demo and the dashboard
-    use ``StaffingTargets.chat()`` and a day ahead (:data:`DAY_HORIZON`).
+    One forecast for the contacts read (``queue`` None pools every queue into one); for a
+    plan of each queue at its own preset and model, :func:`plan_every_queue` (what
+    ``supportstats plan`` runs).
     """
     contacts = contact_history(conn, queue)
     return plan_from_contacts(
