@@ -6,6 +6,7 @@ render. Definitions: docs/staffing.md, "Forecast accuracy (rolling origin)".
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,8 +43,16 @@ def _horizons(value: str) -> list[pd.Timedelta]:
     return [_timedelta(p, "--horizons") for p in parts]
 
 
-def _history(db: Path | None, wait: str | None, queue: str | None, source: HistorySource, step):
-    """Volume per interval: from contacts, or from aggregate counts (a count-only source)."""
+def _history(
+    db: Path | None,
+    wait: str | None,
+    queue: str | None,
+    source: HistorySource,
+    step: pd.Timedelta,
+    keep_weeks: int,
+) -> pd.DataFrame:
+    """Volume per interval: from contacts (the last ``keep_weeks`` weeks and a bit: a stray
+    contact from year 1 stretches nothing), or from aggregate counts (a count-only source)."""
     from supportstats.db import open_warehouse
     from supportstats.planning.aggregate_history import aggregate_counts, interval_counts
     from supportstats.planning.forecast import interval_history, recent_contacts
@@ -59,7 +68,7 @@ def _history(db: Path | None, wait: str | None, queue: str | None, source: Histo
         if source is HistorySource.auto:
             stderr.print("Note: no contacts in the warehouse; evaluating the aggregate counts")
         return interval_counts(counts, step)
-    contacts, note = recent_contacts(contacts, weeks=None)
+    contacts, note = recent_contacts(contacts, weeks=keep_weeks)
     if note:
         stderr.print(f"Note: {note}")
     if contacts.empty:
@@ -103,7 +112,7 @@ def forecast_accuracy(
     Example: supportstats forecast-accuracy --db support.duckdb --horizons 1d,7d,14d --origins 28
     """
     from supportstats.planning.accuracy import MAX_ORIGINS, rolling_accuracy
-    from supportstats.planning.forecast import check_interval, check_weeks
+    from supportstats.planning.forecast import MAX_WEEKS, check_interval, check_weeks
 
     step = _timedelta(interval, "--interval")
     check_interval(step, "--interval")
@@ -112,7 +121,10 @@ def forecast_accuracy(
     if not 1 <= origins <= MAX_ORIGINS:
         raise OptionError(f"--origins {origins} is outside 1 to {MAX_ORIGINS}", "e.g. --origins 28")
     _check_output(output)
-    frame = _history(db, wait, queue, history, step)
+    # what the evaluation reads: the origins, the longest horizon and the profile's weeks
+    span_days = origins + max(aheads).total_seconds() / 86400
+    keep_weeks = min(MAX_WEEKS, weeks + math.ceil(span_days / 7) + 2)
+    frame = _history(db, wait, queue, history, step, keep_weeks)
     result = rolling_accuracy(frame, interval=step, horizons=aheads, weeks=weeks, origins=origins)
     if fmt is OutputFormat.table:  # narrow enough for a terminal; csv and json have it all
         result = result[["model", "horizon", "origins", "intervals", "wape", "mase", "bias"]]

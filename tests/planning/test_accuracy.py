@@ -163,3 +163,23 @@ def test_cli_bad_inputs_are_one_line_errors(cli, db_path, args, message):
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: {message}") and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 2  # the error and its hint
+
+
+def test_cli_reads_only_the_weeks_it_evaluates(cli, db_path):
+    # a contact from year 1 would stretch the history over 2,000 years of intervals, one
+    # from year 9999 is not history: the same figures as without them
+    _load_contacts(db_path)
+    plain = cli("forecast-accuracy", "--db", db_path, "--horizons", "1d", "-f", "csv")
+    from supportstats.db import connect
+
+    con = connect(db_path)
+    con.execute("""
+        insert into conversation (source_system, source_id, kind, queue_key, created_at)
+        values ('test', 'old', 'call', 'q1', timestamptz '0001-01-01 10:00:00+00'),
+               ('test', 'new', 'call', 'q1', timestamptz '9999-12-31 10:00:00+00')
+    """)
+    con.close()
+    odd = cli("forecast-accuracy", "--db", db_path, "--horizons", "1d", "-f", "csv")
+    assert odd.exit_code == 0, odd.stderr
+    assert "Note: left out 1 contact dated after" in odd.stderr
+    assert odd.stdout == plain.stdout
