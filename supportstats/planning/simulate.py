@@ -613,10 +613,12 @@ def _raised_agents(
 
     A failing interval behaves like a stationary queue with more load than its own (the
     backlog and the busy agents it inherits): find the load factor m at which Erlang, at the
-    interval's agents, predicts the simulated service level (bisection, m at most 3), then the
-    agents Erlang needs for the target at m times the load. The interval gets half the way
-    there, and at least one agent: neighbouring intervals change in the same step, so a full
-    step would overshoot where the miss came from the interval before."""
+    interval's agents, predicts the simulated service level (bisection, m at most 3; m = 1 for
+    an interval without agents, where Erlang says 0 at any load), then give the interval the
+    agents Erlang needs for the target at m times the load, and at least one more than it has.
+    (Half that step converged in 11 simulations instead of 8 on the test suite's sinusoidal
+    day, for the same final staffing: a backlog makes the simulated service level rise more
+    slowly with agents than Erlang's, so the full step does not overshoot.)"""
     from supportstats.planning.staffing import staff
 
     agents = q.agents.copy()
@@ -629,9 +631,10 @@ def _raised_agents(
         above = sl > sl_sim[failing]  # Erlang at this load still does better: more load
         lo = np.where(above, mid, lo)
         hi = np.where(above, hi, mid)
-    needed = staff(_staff_frame(q, failing, target, hi, None))["agents_raw"].to_numpy()
-    step = np.maximum(1, np.ceil((needed - now) / 2)).astype(np.int64)
-    agents[failing] = np.minimum(now + step, MAX_AGENTS // q.concurrency[failing])
+    factor = np.where(now > 0, hi, 1.0)
+    needed = staff(_staff_frame(q, failing, target, factor, None))["agents_raw"].to_numpy()
+    raised = np.maximum(needed, now + 1)
+    agents[failing] = np.minimum(raised, MAX_AGENTS // q.concurrency[failing])
     return agents
 
 
