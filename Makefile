@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/vendor_import_bench.py --rows 100000
 	$(BIN)/python bench/metrics_bench.py --conversations 1000000
 	$(BIN)/python bench/staffing_bench.py
+	$(BIN)/python bench/schedule_bench.py --time-limit 20
 	$(BIN)/python bench/simulate_bench.py --quick
 	$(BIN)/python bench/facts_bench.py --conversations 100000 --repeat 1
 	$(BIN)/python bench/dashboard_bench.py --conversations 100000 --repeat 1
