@@ -370,12 +370,40 @@ def _queue_keys(plan: pd.DataFrame) -> pd.Series:
     return plan["queue"].astype("string").fillna("").astype(str)
 
 
+_OFFSET = r"^\s*(?:UTC)?\s*([+-])(\d{1,2})(?::?(\d{2}))?\s*$"
+
+
+def interval_instants(frame: pd.DataFrame) -> pd.Series:
+    """``interval_start`` as UTC instants. A time with an offset is read as written; a time
+    without one is UTC, or wall-clock time when the frame has a ``utc_offset`` column
+    (``UTC+01:00``, as ``plan --timezone`` writes it: it tells the hours of a DST change
+    apart)."""
+    text = frame["interval_start"].astype("string")
+    parsed = pd.to_datetime(text, format="ISO8601", utc=True)
+    if "utc_offset" not in frame.columns:
+        return parsed
+    given = frame["utc_offset"].astype("string")
+    parts = given.str.extract(_OFFSET)
+    bad = (given.notna() & parts[0].isna()).to_numpy()
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise PlanningInputError(
+            f"row {row + 1}, column utc_offset: {given.iloc[row]!r} is not an offset",
+            hint="write it as plan --timezone does, e.g. UTC+01:00 or UTC-05:00",
+        )
+    sign = parts[0].map({"+": 1.0, "-": -1.0}).astype(float)
+    minutes = sign * (parts[1].astype(float) * 60 + parts[2].astype(float).fillna(0.0))
+    naive = ~text.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})\s*$", regex=True).fillna(False)
+    shift = minutes.where(naive.to_numpy(), 0.0).fillna(0.0).to_numpy()
+    return parsed - pd.to_timedelta(shift, unit="min")
+
+
 def _check_consecutive(plan: pd.DataFrame, rows: IntArray, interval_s: FloatArray) -> None:
     """Each interval of a queue must start where the one before it ends."""
     if "interval_start" not in plan.columns or rows.size < 2:
         return
     raw = plan["interval_start"].iloc[rows]
-    parsed = pd.to_datetime(raw.astype("string"), format="ISO8601", utc=True)
+    parsed = interval_instants(plan).iloc[rows]
     seconds = (parsed - parsed.iloc[0]).dt.total_seconds().to_numpy()
     expected = np.concatenate([[0.0], np.cumsum(interval_s)[:-1]])
     bad = np.flatnonzero(np.abs(seconds - expected) > 1e-6)
@@ -522,6 +550,8 @@ def _frame(prepared: _Prepared, results: dict[str, SimCounts], agents: IntArray)
     out["asa_erlang_s"] = erlang["asa_s"].to_numpy(dtype=float)
     abandon = erlang["abandon_probability"].to_numpy(dtype=float)
     out["abandon_erlang"] = np.where(np.isnan(abandon), 0.0, abandon)
+    if "utc_offset" in plan.columns:  # local times: the offset tells a DST hour apart
+        out["utc_offset"] = plan["utc_offset"]
     return out.reset_index(drop=True)
 
 
@@ -705,11 +735,6 @@ class CoverageError(PlanningInputError):
     """The coverage table (``supportstats schedule --coverage``) cannot be used with the plan."""
 
 
-def _instants(values: pd.Series) -> pd.Series:
-    """ISO 8601 times as UTC instants (times without an offset are taken as UTC)."""
-    return pd.to_datetime(values.astype("string"), format="ISO8601", utc=True)
-
-
 def agents_from_coverage(plan: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
     """The plan with ``agents`` from a schedule's coverage (``interval_start, required,
     scheduled``): agents on the phones = floor(scheduled x (1 - shrinkage)), shrinkage being the
@@ -747,9 +772,12 @@ def agents_from_coverage(plan: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataF
             "the coverage has no queue column but the plan has several queues",
             hint="replay one queue at a time (--queue), or add a queue column to the coverage",
         )
-    left = pd.DataFrame({"t": _instants(plan["interval_start"]).to_numpy()})
-    right = pd.DataFrame({"t": _instants(coverage["interval_start"]).to_numpy(),
-                          "scheduled": scheduled})  # fmt: skip
+    try:
+        times = interval_instants(coverage)
+    except PlanningInputError as exc:
+        raise CoverageError(exc.message, exc.hint) from None
+    left = pd.DataFrame({"t": interval_instants(plan).to_numpy()})
+    right = pd.DataFrame({"t": times.to_numpy(), "scheduled": scheduled})
     if by_queue:
         left["q"] = plan_keys.to_numpy()
         right["q"] = _queue_keys(coverage).to_numpy()

@@ -210,6 +210,20 @@ def test_queues_are_simulated_separately():
     pd.testing.assert_frame_equal(both.iloc[:6], simulate_plan(one, replications=3))
 
 
+def test_local_times_with_utc_offset_cross_a_dst_change():
+    # plan --timezone Europe/Berlin: 01:30 (UTC+01:00) is followed by 03:00 (UTC+02:00)
+    plan = stationary(100, 120, 16, intervals=3)
+    plan["interval_start"] = ["2026-03-29 01:00", "2026-03-29 01:30", "2026-03-29 03:00"]
+    plan["interval_s"] = 1800.0
+    plan["utc_offset"] = ["UTC+01:00", "UTC+01:00", "UTC+02:00"]
+    out = simulate_plan(plan, replications=2)
+    assert out["utc_offset"].tolist() == plan["utc_offset"].tolist()
+    with pytest.raises(PlanningInputError, match="row 3, column interval_start: 2026-03-29 03:00"):
+        simulate_plan(plan.drop(columns="utc_offset"))
+    with pytest.raises(PlanningInputError, match="row 2, column utc_offset: 'CET' is not"):
+        simulate_plan(plan.assign(utc_offset=["UTC+01:00", "CET", "UTC+02:00"]))
+
+
 def test_agents_raw_of_a_staff_output_is_used():
     solved = staff(stationary(200, 45, 0, intervals=4).drop(columns="agents"))
     out = simulate_plan(solved, replications=2)
