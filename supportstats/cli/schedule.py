@@ -97,7 +97,7 @@ def schedule_command(
         "morning. [default: yes when it spans whole weeks]",
         show_default=False,
     ),
-    lead_span: int = typer.Option(12, "--lead-span", help="Agents per team lead (8-15 is usual)."),
+    lead_span: int = typer.Option(12, "--lead-span", help="Agents per team lead, 8-15."),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the shifts CSV (day, start, end, break_start, agents)."
     ),

@@ -34,14 +34,14 @@ from supportstats.planning._validate import (
     check_times,
     numeric_column,
 )
+from supportstats.planning.requirement import team_leads  # the plan's rule, shared
+from supportstats.planning.targets import DEFAULT_LEAD_SPAN, LEAD_SPAN_RANGE
 
 DEFAULT_SHIFT = "8h30m"
 DEFAULT_BREAK = "30m"
 DEFAULT_BREAK_WINDOW = "2h-6h"
 DEFAULT_START_STEP = "30m"
 DEFAULT_TIME_LIMIT_S = 60.0
-#: Agents one team lead looks after (the usual span is 8-15).
-DEFAULT_LEAD_SPAN = 12
 MINUTES_PER_DAY = 24 * 60
 WEEK_MINUTES = 7 * MINUTES_PER_DAY
 REQUIRED_COLUMNS = ("agents_required", "agents_scheduled")  # the first one found is used
@@ -239,9 +239,12 @@ class ShiftRules:
             )
         if start_step <= 0 or break_step <= 0:
             raise ShiftRulesError("start_step", "steps must be positive", "e.g. 30m")
-        if not 1 <= self.lead_span <= 1000:
+        low_span, high_span = LEAD_SPAN_RANGE
+        if not low_span <= self.lead_span <= high_span:
             raise ShiftRulesError(
-                "lead_span", f"lead span {self.lead_span} is not between 1 and 1000", "e.g. 12"
+                "lead_span",
+                f"lead span {self.lead_span} is outside {low_span} to {high_span}",
+                f"one team lead per {low_span}-{high_span} agents on shift, e.g. 12",
             )
 
 
@@ -566,12 +569,6 @@ def _pct(part: float, whole: float) -> float | None:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3) + 0.0  # never -0.0
-
-
-def team_leads(agents: np.ndarray | pd.Series, span: int = DEFAULT_LEAD_SPAN) -> np.ndarray:
-    """Team leads for agents on shift: one per ``span`` agents begun (none for no agents)."""
-    values = np.asarray(agents, dtype=float)
-    return np.ceil(np.round(values, 9) / span).astype(int)
 
 
 def default_workers() -> int:

@@ -129,6 +129,7 @@ def test_roster_step(day_csv: Path, tmp_path: Path):
          "08:00-12:00"),
         (["--open", "8-20"], "--open: '8' is not a time of day"),
         (["--agents", "a.csv"], "--agents and --roster go together"),
+        (["--lead-span", "30"], "--lead-span: lead span 30 is outside 8 to 15"),
     ],
 )  # fmt: skip
 def test_bad_options_are_one_line(day_csv: Path, args: list[str], message: str):
