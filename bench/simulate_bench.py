@@ -36,6 +36,7 @@ from supportstats.planning import staff  # noqa: E402
 from supportstats.planning.simulate import (  # noqa: E402
     iterate_staffing,
     queue_plans,
+    queue_seed,
     simulate_counts,
     simulate_plan,
 )
@@ -188,7 +189,7 @@ def main() -> None:
           f"{simulated:,.0f} contacts, {simulated / t_sim:,.0f} contacts/s, "
           f"{t_sim / t_erlang:,.0f}x the Erlang evaluation")  # fmt: skip
     (q,) = queue_plans(plan.assign(agents=plan["agents_raw"])).values()
-    total = simulate_counts(q, replications=reps, seed=np.random.SeedSequence([1, 0])).total()
+    total = simulate_counts(q, replications=reps, seed=queue_seed(1)).total()
     sl, ab = total.service_level(), total.abandonment()
     below_sim = (out["service_level_sim"] < TARGET).sum()
     below_erl = (out["service_level_erlang"] < TARGET).sum()

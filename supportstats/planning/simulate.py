@@ -28,6 +28,7 @@ completion is a timeout event with a callback (no process per contact or per age
 from __future__ import annotations
 
 import math
+import zlib
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -555,8 +556,10 @@ def _frame(prepared: _Prepared, results: dict[str, SimCounts], agents: IntArray)
     return out.reset_index(drop=True)
 
 
-def _seed(seed: int, index: int) -> np.random.SeedSequence:
-    return np.random.SeedSequence([seed, index])
+def queue_seed(seed: int, queue: str = "") -> np.random.SeedSequence:
+    """The random stream of one queue: from the seed and the queue's name, so a queue gives
+    the same figures alone (``--queue``) as within the whole plan."""
+    return np.random.SeedSequence([seed, zlib.crc32(queue.encode("utf-8"))])
 
 
 def simulate_plan(
@@ -589,11 +592,11 @@ def simulate_plan(
         key: simulate_counts(
             q,
             replications=replications,
-            seed=_seed(seed, i),
+            seed=queue_seed(seed, key),
             handle_unit=units[key],
             warmup_s=warmup_s,
         )  # fmt: skip
-        for i, (key, _, q) in enumerate(prepared.queues)
+        for key, _, q in prepared.queues
     }
     return _frame(prepared, results, prepared.plan["agents"].to_numpy(dtype=np.int64))
 
@@ -702,11 +705,11 @@ def iterate_staffing(
     initial_sl = np.full(size, np.nan)
     results: dict[str, SimCounts] = {}
     below: list[np.ndarray] = []
-    for i, (key, rows, q) in enumerate(prepared.queues):
+    for key, rows, q in prepared.queues:
         target = prepared.sl_target[rows]
         missed = []
         for step in range(max_iterations):
-            counts = simulate_counts(q, replications=replications, seed=_seed(seed, i),
+            counts = simulate_counts(q, replications=replications, seed=queue_seed(seed, key),
                                      handle_unit=units[key], warmup_s=warmup_s)  # fmt: skip
             sl = counts.service_level().value
             if step == 0:
