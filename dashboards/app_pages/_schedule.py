@@ -21,8 +21,9 @@ TIME_LIMIT_S = 10  # the page waits for the solver: keep it short (the CLI defau
 
 @st.cache_data(show_spinner="Choosing shifts...", max_entries=16)
 def _solve(plan: pd.DataFrame, rules: ShiftRules, time_limit_s: float) -> ScheduleResult:
-    requirement = plan[["interval_start", "agents_scheduled"]]
-    return schedule_shifts(requirement, rules, time_limit_s=time_limit_s)
+    # "All queues" is one row per queue and interval: the queue column has them summed.
+    columns = ["interval_start", "agents_scheduled", *(["queue"] if "queue" in plan else [])]
+    return schedule_shifts(plan[columns], rules, time_limit_s=time_limit_s)
 
 
 def schedule_caption(result: ScheduleResult) -> str:

@@ -85,3 +85,23 @@ def test_shift_inputs_change_the_shifts(staffing: AppTest):
     at.text_input(key="sched_open").set_value("08:00-10:00").run()  # shorter than a shift
     assert not at.exception
     assert any("No shifts: no shift fits the opening hours" in i.value for i in at.info)
+
+
+def test_all_queues_are_scheduled_together(staffing: AppTest):
+    """With every queue on the page (one plan row per queue and interval), the shifts cover
+    the queues' agents summed per interval, as ``supportstats schedule`` sums a plan."""
+    at = staffing
+    picker = at.selectbox(key="staff_queue")
+    if "All queues" not in picker.options:
+        pytest.skip("this Staffing page has no all-queues choice")
+    picker.set_value("*").run()
+    assert not at.exception
+    plan = next(
+        d.value for d in at.dataframe if {"interval_start", "agents_scheduled"} <= set(d.value)
+    )
+    assert plan["queue"].nunique() > 1
+    summed = plan.groupby("interval_start", sort=True)["agents_scheduled"].sum()
+    figure = _coverage_figure(at)
+    required = _values(next(t for t in figure["data"] if t["name"] == "agents required"))
+    assert required == [float(v) for v in summed]
+    assert len(_shift_table(at)) > 0
