@@ -53,10 +53,12 @@ from supportstats.planning.history import contact_history
 from supportstats.planning.plan import (
     DAY_HORIZON,
     ForecastResult,
+    RosterRules,
     StaffingTargets,
-    forecast_from_contacts,
+    forecast_queues,
     queue_targets,
     staffing_for_forecast,
+    targets_for_queues,
 )
 from supportstats.reports import (
     Targets,
@@ -628,11 +630,15 @@ def load_snapshot(source: Source, at: dt.datetime, options: OptionPairs = ()) ->
 
 @_keeps_last
 @st.cache_data(ttl=TTL, show_spinner=False)
-def load_forecast(source: Source, queue: str | None, horizon: str = DAY_HORIZON) -> ForecastResult:
-    """``supportstats forecast``: contacts and AHT per interval after the history ends, with
-    the holdout accuracy and the note on contacts left out (``forecast_from_contacts``)."""
+def load_forecast(
+    source: Source, queue: str | None, horizon: str = DAY_HORIZON, timezone: str | None = None
+) -> ForecastResult:
+    """``supportstats forecast [--queue Q] [--timezone TZ]``: contacts and AHT per interval
+    after the history ends for ``queue`` (None: every queue, one grid), with the holdout
+    accuracy and the note on contacts left out (``forecast_queues``)."""
     contacts = _read(source, lambda conn: contact_history(conn, queue))
-    return forecast_from_contacts(contacts, horizon=horizon, queue=queue)
+    queues = [queue] if queue is not None else None
+    return forecast_queues(contacts, queues=queues, horizon=horizon, timezone=timezone)
 
 
 @_keeps_last
@@ -648,17 +654,21 @@ def load_queue_targets(source: Source, queue: str | None) -> StaffingTargets:
 def load_plan(
     source: Source,
     queue: str | None,
-    targets: StaffingTargets,
+    targets: StaffingTargets | None,
     volume_factor: float = 1.0,
     aht_factor: float = 1.0,
     horizon: str = DAY_HORIZON,
+    timezone: str | None = None,
+    rules: RosterRules | None = None,
 ) -> tuple[ForecastResult, pd.DataFrame]:
-    """``supportstats plan``: the forecast (:func:`load_forecast`) and agents per interval for
-    ``targets``, volume and handle time scaled by the what-if factors
-    (``staffing_for_forecast``)."""
-    result = load_forecast(source, queue, horizon)
+    """``supportstats plan``: the forecast (:func:`load_forecast`) and agents per interval
+    for ``targets`` (None: each queue's channel preset, ``targets_for_queues``), volume and
+    handle time scaled by the what-if factors, then the roster ``rules``
+    (``staffing_for_forecast``). ``queue`` None: every queue."""
+    result = load_forecast(source, queue, horizon, timezone)
+    chosen = targets_for_queues(result.forecast) if targets is None else targets
     plan = staffing_for_forecast(
-        result.forecast, targets, interval=result.interval, queue=queue,
-        volume_factor=volume_factor, aht_factor=aht_factor,
+        result.forecast, chosen, interval=result.interval, queue=queue,
+        volume_factor=volume_factor, aht_factor=aht_factor, rules=rules,
     )  # fmt: skip
     return result, plan

@@ -146,6 +146,9 @@ def test_volume_page_counts_add_up(at: AppTest, sample_db: Path) -> None:
 
 def test_staffing_sliders_change_the_plan(at: AppTest, sample_db: Path) -> None:
     at.switch_page("app_pages/staffing.py").run()
+    # the model's figures, without the roster rules' smoothing (tests/dashboard/
+    # test_staffing_queues.py and tests/planning/test_every_queue.py check those)
+    at.selectbox(key="staff_smooth").set_value("off").run()
     assert not at.exception
     queue = at.selectbox(key="staff_queue").value
     assert queue == "generic:Web chat"
@@ -217,7 +220,8 @@ def test_staffing_sliders_follow_the_queue_preset(at: AppTest, sample_db: Path) 
             "staff_sl": round(p.sl_target * 100), "staff_threshold": int(p.sl_threshold_s),
             "staff_concurrency": p.concurrency, "staff_shrinkage": round(p.shrinkage * 100),
             "staff_occupancy": round(p.max_occupancy * 100),
-            "staff_model": "Erlang A" if p.patience_s else "Erlang C",
+            "staff_model": "Backlog" if p.backlog_model
+            else "Erlang A" if p.patience_s else "Erlang C",
             "staff_patience": int(p.patience_s) if p.patience_s else None,
         }  # fmt: skip
 
@@ -234,7 +238,7 @@ def test_staffing_sliders_follow_the_queue_preset(at: AppTest, sample_db: Path) 
     at.slider(key="staff_threshold").set_value(120).run()
     at.slider(key="staff_volume").set_value(150).run()
     assert sliders() == {**preset(chat), "staff_patience": 300, "staff_threshold": 120}
-    # another queue: its preset (e-mail: one at a time, within an hour, Erlang C)
+    # another queue: its preset (e-mail: one at a time, within an hour, the backlog model)
     at.selectbox(key="staff_queue").set_value("generic:Email").run()
     assert not at.exception
     assert sliders() == preset(email)
