@@ -77,11 +77,15 @@ ShrinkageOption = typer.Option(
 )
 OutputOption = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
 QueuesOption = typer.Option(
-    None, "--queue", help="Only this queue_key (repeat for several); default: every queue."
+    None,
+    "--queue",
+    metavar="QUEUE_KEY",
+    help="Only this queue_key (repeat for several); default: every queue.",
 )
 TimezoneOption = typer.Option(
     None,
     "--timezone",
+    metavar="IANA_NAME",
     help="IANA timezone (e.g. Europe/Madrid): intervals on its wall clock, DST included; "
     "default UTC.",
 )
