@@ -740,27 +740,40 @@ def _result(
         team_lead_hours=float(leads.sum()) * hours,
         solve_seconds=elapsed,
         notes=notes,
-        slots=_slots(req, patterns, counts),
+        slots=_slots(req, patterns, counts, is_cyclic(req, rules)),
     )
 
 
-def _shift_times(req: Requirement, patterns: Patterns, chosen: np.ndarray) -> pd.DataFrame:
+def _wall_at(req: Requirement, index: np.ndarray, cyclic: bool) -> np.ndarray:
+    """The local clock (minutes after midnight) at interval ``index``, which may lie past
+    the horizon: wrapped when cyclic, else carried on from the last interval. Read from the
+    grid rather than added to the start, so a shift across a DST change ends on the clock."""
+    if cyclic:
+        return req.wall[index % req.size]
+    last = req.size - 1
+    carried = (req.wall[last] + (index - last) * req.interval) % MINUTES_PER_DAY
+    return np.where(index <= last, req.wall[np.minimum(index, last)], carried)
+
+
+def _shift_times(
+    req: Requirement, patterns: Patterns, chosen: np.ndarray, cyclic: bool
+) -> pd.DataFrame:
     step = req.interval
     start = patterns.start[chosen]
     start_wall = req.wall[start]
     day = req.day[start]
     paid = patterns.length[chosen] * step
     brk = patterns.break_at[chosen]
-    # Local datetimes of the start (the day plus the wall clock), end and break.
+    ends = _wall_at(req, start + patterns.length[chosen], cyclic)
+    breaks = _wall_at(req, start + np.maximum(brk, 0), cyclic)
+    # Local datetimes of the start (the day plus the wall clock) and end, for the roster.
     begins = pd.to_datetime(day) + pd.to_timedelta(start_wall, unit="min")
     return pd.DataFrame(
         {
             "day": pd.Series(day.astype(str)),
             "start": [_clock(m) for m in start_wall],
-            "end": [_clock(m + p) for m, p in zip(start_wall, paid, strict=True)],
-            "break_start": [
-                "" if b < 0 else _clock(m + b * step) for m, b in zip(start_wall, brk, strict=True)
-            ],
+            "end": [_clock(m) for m in ends],
+            "break_start": ["" if b < 0 else _clock(m) for m, b in zip(breaks, brk, strict=True)],
             "start_at": begins,
             "end_at": begins + pd.to_timedelta(paid, unit="min"),
             "paid_minutes": paid,
@@ -773,13 +786,15 @@ def _shift_table(
     req: Requirement, patterns: Patterns, counts: np.ndarray, rules: ShiftRules
 ) -> pd.DataFrame:
     chosen = np.flatnonzero(counts > 0)
-    table = _shift_times(req, patterns, chosen)
+    table = _shift_times(req, patterns, chosen, is_cyclic(req, rules))
     table["agents"] = counts[chosen]
     table = table.sort_values(["first", "end_at", "break_start"], kind="stable")
     return table[["day", "start", "end", "break_start", "agents"]].reset_index(drop=True)
 
 
-def _slots(req: Requirement, patterns: Patterns, counts: np.ndarray) -> pd.DataFrame:
+def _slots(req: Requirement, patterns: Patterns, counts: np.ndarray, cyclic: bool) -> pd.DataFrame:
     chosen = np.repeat(np.arange(patterns.size), counts)
-    table = _shift_times(req, patterns, chosen).sort_values(["first", "end_at", "break_start"])
+    table = _shift_times(req, patterns, chosen, cyclic).sort_values(
+        ["first", "end_at", "break_start"]
+    )
     return table.drop(columns="first").reset_index(drop=True)

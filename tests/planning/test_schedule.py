@@ -181,6 +181,17 @@ def test_local_times_with_an_offset_are_read_on_the_local_clock():
     assert str(result.coverage["interval_start"].iloc[16]) == "2026-01-05 08:00:00+01:00"
 
 
+def test_a_shift_across_the_spring_dst_change_ends_on_the_local_clock():
+    # Madrid, 29 March 2026: 02:00 becomes 03:00, a 23-hour day of 46 half hours. One agent
+    # 00:00-09:00 local is 8 hours worked: an 8h shift from 00:00 ends at 09:00 on the clock.
+    times = pd.date_range("2026-03-29", periods=46, freq="30min", tz="Europe/Madrid")
+    need = (times.hour < 9).astype(float)
+    frame = requirement([t.isoformat() for t in times], need)
+    result = schedule_shifts(frame, ShiftRules.parse("8h", "0"))
+    assert shifts_of(result) == [("00:00", "09:00", "", 1)]
+    assert result.required_agent_hours == result.scheduled_agent_hours == 8.0
+
+
 @pytest.mark.parametrize(
     ("rules", "field", "message"),
     [
