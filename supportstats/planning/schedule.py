@@ -288,7 +288,7 @@ def requirement_from_frame(frame: pd.DataFrame, queue: str | None = None) -> Req
             raise PlanningInputError(
                 f"no queue column to pick queue {queue!r} from", "drop --queue for this file"
             )
-        keep = frame["queue"].astype("string") == queue
+        keep = (frame["queue"].astype("string") == queue).fillna(False)
         if not keep.any():
             found = ", ".join(sorted({str(q) for q in frame["queue"].dropna().unique()})[:8])
             raise PlanningInputError(f"no rows for queue {queue!r}", f"queues found: {found}")
@@ -399,13 +399,14 @@ def is_cyclic(req: Requirement, rules: ShiftRules) -> bool:
     return (req.size * req.interval) % WEEK_MINUTES == 0
 
 
-def _is_open(minute: np.ndarray, open_hours: tuple[int, int] | None) -> np.ndarray:
+def _is_open(minute: np.ndarray, open_hours: tuple[int, int] | None, step: int) -> np.ndarray:
+    """Whether each interval starting at ``minute`` lies wholly inside the opening hours."""
     if open_hours is None:
         return np.ones(minute.shape, dtype=bool)
     start, end = open_hours
     if start < end:
-        return (minute >= start) & (minute < end)
-    return (minute >= start) | (minute < end)  # across midnight
+        return (minute >= start) & (minute + step <= end)
+    return (minute >= start) | (minute + step <= end)  # across midnight
 
 
 def generate_patterns(req: Requirement, rules: ShiftRules) -> Patterns:
@@ -418,7 +419,14 @@ def generate_patterns(req: Requirement, rules: ShiftRules) -> Patterns:
     longest = max(rules.shift_lengths) // step
     extra = (req.wall[-1] + step * np.arange(1, longest + 1)) % MINUTES_PER_DAY
     wall = np.concatenate([req.wall, extra])
-    open_now = _is_open(wall, rules.open_hours)
+    open_now = _is_open(wall, rules.open_hours, step)
+    if cyclic and longest > size:
+        raise ShiftRulesError(
+            "shift",
+            f"a {format_minutes(max(rules.shift_lengths))} shift is longer than the repeating "
+            f"requirement ({format_minutes(size * step)})",
+            "give a longer requirement, or do not repeat it (--no-cyclic)",
+        )
     starts = np.flatnonzero(req.wall % start_step == 0)
     brk = rules.break_minutes // step
     rows: list[tuple[int, int, int]] = []
