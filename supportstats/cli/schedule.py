@@ -53,6 +53,7 @@ def _as_option(exc: PlanningInputError, source: Path) -> Exception:
 def schedule_command(
     requirement_csv: Path = typer.Argument(
         ...,
+        metavar="REQ.csv",
         help="CSV with interval_start and agents_required (or a plan/staff output: "
         "agents_scheduled). Several queues (a queue column) are summed per interval_start.",
     ),
