@@ -178,3 +178,17 @@ def test_bad_input_is_one_line(app, tmp_path, change, args, error):
     lines = result.stderr.splitlines()
     assert len(lines) == 2 and lines[0].startswith("Error: ") and lines[1].startswith("Hint: ")
     assert error in lines[0]
+
+
+def test_the_cli_bound_is_the_planner_s():
+    from supportstats.cli import simulate as cli_simulate
+    from supportstats.planning import simulate as planning_simulate
+
+    assert cli_simulate.MAX_REPLICATIONS == planning_simulate.MAX_REPLICATIONS
+
+
+def test_table_format_and_warmup_option(app, plan_csv):
+    result = run(app, plan_csv, "--replications", "2", "--format", "table", "--warmup", "2h")
+    assert result.exit_code == 0 and "service_level_sim" in result.stdout
+    bad = run(app, plan_csv, "--warmup", "soon")
+    assert bad.exit_code == 2 and "--warmup 'soon' is not a duration" in bad.stderr
