@@ -49,6 +49,21 @@ def _file_error(path: Path, exc: PlanningInputError, frame: pd.DataFrame) -> Inp
     return InputFileError(f"{path}: {message}", exc.hint)
 
 
+def _levels(text: str) -> list[float]:
+    """``180,210,240`` (a semicolon or spaces also separate) as handle times per level."""
+    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
+    try:
+        levels = [float(p) for p in parts]
+    except ValueError:
+        levels = []
+    if not levels or not all(0 < v < float("inf") for v in levels) or len(levels) > 100:
+        raise OptionError(
+            f"--aht-by-level {text!r} is not a list of 1 to 100 handle times in seconds",
+            "one per concurrency level, e.g. --aht-by-level 180,210,240",
+        )
+    return levels
+
+
 def _one_queue(plan: pd.DataFrame, queue: str, path: Path) -> pd.DataFrame:
     if "queue" not in plan.columns:
         raise InputFileError(
@@ -112,6 +127,12 @@ def simulate_command(
         help="Replay a schedule: coverage CSV of supportstats schedule (interval_start, "
         "scheduled); agents = floor(scheduled x (1 - shrinkage)).",
     ),
+    aht_by_level: str | None = typer.Option(
+        None,
+        "--aht-by-level",
+        help="Chat: handle time (s) of a chat while its agent holds 1, 2, 3 ... chats, e.g. "
+        "180,210,240 (Erlang Chat; replaces the plan's aht_s and concurrency).",
+    ),
     iterate: bool = typer.Option(
         False, "--iterate", help="Raise agents where the simulated SL misses sl_target, repeat."
     ),
@@ -152,6 +173,12 @@ def simulate_command(
             "give the warehouse whose handle times to draw from, e.g. --db support.duckdb",
         )
     warmup_s = None if warmup is None else _timedelta(warmup, "--warmup").total_seconds()
+    levels = None if aht_by_level is None else _levels(aht_by_level)
+    if iterate and levels is not None:
+        raise OptionError(
+            "--iterate does not take --aht-by-level",
+            "iterate with the plan's aht_s and concurrency (the model staff plans with)",
+        )
     _check_output(output)
 
     from supportstats.planning import PlanningInputError
@@ -188,7 +215,7 @@ def simulate_command(
             found = iterate_staffing(plan, max_iterations=max_iterations, **options)
             result = found.plan
         else:
-            result = simulate_plan(plan, **options)
+            result = simulate_plan(plan, aht_by_level=levels, **options)
     except PlanningInputError as exc:
         if exc.message.startswith("only ") and "handle times" in exc.message:
             raise OptionError(f"--handle-times history: {exc.message}", exc.hint) from None

@@ -303,6 +303,132 @@ def _replay(contacts: _Contacts, boundaries: FloatArray, slots: IntArray) -> Flo
     return np.asarray(start, dtype=float)
 
 
+def _replay_chat(
+    contacts: _Contacts, boundaries: FloatArray, agents: IntArray, aht_by_level: FloatArray
+) -> FloatArray:
+    """Service start time of every chat (NaN: never answered) when an agent holding k chats
+    works each of them at the pace of ``aht_by_level[k - 1]`` (CCmath's Erlang Chat, as
+    :func:`planning.chat.chat_metrics`): ``contacts.handle`` is each chat's work in handle
+    times (mean 1), done at 1 / aht_k per second while its agent holds k chats. A new chat
+    goes to the working agent with the fewest chats. The interval's agents x K is a cap on
+    the chats in service, as in :func:`_replay`; agents beyond the interval's count (the least
+    busy, idle ones at once) take no new chat and leave when their last one ends. With one
+    handle time at every level this is :func:`_replay` on agents x K slots, start for start."""
+    import simpy
+
+    env = simpy.Environment()
+    pace = [0.0, *aht_by_level.tolist()]  # pace[k]: handle time of a chat among k
+    k_max = len(pace) - 1
+    work = contacts.handle.tolist()
+    deadline = contacts.deadline.tolist()
+    start = [math.nan] * len(work)
+    waiting: deque[int] = deque()
+    chats: list[dict[int, float]] = []  # per agent: chat -> work left
+    since: list[float] = []  # when the agent's work left was last brought up to date
+    version: list[int] = []  # a completion event is stale once its agent's version moved on
+    working: list[int] = []  # on duty and taking chats
+    leaving: set[int] = set()  # finishing their chats, then gone
+    held = 0  # chats in service, all agents
+    cap = 0  # the interval's agents x K
+
+    def advance(a: int, now: float) -> None:
+        mine = chats[a]
+        if mine:
+            done = (now - since[a]) / pace[len(mine)]
+            for i in mine:
+                mine[i] -= done
+        since[a] = now
+
+    def reschedule(a: int) -> None:
+        version[a] += 1
+        mine = chats[a]
+        if mine:
+            stamp = version[a]
+            event = env.timeout(max(min(mine.values()), 0.0) * pace[len(mine)])
+            event.callbacks.append(lambda _e: complete(a, stamp))
+
+    def take(i: int, a: int, now: float) -> None:
+        nonlocal held
+        advance(a, now)
+        chats[a][i] = work[i]
+        start[i] = now
+        held += 1
+        reschedule(a)
+
+    def least_busy() -> int:
+        if held >= cap:
+            return -1
+        best, fewest = -1, k_max
+        for a in working:
+            mine = len(chats[a])
+            if mine < fewest:
+                best, fewest = a, mine
+                if mine == 0:
+                    break
+        return best
+
+    def next_waiting(now: float) -> int:
+        while waiting:
+            i = waiting.popleft()
+            if deadline[i] > now:
+                return i
+        return -1
+
+    def serve_waiting(now: float) -> None:
+        while waiting:
+            a = least_busy()
+            i = next_waiting(now) if a >= 0 else -1
+            if i < 0:
+                return
+            take(i, a, now)
+
+    def complete(a: int, stamp: int) -> None:
+        nonlocal held
+        if stamp != version[a]:
+            return
+        now = env.now
+        advance(a, now)
+        mine = chats[a]
+        del mine[min(mine, key=mine.__getitem__)]
+        held -= 1
+        if a in leaving and not mine:
+            leaving.discard(a)
+        reschedule(a)
+        serve_waiting(now)
+
+    def arrivals() -> Any:
+        for i, t in enumerate(contacts.arrival.tolist()):
+            yield env.timeout(max(t - env.now, 0.0))
+            a = least_busy()
+            if a >= 0:
+                take(i, a, t)
+            else:
+                waiting.append(i)
+
+    def staffing() -> Any:
+        nonlocal cap
+        for at, want in zip(boundaries.tolist(), agents.tolist(), strict=True):
+            yield env.timeout(max(at - env.now, 0.0))
+            cap = want * k_max
+            while len(working) < want and leaving:  # an agent about to leave stays on
+                working.append(leaving.pop())
+            while len(working) < want:
+                chats.append({})
+                since.append(env.now)
+                version.append(0)
+                working.append(len(chats) - 1)
+            if len(working) > want:  # the least busy go: idle ones at once
+                working.sort(key=lambda a: len(chats[a]))
+                leaving.update(a for a in working[: len(working) - want] if chats[a])
+                del working[: len(working) - want]
+            serve_waiting(env.now)
+
+    env.process(staffing())
+    env.process(arrivals())
+    env.run()
+    return np.asarray(start, dtype=float)
+
+
 def _tally(q: QueuePlan, c: _Contacts, start: FloatArray) -> tuple[np.ndarray, ...]:
     n = q.volume.size
     counted = c.interval >= 0
@@ -328,15 +454,22 @@ def simulate_counts(
     seed: int | np.random.SeedSequence = 1,
     handle_unit: ArrayLike | None = None,
     warmup_s: float | None = None,
+    aht_by_level: ArrayLike | None = None,
 ) -> SimCounts:
     """Simulate one queue ``replications`` times; counts per replication and interval.
 
     ``handle_unit``: handle times with mean 1 to draw from (scaled by each interval's
     ``aht_s``); None draws exponential handle times. The same ``seed`` gives the same contacts
-    whatever the agents (common random numbers)."""
+    whatever the agents (common random numbers). ``aht_by_level``: simulate agents who hold up
+    to ``len(aht_by_level)`` chats, each at the pace of the level they are at (see
+    :func:`_replay_chat`; the queue's ``aht_s`` and ``concurrency`` are then not used)."""
     if replications < 1:
         raise ValueError("replications must be at least 1")
     unit = None if handle_unit is None else np.asarray(handle_unit, dtype=float)
+    levels = None if aht_by_level is None else np.asarray(aht_by_level, dtype=float)
+    if levels is not None:  # handle times in units of the level's handle time
+        q = QueuePlan(q.interval_s, q.volume, np.full(q.volume.size, levels[-1]), q.threshold_s,
+                      q.patience_s, np.ones_like(q.concurrency), q.agents)  # fmt: skip
     warm = q.default_warmup_s() if warmup_s is None else float(warmup_s)
     # the warm-up, then every interval, each with its slots
     boundaries = np.concatenate([[0.0, warm], warm + np.cumsum(q.interval_s)[:-1]])
@@ -345,7 +478,13 @@ def simulate_counts(
     rows = []
     for child in sequence.spawn(replications):
         contacts = _draw_contacts(q, np.random.default_rng(child), warm, unit)
-        rows.append(_tally(q, contacts, _replay(contacts, boundaries, slots)))
+        if levels is None:
+            start = _replay(contacts, boundaries, slots)
+        else:
+            contacts = _Contacts(contacts.arrival, contacts.interval,
+                                 contacts.handle / levels[-1], contacts.deadline)  # fmt: skip
+            start = _replay_chat(contacts, boundaries, slots, levels)
+        rows.append(_tally(q, contacts, start))
     offered, answered, within, abandoned, wait = (np.array(a) for a in zip(*rows, strict=True))
     return SimCounts(offered, answered, within, abandoned, wait)
 
@@ -570,6 +709,7 @@ def simulate_plan(
     handle_times: str = "exponential",
     handle_sample: ArrayLike | Mapping[str, ArrayLike] | None = None,
     warmup_s: float | None = None,
+    aht_by_level: ArrayLike | None = None,
 ) -> pd.DataFrame:
     """Simulate a plan and put the result next to the Erlang prediction, one row per interval.
 
@@ -578,7 +718,10 @@ def simulate_plan(
     queue's intervals consecutive, in time order). ``handle_times="history"`` draws handle
     times from ``handle_sample`` (seconds; one array, or one per queue key), rescaled to each
     interval's ``aht_s``. ``warmup_s``: see the module docstring (None: one interval or five
-    handle times).
+    handle times). ``aht_by_level`` (seconds, one per concurrency level 1..K): agents hold up
+    to K chats, each worked at the pace of the agent's current level, and the Erlang columns
+    come from :func:`planning.chat.chat_metrics` (CCmath's Erlang Chat) at the same agents;
+    the plan's ``aht_s`` and ``concurrency`` are then not used.
 
     Columns: [``queue``], ``interval_start`` (``interval``, 1.., when the plan has none), then
     ``SIM_COLUMNS``: the simulated service level pooled over replications with its 95 %
@@ -588,6 +731,10 @@ def simulate_plan(
     """
     prepared = _prepare(plan, replications)
     units = _handle_units(prepared, handle_times, handle_sample)
+    levels = None
+    if aht_by_level is not None:
+        levels = _check_levels(aht_by_level)
+        prepared = _with_chat_erlang(prepared, levels)
     results = {
         key: simulate_counts(
             q,
@@ -595,10 +742,50 @@ def simulate_plan(
             seed=queue_seed(seed, key),
             handle_unit=units[key],
             warmup_s=warmup_s,
+            aht_by_level=levels,
         )  # fmt: skip
         for key, _, q in prepared.queues
     }
     return _frame(prepared, results, prepared.plan["agents"].to_numpy(dtype=np.int64))
+
+
+def _check_levels(aht_by_level: ArrayLike) -> FloatArray:
+    from supportstats.planning._validate import MAX_CONCURRENCY
+
+    try:
+        levels = np.asarray(aht_by_level, dtype=float)
+    except (TypeError, ValueError):
+        levels = np.array([np.nan])
+    if levels.ndim != 1 or not 1 <= levels.size <= MAX_CONCURRENCY or not np.all(levels > 0):
+        raise PlanningInputError(
+            f"aht by level {aht_by_level!r} is not 1 to {MAX_CONCURRENCY} positive handle times",
+            hint="the handle time (s) of a chat while its agent holds 1, 2, 3 ... chats, "
+            "e.g. 180,210,240",
+        )
+    if not np.all(np.isfinite(levels)):
+        raise PlanningInputError(
+            "aht by level has an infinite handle time", hint="give seconds, e.g. 180,210,240"
+        )
+    return levels
+
+
+def _with_chat_erlang(prepared: _Prepared, levels: FloatArray) -> _Prepared:
+    """The Erlang columns from Erlang Chat (``chat_metrics``) at the plan's agents."""
+    from supportstats.planning.chat import chat_metrics
+
+    erlang = prepared.erlang.copy()
+    agents = prepared.plan["agents"].to_numpy(dtype=np.int64)
+    patience = numeric_column(erlang, "patience_s", np.inf)
+    volume = numeric_column(erlang, "volume", None)
+    threshold = np.where(volume > 0, numeric_column(erlang, "sl_threshold_s", None), 0.0)
+    figures = chat_metrics(
+        volume, numeric_column(erlang, "interval_s", None), agents, levels, threshold,
+        np.where(np.isnan(patience), np.inf, patience), definition="offered",
+    )  # fmt: skip
+    erlang["service_level"] = figures["service_level"]
+    erlang["asa_s"] = figures["asa_s"]
+    erlang["abandon_probability"] = figures["abandon_probability"]
+    return _Prepared(prepared.plan, erlang, prepared.queues, prepared.sl_target)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -192,3 +192,19 @@ def test_table_format_and_warmup_option(app, plan_csv):
     assert result.exit_code == 0 and "service_level_sim" in result.stdout
     bad = run(app, plan_csv, "--warmup", "soon")
     assert bad.exit_code == 2 and "--warmup 'soon' is not a duration" in bad.stderr
+
+
+def test_chat_paces_per_level(app, tmp_path):
+    path = tmp_path / "chat.csv"
+    intervals(n=4, agents=5, patience_s=60.0).to_csv(path, index=False)
+    result = run(app, path, "--aht-by-level", "180,210,240", "--replications", "3", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    # Erlang Chat (chat_metrics) at 5 agents, 4 chats a minute: 15.44 % abandon (CCmath)
+    assert {round(r["abandon_erlang"], 4) for r in rows} == {0.1544}
+    for args, error in (
+        (["--aht-by-level", "180,fast"], "--aht-by-level '180,fast' is not a list of 1 to 100"),
+        (["--aht-by-level", "180", "--iterate"], "--iterate does not take --aht-by-level"),
+    ):
+        bad = run(app, path, *args)
+        assert bad.exit_code == 2 and bad.stderr.startswith(f"Error: {error}")

@@ -18,9 +18,11 @@ from supportstats.planning.simulate import (
     _draw_contacts,
     _prepare,
     _replay,
+    _replay_chat,
     agents_from_coverage,
     iterate_staffing,
     pooled_ratio,
+    queue_plans,
     queue_seed,
     simulate_counts,
     simulate_plan,
@@ -152,6 +154,39 @@ def test_chat_slots_are_agents_times_concurrency():
     calls = simulate_plan(stationary(200, 45, 12, intervals=8), replications=3)
     cols = ["service_level_sim", "asa_sim_s", "service_level_erlang"]
     pd.testing.assert_frame_equal(chat[cols], calls[cols])
+
+
+def test_chat_agents_with_one_pace_are_slots_start_for_start():
+    # with the same handle time at every level, an agent of 3 chats is 3 slots: the agent
+    # model (least-busy routing, leavers, the cap) starts every chat when the slot model does
+    agents = np.array([10, 12, 8, 14, 0, 3] * 4)
+    q = QueuePlan(*(np.full(24, x) for x in (900.0, 300.0, 120.0, 20.0, 90.0)),
+                  np.ones(24, np.int64), agents)  # fmt: skip
+    c = _draw_contacts(q, np.random.default_rng(1), 900.0, None)
+    boundaries = np.concatenate([[0.0, 900.0], 900.0 + np.cumsum(q.interval_s)[:-1]])
+    per_period = np.concatenate([[agents[0]], agents])
+    slots = _replay(c, boundaries, per_period * 3)
+    work = _Contacts(c.arrival, c.interval, c.handle / 120.0, c.deadline)
+    chat = _replay_chat(work, boundaries, per_period, np.array([120.0, 120.0, 120.0]))
+    assert np.isnan(slots).sum() > 100  # abandonments and the closed interval are in it
+    np.testing.assert_allclose(chat, slots, rtol=0, atol=1e-6)
+
+
+def test_chat_paces_per_level_match_erlang_chat():
+    # CCmath's Erlang Chat example: 4 chats a minute, 3, 3.5, 4 minutes at 1, 2, 3 chats,
+    # 1 minute patience, 5 agents: abandonment 15.44 % (published), SL(20 s, offered) 72.0 %
+    plan = stationary(60, 240, 5, patience_s=60.0)
+    (q,) = queue_plans(plan).values()
+    levels = [180.0, 210.0, 240.0]
+    total = simulate_counts(q, replications=20, seed=queue_seed(1), aht_by_level=levels).total()
+    erlang = simulate_plan(plan.head(1), replications=1, aht_by_level=levels).iloc[0]
+    assert erlang["abandon_erlang"] == pytest.approx(0.1544, abs=1e-4)
+    sl, ab = total.service_level(), total.abandonment()
+    assert erlang["service_level_erlang"] - 0.02 <= sl.low[0] <= erlang["service_level_erlang"]
+    assert erlang["service_level_erlang"] <= sl.high[0] <= erlang["service_level_erlang"] + 0.02
+    assert abs(ab.value[0] - erlang["abandon_erlang"]) < 0.01
+    with pytest.raises(PlanningInputError, match="is not 1 to 100 positive handle times"):
+        simulate_plan(plan, aht_by_level=[180, -1])
 
 
 def test_history_handle_times_keep_their_shape_and_take_the_interval_mean():
