@@ -219,6 +219,13 @@ class ShiftRules:
                     f"use multiples of {unit}",
                 )
         for length in self.shift_lengths:
+            if self.break_minutes >= length:
+                raise ShiftRulesError(
+                    "break",
+                    f"break {format_minutes(self.break_minutes)} leaves no work in the "
+                    f"{format_minutes(length)} shift",
+                    "shorten the break",
+                )
             if not 0 < length <= MINUTES_PER_DAY:
                 raise ShiftRulesError(
                     "shift", f"shift {format_minutes(length)} is not between 0 and 24h", "e.g. 8h"
@@ -555,7 +562,7 @@ class ScheduleResult:
             "scheduled_agent_hours": round(self.scheduled_agent_hours, 3),
             "paid_agent_hours": round(self.paid_agent_hours, 3),
             "lp_bound_agent_hours": round(self.lp_bound_agent_hours, 3),
-            "cp_sat_bound_agent_hours": round(self.cp_sat_bound_agent_hours, 3),
+            "cp_sat_bound_agent_hours": _round(self.cp_sat_bound_agent_hours),
             "gap_to_lp_bound_pct": _round(self.gap_to_lp_bound_pct),
             "over_staffing_agent_hours": round(self.over_staffing_agent_hours, 3),
             "over_staffing_pct": _round(self.over_staffing_pct),
@@ -576,7 +583,9 @@ def _pct(part: float, whole: float) -> float | None:
 
 
 def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 3) + 0.0  # never -0.0
+    if value is None or not math.isfinite(value):
+        return None
+    return round(value, 3) + 0.0  # never -0.0
 
 
 def default_workers() -> int:
@@ -612,12 +621,64 @@ def schedule_shifts(
     patterns = generate_patterns(req, rules)
     need = np.ceil(np.round(req.required, 9)).astype(np.int64)
     began = time.perf_counter()
+    lp_bound, lp_counts = _lp_bound(req, patterns, need)
+    # A schedule in hand before the search: the LP optimum rounded and repaired. CP-SAT almost
+    # always beats it, but a short time limit on a large grid can stop it on a worse one.
+    fallback = rounded_lp(patterns, need, lp_counts)
     counts, solver_status, cp_bound = _solve_cp_sat(
         req, patterns, need, time_limit_s, workers or default_workers()
     )
-    lp_bound = _lp_bound(req, patterns, need)
+    notes = []
+    if counts is None or _cost(patterns, need, fallback) < _cost(patterns, need, counts):
+        counts = fallback
+        notes.append(
+            f"CP-SAT found nothing better than the rounded LP solution within {time_limit_s:g} s "
+            f"({solver_status}): that is the schedule; a longer --time-limit may improve it"
+        )
+        solver_status = "ROUNDED_LP"
     elapsed = time.perf_counter() - began
-    return _result(req, rules, patterns, counts, solver_status, cp_bound, lp_bound, elapsed)
+    result = _result(req, rules, patterns, counts, solver_status, cp_bound, lp_bound, elapsed)
+    result.notes.extend(notes)
+    return result
+
+
+def _cost(patterns: Patterns, need: np.ndarray, counts: np.ndarray) -> int:
+    """The model's objective: worked intervals plus the penalty for coverable shortfall."""
+    cover = np.bincount(
+        patterns.cover_interval, counts[patterns.cover_pattern], minlength=len(need)
+    )
+    coverable = np.bincount(patterns.cover_interval, minlength=len(need)) > 0
+    short = np.clip(need - cover, 0, None)[coverable].sum()
+    return int((patterns.work * counts).sum() + (patterns.work.max() + 1) * short)
+
+
+def rounded_lp(patterns: Patterns, need: np.ndarray, lp_counts: np.ndarray) -> np.ndarray:
+    """A covering schedule from the LP optimum: rounded down, the first short interval in time
+    order given the pattern covering most short intervals per hour worked until none is
+    short, then any shift no interval needs dropped. Within a few per cent of the LP bound."""
+    size = len(need)
+    order = np.argsort(patterns.cover_pattern, kind="stable")
+    by_pattern = np.split(
+        patterns.cover_interval[order],
+        np.searchsorted(patterns.cover_pattern[order], np.arange(1, patterns.size)),
+    )
+    coverers = _coverers(patterns, size)
+    goal = np.where([len(c) > 0 for c in coverers], need, 0)
+    counts = np.floor(lp_counts + 1e-6).astype(np.int64)
+    cover = np.bincount(patterns.cover_interval, counts[patterns.cover_pattern], minlength=size)
+    short = goal > cover
+    while short.any():
+        t = int(np.argmax(short))
+        gains = [short[by_pattern[p]].sum() / patterns.work[p] for p in coverers[t]]
+        best = int(coverers[t][int(np.argmax(gains))])
+        counts[best] += 1
+        cover[by_pattern[best]] += 1
+        short = goal > cover
+    for p in np.argsort(-patterns.work, kind="stable"):
+        while counts[p] and (cover[by_pattern[p]] > goal[by_pattern[p]]).all():
+            counts[p] -= 1
+            cover[by_pattern[p]] -= 1
+    return counts
 
 
 def _coverers(patterns: Patterns, size: int) -> list[np.ndarray]:
@@ -630,7 +691,9 @@ def _coverers(patterns: Patterns, size: int) -> list[np.ndarray]:
 
 def _solve_cp_sat(
     req: Requirement, patterns: Patterns, need: np.ndarray, time_limit_s: float, workers: int
-) -> tuple[np.ndarray, str, float]:
+) -> tuple[np.ndarray | None, str, float]:
+    """Agents per pattern (None when no solution was found in time), CP-SAT's status name and
+    its best objective bound."""
     from ortools.sat.python import cp_model
 
     coverers = _coverers(patterns, req.size)
@@ -660,19 +723,15 @@ def _solve_cp_sat(
     status = solver.solve(model)
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        from supportstats.errors import SupportStatsError
-
-        raise SupportStatsError(
-            f"the solver found no schedule within {time_limit_s:g} s ({name})",
-            "raise the time limit, or give fewer shift lengths or start times",
-        )
+        return None, name, math.nan  # no schedule within the time limit: the caller's fallback
     counts = np.array([solver.value(v) for v in x], dtype=np.int64)
     return counts, name, float(solver.best_objective_bound)
 
 
-def _lp_bound(req: Requirement, patterns: Patterns, need: np.ndarray) -> float:
-    """The LP relaxation's optimum (GLOP), in worked intervals: the least any schedule of
-    these patterns can work while covering every coverable interval."""
+def _lp_bound(req: Requirement, patterns: Patterns, need: np.ndarray) -> tuple[float, np.ndarray]:
+    """The LP relaxation's optimum (GLOP), in worked intervals -- the least any schedule of
+    these patterns can work while covering every coverable interval -- and its agents per
+    pattern."""
     from ortools.linear_solver import pywraplp
 
     solver = pywraplp.Solver.CreateSolver("GLOP")
@@ -687,8 +746,8 @@ def _lp_bound(req: Requirement, patterns: Patterns, need: np.ndarray) -> float:
         objective.SetCoefficient(x[p], float(w))
     objective.SetMinimization()
     if solver.Solve() != pywraplp.Solver.OPTIMAL:  # pragma: no cover - a covering LP is bounded
-        return math.nan
-    return objective.Value()
+        return math.nan, np.zeros(patterns.size)
+    return objective.Value(), np.array([v.solution_value() for v in x])
 
 
 def _result(

@@ -107,6 +107,33 @@ def test_week_covers_everything_above_the_lp_bound():
     assert result.uncovered_intervals == 0
 
 
+def test_rounded_lp_covers_everything_near_the_bound():
+    from supportstats.planning import schedule as module
+
+    req = module.requirement_from_frame(requirement(WEEK, _week_shape()))
+    rules = ShiftRules.parse("8h30m", "30m", "3h-5h30m")
+    patterns = module.generate_patterns(req, rules)
+    need = np.ceil(req.required).astype(int)
+    bound, lp_counts = module._lp_bound(req, patterns, need)
+    counts = module.rounded_lp(patterns, need, lp_counts)
+    cover = np.bincount(patterns.cover_interval, counts[patterns.cover_pattern], minlength=336)
+    assert (cover >= need).all()
+    worked = (counts * patterns.work).sum()
+    assert bound <= worked <= 1.1 * bound
+
+
+def test_without_a_cp_sat_answer_in_time_the_rounded_lp_is_the_schedule(monkeypatch):
+    from supportstats.planning import schedule as module
+
+    monkeypatch.setattr(module, "_solve_cp_sat", lambda *a, **k: (None, "UNKNOWN", np.nan))
+    need = _week_shape()
+    result = schedule_shifts(requirement(WEEK, need), ShiftRules.parse("8h30m", "30m"))
+    assert result.status == "feasible" and result.solver_status == "ROUNDED_LP"
+    assert (result.coverage["scheduled"] >= result.coverage["required"]).all()
+    assert result.summary()["cp_sat_bound_agent_hours"] is None
+    assert any("rounded LP solution" in note for note in result.notes)
+
+
 def test_closed_hours_with_demand_are_uncovered_not_infeasible():
     # Demand 06:00-20:00 but open 08:00-20:00: 06:00-08:00 (4 intervals, 3 agents each) is
     # reported uncovered, the rest covered.
