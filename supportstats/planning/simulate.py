@@ -7,7 +7,10 @@ period-by-period Erlang formulas (SIPP) ignore. The model (docs/staffing.md, "Si
 * arrivals: Poisson, piecewise constant at volume / interval_s of each interval;
 * servers: ``agents x concurrency`` slots (each slot serves one contact with the handle time
   measured at that concurrency, the model ``staff`` solves); the slots on duty change at
-  interval boundaries; a slot that must leave finishes its contact first;
+  interval boundaries; a slot that must leave finishes its contact first, and no contact
+  starts while more are in service than the interval has slots; or, with ``aht_by_level``,
+  agents holding up to K chats each worked at the pace of the agent's level (the model of
+  :func:`planning.chat.chat_metrics`);
 * handle times: exponential with the arrival interval's ``aht_s``, or drawn from an empirical
   distribution (the warehouse's handle times) rescaled to that mean;
 * patience: exponential with mean ``patience_s`` (Erlang A) when given, else nobody abandons;
