@@ -11,6 +11,8 @@ contacts per 15 minutes at the weekday peak, 300 s handle time, 180 s mean patie
 * simulates it (``simulate_plan``, 10 replications): wall time against the 30 s goal,
   simulated contacts per second, the whole week's pooled service level with its 95 % interval
   next to Erlang's;
+* simulates the same arrivals as chat, agents holding up to 3 chats that slow down with each
+  one held (``aht_by_level``), staffed with ``chat_agents``, next to Erlang Chat;
 * runs the iterative staffing from the same plan;
 * replays the same plan in two other engines for the engine choice (docs/staffing.md,
   "Simulation"): ciw 3 (its PoissonIntervals arrivals, a non-preemptive server Schedule and
@@ -33,6 +35,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from supportstats.planning import staff  # noqa: E402
+from supportstats.planning.chat import chat_agents  # noqa: E402
 from supportstats.planning.simulate import (  # noqa: E402
     iterate_staffing,
     queue_plans,
@@ -196,6 +199,18 @@ def main() -> None:
     print(f"  week pooled: service level {sl.value[0]:.2%} (95 % CI {sl.low[0]:.2%} to "
           f"{sl.high[0]:.2%}), abandonment {ab.value[0]:.2%}; intervals below {TARGET:.0%}: "
           f"{below_sim} simulated, {below_erl} by Erlang")  # fmt: skip
+
+    levels = [240.0, 270.0, 300.0]  # chat: each chat slower while its agent holds more
+    chat = plan.assign(agents=chat_agents(plan["volume"], INTERVAL_S, levels, TARGET,
+                                          THRESHOLD_S, plan["patience_s"]))  # fmt: skip
+    out_chat, t_chat = timed(simulate_plan, chat, replications=reps, seed=1, aht_by_level=levels)
+    chats = out_chat["offered_sim"].sum() * reps
+    pooled = (out_chat["service_level_sim"] * out_chat["offered_sim"]).sum() / (chats / reps)
+    erl = (out_chat["service_level_erlang"] * chat["volume"]).sum() / contacts
+    print(f"chat agents (up to 3 chats at {', '.join(f'{v:.0f}' for v in levels)} s, staffed "
+          f"with chat_agents, peak {chat['agents'].max()} agents), {reps} replications: "
+          f"{t_chat:.2f} s, {chats / t_chat:,.0f} contacts/s; service level {pooled:.2%}, "
+          f"Erlang Chat {erl:.2%}")  # fmt: skip
 
     result, t_iter = timed(iterate_staffing, plan, replications=reps, seed=1, max_iterations=10)
     added = result.plan["agents_iterated"].sum() - result.plan["agents"].sum()
