@@ -915,7 +915,8 @@ def iterate_staffing(
     longest = max(len(m) for m in below)
     totals = [int(sum(m[min(k, len(m) - 1)] for m in below)) for k in range(longest)]
     out = _frame(prepared, results, prepared.plan["agents"].to_numpy(dtype=np.int64))
-    out.insert(out.columns.get_loc("agents") + 1, "agents_iterated", agents_final)
+    # after the contract's columns, which keep their places
+    out.insert(out.columns.get_loc("abandon_sim") + 1, "agents_iterated", agents_final)
     out["service_level_sim_initial"] = initial_sl
     return IterationResult(out, longest, totals, totals[-1] == 0)
 

@@ -83,6 +83,7 @@ def test_iterate_adds_the_iterated_agents(app, tmp_path):
     result = run(app, path, "--replications", "4", "--iterate", "--max-iterations", "6")
     assert result.exit_code == 0, result.stderr
     out = pd.read_csv(io.StringIO(result.stdout))
+    assert list(out.columns[: len(CONTRACT) + 1]) == [*CONTRACT, "agents_iterated"]
     assert (out["agents_iterated"] > out["agents"]).all() and (
         out["service_level_sim"] >= 0.8
     ).all()
