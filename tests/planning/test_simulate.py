@@ -311,6 +311,14 @@ def test_coverage_gives_the_agents_on_the_phones():
         agents_from_coverage(plan, coverage.iloc[:2])
     with pytest.raises(CoverageError, match="missing column scheduled"):
         agents_from_coverage(plan, coverage.drop(columns="scheduled"))
+    two = pd.concat([plan.assign(queue="chat"), plan.assign(queue="mail")], ignore_index=True)
+    with pytest.raises(CoverageError, match="no queue column but the plan has several queues"):
+        agents_from_coverage(two, coverage)
+    per_queue = pd.concat(
+        [coverage.assign(queue="mail", scheduled=[2, 4, 6]), coverage.assign(queue="chat")]
+    )
+    # chat as above; mail: floor(4 x 0.65) = 2, floor(6 x 0.65) = 3, floor(2 x 0.65) = 1
+    assert agents_from_coverage(two, per_queue)["agents"].tolist() == [13, 6, 1, 2, 3, 1]
 
 
 # --- iterative staffing ------------------------------------------------------------------------
