@@ -186,6 +186,7 @@ def simulate_command(
         CoverageError,
         agents_from_coverage,
         iterate_staffing,
+        queue_plans,
         simulate_plan,
     )
 
@@ -202,6 +203,10 @@ def simulate_command(
             raise _file_error(plan_csv, exc, plan) from None
     sample = None
     if handle_times is HandleTimes.history:
+        try:  # the plan's own errors first, before the warehouse is read
+            queue_plans(plan)
+        except PlanningInputError as exc:
+            raise _file_error(plan_csv, exc, plan) from None
         keys = ["" if queue is None else queue]
         if "queue" in plan.columns:
             keys = list(dict.fromkeys(plan["queue"].astype("string").fillna("").tolist()))

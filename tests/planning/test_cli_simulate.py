@@ -153,6 +153,11 @@ def test_history_handle_times_from_a_warehouse(app, tmp_path, monkeypatch):
     assert no_db.stderr.startswith("Error: --handle-times history needs --db\nHint: ")
     other = tmp_path / "q2.csv"
     intervals(n=2, agents=10, queue="q2").to_csv(other, index=False)
+    broken = tmp_path / "broken.csv"
+    intervals(n=2, agents=10, queue="q1").assign(volume=[5, -1]).to_csv(broken, index=False)
+    missing_db = tmp_path / "nowhere.duckdb"  # the plan is refused before a warehouse is read
+    refused = run(app, broken, "--handle-times", "history", "--db", missing_db)
+    assert "row 2, column volume: -1 is negative" in refused.stderr
     none = run(app, other, "--handle-times", "history", "--db", db)
     assert none.exit_code == 2 and "only 0 handle times of queue q2" in none.stderr
 
