@@ -84,6 +84,7 @@ def ciw_week(plan: pd.DataFrame, replications: int) -> tuple[float, int, float, 
     offered = within = abandoned = 0
     t0 = time.perf_counter()
     for rep in range(replications):
+        ciw.seed(rep)  # before the network: PoissonIntervals draws its arrival dates when made
         network = ciw.create_network(
             arrival_distributions=[ciw.dists.PoissonIntervals(rates, ends, ends[-1])],
             service_distributions=[ciw.dists.Exponential(1 / AHT_S)],
@@ -92,7 +93,6 @@ def ciw_week(plan: pd.DataFrame, replications: int) -> tuple[float, int, float, 
             ],
             reneging_time_distributions=[ciw.dists.Exponential(1 / PATIENCE_S)],
         )
-        ciw.seed(rep)
         sim = ciw.Simulation(network)
         sim.simulate_until_max_time(ends[-1] + 4 * 3600)  # the week, then a drain
         first: dict[int, tuple[float, float]] = {}  # contact: arrival, first service start
