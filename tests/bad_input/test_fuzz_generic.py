@@ -17,10 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bad_input._corpus import assert_no_traceback, counts, run
 from supportstats.db import connect
 from supportstats.errors import SupportStatsError
 from supportstats.importers import import_file
+from tests.bad_input._corpus import assert_no_traceback, counts, run
 
 OPTIONAL = ["channel", "subject", "csat", "csat_scale", "status", "tags", "resolved_at"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bad_input._corpus import assert_clean_error, assert_no_traceback, counts, run
+from tests.bad_input._corpus import assert_clean_error, assert_no_traceback, counts, run
 
 FILE = """\
 conversation_id,created_at,resolved_at,channel

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from bad_input._corpus import (
+from tests.bad_input._corpus import (
     assert_clean_error,
     assert_no_traceback,
     counts,
     run,
 )
-from bad_input._corpus import (
+from tests.bad_input._corpus import (
     rows as query,
 )
 
