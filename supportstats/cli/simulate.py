@@ -174,11 +174,6 @@ def simulate_command(
         )
     warmup_s = None if warmup is None else _timedelta(warmup, "--warmup").total_seconds()
     levels = None if aht_by_level is None else _levels(aht_by_level)
-    if iterate and levels is not None:
-        raise OptionError(
-            "--iterate does not take --aht-by-level",
-            "iterate with the plan's aht_s and concurrency (the model staff plans with)",
-        )
     _check_output(output)
 
     from supportstats.planning import PlanningInputError
@@ -217,7 +212,9 @@ def simulate_command(
     started = time.perf_counter()
     try:
         if iterate:
-            found = iterate_staffing(plan, max_iterations=max_iterations, **options)
+            found = iterate_staffing(
+                plan, max_iterations=max_iterations, aht_by_level=levels, **options
+            )
             result = found.plan
         else:
             result = simulate_plan(plan, aht_by_level=levels, **options)

@@ -829,8 +829,44 @@ def _staff_frame(q: QueuePlan, rows: IntArray, target: FloatArray, scale: FloatA
 _MAX_LOAD_FACTOR = 3.0
 
 
+def _erlang_sl(
+    q: QueuePlan, rows: IntArray, target: FloatArray, scale: FloatArray, levels: FloatArray | None
+) -> np.ndarray:
+    """Erlang's service level at the rows' agents and ``scale`` times their volume:
+    ``staff``'s model, or Erlang Chat (``chat_metrics``) with ``levels``."""
+    from supportstats.planning.chat import chat_metrics
+    from supportstats.planning.staffing import staff
+
+    if levels is None:
+        frame = _staff_frame(q, rows, target, scale, q.agents[rows])
+        return staff(frame)["service_level"].to_numpy()
+    return chat_metrics(
+        q.volume[rows] * scale, q.interval_s[rows], q.agents[rows], levels, q.threshold_s[rows],
+        q.patience_s[rows], definition="offered",
+    )["service_level"]  # fmt: skip
+
+
+def _erlang_agents(
+    q: QueuePlan, rows: IntArray, target: FloatArray, scale: FloatArray, levels: FloatArray | None
+) -> np.ndarray:
+    """The agents Erlang needs for the target at ``scale`` times the rows' volume."""
+    from supportstats.planning.chat import chat_agents
+    from supportstats.planning.staffing import staff
+
+    if levels is None:
+        return staff(_staff_frame(q, rows, target, scale, None))["agents_raw"].to_numpy()
+    return chat_agents(
+        q.volume[rows] * scale, q.interval_s[rows], levels, target[rows], q.threshold_s[rows],
+        q.patience_s[rows],
+    )  # fmt: skip
+
+
 def _raised_agents(
-    q: QueuePlan, target: FloatArray, sl_sim: FloatArray, failing: IntArray
+    q: QueuePlan,
+    target: FloatArray,
+    sl_sim: FloatArray,
+    failing: IntArray,
+    levels: FloatArray | None = None,
 ) -> IntArray:
     """New agents for the intervals that missed the target.
 
@@ -842,22 +878,21 @@ def _raised_agents(
     (Half that step converged in 11 simulations instead of 8 on the test suite's sinusoidal
     day, for the same final staffing: a backlog makes the simulated service level rise more
     slowly with agents than Erlang's, so the full step does not overshoot.)"""
-    from supportstats.planning.staffing import staff
-
     agents = q.agents.copy()
     now = agents[failing]
     lo = np.full(failing.size, 1e-3)
     hi = np.full(failing.size, _MAX_LOAD_FACTOR)
     for _ in range(20):
         mid = np.sqrt(lo * hi)
-        sl = staff(_staff_frame(q, failing, target, mid, now))["service_level"].to_numpy()
+        sl = _erlang_sl(q, failing, target, mid, levels)
         above = sl > sl_sim[failing]  # Erlang at this load still does better: more load
         lo = np.where(above, mid, lo)
         hi = np.where(above, hi, mid)
     factor = np.where(now > 0, hi, 1.0)
-    needed = staff(_staff_frame(q, failing, target, factor, None))["agents_raw"].to_numpy()
+    needed = _erlang_agents(q, failing, target, factor, levels)
     raised = np.maximum(needed, now + 1)
-    agents[failing] = np.minimum(raised, MAX_AGENTS // q.concurrency[failing])
+    per_agent = q.concurrency[failing] if levels is None else levels.size
+    agents[failing] = np.minimum(raised, MAX_AGENTS // per_agent)
     return agents
 
 
@@ -870,6 +905,7 @@ def iterate_staffing(
     handle_times: str = "exponential",
     handle_sample: ArrayLike | Mapping[str, ArrayLike] | None = None,
     warmup_s: float | None = None,
+    aht_by_level: ArrayLike | None = None,
 ) -> IterationResult:
     """Simulation-based iterative staffing (after Feldman, Mandelbaum, Massey & Whitt 2008).
 
@@ -878,7 +914,9 @@ def iterate_staffing(
     level is below its ``sl_target`` (see :func:`_raised_agents`), and simulate again, until
     every interval meets its target or ``max_iterations`` simulations have run. Agents are only
     raised, never lowered, so the loop always ends and never undoes a fix. Queues iterate
-    separately. Returns an :class:`IterationResult`; options as :func:`simulate_plan`.
+    separately. With ``aht_by_level`` the agents are simulated and raised with Erlang Chat
+    (``chat_metrics``, ``chat_agents``). Returns an :class:`IterationResult`; options as
+    :func:`simulate_plan`.
     """
     if max_iterations < 1:
         raise PlanningInputError(
@@ -890,6 +928,10 @@ def iterate_staffing(
           "a service level target is a fraction above 0 and below 1, e.g. 0.8",
           positive=True, below_one=True, where=busy)  # fmt: skip
     units = _handle_units(prepared, handle_times, handle_sample)
+    levels = None
+    if aht_by_level is not None:
+        levels = _check_levels(aht_by_level)
+        prepared = _with_chat_erlang(prepared, levels)
     size = len(prepared.plan)
     agents_final = prepared.plan["agents"].to_numpy(dtype=np.int64).copy()
     initial_sl = np.full(size, np.nan)
@@ -900,7 +942,8 @@ def iterate_staffing(
         missed = []
         for step in range(max_iterations):
             counts = simulate_counts(q, replications=replications, seed=queue_seed(seed, key),
-                                     handle_unit=units[key], warmup_s=warmup_s)  # fmt: skip
+                                     handle_unit=units[key], warmup_s=warmup_s,
+                                     aht_by_level=levels)  # fmt: skip
             sl = counts.service_level().value
             if step == 0:
                 initial_sl[rows] = sl
@@ -908,7 +951,7 @@ def iterate_staffing(
             missed.append(failing.size)
             if failing.size == 0 or step == max_iterations - 1:
                 break
-            q = q.with_agents(_raised_agents(q, target, sl, failing))
+            q = q.with_agents(_raised_agents(q, target, sl, failing, levels))
         results[key] = counts
         agents_final[rows] = q.agents
         below.append(np.array(missed))

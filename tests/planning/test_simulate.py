@@ -357,3 +357,20 @@ def test_iterative_staffing_fixes_what_sipp_misses():
     extra = out["agents_iterated"].sum() / out["agents"].sum() - 1
     assert 0 < extra < 0.1  # modest extra staff, as the literature finds
     assert result.below_target[0] == failing.sum() and result.iterations <= 10
+
+
+@pytest.mark.slow
+def test_iterative_staffing_of_chat_agents_per_level():
+    # the same day as chat: up to 3 chats at 40, 42.5 and 45 minutes, staffed by Erlang Chat
+    # (chat_agents) interval by interval, which the simulation finds short after the peak
+    from supportstats.planning.chat import chat_agents
+
+    levels = [2400.0, 2550.0, 2700.0]
+    day = sinusoidal_day()
+    day["agents"] = chat_agents(day["volume"], 900.0, levels, 0.8, 60.0)
+    result = iterate_staffing(day, replications=20, seed=1, aht_by_level=levels)
+    out = result.plan
+    failing = out["service_level_sim_initial"] < 0.8
+    assert failing.sum() >= 20 and out["service_level_erlang"].min() >= 0.8
+    assert (out.loc[failing, "service_level_sim"] >= 0.8).mean() >= 0.9
+    assert 0 < out["agents_iterated"].sum() / out["agents"].sum() - 1 < 0.1
