@@ -49,9 +49,11 @@ from supportstats.metrics.sla import sla, sla_conversations
 from supportstats.metrics.snapshot import Snapshot, snapshot
 from supportstats.metrics.snapshot import last_instant as snapshot_last_instant
 from supportstats.metrics.table import add_names
+from supportstats.planning.backtest import model_check
 from supportstats.planning.history import contact_history
 from supportstats.planning.plan import (
     DAY_HORIZON,
+    DEFAULT_INTERVAL,
     ForecastResult,
     RosterRules,
     StaffingTargets,
@@ -647,6 +649,19 @@ def load_queue_targets(source: Source, queue: str | None) -> StaffingTargets:
     """The staffing preset of ``queue`` by its channel (``planning.plan.queue_targets``):
     the starting point of the staffing page's sliders."""
     return _read(source, lambda conn: queue_targets(conn, queue))
+
+
+@_keeps_last
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_model_check(
+    source: Source, queue: str, targets: StaffingTargets, interval: str = DEFAULT_INTERVAL
+) -> str | None:
+    """``supportstats plan``'s model check: how well ``targets``' queueing model described
+    ``queue``'s own history, one sentence (None: nothing to compare)."""
+    summary = _read(
+        source, lambda conn: model_check(conn, queue, targets=targets, interval=interval)
+    )
+    return None if summary is None else summary.model_line()
 
 
 @_keeps_last

@@ -253,6 +253,11 @@ def main() -> None:
             st.info(f"No plan for this queue: {ui.literal(exc.message)}")
             return
         one_queue(plan, forecast, targets, clock)
+        if not targets.backlog_model:
+            with ui.shows_errors():
+                checked = data.load_model_check(source, queue, targets)
+            if checked:
+                st.caption(f"Model check: {checked} (supportstats backtest).")
     render_schedule(plan)
 
 

@@ -533,6 +533,26 @@ def plan_command(
         raise _as_option(exc, ("interval_s", *StaffingTargets().columns())) from None
     _emit(result, OutputFormat.csv, output, raw_csv=raw_csv)
     emit_frame(week_table(result), OutputFormat.table, title="Agents scheduled, first week")
+    _model_check(db, wait, targets, step)
+
+
+def _model_check(
+    db: Path | None, wait: str | None, targets: dict[str, StaffingTargets], step: pd.Timedelta
+) -> None:
+    """How well each Erlang queue's model described its own history, one line per queue on
+    stderr (``backtest.model_check``): a plan's service levels are only as good as that."""
+    from supportstats.db import open_warehouse
+    from supportstats.planning.backtest import model_check
+
+    erlang = {queue: t for queue, t in targets.items() if not t.backlog_model}
+    if not erlang:
+        return
+    with open_warehouse(db, read_only=True, wait=wait) as conn:
+        for queue, queue_targets in erlang.items():
+            summary = model_check(conn, queue or None, targets=queue_targets, interval=step)
+            if summary is not None:
+                label = f" ({queue})" if len(targets) > 1 else ""
+                stderr.print(f"Model check{label}: {summary.model_line()}")
 
 
 def _roster_rules(open_hours: str | None, min_agents: int, smooth: str, lead_span: int) -> object:

@@ -54,3 +54,23 @@ def test_email_starts_at_the_backlog_model_and_the_clock_follows_the_timezone(
     assert pd.Timestamp(local["interval_start"].iloc[0]) == first_utc + pd.Timedelta("5h30min")
     at.text_input(key="staff_open").set_value("25:00").run()
     assert at.error and "is not HH" in at.error[0].value
+
+
+def test_a_chat_queue_says_how_well_its_model_described_the_history(
+    at: AppTest, sample_db: Path
+) -> None:
+    """The chat queue's page carries ``supportstats plan``'s model check (the library's
+    sentence for the queue's preset); the e-mail queue (backlog model) has none."""
+    from supportstats.db import connect
+    from supportstats.planning.backtest import model_check
+    from supportstats.planning.plan import StaffingTargets
+
+    at.selectbox(key="staff_queue").set_value("generic:Web chat").run()
+    assert not at.exception, at.exception
+    checks = [c.value for c in at.caption if c.value.startswith("Model check: ")]
+    with connect(sample_db, read_only=True) as conn:
+        expected = model_check(conn, "generic:Web chat", targets=StaffingTargets.chat())
+    assert expected is not None
+    assert checks == [f"Model check: {expected.model_line()} (supportstats backtest)."]
+    at.selectbox(key="staff_queue").set_value("generic:Email").run()
+    assert not [c for c in at.caption if c.value.startswith("Model check: ")]

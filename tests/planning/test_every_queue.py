@@ -264,3 +264,21 @@ def test_demo_prints_every_queue(demo_db: Path):
     assert set(table["queue"]) == DEMO_QUEUES
     assert (table["peak_agents_scheduled"] >= 1).all() and (table["contacts"] > 0).all()
     assert (table["team_leads_at_peak"] == -(-table["peak_agents_scheduled"] // 12)).all()
+
+
+def test_plan_says_how_well_the_model_described_each_erlang_queue(demo_db: Path, tmp_path: Path):
+    """The plan's service levels are only as good as the queueing model on this history: one
+    ``Model check`` line per Erlang queue (the chat queue; e-mail and WhatsApp use the backlog
+    model), the figures of ``backtest.model_check`` with the queue's preset."""
+    from supportstats.db import connect
+    from supportstats.planning.backtest import model_check
+
+    result = run("plan", "--db", str(demo_db), "--horizon", "1d", "-o", str(tmp_path / "p.csv"))
+    assert result.exit_code == 0, result.stderr
+    checks = [line for line in result.stderr.splitlines() if line.startswith("Model check")]
+    assert len(checks) == 1 and checks[0].startswith("Model check (generic:Web chat): ")
+    with connect(demo_db, read_only=True) as conn:
+        expected = model_check(conn, "generic:Web chat", targets=StaffingTargets.chat())
+    assert expected is not None
+    assert f"predicted {expected.predicted_sl:.1%}" in checks[0]
+    assert f"{expected.observed_sl:.1%} were" in checks[0]
