@@ -330,6 +330,7 @@ def _replay_chat(
     since: list[float] = []  # when the agent's work left was last brought up to date
     version: list[int] = []  # a completion event is stale once its agent's version moved on
     working: list[int] = []  # on duty and taking chats
+    by_count: list[set[int]] = [set() for _ in range(k_max + 1)]  # working agents by chats held
     leaving: set[int] = set()  # finishing their chats, then gone
     held = 0  # chats in service, all agents
     cap = 0  # the interval's agents x K
@@ -353,6 +354,9 @@ def _replay_chat(
     def take(i: int, a: int, now: float) -> None:
         nonlocal held
         advance(a, now)
+        count = len(chats[a])
+        by_count[count].discard(a)
+        by_count[count + 1].add(a)
         chats[a][i] = work[i]
         start[i] = now
         held += 1
@@ -361,14 +365,10 @@ def _replay_chat(
     def least_busy() -> int:
         if held >= cap:
             return -1
-        best, fewest = -1, k_max
-        for a in working:
-            mine = len(chats[a])
-            if mine < fewest:
-                best, fewest = a, mine
-                if mine == 0:
-                    break
-        return best
+        for agents_at in by_count[:k_max]:
+            if agents_at:
+                return next(iter(agents_at))
+        return -1
 
     def next_waiting(now: float) -> int:
         while waiting:
@@ -392,6 +392,9 @@ def _replay_chat(
         now = env.now
         advance(a, now)
         mine = chats[a]
+        if a in by_count[len(mine)]:  # a working agent: one chat fewer
+            by_count[len(mine)].discard(a)
+            by_count[len(mine) - 1].add(a)
         del mine[min(mine, key=mine.__getitem__)]
         held -= 1
         if a in leaving and not mine:
@@ -414,15 +417,21 @@ def _replay_chat(
             yield env.timeout(max(at - env.now, 0.0))
             cap = want * k_max
             while len(working) < want and leaving:  # an agent about to leave stays on
-                working.append(leaving.pop())
+                a = leaving.pop()
+                working.append(a)
+                by_count[len(chats[a])].add(a)
             while len(working) < want:
                 chats.append({})
                 since.append(env.now)
                 version.append(0)
                 working.append(len(chats) - 1)
+                by_count[0].add(len(chats) - 1)
             if len(working) > want:  # the least busy go: idle ones at once
                 working.sort(key=lambda a: len(chats[a]))
-                leaving.update(a for a in working[: len(working) - want] if chats[a])
+                for a in working[: len(working) - want]:
+                    by_count[len(chats[a])].discard(a)
+                    if chats[a]:
+                        leaving.add(a)
                 del working[: len(working) - want]
             serve_waiting(env.now)
 
