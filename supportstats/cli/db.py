@@ -3,6 +3,7 @@ import batch out again."""
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 
 import typer
@@ -311,6 +312,55 @@ def check(
         raise typer.Exit(code=1)
     note = "" if current else " (they will be rebuilt: the data changed outside an import)"
     stderr.print(f"Stored facts agree with a recomputation{note}.")
+
+
+class LakeFormat(str, Enum):
+    """File formats ``db export`` writes a lake in."""
+
+    parquet = "parquet"
+
+
+@db_app.command("export")
+@reports_errors
+def export(
+    directory: Path = typer.Argument(
+        ..., metavar="DIR", help="Folder for the lake: new, empty, or a lake with --overwrite."
+    ),
+    lake_format: LakeFormat = typer.Option(
+        LakeFormat.parquet, "--format", help="File format of the lake (Parquet only, for now)."
+    ),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Replace the lake already in DIR (never another folder)."
+    ),
+    db: Path | None = DbOption,
+    wait: str | None = WaitOption,
+) -> None:
+    """Write the warehouse as a Parquet lake: every canonical table and the stored facts,
+    partitioned by source system and month, with a manifest.json of the schema.
+
+    Spark (supportstats metrics --engine spark --lake DIR) and other lake tools read it;
+    so does DuckDB. The lake appears in DIR only when complete. Stored facts that are not
+    current are left out (the Spark engine computes them). Layout and column types:
+    docs/scale.md.
+
+    Example: supportstats db export --format parquet lake/ --db support.duckdb
+    """
+    import time
+
+    from supportstats.db import open_warehouse
+    from supportstats.lake import check_target, export_lake, lake_size
+
+    check_target(directory, overwrite)  # before waiting for the warehouse
+    started = time.perf_counter()
+    with open_warehouse(db, read_only=True, wait=wait) as conn:
+        manifest = export_lake(conn, directory, progress=facts_progress(), overwrite=overwrite)
+    rows = sum(t.rows for t in manifest.tables.values())
+    facts = "with" if manifest.facts_definition else "without (not current)"
+    stderr.print(
+        f"Exported {len(manifest.tables)} tables ({rows:,} rows, {facts} stored facts, "
+        f"{lake_size(directory) / 1e6:,.1f} MB) to {directory} in "
+        f"{time.perf_counter() - started:.1f} s."
+    )
 
 
 def register(app: typer.Typer) -> None:
