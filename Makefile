@@ -8,7 +8,7 @@ PORT ?= 8501
 # The dashboard shows customer data: this computer only, unless ADDRESS=0.0.0.0 shares it.
 ADDRESS ?= 127.0.0.1
 
-.PHONY: demo test lint format bench clean browser notebooks
+.PHONY: demo test lint format bench clean browser java notebooks
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -26,6 +26,31 @@ browser:
 		|| echo "Could not install chromium: browser tests will be skipped."; \
 	fi
 
+# The Spark differential tests need PySpark (the spark extra, a 456 MB source archive: about
+# 25 s to install) and a Java 17 runtime; `make demo` needs neither. Without them those tests
+# are skipped, and this says so loudly; the stamp is left unset so the next run tries again.
+TEST_STAMP := $(VENV)/.installed-test
+
+$(TEST_STAMP): $(STAMP)
+	@if $(BIN)/python -m pip install --quiet -e '.[dev,spark]'; then touch $(TEST_STAMP); else \
+		echo "********************************************************************" >&2; \
+		echo "* Could not install the spark extra (pyspark, sqlglot):             *" >&2; \
+		echo "* the Spark differential tests will be SKIPPED.                     *" >&2; \
+		echo "********************************************************************" >&2; \
+	fi
+
+# Debian's Java 17 runtime for PySpark, installed as Chromium is for the browser tests.
+java:
+	@if ! command -v java >/dev/null 2>&1; then \
+		echo "Installing the Java 17 runtime for the Spark tests (apt-get)..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq openjdk-17-jre-headless >/dev/null) \
+		|| { echo "********************************************************************" >&2; \
+		     echo "* Could not install openjdk-17-jre-headless (no java on PATH):      *" >&2; \
+		     echo "* the Spark differential tests will be SKIPPED.                     *" >&2; \
+		     echo "********************************************************************" >&2; }; \
+	fi
+
 demo: $(STAMP)
 	$(BIN)/supportstats demo --db $(DEMO_DB)
 	$(BIN)/streamlit run dashboards/streamlit_app.py --server.headless true --server.port $(PORT) \
@@ -40,7 +65,7 @@ notebooks: $(STAMP) browser
 # One pytest worker per core (pytest-xdist); an idle worker takes tests queued for a busy one.
 TEST_WORKERS ?= auto
 
-test: $(STAMP) browser
+test: $(STAMP) $(TEST_STAMP) browser java
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 lint: $(STAMP)
