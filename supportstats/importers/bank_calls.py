@@ -76,8 +76,9 @@ def load(ctx: ImportContext) -> None:
     tz = ctx.timezone = timezone_for(ctx)
     ctx.run_sql("staging/bank_calls__calls.sql", label="checking calls", tz=tz)
     ctx.upsert("conversation", "stg_conversation", main=True, id_label="call")
-    # Children come from calls that survived the upsert's checks (rejects, duplicates).
+    # Children come from calls that survived the upsert's checks (rejects, duplicates); their
+    # keys are the call's key plus a fixed name, so they need no duplicate check of their own.
     ctx.run_sql("staging/bank_calls__events.sql", label="building call events")
-    ctx.upsert("conversation_event", "stg_event", main=False)
-    ctx.upsert("engagement", "stg_engagement", main=False)
+    ctx.upsert("conversation_event", "stg_event", main=False, dedupe=False)
+    ctx.upsert("engagement", "stg_engagement", main=False, dedupe=False)
     ctx.run_sql("staging/bank_calls__references.sql", tz=tz)

@@ -233,3 +233,34 @@ def test_real_wait_and_service_time(real, cli) -> None:
     diff = pd.Series([ours[i] for i in ids], index=served.index) - served.ser_time.astype(float)
     assert (diff[~late] == 0).all()
     assert (diff[late] > 0).all() and late.sum() < 50
+
+
+def test_calls_around_a_clock_change(cli, db_path: Path, tmp_path: Path) -> None:
+    # London went to summer time at 01:00 UTC on 28 Mar 1999. A day whose next day holds
+    # no clock change is read with the day's offset; days at a change by the zone's rules:
+    # the call of the 27th ends at 02:30 BST on the 28th, 01:30 UTC.
+    log = tmp_path / "calls.txt"
+    header = TINY.read_text().splitlines()[0]
+    log.write_text(
+        header + "\n"
+        "AA0101\t1\t0\t0\tPS\t990326\t10:00:00\t10:00:10\t10\t0:00:00\t0:00:00\t0\tAGENT\t"
+        "10:00:10\t10:05:00\t290\tDORIT\n"
+        "AA0101\t2\t0\t0\tPS\t990327\t23:50:00\t23:50:10\t10\t0:00:00\t0:00:00\t0\tAGENT\t"
+        "23:50:10\t2:30:00\t2390\tDORIT\n"
+        "AA0101\t3\t0\t0\tPS\t990329\t10:00:00\t10:00:10\t10\t0:00:00\t0:00:00\t0\tAGENT\t"
+        "10:00:10\t10:05:00\t290\tDORIT\n"
+    )
+    result = cli("import", log, "--db", db_path, "--timezone", "Europe/London")
+    assert result.exit_code == 0, result.output
+    assert rows(
+        db_path,
+        "SELECT source_id, occurred_at FROM conversation_event WHERE event_type IN "
+        "('created', 'close') ORDER BY source_id",
+    ) == [
+        ("AA0101-1:close", utc(1999, 3, 26, 10, 5)),
+        ("AA0101-1:created", utc(1999, 3, 26, 10)),
+        ("AA0101-2:close", utc(1999, 3, 28, 1, 30)),
+        ("AA0101-2:created", utc(1999, 3, 27, 23, 50)),
+        ("AA0101-3:close", utc(1999, 3, 29, 9, 5)),
+        ("AA0101-3:created", utc(1999, 3, 29, 9)),
+    ]
