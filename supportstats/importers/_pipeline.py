@@ -51,6 +51,7 @@ from supportstats.privacy import Pseudonymisation, describe_setting
 from supportstats.privacy import apply as pseudonymise_batch
 from supportstats.privacy import check_warehouse as check_pseudonymisation
 from supportstats.sql import load_sql, split_statements, used_params
+from supportstats.timezones import check_timezone
 
 ProgressSink = Callable[[float, str], None]
 """Called with (fraction done 0..1, label) while a long statement runs."""
@@ -117,6 +118,10 @@ class ImportOptions:
     pseudonymise: Pseudonymisation | None = None
     # load times outside the plausible range and spans that run backwards (importers._plausible)
     keep_implausible: bool = False
+
+    def __post_init__(self) -> None:
+        # checked when built, so a library caller hears of a bad zone before any file is read
+        check_timezone(self.timezone)
 
     def as_json(self, **identity: Any) -> str:
         """The options as recorded in import_batch.options, with ``identity`` (what they
@@ -1257,7 +1262,13 @@ def import_file(
             )
             # Every import spills to disk past the budget instead of growing with the file.
             with ctx.memory_budget():
-                ctx.load(importer)
+                try:
+                    ctx.load(importer)
+                except duckdb.Error as exc:
+                    unreadable = _unreadable(path, importer.SOURCE, exc)
+                    if unreadable is exc:
+                        raise
+                    raise unreadable from None
                 ctx.run_sql("staging/_references.sql", label="registering agents and teams")
                 if options.pseudonymise is not None:
                     if progress:
@@ -1327,16 +1338,6 @@ def import_file(
                     ) from None
             _drop_temp_tables(conn)
         conn.execute("COMMIT")
-    except SupportStatsError:
-        conn.execute("ROLLBACK")
-        raise
-    except duckdb.Error as exc:
-        conn.execute("ROLLBACK")
-        raise InputFileError(
-            f"{path}: cannot be read as a {importer.SOURCE} export ({_first_line(exc)})",
-            "check the file's format; force the source with --source NAME if it was "
-            "detected wrongly (supportstats import --help lists the sources)",
-        ) from None
     except BaseException:
         conn.execute("ROLLBACK")
         raise
@@ -1366,6 +1367,22 @@ def import_file(
     if ctx.rows_rejected:
         result.first_reject = first_reject(conn, batch_id)
     return result
+
+
+def _unreadable(path: Path, source: str, exc: duckdb.Error) -> Exception:
+    """What a DuckDB error met while reading and staging the user's file means: the file is
+    not the export it was taken for (an InputFileError naming the source, suggesting
+    --source), unless the warehouse failed (a full disk, a damaged file): that error is kept
+    with its own message (the CLI reports it as a warehouse fault)."""
+    from supportstats.db import warehouse_fault
+
+    if warehouse_fault(exc) is not None or isinstance(exc, duckdb.OutOfMemoryException):
+        return exc
+    return InputFileError(
+        f"{path}: cannot be read as a {source} export ({_first_line(exc)})",
+        "check the file's format; force the source with --source NAME if it was "
+        "detected wrongly (supportstats import --help lists the sources)",
+    )
 
 
 def _drop_temp_tables(conn: duckdb.DuckDBPyConnection) -> None:

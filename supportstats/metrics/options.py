@@ -10,12 +10,12 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
-import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from supportstats.errors import OptionError
+from supportstats.timezones import check_timezone
 
 # Allowed values of every choice option; the first one is the default.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -219,13 +219,7 @@ def _check(name: str, value: Any, shown: str | None = None, typed: str | None = 
             f"{name}: {DESCRIPTIONS[name]}; e.g. --option {shown}={allowed[-1]}",
         )
     if name == "timezone":
-        try:
-            zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise OptionError(
-                f"option {shown}={value!r} is not a known timezone",
-                "use an IANA name such as Europe/Berlin or America/New_York",
-            ) from None
+        check_timezone(value, f"option {shown}=")
     if name == "interval_min" and value not in (15, 30, 60):
         raise OptionError(f"option {shown}={text} is not 15, 30 or 60", f"e.g. --option {shown}=30")
     if name in _NOT_NEGATIVE or name in _POSITIVE:

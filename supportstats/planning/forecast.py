@@ -9,13 +9,14 @@ is reported next to the seasonal-naive baseline (same slot one week earlier), as
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from supportstats.errors import OptionError
 from supportstats.planning._validate import PlanningInputError, naive_utc
+from supportstats.timezones import check_timezone as _check_timezone
 
 WEEK = pd.Timedelta(days=7)
 
@@ -60,18 +61,12 @@ def check_horizon(horizon: str | pd.Timedelta, option: str = "horizon") -> pd.Ti
 
 
 def check_timezone(timezone: str | None, option: str = "timezone") -> str | None:
-    """An IANA timezone name (None passes), checked as the metrics' ``timezone`` option is
-    (``metrics/options.py``): same message and hint."""
-    if timezone is None:
-        return None
+    """An IANA timezone name (None passes), checked by the package's one timezone check
+    (:func:`supportstats.timezones.check_timezone`), refused as a planning input."""
     try:
-        zoneinfo.ZoneInfo(timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise PlanningInputError(
-            f"{option} {timezone!r} is not a known timezone",
-            hint="use an IANA name such as Europe/Berlin or America/New_York",
-        ) from None
-    return timezone
+        return _check_timezone(timezone, option)
+    except OptionError as exc:
+        raise PlanningInputError(exc.message, hint=exc.hint) from None
 
 
 def check_weeks(weeks: int, option: str = "weeks") -> int:
