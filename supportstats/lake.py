@@ -68,6 +68,9 @@ TIME_COLUMNS = {
 # manifest, and fact_pending is a queue an import empties before it commits.
 NOT_EXPORTED = frozenset({"schema_version", "fact_state", "fact_pending"})
 
+# DuckDB's memory_limit while exporting, as for imports and the stored facts' builds
+EXPORT_MEMORY_LIMIT = "3GB"
+
 # Reports how far an export is: (what, step, steps), as the stored facts' builds do.
 Progress = Callable[[str, int, int], None]
 
@@ -140,6 +143,7 @@ def export_lake(
     exported only when current (:func:`supportstats.metrics.stored.is_current`); the Spark
     engine computes them from the canonical tables otherwise. Returns the manifest written.
     """
+    from supportstats.db import memory_budget
     from supportstats.metrics import stored
 
     target = Path(directory)
@@ -151,10 +155,12 @@ def export_lake(
     try:
         work.mkdir()
         tables = {}
-        for step, name in enumerate(names, 1):
-            if progress:
-                progress(f"exporting {name}", step, len(names))
-            tables[name] = _export_table(conn, name, work / name)
+        # partitioned writes buffer each open partition: past the budget they spill to disk
+        with memory_budget(conn, EXPORT_MEMORY_LIMIT):
+            for step, name in enumerate(names, 1):
+                if progress:
+                    progress(f"exporting {name}", step, len(names))
+                tables[name] = _export_table(conn, name, work / name)
         manifest = Manifest(
             schema_version=_schema_version(conn),
             supportstats_version=__version__,
