@@ -1,0 +1,78 @@
+"""A lake (``supportstats.lake``) as Spark views: one per table, with the warehouse's columns
+and types, and the schema's derived views (``message_all``, ``conversation_event_all``,
+``rating_all``) translated from the migrations like any other SQL (their macros expanded)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from supportstats.lake import Manifest, derived_statements, read_manifest
+from supportstats.spark.connection import SparkConnection
+from supportstats.spark.rewrites import macros
+
+# DuckDB type -> Spark type of the columns a lake holds
+_SIMPLE = {
+    "VARCHAR": "string",
+    "JSON": "string",
+    "UUID": "string",
+    "TIMESTAMP WITH TIME ZONE": "timestamp",
+    "TIMESTAMP": "timestamp_ntz",
+    "DATE": "date",
+    "BOOLEAN": "boolean",
+    "TINYINT": "tinyint",
+    "SMALLINT": "smallint",
+    "INTEGER": "int",
+    "BIGINT": "bigint",
+    "HUGEINT": "decimal(38,0)",
+    "UTINYINT": "smallint",
+    "USMALLINT": "int",
+    "UINTEGER": "bigint",
+    "UBIGINT": "decimal(20,0)",
+    "FLOAT": "float",
+    "DOUBLE": "double",
+}
+_VIEW = re.compile(r"create\s+(?:or\s+replace\s+)?view\s+(\w+)\s+as\s+", re.I)
+
+
+def spark_type(duckdb_type: str) -> str | None:
+    """The Spark type of a DuckDB column type, or None when Spark keeps what Parquet gives
+    (TIME, INTERVAL, nested structs)."""
+    t = duckdb_type.strip().upper()
+    if t.endswith("[]"):
+        inner = spark_type(t[:-2])
+        return f"array<{inner}>" if inner else None
+    if t.startswith("DECIMAL"):
+        return t.lower()
+    return _SIMPLE.get(t)
+
+
+def register_lake(spark: Any, directory: str | Path) -> tuple[SparkConnection, Manifest]:
+    """A :class:`SparkConnection` over the lake in ``directory`` and its manifest."""
+    where = Path(directory)
+    manifest = read_manifest(where)
+    script = "\n".join(s + ";\n" for s in derived_statements())
+    conn = SparkConnection(spark, macros(script))
+    for name, table in manifest.tables.items():
+        conn.create_view(name, _table_frame(spark, where / name, table), materialise=False)
+    for statement in derived_statements():
+        m = _VIEW.match(statement.strip())
+        if m:
+            frame = conn.sql(statement.strip()[m.end() :]).spark_frame
+            conn.create_view(m.group(1), frame, materialise=False)
+    return conn, manifest
+
+
+def _table_frame(spark: Any, folder: Path, table: Any) -> Any:
+    """One lake table: its Parquet files (partition folder values as text), the manifest's
+    columns in order, each cast to its Spark type."""
+    from pyspark.sql import functions as F
+
+    frame = spark.read.option("basePath", str(folder)).parquet(str(folder))
+    out = []
+    for column, kind in table.columns:
+        target = spark_type(kind)
+        col = F.col(f"`{column}`")
+        out.append((col.cast(target) if target else col).alias(column))
+    return frame.select(*out)

@@ -1,0 +1,593 @@
+"""DuckDB SQL to Spark SQL: sqlglot's transpiler plus our own rewrites (docs/spark.md).
+
+sqlglot translates most of our DuckDB SQL to Spark SQL unchanged in meaning. What it cannot
+translate, or translates into something that runs but gives other numbers, is rewritten here
+on the parsed DuckDB tree before sqlglot writes Spark SQL. Every rewrite is one entry of
+:data:`REWRITES` (name, what it does, why) and has a test in tests/spark/test_rewrites.py
+that runs both sides. Constructs with no faithful rewrite raise :class:`NotOnSpark`, never
+a silent difference.
+
+``to_spark(sql)`` is the whole translation; ``macros`` expands DuckDB ``CREATE MACRO``
+functions (the migrations define a few that the canonical views call).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from supportstats.errors import SupportStatsError
+
+
+class NotOnSpark(SupportStatsError):
+    """A DuckDB construct (or an option needing one) the Spark engine cannot run faithfully."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """One rewrite of the parsed DuckDB tree: ``apply(node)`` returns the node to use."""
+
+    name: str
+    what: str
+    why: str
+    apply: Callable[[Any], Any]
+
+
+def _exp():
+    from sqlglot import exp
+
+    return exp
+
+
+def _fn(name: str, *args: Any) -> Any:
+    """A Spark function call sqlglot writes as is."""
+    return _exp().Anonymous(this=name, expressions=list(args))
+
+
+def _sql(text: str) -> Any:
+    """A Spark SQL expression, parsed (only for fixed text written here)."""
+    import sqlglot
+
+    return sqlglot.parse_one(text, read="spark")
+
+
+def _micros(node: Any) -> Any:
+    return _fn("UNIX_MICROS", node)
+
+
+def _interval_micros(node: Any) -> Any:
+    """Microseconds of a DuckDB interval expression we write ourselves: ``to_minutes(n)`` or
+    ``interval N unit``; anything else is not ours to guess."""
+    exp = _exp()
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "to_minutes":
+        # BIGINT: an INT product would wrap past 35 minutes (2^31 microseconds)
+        minutes = exp.Cast(this=node.expressions[0], to=exp.DataType.build("bigint"))
+        return exp.Mul(this=minutes, expression=_int(60_000_000))
+    if isinstance(node, exp.Interval):
+        unit = (node.unit.name if node.unit else "").lower().rstrip("s")
+        per = {"microsecond": 1, "second": 10**6, "minute": 60 * 10**6, "hour": 3600 * 10**6,
+               "day": 86400 * 10**6}  # fmt: skip
+        if unit in per and node.this.is_int or (node.this.is_string and node.this.name.isdigit()):
+            return _int(int(node.this.name) * per[unit])
+    raise NotOnSpark(
+        f"time_bucket width {node.sql(dialect='duckdb')!r} has no Spark rewrite",
+        "use to_minutes(n) or interval N minute/hour/day as the width",
+    )
+
+
+def _int(value: int) -> Any:
+    return _exp().Literal.number(value)
+
+
+# --- the rewrites -------------------------------------------------------------------------
+
+
+def _quantile(node: Any) -> Any:
+    """quantile_cont(x, p | [p, ...]) -> percentile(x, p | array(...)); quantile_disc likewise
+    -> percentile_disc ... within group."""
+    exp = _exp()
+    if isinstance(node, exp.Anonymous) and node.name.lower() in ("quantile_cont", "quantile_disc"):
+        x, p = node.expressions[0], node.expressions[1]
+    elif isinstance(node, exp.PercentileCont | exp.PercentileDisc | exp.Quantile) and not (
+        isinstance(node.parent, exp.WithinGroup)
+    ):
+        x, p = node.this, node.args.get("expression") or node.args.get("quantile")
+    else:
+        return node
+    disc = isinstance(node, exp.PercentileDisc) or (
+        isinstance(node, exp.Anonymous) and node.name.lower() == "quantile_disc"
+    )
+    if isinstance(p, exp.Array):
+        p = _fn("ARRAY", *p.expressions)
+    if disc:
+        return _disc(x, p)
+    return _fn("PERCENTILE", x, p)
+
+
+def _disc(x: Any, p: Any) -> Any:
+    """DuckDB quantile_disc(x, p) is the value at index floor((n - 1) * p) of the sorted
+    non-NULL values (0-based); Spark's percentile_disc picks by cume_dist, which differs for
+    small groups, so the index is taken on a sorted list."""
+    exp = _exp()
+    if isinstance(p, exp.Anonymous) and p.name.upper() == "ARRAY":
+        raise NotOnSpark("quantile_disc with a list of quantiles has no Spark rewrite yet")
+    values = _fn("ARRAY_SORT", _fn("COLLECT_LIST", x))
+    index = _sql("CAST(FLOOR((SIZE(__v) - 1) * __p) AS INT)")
+    index = index.transform(
+        lambda n: values.copy() if isinstance(n, exp.Column) and n.name == "__v" else
+        (p.copy() if isinstance(n, exp.Column) and n.name == "__p" else n)
+    )  # fmt: skip
+    return _fn("GET", values, index)
+
+
+def _time_bucket(node: Any) -> Any:
+    """time_bucket(width, ts) -> the timestamp floored to whole widths since the epoch."""
+    exp = _exp()
+    if not (
+        isinstance(node, exp.DateBin)
+        or (isinstance(node, exp.Anonymous) and node.name.lower() == "time_bucket")
+    ):
+        return node
+    args = _args(node)
+    if len(args) != 2:
+        raise NotOnSpark("time_bucket with an origin or offset has no Spark rewrite")
+    width, ts = args
+    # DuckDB's default origin (2000-01-03, a Monday) is a whole number of days from the epoch,
+    # so buckets of minutes, hours and days line up with epoch-based flooring
+    us = _micros(ts)
+    w = exp.Paren(this=_interval_micros(width))
+    floored = exp.Sub(this=us, expression=_fn("PMOD", us.copy(), w))
+    return _fn("TIMESTAMP_MICROS", floored)
+
+
+def _args(node: Any) -> list[Any]:
+    exp = _exp()
+    if isinstance(node, exp.Anonymous):
+        return list(node.expressions)
+    if isinstance(node, exp.DateBin):
+        return [node.this, node.expression] if not node.args.get("origin") else [1, 2, 3]
+    return []
+
+
+def _to_minutes(node: Any) -> Any:
+    """to_minutes(n) (an interval) -> make_dt_interval(0, 0, n, 0)."""
+    exp = _exp()
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "to_minutes":
+        return _fn("MAKE_DT_INTERVAL", _int(0), _int(0), node.expressions[0], _int(0))
+    return node
+
+
+def _series(node: Any) -> Any:
+    """range(a, b, step) (end excluded) -> sequence(a, b - 1 us, step), empty when a >= b;
+    generate_series (end included) -> sequence, which sqlglot writes already."""
+    exp = _exp()
+    if not (isinstance(node, exp.Anonymous) and node.name.lower() == "range"):
+        if isinstance(node, exp.GenerateSeries) and node.args.get("is_end_exclusive"):
+            start, stop, step = node.args["start"], node.args["end"], node.args.get("step")
+        else:
+            return node
+    else:
+        if len(node.expressions) != 3:
+            return node
+        start, stop, step = node.expressions
+    last = exp.Sub(this=stop.copy(), expression=_sql("INTERVAL '0.000001' SECOND"))
+    seq = _fn("SEQUENCE", start.copy(), last, step.copy())
+    return exp.Case(
+        ifs=[exp.If(this=exp.LT(this=start.copy(), expression=stop.copy()), true=seq)],
+        default=_fn("ARRAY"),
+    )
+
+
+def _asof(node: Any) -> Any:
+    exp = _exp()
+    if isinstance(node, exp.Join) and (node.args.get("kind") or "").upper() == "ASOF":
+        raise NotOnSpark(
+            "ASOF JOIN has no Spark rewrite",
+            "rewrite the query with a window (last value at or before the time) first",
+        )
+    if isinstance(node, exp.Join) and "ASOF" in (node.text("method") or "").upper():
+        raise NotOnSpark("ASOF JOIN has no Spark rewrite")
+    return node
+
+
+def _dayofweek(node: Any) -> Any:
+    """dayofweek: DuckDB counts Sunday as 0, Spark as 1 -> dayofweek(x) - 1; isodow (Monday 1
+    .. Sunday 7) -> (dayofweek(x) + 5) % 7 + 1 (sqlglot's own isodow is off by one day)."""
+    exp = _exp()
+    if isinstance(node, exp.DayOfWeekIso) or (
+        isinstance(node, exp.Anonymous) and node.name.lower() == "isodow"
+    ):
+        x = node.this if not isinstance(node, exp.Anonymous) else node.expressions[0]
+        return _sql("(DAYOFWEEK(__x) + 5) % 7 + 1").transform(lambda n: _put(n, x))
+    if isinstance(node, exp.DayOfWeek):
+        return exp.Paren(this=exp.Sub(this=_fn("DAYOFWEEK", node.this), expression=_int(1)))
+    return node
+
+
+def _put(n: Any, x: Any) -> Any:
+    exp = _exp()
+    return x.copy() if isinstance(n, exp.Column) and n.name == "__x" else n
+
+
+def _ordered_aggregate(node: Any) -> Any:
+    """list(x ORDER BY k...) and any_value(x ORDER BY k...) -> the values sorted by the keys
+    (array_sort with a comparator that follows each key's direction and NULL order), so the
+    order survives; any_value takes the first non-NULL one."""
+    exp = _exp()
+    if isinstance(node, exp.IgnoreNulls) and isinstance(node.this, exp.AnyValue):
+        node = node.this  # any_value skips NULLs in DuckDB; the rewrite below does too
+    if not isinstance(node, exp.ArrayAgg | exp.AnyValue | exp.First):
+        return node
+    inner = node.this
+    if not isinstance(inner, exp.Order):
+        return node
+    value, keys = inner.this, inner.expressions
+    fields = [exp.PropertyEQ(this=exp.to_identifier(f"k{i}"), expression=k.this.copy())
+              for i, k in enumerate(keys)]  # fmt: skip
+    fields.append(exp.PropertyEQ(this=exp.to_identifier("v"), expression=value.copy()))
+    rows = _fn("COLLECT_LIST", exp.Struct(expressions=fields))
+    compare = _comparator(keys)
+    ordered = _fn("ARRAY_SORT", rows, compare)
+    if isinstance(node, exp.ArrayAgg):
+        return _fn("TRANSFORM", ordered, _lambda(["__s"], "__s.v"))
+    kept = _fn("FILTER", ordered, _lambda(["__s"], "__s.v IS NOT NULL"))
+    return exp.Dot(this=_fn("GET", kept, _int(0)), expression=exp.to_identifier("v"))
+
+
+def _comparator(keys: Sequence[Any]) -> Any:
+    """Spark lambda (l, r) -> -1/0/1 over struct fields k0, k1, ... in DuckDB's order:
+    ascending unless DESC, NULLs last unless NULLS FIRST."""
+    parts = []
+    for i, k in enumerate(keys):
+        desc = bool(k.args.get("desc"))
+        nulls_first = bool(k.args.get("nulls_first")) and k.args.get("nulls_first") is True
+        lo, hi = ("1", "-1") if desc else ("-1", "1")
+        nl, nr = ("-1", "1") if nulls_first else ("1", "-1")
+        parts.append(
+            f"WHEN __l.k{i} IS NULL AND __r.k{i} IS NULL THEN NULL "
+            f"WHEN __l.k{i} IS NULL THEN {nl} WHEN __r.k{i} IS NULL THEN {nr} "
+            f"WHEN __l.k{i} < __r.k{i} THEN {lo} WHEN __l.k{i} > __r.k{i} THEN {hi}"
+        )
+    # each key decides unless equal (NULL), then the next one
+    body = "0"
+    for part in reversed(parts):
+        body = f"COALESCE(CASE {part} ELSE NULL END, {body})"
+    return _lambda(["__l", "__r"], body)
+
+
+def _lambda(names: Sequence[str], body: str) -> Any:
+    """A Spark lambda ``(names) -> body`` (the arrow would parse as JSON extraction)."""
+    exp = _exp()
+    return exp.Lambda(this=_sql(body), expressions=[exp.to_identifier(n) for n in names])
+
+
+def _epoch(node: Any) -> Any:
+    """epoch(ts) (seconds as a double, to the microsecond) -> unix_micros(ts) / 1e6 (sqlglot's
+    unix_timestamp drops the fraction); epoch_us -> unix_micros."""
+    exp = _exp()
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "epoch_us":
+        return _micros(node.expressions[0])
+    if isinstance(node, exp.TimeToUnix) or (
+        isinstance(node, exp.Anonymous) and node.name.lower() == "epoch"
+    ):
+        x = node.this if not isinstance(node, exp.Anonymous) else node.expressions[0]
+        return exp.Paren(
+            this=exp.Div(
+                this=exp.Cast(this=_micros(x), to=exp.DataType.build("double")),
+                expression=_sql("1000000D"),
+            )
+        )
+    return node
+
+
+def _timezone(node: Any) -> Any:
+    """timezone($tz, ts) -> ts. Valid only for timezone=UTC (what the Spark engine accepts,
+    spark.engine.check_options): DuckDB's direction depends on the argument's type, which the
+    SQL text does not carry."""
+    exp = _exp()
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "timezone":
+        return node.expressions[1]
+    if isinstance(node, exp.AtTimeZone | exp.ConvertTimezone):
+        raise NotOnSpark("AT TIME ZONE has no Spark rewrite; use timezone=UTC")
+    return node
+
+
+_INFINITY = {"infinity": "9999-12-31 23:59:59.999999", "-infinity": "0001-01-01 00:00:00"}
+
+
+def _infinity(node: Any) -> Any:
+    """'infinity'::timestamptz -> the last instant Spark holds (and '-infinity' the first):
+    Spark has no infinite timestamps (the cast fails, or gives NULL without ANSI mode)."""
+    exp = _exp()
+    if (
+        isinstance(node, exp.Cast)
+        and isinstance(node.this, exp.Literal)
+        and node.this.is_string
+        and node.this.name.lower() in _INFINITY
+    ):
+        return _sql(f"TIMESTAMP '{_INFINITY[node.this.name.lower()]}'")
+    return node
+
+
+def _arg_tuple(node: Any) -> Any:
+    """arg_min(x, (a, b)) -> min_by(x, struct(a, b)): DuckDB orders tuples field by field;
+    Spark orders structs the same way, but has no tuple syntax."""
+    exp = _exp()
+    if isinstance(node, exp.ArgMin | exp.ArgMax) and isinstance(node.expression, exp.Tuple):
+        node.set("expression", exp.Struct(expressions=list(node.expression.expressions)))
+    return node
+
+
+def _arrays_overlap(node: Any) -> Any:
+    """list_has_any(a, b) -> arrays_overlap(a, b) (sqlglot writes the && operator, which Spark
+    lacks)."""
+    exp = _exp()
+    if isinstance(node, exp.ArrayOverlaps):
+        return _fn("ARRAYS_OVERLAP", node.this, node.expression)
+    return node
+
+
+def _json_string(node: Any) -> Any:
+    """json_extract_string(j, '$.path') -> get_json_object(j, '$.path')."""
+    exp = _exp()
+    if isinstance(node, exp.JSONExtractScalar):
+        path = node.expression
+        text = path.sql(dialect="duckdb") if not isinstance(path, exp.Literal) else path.name
+        if isinstance(path, exp.JSONPath):
+            text = path.sql(dialect="duckdb").strip("'")
+        return _fn("GET_JSON_OBJECT", node.this, exp.Literal.string(text))
+    return node
+
+
+def _window_filter(node: Any) -> Any:
+    """agg(x) FILTER (WHERE c) OVER (...) -> agg(CASE WHEN c THEN x END) OVER (...):
+    the same rows, in the form every Spark version accepts in a window."""
+    exp = _exp()
+    if not (isinstance(node, exp.Window) and isinstance(node.this, exp.Filter)):
+        return node
+    agg, cond = node.this.this, node.this.expression.this
+    target = agg.this if isinstance(agg, exp.Func) else None
+    if isinstance(agg, exp.Count) and (target is None or isinstance(target, exp.Star)):
+        agg = exp.Count(this=exp.Case(ifs=[exp.If(this=cond, true=_int(1))]))
+    elif target is not None:
+        agg.set("this", exp.Case(ifs=[exp.If(this=cond, true=target)]))
+    else:
+        return node
+    node.set("this", agg)
+    return node
+
+
+REWRITES: tuple[Rewrite, ...] = (
+    Rewrite("quantile", "quantile_cont(x, p) -> percentile(x, p); quantile_disc(x, p) -> the "
+            "value at index floor((n-1)p) of the sorted values",
+            "sqlglot writes percentile_cont(x, p), which Spark rejects; Spark's percentile is "
+            "the same linear interpolation; its percentile_disc picks another row for small "
+            "groups", _quantile),
+    Rewrite("time_bucket", "time_bucket(width, ts) -> timestamp_micros(us - pmod(us, width))",
+            "Spark has no time_bucket (sqlglot writes date_bin)", _time_bucket),
+    Rewrite("to_minutes", "to_minutes(n) -> make_dt_interval(0, 0, n, 0)",
+            "no such function in Spark", _to_minutes),
+    Rewrite("range", "range(a, b, step) -> sequence(a, b - 1 us, step), empty if a >= b",
+            "Spark has no range over timestamps, and sequence includes its end", _series),
+    Rewrite("asof_join", "ASOF JOIN -> an error naming it",
+            "Spark has no ASOF JOIN; no rewrite yet, so never run as another join", _asof),
+    Rewrite("dayofweek", "dayofweek(x) -> dayofweek(x) - 1; isodow(x) -> (dayofweek(x)+5)%7+1",
+            "silently wrong: DuckDB counts Sunday as 0, Spark as 1; sqlglot's isodow is off "
+            "by a day", _dayofweek),
+    Rewrite("ordered_list", "list(x ORDER BY k) / any_value(x ORDER BY k) -> collect_list "
+            "of structs sorted by a comparator", "silently wrong: sqlglot writes collect_list, "
+            "which drops the order", _ordered_aggregate),
+    Rewrite("epoch", "epoch(ts) -> unix_micros(ts) / 1e6; epoch_us -> unix_micros",
+            "silently wrong: sqlglot writes unix_timestamp, whole seconds", _epoch),
+    Rewrite("timezone", "timezone($tz, ts) -> ts (the engine accepts timezone=UTC only)",
+            "DuckDB's direction depends on the argument type, unknown in the text", _timezone),
+    Rewrite("infinity", "'infinity'::timestamptz -> 9999-12-31 23:59:59.999999 (and -infinity)",
+            "Spark has no infinite timestamps: the cast fails or gives NULL", _infinity),
+    Rewrite("arg_tuple", "arg_min(x, (a, b)) -> min_by(x, struct(a, b))",
+            "Spark has no tuple values; structs compare field by field like tuples", _arg_tuple),
+    Rewrite("list_has_any", "list_has_any(a, b) -> arrays_overlap(a, b)",
+            "sqlglot writes the && operator, which Spark lacks", _arrays_overlap),
+    Rewrite("json_extract_string", "json_extract_string(j, path) -> get_json_object(j, path)",
+            "sqlglot writes the ->> operator", _json_string),
+    Rewrite("window_filter", "agg(x) FILTER (WHERE c) OVER w -> agg(CASE WHEN c THEN x END) OVER w",
+            "the FILTER clause on window aggregates is not accepted everywhere", _window_filter),
+)  # fmt: skip
+# Rewrites needing context besides one node (applied by to_spark): macro expansion
+# ("CREATE MACRO"; Spark has no SQL macros) and UNION ALL BY NAME (Spark matches union
+# columns by position: the columns are listed by name, NULL where a side has none).
+CONTEXT_REWRITES = (
+    ("macros", "a call of a DuckDB macro -> its body with the arguments in place",
+     "Spark has no CREATE MACRO"),
+    ("union_by_name", "UNION ALL BY NAME -> a positional UNION ALL of the named columns, "
+     "NULL for a column a side lacks", "Spark's SQL has no BY NAME union"),
+    ("unique_ctes", "a CTE name defined again in a nested WITH gets a suffix",
+     "Spark refuses two CTEs of one name in a statement; DuckDB scopes them per WITH"),
+    ("parameters", "$name -> :name, lists as ARRAY<STRING>",
+     "Spark's named parameter markers; a NULL list needs its type"),
+)  # fmt: skip
+
+Columns = Callable[[str], Sequence[str] | None]
+
+
+@dataclass(frozen=True)
+class Macro:
+    """A DuckDB scalar macro: parameter names and the body expression (parsed)."""
+
+    params: tuple[str, ...]
+    body: Any
+
+
+_MACRO = re.compile(r"create\s+(?:or\s+replace\s+)?macro\s+(\w+)\s*\(([^)]*)\)\s+as\s+", re.I)
+
+
+def macros(sql: str) -> dict[str, Macro]:
+    """The ``CREATE MACRO name(a, b) AS (expr)`` definitions of a SQL script, by name."""
+    import sqlglot
+
+    from supportstats.sql import split_statements
+
+    out: dict[str, Macro] = {}
+    for statement in split_statements(sql):
+        m = _MACRO.match(statement.strip())
+        if m:
+            params = tuple(p.strip().lower() for p in m.group(2).split(",") if p.strip())
+            body = sqlglot.parse_one(statement[m.end() :], read="duckdb")
+            out[m.group(1).lower()] = Macro(params, body)
+    return out
+
+
+def _expand_macros(tree: Any, defined: Mapping[str, Macro]) -> Any:
+    exp = _exp()
+
+    def expand(node: Any) -> Any:
+        if isinstance(node, exp.Anonymous) and node.name.lower() in defined:
+            macro = defined[node.name.lower()]
+            args = dict(zip(macro.params, node.expressions, strict=True))
+
+            def put(n: Any) -> Any:
+                if isinstance(n, exp.Column) and not n.table and n.name.lower() in args:
+                    return exp.Paren(this=args[n.name.lower()].copy())
+                return n
+
+            body = macro.body.copy().transform(put)
+            return exp.Paren(this=_expand_macros(body, defined))
+        return node
+
+    return tree.transform(expand)
+
+
+def _union_by_name(tree: Any, columns: Columns) -> Any:
+    exp = _exp()
+
+    def names(select: Any) -> list[str]:
+        out: list[str] = []
+        for e in select.expressions:
+            if isinstance(e, exp.Star):
+                table = select.args["from_"].this
+                found = columns(table.name) if isinstance(table, exp.Table) else None
+                if found is None:
+                    raise NotOnSpark(
+                        "UNION ALL BY NAME over SELECT * of a subquery has no Spark rewrite"
+                    )
+                out.extend(found)
+            else:
+                out.append(e.alias_or_name)
+        return out
+
+    def positional(select: Any, wanted: list[str]) -> Any:
+        have = names(select)
+        inner = select.copy()
+        # a subquery per side keeps its own expressions, star included
+        return (
+            exp.select(*[
+                exp.column(n, quoted=True) if n in have
+                else exp.alias_(exp.Null(), n, quoted=True)
+                for n in wanted
+            ]).from_(exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("_u"))))
+        )  # fmt: skip
+
+    def rewrite(node: Any) -> Any:
+        if isinstance(node, exp.Union) and node.args.get("by_name"):
+            left, right = node.this, node.expression
+            if not isinstance(left, exp.Select) or not isinstance(right, exp.Select):
+                left = left if isinstance(left, exp.Select) else left
+            ln = _output_names(left, names)
+            rn = _output_names(right, names)
+            wanted = ln + [n for n in rn if n not in ln]
+            return exp.Union(
+                this=_positional_any(left, wanted, positional, ln),
+                expression=_positional_any(right, wanted, positional, rn),
+                distinct=node.args.get("distinct"),
+            )
+        return node
+
+    return tree.transform(rewrite)
+
+
+def _output_names(node: Any, names: Callable[[Any], list[str]]) -> list[str]:
+    exp = _exp()
+    if isinstance(node, exp.Select):
+        return names(node)
+    if isinstance(node, exp.Union):
+        return _output_names(node.this, names)
+    if isinstance(node, exp.Subquery):
+        return _output_names(node.this, names)
+    raise NotOnSpark(f"UNION ALL BY NAME over {node.key} has no Spark rewrite")
+
+
+def _positional_any(node: Any, wanted: list[str], positional: Callable, have: list[str]) -> Any:
+    exp = _exp()
+    if isinstance(node, exp.Select):
+        return positional(node, wanted)
+    sub = exp.Subquery(this=node.copy(), alias=exp.TableAlias(this=exp.to_identifier("_u")))
+    return exp.select(
+        *[
+            exp.column(n, quoted=True) if n in have else exp.alias_(exp.Null(), n, quoted=True)
+            for n in wanted
+        ]
+    ).from_(sub)
+
+
+def _unique_ctes(tree: Any) -> Any:
+    """A CTE name defined again in a nested WITH gets a suffix (with its references): DuckDB
+    scopes CTE names per WITH, Spark refuses the same name twice in one statement."""
+    exp = _exp()
+    seen: set[str] = set()
+    for with_ in list(tree.find_all(exp.With)):
+        for cte in with_.expressions:
+            old = cte.alias_or_name
+            if old not in seen:
+                seen.add(old)
+                continue
+            new = f"{old}_{len(seen)}"
+            seen.add(new)
+            cte.set("alias", exp.TableAlias(this=exp.to_identifier(new)))
+            for table in with_.parent.find_all(exp.Table):
+                if table.name == old and not table.db:
+                    table.set("this", exp.to_identifier(new))
+                    if not table.alias:
+                        table.set("alias", exp.TableAlias(this=exp.to_identifier(old)))
+    return tree
+
+
+def _parameters(tree: Any, list_params: set[str]) -> Any:
+    """$name -> :name; a list parameter (or a NULL one named f_*) is cast to ARRAY<STRING>."""
+    exp = _exp()
+
+    def rewrite(node: Any) -> Any:
+        if isinstance(node, exp.Parameter | exp.Placeholder):
+            name = node.name if isinstance(node, exp.Placeholder) else node.this.name
+            marker = exp.Placeholder(this=name)
+            if name in list_params:
+                return exp.Cast(
+                    this=marker, to=exp.DataType.build("ARRAY<STRING>", dialect="spark")
+                )
+            return marker
+        return node
+
+    return tree.transform(rewrite)
+
+
+def to_spark(
+    sql: str,
+    defined: Mapping[str, Macro] | None = None,
+    columns: Columns | None = None,
+    list_params: Sequence[str] = (),
+) -> str:
+    """Spark SQL of one DuckDB statement: macros expanded, unions by name made positional,
+    every rewrite of :data:`REWRITES` applied, parameters as ``:name``."""
+    import sqlglot
+
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    if defined:
+        tree = _expand_macros(tree, defined)
+    tree = _union_by_name(tree, columns or (lambda _t: None))
+    tree = _unique_ctes(tree)
+    for rewrite in REWRITES:
+        tree = tree.transform(rewrite.apply)
+    tree = _parameters(tree, set(list_params))
+    return tree.sql(dialect="spark")
