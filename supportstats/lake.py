@@ -265,9 +265,25 @@ def open_lake(directory: str | Path) -> duckdb.DuckDBPyConnection:
                 f"lake {where}: the manifest names table {name} but there is no folder {name}",
                 "export the lake again: supportstats db export --format parquet --overwrite",
             )
-        conn.execute(_view_sql(where, name, table))
+        try:
+            conn.execute(_view_sql(where, name, table))
+        except duckdb.Error as exc:
+            conn.close()
+            raise LakeError(
+                f"lake {where}, table {name}: {_first_line(exc)}",
+                "each table folder needs its Parquet files, even an empty table (one file "
+                "with the columns); export the lake again or fix the pipeline that wrote it",
+            ) from None
     for statement in derived_statements():
-        conn.execute(statement)
+        try:
+            conn.execute(statement)
+        except duckdb.Error as exc:
+            conn.close()
+            raise LakeError(
+                f"lake {where} lacks what the schema's views read: {_first_line(exc)}",
+                "a lake needs every canonical table of its schema version, even empty "
+                "(docs/scale.md, 'The lake')",
+            ) from None
     return conn
 
 

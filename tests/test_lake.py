@@ -267,3 +267,12 @@ def test_open_lake_refuses_what_it_cannot_read(demo_lake, tmp_path):
     _manifest(lake, tables={"conversation": {"columns": [["x", "INTEGER"]]}})
     with pytest.raises(LakeError, match="names table conversation but there is no folder"):
         open_lake(lake)
+    (lake / "conversation").mkdir()
+    with pytest.raises(LakeError, match="table conversation: IO Error: No files found"):
+        open_lake(lake)
+    duckdb.sql(
+        "COPY (SELECT 1 AS x) TO $p (FORMAT parquet)",
+        params={"p": str(lake / "conversation" / "a.parquet")},
+    )
+    with pytest.raises(LakeError, match="lacks what the schema's views read"):
+        open_lake(lake)  # a lake with no conversation_source, message, ...
