@@ -29,7 +29,7 @@ from supportstats.errors import OptionError, WarehouseError
 
 db_app = typer.Typer(
     help="Look inside the warehouse: tables, import batches, rejected and skipped rows, "
-    "stored facts; drop an import batch.",
+    "stored facts; drop an import batch; export it as a Parquet lake.",
     no_args_is_help=True,
 )
 
