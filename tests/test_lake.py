@@ -276,3 +276,17 @@ def test_open_lake_refuses_what_it_cannot_read(demo_lake, tmp_path):
     )
     with pytest.raises(LakeError, match="lacks what the schema's views read"):
         open_lake(lake)  # a lake with no conversation_source, message, ...
+
+
+def test_export_while_an_import_writes_fails_at_once_with_wait_0(demo_db, tmp_path):
+    from tests.bad_input._corpus import assert_clean_error, run
+    from tests.bad_input._holder import Holder
+
+    db = tmp_path / "busy.duckdb"
+    db.write_bytes(demo_db.read_bytes())
+    lake = tmp_path / "lake"
+    with Holder(db, "write") as holder:
+        outcome = run("db", "export", lake, "--db", db, "--wait", "0")
+    assert_clean_error(outcome, 3, contains=f"warehouse {db} is busy")
+    assert f"pid {holder.pid}" in outcome.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["busy.duckdb"]  # no lake, no temp
