@@ -152,6 +152,7 @@ def export_lake(
     facts_current = stored.is_current(conn)
     names = [n for n in _base_tables(conn) if facts_current or n not in facts]
     work = target.parent / f".{target.name}.export-{os.getpid()}-{time.monotonic_ns()}"
+    failure = None
     try:
         work.mkdir()
         tables = {}
@@ -172,12 +173,17 @@ def export_lake(
         _swap_in(work, target)
     except BaseException as exc:
         shutil.rmtree(work, ignore_errors=True)
-        if isinstance(exc, (duckdb.IOException, OSError)):
-            raise LakeError(
-                f"cannot write the lake {target}: {_first_line(exc)}",
-                "free some disk space or pick another folder; nothing was changed there",
-            ) from None
-        raise
+        if not isinstance(exc, (duckdb.IOException, OSError)):
+            raise
+        failure = LakeError(
+            f"cannot write the lake {target}: {_first_line(exc)}",
+            "free some disk space or pick another folder; nothing was changed there",
+        )
+    if failure is not None:
+        # raised outside the except block, so that it carries no DuckDB error as its
+        # context: the warehouse's own fault check would take a full lake disk for a full
+        # warehouse disk
+        raise failure
     return manifest
 
 
@@ -366,7 +372,12 @@ def _swap_in(work: Path, target: Path) -> None:
     if target.is_dir():
         old = target.parent / f"{work.name}.old"
         target.rename(old)
-    work.rename(target)
+    try:
+        work.rename(target)
+    except OSError:
+        if old is not None:
+            old.rename(target)  # the lake that was there stays
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 

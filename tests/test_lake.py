@@ -290,3 +290,23 @@ def test_export_while_an_import_writes_fails_at_once_with_wait_0(demo_db, tmp_pa
     assert_clean_error(outcome, 3, contains=f"warehouse {db} is busy")
     assert f"pid {holder.pid}" in outcome.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["busy.duckdb"]  # no lake, no temp
+
+
+def test_a_full_disk_under_the_lake_is_not_blamed_on_the_warehouse(
+    cli, demo_db, tmp_path, monkeypatch
+):
+    # DuckDB's words when the lake's disk fills (as seen on a 300 KB tmpfs); the warehouse's
+    # own fault check must not take them for a full warehouse disk
+    def full(*_args):
+        raise duckdb.IOException('Could not write file "t/data_0.parquet": No space left on device')
+
+    monkeypatch.setattr("supportstats.lake._export_table", full)
+    lake = tmp_path / "lake"
+    result = cli("db", "export", lake, "--db", demo_db)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-2:] == [
+        f'Error: cannot write the lake {lake}: Could not write file "t/data_0.parquet": No '
+        "space left on device",
+        "Hint: free some disk space or pick another folder; nothing was changed there",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
