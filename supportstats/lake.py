@@ -113,6 +113,9 @@ class Manifest:
     # the stored facts' definition hash (metrics.stored.definition) when fact_* are in the
     # lake, so that a reader can tell which definition they were built with
     facts_definition: str | None = None
+    # the warehouse's data fingerprint (metrics._sql.fingerprint: table sizes and import log)
+    # at export: a DuckDB reader of the lake trusts the facts while the lake still gives it
+    data_fingerprint: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The manifest as written to manifest.json."""
@@ -123,6 +126,7 @@ class Manifest:
             "supportstats_version": self.supportstats_version,
             "exported_at": self.exported_at,
             "facts_definition": self.facts_definition,
+            "data_fingerprint": self.data_fingerprint,
             "tables": {name: t.as_dict() for name, t in self.tables.items()},
         }
 
@@ -145,6 +149,7 @@ def export_lake(
     """
     from supportstats.db import memory_budget
     from supportstats.metrics import stored
+    from supportstats.metrics._sql import fingerprint
 
     target = Path(directory)
     check_target(target, overwrite)
@@ -168,6 +173,7 @@ def export_lake(
             exported_at=datetime.now(UTC).isoformat(timespec="seconds"),
             tables=tables,
             facts_definition=stored.definition() if facts_current else None,
+            data_fingerprint=fingerprint(conn),
         )
         (work / MANIFEST).write_text(json.dumps(manifest.as_dict(), indent=2) + "\n")
         _swap_in(work, target)
@@ -238,6 +244,7 @@ def read_manifest(directory: str | Path) -> Manifest:
             exported_at=str(data.get("exported_at", "")),
             tables=tables,
             facts_definition=data.get("facts_definition"),
+            data_fingerprint=data.get("data_fingerprint"),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise LakeError(
@@ -280,6 +287,7 @@ def open_lake(directory: str | Path) -> duckdb.DuckDBPyConnection:
                 "each table folder needs its Parquet files, even an empty table (one file "
                 "with the columns); export the lake again or fix the pipeline that wrote it",
             ) from None
+    _facts_state(conn, manifest)
     for statement in derived_statements():
         try:
             conn.execute(statement)
@@ -291,6 +299,24 @@ def open_lake(directory: str | Path) -> duckdb.DuckDBPyConnection:
                 "(docs/scale.md, 'The lake')",
             ) from None
     return conn
+
+
+def _facts_state(conn: duckdb.DuckDBPyConnection, manifest: Manifest) -> None:
+    """A ``fact_state`` table saying which definition and data the lake's stored facts were
+    built with, as the warehouse's does: the metric code then reads them when both still
+    match (:func:`supportstats.metrics.stored.is_current`), and computes on demand when the
+    code's definition differs or the lake's files changed since the export."""
+    from supportstats.metrics import stored
+
+    facts = {t.name for t in stored.ALL_TABLES}
+    if not (manifest.facts_definition and manifest.data_fingerprint):
+        return
+    if not facts <= set(manifest.tables):
+        return
+    conn.execute(
+        load_sql("lake/fact_state.sql"),
+        {"definition": manifest.facts_definition, "stamp": manifest.data_fingerprint},
+    )
 
 
 def derived_statements() -> list[str]:

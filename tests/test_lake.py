@@ -71,16 +71,31 @@ def test_the_derived_views_and_metrics_read_the_lake_as_the_warehouse(demo_db, d
 
     with open_warehouse(demo_db, read_only=True) as wh:
         expected = agents(wh)
-    got = agents(open_lake(demo_lake))
+    lake = open_lake(demo_lake)
+    assert stored.is_current(lake)  # the lake's stored facts are read
+    got = agents(lake)
     assert len(got) == 11  # the demo's agents
     pd.testing.assert_frame_equal(got, expected)
+    lake.execute("DROP TABLE fact_state")  # computed from the canonical tables instead
+    assert not stored.is_current(lake)
+    pd.testing.assert_frame_equal(agents(lake), expected)
+
+
+def test_stored_facts_of_a_lake_changed_since_the_export_are_not_read(demo_lake, tmp_path):
+    import shutil
+
+    lake = tmp_path / "lake"
+    shutil.copytree(demo_lake, lake)
+    assert stored.is_current(open_lake(lake))
+    shutil.rmtree(lake / "conversation" / "source_system=generic" / "month=2026-02")
+    assert not stored.is_current(open_lake(lake))
 
 
 def test_manifest_describes_each_table(demo_db, demo_lake):
     data = json.loads((demo_lake / "manifest.json").read_text())
     assert set(data) == {
         "format", "lake_version", "schema_version", "supportstats_version", "exported_at",
-        "facts_definition", "tables",
+        "facts_definition", "data_fingerprint", "tables",
     }  # fmt: skip
     assert (data["format"], data["lake_version"]) == ("supportstats-lake", 1)
     assert data["schema_version"] == SCHEMA_VERSION
