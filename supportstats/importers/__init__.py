@@ -10,14 +10,18 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from functools import cache
+from pathlib import Path
 from types import ModuleType
 
+import duckdb
+
 from supportstats.errors import InputFileError
+from supportstats.importers import _pipeline
 from supportstats.importers._pipeline import (
     ImportContext,
     ImportOptions,
     ImportResult,
-    import_file,
+    ProgressSink,
 )
 from supportstats.importers._read import FileProbe, probe
 
@@ -66,3 +70,25 @@ def choose_importer(file_probe: FileProbe, forced: str | None = None) -> ModuleT
             "force the source with --source NAME (" + ", ".join(known) + ")",
         )
     return known[best]
+
+
+def import_file(
+    conn: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    options: ImportOptions | None = None,
+    progress: ProgressSink | None = None,
+    keep_facts: bool = True,
+) -> ImportResult:
+    """Import one file in one transaction; return its summary.
+
+    The file is probed and handed with its importer (``options.source``, ``generic`` with a
+    mapping file, else the most confident detection rule) to the pipeline
+    (:func:`supportstats.importers._pipeline.import_file`), which says what the identity of
+    an import is, what a re-import does and how a failure is rolled back.
+    """
+    options = options or ImportOptions()
+    file_probe = probe(Path(path))
+    # A mapping file describes the generic format, whatever the columns look like.
+    forced = options.source or ("generic" if options.mapping else None)
+    importer = choose_importer(file_probe, forced)
+    return _pipeline.import_file(conn, file_probe, importer, options, progress, keep_facts)

@@ -81,7 +81,7 @@ def upsert_aggregates(ctx: ImportContext, staged: str, unit: str = "_row") -> tu
             "dimension, period and metric; the first was kept' "
             f"FROM stg_agg_dup d WHERE {unit} = d._u AND {staged}._reject_reason IS NULL"
         )
-        from supportstats.importers._pipeline import REJECT_COLUMNS
+        from supportstats.importers._writer import REJECT_COLUMNS
 
         raw = "_raw" if "_raw" in ctx.probe_columns(staged) else "raw"
         ctx.execute(

@@ -34,19 +34,17 @@ import duckdb
 from supportstats.db import memory_budget, memory_limit, restore_memory_limit, setting_bytes
 from supportstats.errors import InputFileError, SupportStatsError
 from supportstats.importers._agents import resolve_agents, resolve_queues
-from supportstats.importers._aggregate import upsert_aggregates
-from supportstats.importers._plausible import TimeCheck, time_check
 from supportstats.importers._plausible import bounds as time_bounds
 from supportstats.importers._read import (
     FileProbe,
     could_be_cp1252,
     late_encoding,
     prepared_copy,
-    probe,
     second_attempt,
     sha256_of,
 )
 from supportstats.importers._rejects import NOT_UTF8_REJECTS, settle_rejects
+from supportstats.importers._writer import KEY_COLUMN, SIDE_TABLE, Writer
 from supportstats.privacy import Pseudonymisation, describe_setting
 from supportstats.privacy import apply as pseudonymise_batch
 from supportstats.privacy import check_warehouse as check_pseudonymisation
@@ -65,36 +63,14 @@ JSON_LINE_MAX_OBJECT = 64 << 20
 # past it temp tables spill to disk, so the process stays well inside a laptop's memory.
 IMPORT_MEMORY_LIMIT = "3GB"
 
-# Warehouse tables whose rarely-set columns live in a side table keyed like them (schema
-# migration 002): upsert() writes a staged row's side columns there when any is set.
-SIDE_TABLE = {"conversation": "conversation_source"}
 
 # error() text that stops a single-pass load at a row it cannot take
 # (ImportContext.load_in_one_pass).
 SINGLE_PASS_STOP = "supportstats: this row needs the staged import"
 
-# import_reject's columns, as every insert names them.
-REJECT_COLUMNS = "batch_id, entity, row_number, line_number, column_name, raw, reason, skipped"
 
 # Files above this size get a progress bar; below it the bar would only flicker.
 PROGRESS_MIN_BYTES = 4 << 20
-
-KEY_COLUMN = {
-    "conversation": "conversation_key",
-    "conversation_source": "conversation_key",
-    "message": "message_key",
-    "conversation_event": "event_key",
-    "engagement": "engagement_key",
-    "rating": "rating_key",
-    "agent_status_interval": "status_key",
-    "agent": "agent_key",
-    "team": "team_key",
-    "queue": "queue_key",
-    "contact": "contact_key",
-    "schedule": "schedule_key",
-    "sla_policy": "policy_key",
-    "organization": "organization_key",
-}
 
 
 @dataclass(frozen=True)
@@ -195,11 +171,14 @@ class Importer(Protocol):
         """Confidence 0..1 that the probed file is this source's export."""
 
     def load(self, ctx: ImportContext) -> None:
-        """Stage, type and upsert the file through ``ctx``; set ``ctx.rows_read``."""
+        """Stage, type and upsert the file through ``ctx``; the writer counts the rows (a file
+        whose records are not staged CSV rows says how many through ``ctx.records_read``)."""
 
 
-class ImportContext:
-    """One file's import in progress, inside one open transaction."""
+class ImportContext(Writer):
+    """One file's import in progress, inside one open transaction: the reading (probe,
+    encodings, CSV/JSON staging, streaming) here, the rejects, upserts and counts in
+    :class:`~supportstats.importers._writer.Writer`."""
 
     def __init__(
         self,
@@ -219,11 +198,7 @@ class ImportContext:
         self.workdir = workdir
         self.progress = progress if probe.size >= PROGRESS_MIN_BYTES else None
         self.entity = ""
-        self.rows_read = 0
-        self.rows_loaded = 0
-        self.rows_rejected = 0
-        # rows a documented rule of the source leaves out (staged with _skipped = true)
-        self.rows_skipped = 0
+        self.reset_counts()
         self._read_path: Path | None = None
         # Zone of naive times; an importer whose source has a known zone sets it when the
         # user gave none. Recorded in import_batch.assumed_timezone.
@@ -446,7 +421,8 @@ class ImportContext:
             f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT *, {row} AS _row, "
             f"{row} + {1 + int(skip)} AS _line FROM {table}_t"
         )
-        return self.count(f"SELECT count(*) FROM {table}_t") + self.finish_csv()
+        self.records_read(self.count(f"SELECT count(*) FROM {table}_t") + self.finish_csv())
+        return self.rows_read
 
     def stream_csv(
         self,
@@ -572,8 +548,8 @@ class ImportContext:
             )
         malformed = self.finish_csv()
         self.entity = self.entity or target
-        self.rows_loaded += int(loaded)
-        self.rows_read = int(loaded) + malformed
+        self.records_read(int(loaded) + malformed)
+        self.records_loaded(int(loaded))
         return True
 
     def _begin_again(self) -> None:
@@ -674,30 +650,6 @@ class ImportContext:
             f"WHERE {where}"
         )
 
-    def finish_csv(self) -> int:
-        """Record the CSV reader's malformed lines as rejects; return how many there were.
-
-        Line numbers of later rows shift by the malformed lines before them; the correction
-        is applied to the rejects only (the only place line numbers are kept).
-        """
-        bad = self.count("SELECT count(DISTINCT line) FROM stg_csv_errors")
-        if not bad:
-            return 0
-        self.execute(
-            "CREATE OR REPLACE TEMP TABLE stg_bad_lines AS SELECT line - 1 - row_number() "
-            "OVER (ORDER BY line) AS before FROM (SELECT DISTINCT line FROM stg_csv_errors)"
-        )
-        self._line_fix = True
-        self.execute(
-            f"INSERT INTO import_reject ({REJECT_COLUMNS}) "
-            "SELECT $batch_id, $entity, NULL, line, column_name, csv_line, "
-            "lower(error_type) || ': ' || error_message, false "
-            "FROM (SELECT DISTINCT ON (line) * FROM stg_csv_errors ORDER BY line)",
-            {"batch_id": self.batch_id, "entity": self.entity or None},
-        )
-        self.rows_rejected += bad
-        return bad
-
     def stage_json(self, table: str = "stg_raw", *, records: str | None = None) -> int:
         """Read JSON / JSON Lines into temp ``table(_row, _line, record JSON)``.
 
@@ -738,236 +690,6 @@ class ImportContext:
             )
         self.execute(f"DROP TABLE {table}_doc")
         return self.count(f"SELECT count(*) FROM {table}")
-
-    # ----------------------------------------------------------------- writing
-    def reject_rows(self, staged: str, entity: str, raw_table: str = "stg_raw") -> int:
-        """Copy rows of ``staged`` whose ``_reject_reason`` is set into import_reject; return
-        how many were rejected (defects).
-
-        Rows with ``_skipped`` true are left out by a documented rule of the source: they go
-        to import_reject too, marked skipped, with the rule as their reason, and are counted
-        apart (:meth:`skipped_rows`). The raw text is the staged row's ``_raw`` column when it
-        has one, else the input row of ``raw_table`` with the same ``_row`` (a JSON record, or
-        a CSV row as JSON).
-        """
-        set_aside = self.count(f"SELECT count(*) FROM {staged} WHERE _reject_reason IS NOT NULL")
-        if not set_aside:
-            return 0
-        skip = self._skip_flag(staged, "s.")
-        self._number_rows(staged, "_reject_reason IS NOT NULL")
-        if raw_table == self._stream_table and not self.probe_columns(raw_table):
-            # Streamed files are re-read only here, for the rejected rows' raw text.
-            read_sql, read_params = self._numbered_stream or self._stream
-            self.execute(
-                f"CREATE OR REPLACE TEMP TABLE {raw_table} AS SELECT * FROM ({read_sql}) "
-                f"WHERE _row IN (SELECT _row FROM {staged} WHERE _reject_reason IS NOT NULL)",
-                read_params,
-            )
-        if "_raw" in self.probe_columns(staged):
-            raw_sql = (
-                "SELECT s._row, s._line, s._reject_column, s._raw::VARCHAR AS raw, "
-                f"s._reject_reason, {skip} AS _skip FROM {staged} s"
-            )
-        elif "record" in self.probe_columns(raw_table):
-            raw_sql = (
-                f"SELECT s._row, s._line, s._reject_column, r.record::VARCHAR AS raw, "
-                f"s._reject_reason, {skip} AS _skip FROM {staged} s "
-                f"LEFT JOIN {raw_table} r USING (_row)"
-            )
-        else:
-            raw_sql = (
-                f"SELECT s._row, s._line, s._reject_column, r.raw, s._reject_reason, {skip} AS "
-                f"_skip FROM {staged} s LEFT JOIN (SELECT _row, to_json(struct_pack(*COLUMNS("
-                "lambda c: c NOT IN ('_row', '_line', '_extra'))))::VARCHAR AS raw "
-                f"FROM {raw_table}) r USING (_row)"
-            )
-        line = (
-            "_row + 1 + (SELECT count(*) FROM stg_bad_lines b WHERE b.before < _row)"
-            if self._line_fix
-            else "_line"
-        )
-        self.execute(
-            f"INSERT INTO import_reject ({REJECT_COLUMNS}) SELECT $batch_id, $entity, _row, "
-            f"{line}, _reject_column, raw, _reject_reason, _skip FROM ({raw_sql}) "
-            "WHERE _reject_reason IS NOT NULL",
-            {"batch_id": self.batch_id, "entity": entity},
-        )
-        return set_aside - self.skipped_rows(staged)
-
-    def _skip_flag(self, staged: str, alias: str = "") -> str:
-        """SQL for "this row of ``staged`` is skipped by a rule" (false without ``_skipped``)."""
-        if "_skipped" in self.probe_columns(staged):
-            return f"coalesce({alias}_skipped, false)"
-        return "false"
-
-    def skipped_rows(self, staged: str) -> int:
-        """Rows of ``staged`` a documented rule of the source leaves out (``_skipped``)."""
-        skip = self._skip_flag(staged)
-        if skip == "false":
-            return 0
-        return self.count(
-            f"SELECT count(*) FROM {staged} WHERE _reject_reason IS NOT NULL AND {skip}"
-        )
-
-    def _time_check(self, target: str, staged: str) -> TimeCheck | None:
-        """The plausibility check of ``target``'s times that ``staged`` holds (None: none, or
-        --keep-implausible)."""
-        if self.options.keep_implausible:
-            return None
-        return time_check(target, self.probe_columns(staged))
-
-    def reject_implausible(self, staged: str, target: str) -> None:
-        """Reject the rows of ``staged`` whose times ``target`` cannot hold: outside the
-        plausible range, or a span of the row running backwards (importers._plausible).
-
-        One pass over the staged table's time columns; rows already rejected keep their
-        reason.
-        """
-        check = self._time_check(target, staged)
-        if check is None:
-            return
-        self.execute(
-            f"UPDATE {staged} SET _reject_column = {check.column}, _reject_reason = "
-            f"{check.reason} WHERE _reject_reason IS NULL AND {check.bad}",
-            self.time_bounds,
-            label=f"checking {target} times",
-        )
-
-    def mark_duplicates(self, staged: str, key: str, id_label: str) -> None:
-        """Reject the second and later rows that share ``key`` within one file."""
-        dupes = self.count(
-            f"SELECT count(*) - count(DISTINCT {key}) FROM {staged} WHERE _reject_reason IS NULL"
-        )
-        if not dupes:
-            return
-        self._number_rows(staged, "true")
-        # Rows unnested from one record share its _row, so rows are told apart by rowid;
-        # the first in file order (then position within the record) is kept.
-        self.execute(
-            f"UPDATE {staged} SET _reject_column = $label, _reject_reason = "
-            "'duplicate ' || $label || ' ' || s.dup_id || CASE WHEN s.first_row = s.this_row "
-            "THEN ' in the same record' ELSE ' (first seen at row ' || s.first_row || ')' END "
-            "|| '; the first was kept' FROM (SELECT rowid AS rid, _row AS this_row, "
-            f"row_number() OVER (PARTITION BY {key} ORDER BY _row, rowid) AS n, "
-            f"min(_row) OVER (PARTITION BY {key}) AS first_row, "
-            f"split_part({key}, ':', -1) AS dup_id FROM {staged} "
-            f"WHERE _reject_reason IS NULL) s WHERE {staged}.rowid = s.rid AND s.n > 1",
-            {"label": id_label},
-        )
-
-    def _note_replaced(
-        self, target: str, rows_sql: str, params: dict[str, Any] | None = None
-    ) -> None:
-        """Record the conversations of the rows about to be replaced (``rows_sql``: ``FROM
-        target WHERE ...``) in ``fact_pending``: a replaced message, event, engagement or
-        rating may come back under another conversation, whose facts change as well as the
-        new one's (metrics.stored reads them at the upkeep)."""
-        if target == "conversation" or "conversation_key" not in self._stored_columns(target):
-            return
-        self.conn.execute(
-            f"INSERT INTO fact_pending SELECT DISTINCT $batch_id, conversation_key {rows_sql}",
-            {**(params or {}), "batch_id": self.batch_id},
-        )
-
-    def _stored_columns(self, table: str) -> list[str]:
-        """The columns of warehouse table ``table`` a row is written with, in table order
-        (computed columns such as ``conversation.conversation_key`` are never written)."""
-        return [
-            r[0]
-            for r in self.conn.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = $t "
-                "AND table_schema = 'main' AND coalesce(is_generated, 'NEVER') = 'NEVER' "
-                "ORDER BY ordinal_position",
-                {"t": table},
-            ).fetchall()
-        ]
-
-    def _shared_columns(self, target: str, staged: str) -> str:
-        """The stored columns of warehouse table ``target`` that ``staged`` has."""
-        have = set(self.probe_columns(staged))
-        return ", ".join(c for c in self._stored_columns(target) if c in have)
-
-    def _stored_key(self, target: str, key: str) -> str:
-        """What to match ``target`` rows on: ``key``, or the stored columns a computed key is
-        made of (matching on those skips building the key string for every row of a large
-        table: 1.1 s against 1.5 s over 50M messages)."""
-        if key in self._stored_columns(target):
-            return key
-        return "(source_system, source_id)"
-
-    def _side_values(self, side: str, staged: str) -> list[str]:
-        """The value columns of side table ``side`` that ``staged`` has (key and batch aside)."""
-        shared = self._shared_columns(side, staged).split(", ")
-        return [c for c in shared if c and c not in (KEY_COLUMN.get(side), "batch_id")]
-
-    def _upsert_side(self, side: str, staged: str, key: str) -> None:
-        """Replace the side rows of the good ``staged`` keys by those with any value set."""
-        if self._has_rows(side):
-            self.execute(
-                f"DELETE FROM {side} WHERE {key} IN (SELECT {key} FROM {staged} "
-                "WHERE _reject_reason IS NULL)"
-            )
-        values = self._side_values(side, staged)
-        if not values:
-            return
-        cols = self._shared_columns(side, staged)
-        any_set = " OR ".join(f"{c} IS NOT NULL" for c in values)
-        self.execute(
-            f"INSERT INTO {side} ({cols}) SELECT {cols} FROM {staged} "
-            f"WHERE _reject_reason IS NULL AND ({any_set})"
-        )
-
-    def _has_rows(self, table: str) -> bool:
-        return bool(self.count(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 1)"))
-
-    def upsert(
-        self, target: str, staged: str, *, main: bool, id_label: str = "id", dedupe: bool = True
-    ) -> int:
-        """Load the good rows of ``staged`` into ``target`` (replacing same-key rows).
-
-        With ``main`` the counts feed the batch summary (rows_loaded / rows_rejected).
-        Returns the number of rows written.
-        """
-        if target == "source_aggregate":  # keyed by report, dimension, period and metric
-            rejected = self.reject_rows(staged, target)
-            written, repeated = upsert_aggregates(self, staged)
-            if main:
-                self.entity = self.entity or target
-                self.rows_loaded += written
-                self.rows_rejected += rejected + repeated
-                self.rows_skipped += self.skipped_rows(staged)
-            return written
-        key = KEY_COLUMN.get(target)
-        self.reject_implausible(staged, target)
-        if key and dedupe:
-            self.mark_duplicates(staged, key, id_label)
-        rejected = self.reject_rows(staged, target)
-        cols = self._shared_columns(target, staged)
-        # Replacing needs a join against the whole file; skip it when nothing could match.
-        if key and self._has_rows(target):
-            match = self._stored_key(target, key)
-            replaced = (
-                f"FROM {target} WHERE {match} IN (SELECT {match} FROM {staged} "
-                "WHERE _reject_reason IS NULL)"
-            )
-            self._note_replaced(target, replaced)
-            self.execute(f"DELETE {replaced}", label=f"replacing earlier {target} rows")
-        with self.unordered_writes():
-            self.execute(
-                f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {staged} "
-                "WHERE _reject_reason IS NULL",
-                label=f"writing {target}",
-            )
-        side = SIDE_TABLE.get(target)
-        if side and key:
-            self._upsert_side(side, staged, key)
-        written = self.count(f"SELECT count(*) FROM {staged} WHERE _reject_reason IS NULL")
-        if main:
-            self.entity = self.entity or target
-            self.rows_loaded += written
-            self.rows_rejected += rejected
-            self.rows_skipped += self.skipped_rows(staged)
-        return written
 
 
 def _hashes_repeat(conn: duckdb.DuckDBPyConnection, table: str, batch_id: int) -> bool:
@@ -1181,12 +903,16 @@ def option_changes(
 
 def import_file(
     conn: duckdb.DuckDBPyConnection,
-    path: str | Path,
-    options: ImportOptions | None = None,
+    file_probe: FileProbe,
+    importer: Importer,
+    options: ImportOptions,
     progress: ProgressSink | None = None,
     keep_facts: bool = True,
 ) -> ImportResult:
-    """Import one file in one transaction; return its summary.
+    """Import one probed file with ``importer`` in one transaction; return its summary.
+
+    :func:`supportstats.importers.import_file` chooses the importer (its detection rule, or
+    ``options.source``) and calls this.
 
     The identity of an import is the file's content (sha256) and the options that change its
     rows (:func:`option_changes`). The same file with the same options changes nothing and
@@ -1202,17 +928,11 @@ def import_file(
     ``metrics.stored.refresh`` after several files.
     """
     from supportstats.batches import apply as drop_batches
-    from supportstats.importers import choose_importer
     from supportstats.metrics.stored import is_current as facts_current
     from supportstats.metrics.stored import refresh as refresh_facts
 
-    options = options or ImportOptions()
     started = time.perf_counter()
-    path = Path(path)
-    file_probe = probe(path)
-    # A mapping file describes the generic format, whatever the columns look like.
-    forced = options.source or ("generic" if options.mapping else None)
-    importer = choose_importer(file_probe, forced)
+    path = file_probe.path
     # An importer may read part of an import's identity from the file's name: the same bytes
     # under another name can be other rows (a Zendesk holidays file names its schedule), so
     # an earlier import of them under another identity is another import, neither a no-op

@@ -113,8 +113,7 @@ def _settle_json_lines(ctx: ImportContext) -> None:
             raws=[raw for _reason, raw in described],
             reasons=[reason for reason, _raw in described],
         )
-        ctx.rows_read += len(broken)
-        ctx.rows_rejected += len(broken)
+        ctx.broken_records(len(broken))
 
 
 # ------------------------------------------------------------------------- CSV

@@ -41,29 +41,9 @@ def stage_pages(ctx: ImportContext, pages: Sequence[str], table: str = "stg_raw"
 
 
 def upsert_counted(ctx: ImportContext, target: str, staged: str, id_label: str) -> None:
-    """Upsert ``staged`` and count its ``_counted`` rows (top-level records) as loaded/rejected.
-
-    A table may mix top-level records (counted in ``rows_read``) with rows derived from them
-    (parts embedded in a conversation, threads of a chat): only the former feed the batch's
-    loaded / rejected / skipped counts, so ``rows_read = loaded + rejected + skipped`` holds.
-    Repeated keys, also among rows unnested from one record, are rejected by the pipeline's
-    upsert.
-    """
-    ctx.upsert(target, staged, main=False, id_label=id_label)
-    ctx.rows_loaded += ctx.count(
-        f"SELECT count(*) FROM {staged} WHERE _counted AND _reject_reason IS NULL"
-    )
-    set_aside = ctx.count(
-        f"SELECT count(*) FROM {staged} WHERE _counted AND _reject_reason IS NOT NULL"
-    )
-    skipped = 0
-    if "_skipped" in ctx.probe_columns(staged):  # left out by a rule of the source
-        skipped = ctx.count(
-            f"SELECT count(*) FROM {staged} WHERE _counted AND _reject_reason IS NOT NULL "
-            "AND coalesce(_skipped, false)"
-        )
-    ctx.rows_rejected += set_aside - skipped
-    ctx.rows_skipped += skipped
+    """Upsert ``staged``, counting only its ``_counted`` rows (top-level records) as the
+    batch's: :meth:`~supportstats.importers._writer.Writer.upsert_counted`."""
+    ctx.upsert_counted(target, staged, id_label)
 
 
 def reject_other_records(ctx: ImportContext, classified: str, wanted: str) -> None:
@@ -87,8 +67,7 @@ def reject_other_records(ctx: ImportContext, classified: str, wanted: str) -> No
         f"FROM {classified} WHERE kind = 'other'",
         {"wanted": wanted},
     )
-    ctx.rows_rejected += ctx.reject_rows("stg_other", "other")
-    ctx.rows_skipped += ctx.skipped_rows("stg_other")
+    ctx.set_aside("stg_other", "other")
 
 
 def refuse_other_source(ctx: ImportContext, source: str, wanted: str) -> None:

@@ -72,7 +72,7 @@ def load(ctx: ImportContext) -> None:
             "check the file, or import it with the right --source (supportstats import --help)",
         )
     ctx.entity = "conversation"
-    ctx.rows_read = ctx.stage_csv("stg_raw")
+    ctx.stage_csv("stg_raw")
     tz = ctx.timezone = timezone_for(ctx)
     ctx.run_sql("staging/bank_calls__calls.sql", label="checking calls", tz=tz)
     ctx.upsert("conversation", "stg_conversation", main=True, id_label="call")

@@ -40,6 +40,6 @@ def load(ctx: ImportContext) -> None:
             "right --source (supportstats import --help)",
         )
     ctx.entity = "source_aggregate"
-    ctx.rows_read = ctx.stage_csv("stg_raw")
+    ctx.stage_csv("stg_raw")
     ctx.run_sql("staging/bank_calls_5min__intervals.sql", label="checking intervals")
     ctx.upsert("source_aggregate", "stg_interval", main=True)

@@ -141,7 +141,7 @@ def _load_json(ctx: ImportContext) -> None:
         "THEN 'conversation' ELSE 'other' END AS kind FROM stg_raw",
         label="classifying records",
     )
-    ctx.rows_read = ctx.count("SELECT count(*) FROM stg_cw")
+    ctx.records_read(ctx.count("SELECT count(*) FROM stg_cw"))
     kinds = dict(ctx.conn.execute("SELECT kind, count(*) FROM stg_cw GROUP BY kind").fetchall())
     if not (kinds.get("message") or kinds.get("conversation")):
         refuse_other_source(ctx, SOURCE, "Chatwoot conversations or messages")
@@ -167,7 +167,7 @@ def _load_json(ctx: ImportContext) -> None:
 def _load_csat(ctx: ImportContext) -> None:
     header = [h.strip() for h in ctx.probe.header]
     ctx.entity = "rating"
-    ctx.rows_read = ctx.stage_csv("stg_raw", names=header)
+    ctx.stage_csv("stg_raw", names=header)
     # The "Reporting period ..." footer is one field wide, so the CSV reader set it aside as a
     # malformed line; it is the file's period, not a lost row.
     footer = ctx.count(
@@ -179,8 +179,7 @@ def _load_csat(ctx: ImportContext) -> None:
             "DELETE FROM import_reject WHERE batch_id = $b AND raw LIKE 'Reporting period%'",
             {"b": ctx.batch_id},
         )
-        ctx.rows_rejected -= footer
-        ctx.rows_read -= footer
+        ctx.not_records(footer)
     names = [
         "agent",
         "rating",
@@ -238,7 +237,7 @@ def _load_report(ctx: ImportContext) -> None:
     # Lines before the header: the "Reporting period" line and the blank line after it.
     skip = lines.index(header_line) if header_line in lines else 2
     # Columns by position (the header is localised, and the inbox header is 2 cells short).
-    ctx.rows_read = ctx.stage_csv("stg_cw_report", names=names, skip=skip)
+    ctx.stage_csv("stg_cw_report", names=names, skip=skip)
     selects = []
     for i, metric in enumerate(metrics, start=2):
         if metric is None:
@@ -273,6 +272,4 @@ def _load_report(ctx: ImportContext) -> None:
         label="reading report",
     )
     # A newer file of the same report and period replaces these numbers (importers._aggregate).
-    loaded, repeated = upsert_aggregates(ctx, "stg_cw_aggregate")
-    ctx.rows_loaded += loaded
-    ctx.rows_rejected += repeated
+    ctx.aggregate_entries(*upsert_aggregates(ctx, "stg_cw_aggregate"))

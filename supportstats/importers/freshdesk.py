@@ -117,7 +117,7 @@ def _load_csv(ctx: ImportContext) -> None:
             ctx, SOURCE, "Freshdesk ticket export columns (Ticket ID, Created time)"
         )
     ctx.entity = "conversation"
-    ctx.rows_read = ctx.stage_csv("stg_raw", names=header)
+    ctx.stage_csv("stg_raw", names=header)
     select = ", ".join(
         f'"{lower[theirs.lower()]}" AS {ours}'
         if theirs.lower() in lower
@@ -157,7 +157,7 @@ def _load_api(ctx: ImportContext) -> None:
         "THEN 'survey' ELSE 'other' END AS kind FROM stg_raw",
         label="classifying records",
     )
-    ctx.rows_read = ctx.count("SELECT count(*) FROM stg_fdj")
+    ctx.records_read(ctx.count("SELECT count(*) FROM stg_fdj"))
     if ctx.rows_read and not ctx.count(
         "SELECT count(*) FROM stg_fdj WHERE kind IN ('ticket', 'reply', 'rating', 'agent', 'group')"
     ):
@@ -181,8 +181,7 @@ def _load_api(ctx: ImportContext) -> None:
         "FROM stg_fdj WHERE kind = 'survey'",
         {"rule": SURVEY_RULE},
     )
-    ctx.rows_rejected += ctx.reject_rows("stg_fd_survey", "survey")
-    ctx.rows_skipped += ctx.skipped_rows("stg_fd_survey")
+    ctx.set_aside("stg_fd_survey", "survey")
     reject_other_records(
         ctx, "stg_fdj", "tickets, conversations, satisfaction_ratings, agents and groups"
     )

@@ -276,10 +276,10 @@ def load(ctx: ImportContext) -> None:
             {"p": str(probe.path)},
             label=f"reading {probe.name}",
         )
-        ctx.rows_read = ctx.count("SELECT count(*) FROM stg_raw_pq")
+        ctx.records_read(ctx.count("SELECT count(*) FROM stg_raw_pq"))
         _build_stg_raw(ctx, "stg_raw_pq", entity, header, renames, extra)
     else:
-        ctx.rows_read = ctx.count("SELECT count(*) FROM stg_raw_json")
+        ctx.records_read(ctx.count("SELECT count(*) FROM stg_raw_json"))
         _build_stg_raw(ctx, "stg_raw_json", entity, header, renames, extra)
 
     sql_params = {
@@ -299,7 +299,7 @@ def load(ctx: ImportContext) -> None:
         staged = STAGED[entity.name]
         if entity.name in NUMBERED_ON_DEMAND:
             ctx.rows_by_rowid(staged)
-        ctx.rows_read = ctx.count(f"SELECT count(*) FROM {staged}") + ctx.finish_csv()
+        ctx.records_read(ctx.count(f"SELECT count(*) FROM {staged}") + ctx.finish_csv())
     _upsert_entity(ctx, entity)
 
 
@@ -497,13 +497,9 @@ def _upsert_entity(ctx: ImportContext, entity: Entity) -> None:
         ctx.run_sql("staging/generic__agent_team.sql")
     elif name == "schedule":
         ctx.run_sql("staging/generic__schedule_load.sql")
-        ctx.rows_rejected += ctx.reject_rows("stg_schedule_interval", "schedule_interval")
-        ctx.rows_loaded += ctx.count(
-            "SELECT count(*) FROM stg_schedule_interval WHERE _reject_reason IS NULL"
-        )
+        ctx.set_aside("stg_schedule_interval", "schedule_interval")
+        ctx.count_loaded("stg_schedule_interval")
     elif name == "holiday":
         ctx.run_sql("staging/generic__holiday_load.sql")
-        ctx.rows_rejected += ctx.reject_rows("stg_holiday", "schedule_holiday")
-        ctx.rows_loaded += ctx.count(
-            "SELECT count(*) FROM stg_holiday WHERE _reject_reason IS NULL"
-        )
+        ctx.set_aside("stg_holiday", "schedule_holiday")
+        ctx.count_loaded("stg_holiday")

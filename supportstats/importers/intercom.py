@@ -59,7 +59,7 @@ def load(ctx: ImportContext) -> None:
         "FROM stg_raw",
         label="classifying records",
     )
-    ctx.rows_read = ctx.count("SELECT count(*) FROM stg_ic")
+    ctx.records_read(ctx.count("SELECT count(*) FROM stg_ic"))
     known = ctx.count("SELECT count(*) FROM stg_ic WHERE kind <> 'other'")
     if ctx.rows_read and not known:
         refuse_other_source(ctx, SOURCE, "Intercom conversations or conversation parts")

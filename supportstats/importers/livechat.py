@@ -77,12 +77,13 @@ def load(ctx: ImportContext) -> None:
     else:
         _load_chats(ctx)
     reject_other_records(ctx, "stg_lc", "chats, threads and Reports API responses")
-    ctx.rows_read += kinds.get("other", 0)
+    ctx.more_records_read(kinds.get("other", 0))
 
 
 def _load_chats(ctx: ImportContext) -> None:
     ctx.entity = "conversation"
-    ctx.rows_read = ctx.count("SELECT count(*) FROM stg_lc WHERE kind IN ('chat', 'thread')")
+    # after a report's entries, when the file holds both
+    ctx.more_records_read(ctx.count("SELECT count(*) FROM stg_lc WHERE kind IN ('chat', 'thread')"))
     ctx.run_sql("staging/livechat__chat.sql", label="typing chats and threads")
     upsert_counted(ctx, "conversation", "stg_conversation", "chat id")
     upsert_counted(ctx, "conversation", "stg_thread_conv", "thread id")
@@ -98,16 +99,13 @@ def _load_report(ctx: ImportContext) -> None:
     ctx.entity = "source_aggregate"
     ctx.run_sql("staging/livechat__report.sql", label="reading report")
     entries = ctx.count("SELECT count(*) FROM stg_lc_rec")
-    ctx.rows_read = entries
+    ctx.records_read(entries)
     # One entry (an agent, a day, the summary) is one counted row of several numbers (an
     # empty one of none); an entry repeating another's numbers is rejected.
     _, repeated = upsert_aggregates(
         ctx, "stg_lc_metric", unit="_row::VARCHAR || '/' || coalesce(dim_source_id, '')"
     )
-    ctx.rows_loaded += entries - repeated
-    ctx.rows_rejected += repeated
+    ctx.aggregate_entries(entries - repeated, repeated)
     # Chats in the same file as a report are unusual; load them too rather than drop them.
     if ctx.count("SELECT count(*) FROM stg_lc WHERE kind IN ('chat', 'thread')"):
-        read = ctx.rows_read
         _load_chats(ctx)
-        ctx.rows_read += read

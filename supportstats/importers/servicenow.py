@@ -66,7 +66,7 @@ def load(ctx: ImportContext) -> None:
             "check the file, or import it with the right --source (supportstats import --help)",
         )
     ctx.entity = "conversation_event"
-    ctx.rows_read = ctx.stage_csv("stg_raw")
+    ctx.stage_csv("stg_raw")
     fmt = TIMESTAMP_FORMAT
     ctx.run_sql("staging/servicenow__updates.sql", label="checking updates", ts_format=fmt)
     ctx.upsert("conversation_event", "stg_event", main=True, id_label="update")

@@ -81,7 +81,7 @@ def load(ctx: ImportContext) -> None:
     # The pipeline has no public hook for a cleaned copy yet: point its reader at ours.
     ctx.use_read_path(cleaned)
     ctx.entity = "message"
-    ctx.rows_read = ctx.stage_csv("stg_raw", names=names)
+    ctx.stage_csv("stg_raw", names=names)
     ctx.run_sql("staging/twcs__tweets.sql", label="threading tweets")
     ctx.upsert("message", "stg_message", main=True, id_label="tweet_id")
     ctx.run_sql("staging/twcs__threads.sql", label="building threads")

@@ -37,8 +37,9 @@ from __future__ import annotations
 import re
 
 from supportstats.errors import InputFileError
-from supportstats.importers._pipeline import REJECT_COLUMNS, ImportContext
+from supportstats.importers._pipeline import ImportContext
 from supportstats.importers._read import FileProbe
+from supportstats.importers._writer import REJECT_COLUMNS
 from supportstats.importers._zones import RAILS_ZONES
 
 SOURCE = "zendesk"
@@ -165,7 +166,7 @@ def _load(ctx: ImportContext) -> None:
             other_source_hint(ctx.probe, SOURCE),
         )
     ctx.entity = ENTITY_NAME[main]
-    ctx.rows_read = int(counts[main])
+    ctx.records_read(int(counts[main]))
 
     ctx.run_sql("staging/zendesk__people.sql")
     ctx.upsert("agent", "stg_zd_agent", main=main == "user", id_label="user id")
@@ -197,10 +198,8 @@ def _load(ctx: ImportContext) -> None:
         ctx.run_sql("staging/zendesk__audits.sql", label="typing audits")
         if main == "audit":
             # An audit is loaded when its events are; the rows it yields are counted apart.
-            ctx.rows_rejected += ctx.reject_rows("stg_zd_audit", "ticket_audit")
-            ctx.rows_loaded += ctx.count(
-                "SELECT count(*) FROM stg_zd_audit WHERE _reject_reason IS NULL"
-            )
+            ctx.set_aside("stg_zd_audit", "ticket_audit")
+            ctx.count_loaded("stg_zd_audit")
         ctx.upsert("message", "stg_zd_message", main=main == "comment", id_label="comment id")
         ctx.upsert("conversation_event", "stg_zd_event", main=False, id_label="event id")
         ctx.upsert("conversation", "stg_zd_audit_conversation", main=False)
@@ -240,13 +239,10 @@ def _load_settings(ctx: ImportContext, main: str) -> None:
         main=main == "organization",
         id_label="organization id",
     )
-    rejected = ctx.reject_rows("stg_zd_holiday", "schedule_holiday")
+    ctx.set_aside("stg_zd_holiday", "schedule_holiday", counted=main == "holiday")
     if main == "holiday":
         ctx.entity = "schedule_holiday"
-        ctx.rows_rejected += rejected
-        ctx.rows_loaded += ctx.count(
-            "SELECT count(*) FROM stg_zd_holiday WHERE _reject_reason IS NULL"
-        )
+        ctx.count_loaded("stg_zd_holiday")
     ctx.run_sql("staging/zendesk__settings_load.sql")
 
 

@@ -27,8 +27,9 @@ import re
 
 from supportstats.errors import InputFileError
 from supportstats.importers._aggregate import upsert_aggregates
-from supportstats.importers._pipeline import REJECT_COLUMNS, ImportContext
+from supportstats.importers._pipeline import ImportContext
 from supportstats.importers._read import FileProbe
+from supportstats.importers._writer import REJECT_COLUMNS
 from supportstats.importers.zendesk import other_source_hint
 from supportstats.sql import quote_identifier
 
@@ -104,7 +105,7 @@ def _load(ctx: ImportContext) -> None:
             other_source_hint(ctx.probe, SOURCE),
         )
     ctx.entity = ENTITY_NAME[main]
-    ctx.rows_read = int(counts[main])
+    ctx.records_read(int(counts[main]))
 
     ctx.run_sql("staging/zendesk_chat__agents.sql")
     ctx.upsert("agent", "stg_zc_agent", main=main == "agent", id_label="agent id")
@@ -145,12 +146,12 @@ def _load_analytics_csv(ctx: ImportContext) -> None:
             other_source_hint(ctx.probe, SOURCE),
         )
     ctx.entity = "source_aggregate"
-    ctx.rows_read = ctx.stage_csv("stg_raw")
+    ctx.stage_csv("stg_raw")
     for column in ("End Time (UTC+0)", "First Name", "Last Name", "Email"):
         if column not in header:
             ctx.execute(f"ALTER TABLE stg_raw ADD COLUMN {quote_identifier(column)} VARCHAR")
     ctx.run_sql("staging/zendesk_chat__analytics.sql")
-    ctx.rows_rejected += ctx.reject_rows("stg_zc_csv_row", "source_aggregate")
+    ctx.set_aside("stg_zc_csv_row", "source_aggregate")
     measures = [h for h in header if h not in CSV_DIMENSIONS]
     repeated = 0
     if measures:
@@ -172,5 +173,4 @@ def _load_analytics_csv(ctx: ImportContext) -> None:
         # A newer file of the same agents and period replaces these numbers.
         _, repeated = upsert_aggregates(ctx, "stg_zc_aggregate")
     good = ctx.count("SELECT count(*) FROM stg_zc_csv_row WHERE _reject_reason IS NULL")
-    ctx.rows_loaded += good - repeated
-    ctx.rows_rejected += repeated
+    ctx.aggregate_entries(good - repeated, repeated)

@@ -40,7 +40,7 @@ SELECT
     t.created_ts AS offered_at,
     CASE WHEN t.score IN ('good', 'bad') THEN t.updated_ts END AS rated_at,
     'binary' AS scale, t.score AS raw_value,
-    CASE t.score WHEN 'good' THEN 1.0 WHEN 'bad' THEN 0.0 END AS score_norm,
+    CASE t.score WHEN 'good' THEN 1.0 WHEN 'bad' THEN 0.0 END::DOUBLE AS score_norm,
     CASE WHEN t.score IN ('good', 'bad') THEN t.score = 'good' END AS is_positive,
     CASE WHEN t.score IN ('good', 'bad') THEN t.score = 'bad' END AS is_negative,
     ss_text(t.j.comment) AS comment, ss_text(t.j.reason) AS reason,

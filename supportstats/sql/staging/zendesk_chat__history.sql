@@ -162,7 +162,7 @@ SELECT
     mo.rating_requested_at AS offered_at,
     coalesce(mo.rated_at, mo.commented_at, end_ts) AS rated_at,
     'binary' AS scale, lower(j.rating) AS raw_value,
-    CASE lower(j.rating) WHEN 'good' THEN 1.0 WHEN 'bad' THEN 0.0 END AS score_norm,
+    CASE lower(j.rating) WHEN 'good' THEN 1.0 WHEN 'bad' THEN 0.0 END::DOUBLE AS score_norm,
     CASE WHEN lower(j.rating) IN ('good', 'bad') THEN lower(j.rating) = 'good' END AS is_positive,
     CASE WHEN lower(j.rating) IN ('good', 'bad') THEN lower(j.rating) = 'bad' END AS is_negative,
     ss_text(j.comment) AS comment,
