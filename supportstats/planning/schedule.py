@@ -303,7 +303,7 @@ def requirement_from_frame(frame: pd.DataFrame, queue: str | None = None) -> Req
     values = numeric_column(frame, column, None)
     check(values, column, "agents must be zero or more")
     check_times(frame, "interval_start")
-    absolute, offsets = _instants(frame["interval_start"])
+    absolute, offsets = _instants(_with_utc_offset(frame))
     table = pd.DataFrame({"at": absolute, "offset": offsets, "need": values})
     if table["at"].duplicated().any() and "queue" not in frame.columns:
         row = int(np.flatnonzero(table["at"].duplicated().to_numpy())[0])
@@ -314,6 +314,33 @@ def requirement_from_frame(frame: pd.DataFrame, queue: str | None = None) -> Req
         )
     merged = table.groupby("at", sort=True).agg(need=("need", "sum"), offset=("offset", "first"))
     return _on_grid(merged)
+
+
+_UTC_OFFSET = re.compile(r"\s*(?:UTC)?\s*([+-])(\d{1,2})(?::?(\d{2}))?\s*")
+
+
+def _with_utc_offset(frame: pd.DataFrame) -> pd.Series:
+    """``interval_start``, with the offset of a ``utc_offset`` column (``UTC+01:00``, as
+    ``plan --timezone`` writes it) attached to each naive time. Without it, the hour a DST
+    change repeats would be one interval summed twice and the hour it skips a gap of zeros."""
+    raw = frame["interval_start"]
+    if "utc_offset" not in frame.columns:
+        return raw
+    stamps = []
+    for row, (value, given) in enumerate(zip(raw, frame["utc_offset"], strict=True)):
+        stamp = value if isinstance(value, pd.Timestamp) else pd.Timestamp(str(value).strip())
+        match = _UTC_OFFSET.fullmatch(str(given))
+        if stamp.tzinfo is None and (pd.isna(given) or match is None):
+            raise PlanningInputError(
+                f"row {row + 1}, column utc_offset: {given!r} is not an offset",
+                "write it as plan --timezone does, e.g. UTC+01:00 or UTC-05:00",
+            )
+        if stamp.tzinfo is None:
+            sign = 1 if match[1] == "+" else -1
+            minutes = sign * (int(match[2]) * 60 + int(match[3] or 0))
+            stamp = stamp.tz_localize(timezone(timedelta(minutes=minutes)))
+        stamps.append(stamp)
+    return pd.Series(stamps, index=raw.index, dtype=object)
 
 
 def _instants(raw: pd.Series) -> tuple[pd.DatetimeIndex, np.ndarray]:

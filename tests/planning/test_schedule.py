@@ -219,6 +219,50 @@ def test_a_shift_across_the_spring_dst_change_ends_on_the_local_clock():
     assert result.required_agent_hours == result.scheduled_agent_hours == 8.0
 
 
+def plan_local(times: pd.DatetimeIndex, need: np.ndarray) -> pd.DataFrame:
+    """A requirement as ``plan --timezone`` writes it: naive wall-clock times and utc_offset."""
+    offset = times.strftime("%z")
+    return pd.DataFrame(
+        {
+            "interval_start": times.strftime("%Y-%m-%d %H:%M:%S"),
+            "utc_offset": [f"UTC{o[:3]}:{o[3:]}" for o in offset],
+            "queue": "chat",
+            "agents_scheduled": need,
+        }
+    )
+
+
+def test_a_plan_with_utc_offset_keeps_the_repeated_autumn_hour_apart():
+    # Madrid, 25 October 2026: 03:00 becomes 02:00, a 25-hour day of 50 half hours; the plan
+    # writes 02:00-02:30 twice, told apart by utc_offset. One agent 00:00-07:00 local is 8
+    # hours worked: an 8h shift from 00:00 ends at 07:00 on the clock -- not two agents in a
+    # merged 02:00 hour and a 7-hour day.
+    times = pd.date_range("2026-10-25", periods=50, freq="30min", tz="Europe/Madrid")
+    need = (np.arange(50) < 16).astype(float)
+    result = schedule_shifts(plan_local(times, need), ShiftRules.parse("8h", "0"))
+    assert shifts_of(result) == [("00:00", "07:00", "", 1)]
+    assert len(result.coverage) == 50
+    assert result.coverage["required"].max() == 1.0
+    assert result.required_agent_hours == result.scheduled_agent_hours == 8.0
+
+
+def test_a_plan_with_utc_offset_has_no_spring_gap():
+    # The same plan format on 29 March: 02:00-03:00 does not exist, and is not taken as 0.
+    times = pd.date_range("2026-03-29", periods=46, freq="30min", tz="Europe/Madrid")
+    need = (times.hour < 9).astype(float)
+    result = schedule_shifts(plan_local(times, need), ShiftRules.parse("8h", "0"))
+    assert not result.notes
+    assert len(result.coverage) == 46
+    assert shifts_of(result) == [("00:00", "09:00", "", 1)]
+
+
+def test_a_bad_utc_offset_names_row_and_column():
+    frame = plan_local(DAY.tz_localize("Europe/Madrid"), np.ones(48))
+    frame.loc[2, "utc_offset"] = "CET"
+    with pytest.raises(PlanningInputError, match="row 3, column utc_offset: 'CET'"):
+        schedule_shifts(frame)
+
+
 @pytest.mark.parametrize(
     ("rules", "field", "message"),
     [
