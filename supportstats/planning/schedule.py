@@ -370,13 +370,15 @@ def _on_grid(merged: pd.DataFrame) -> Requirement:
             "give at least two intervals (a day of 30-minute intervals, say)",
         )
     gaps = np.diff(at.to_numpy().astype("datetime64[m]").astype(np.int64))  # minutes
-    step = int(gaps.min())
-    uneven = np.flatnonzero(gaps % step) if step > 0 else np.array([0])
+    # The most common gap is the grid (the smallest may be the one stray time's).
+    values, counts = np.unique(gaps, return_counts=True)
+    step = int(values[np.argmax(counts)])
+    uneven = np.flatnonzero(gaps % step)
     if len(uneven) or MINUTES_PER_DAY % step:
         bad = int(uneven[0]) + 1 if len(uneven) else 1
         raise PlanningInputError(
-            f"interval_start is not a regular grid ({at[bad - 1]} to {at[bad]}, after steps "
-            f"of {step} minutes)",
+            f"interval_start is not a regular grid: {at[bad]} is {int(gaps[bad - 1])} minutes "
+            f"after {at[bad - 1]}, where the intervals are {step} minutes long",
             "use one interval length that divides a day (15 or 30 minutes, say)",
         )
     grid = pd.date_range(at[0], at[-1], freq=f"{step}min")

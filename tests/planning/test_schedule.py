@@ -302,6 +302,11 @@ def test_bad_requirements_name_row_and_column():
     uneven = DAY.delete([3]).append(pd.DatetimeIndex(["2026-01-06 00:10"]))
     with pytest.raises(PlanningInputError, match="not a regular grid"):
         schedule_shifts(requirement(uneven, np.ones(48)))
+    # One stray time in a 30-minute grid is named, not the grid's first two times.
+    stray = DAY.delete([3]).insert(3, pd.Timestamp("2026-01-05 01:40"))
+    with pytest.raises(PlanningInputError, match="01:40:00 is 40 minutes after .* 01:00:00, "
+                       "where the intervals are 30 minutes long"):  # fmt: skip
+        schedule_shifts(requirement(stray, np.ones(48)))
     with pytest.raises(PlanningInputError, match="has one interval"):
         schedule_shifts(requirement(DAY[:1], np.ones(1)))
     with pytest.raises(PlanningInputError, match="missing column agents_required"):
