@@ -557,21 +557,25 @@ def plan_summary(plan: pd.DataFrame) -> PlanSummary:
     hours = plan["interval_s"].astype(float) / 3600.0
     timed = "interval_start" in plan.columns
     key = plan["interval_start"] if timed else pd.Series(range(len(plan)))
+    # A local plan's repeated hour (DST fall-back) has two intervals per wall-clock start:
+    # the UTC offset tells them apart, so they are not summed into one.
+    offset = plan["utc_offset"] if "utc_offset" in plan.columns else pd.Series("", plan.index)
     per = (
         pd.DataFrame(
             {
                 "start": key.to_numpy(),
+                "offset": offset.to_numpy(),
                 "volume": plan["volume"].to_numpy(float),
                 "scheduled": plan["agents_scheduled"].to_numpy(),
                 "raw": plan["agents_raw"].to_numpy(),
             }
         )
-        .groupby("start", sort=False)
+        .groupby(["start", "offset"], sort=False)
         .sum()
     )
     busiest = per["volume"].idxmax()
     peak = per["scheduled"].idxmax()
-    rows = plan[key.to_numpy() == busiest]
+    rows = plan[(key.to_numpy() == busiest[0]) & (offset.to_numpy() == busiest[1])]
     return PlanSummary(
         intervals=len(per),
         contacts=float(per["volume"].sum()),
@@ -579,8 +583,8 @@ def plan_summary(plan: pd.DataFrame) -> PlanSummary:
         agent_hours_raw=float((plan["agents_raw"] * hours).sum()),
         peak_agents_scheduled=int(per["scheduled"].max()),
         peak_agents_raw=int(per["raw"].max()),
-        peak_start=pd.Timestamp(peak) if timed else None,
-        busiest_start=pd.Timestamp(busiest) if timed else None,
+        peak_start=pd.Timestamp(peak[0]) if timed else None,
+        busiest_start=pd.Timestamp(busiest[0]) if timed else None,
         busiest_volume=float(per.loc[busiest, "volume"]),
         busiest_row=rows.loc[rows["volume"].idxmax()] if len(rows) else None,
     )

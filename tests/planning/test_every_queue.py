@@ -20,6 +20,7 @@ from supportstats.planning.plan import (
     forecast_queues,
     localise,
     plan_every_queue,
+    plan_summary,
     staffing_for_forecast,
     team_leads,
 )
@@ -162,6 +163,21 @@ def test_forecast_grid_is_local_across_a_dst_change():
     local = localise(autumn, "Europe/Berlin")
     twice = local[local["interval_start"] == pd.Timestamp("2026-10-25 02:00")]
     assert twice["utc_offset"].tolist() == ["UTC+02:00", "UTC+01:00"]
+
+
+def test_plan_summary_keeps_the_repeated_hour_of_a_dst_change_apart():
+    # Europe/Berlin falls back at 03:00 on 2026-10-25: 02:00 and 02:30 happen twice. The two
+    # 02:00 intervals (5 agents each) are two intervals, not one of 10 agents.
+    utc = pd.date_range("2026-10-25 00:00", periods=4, freq="30min")  # 02:00, 02:30 twice
+    plan = localise(pd.DataFrame({"interval_start": utc}), "Europe/Berlin").assign(
+        queue="q", volume=[4.0, 3.0, 2.0, 1.0], interval_s=1800.0, agents_scheduled=5,
+        agents_raw=4,
+    )  # fmt: skip
+    summary = plan_summary(plan)
+    assert summary.intervals == 4
+    assert summary.peak_agents_scheduled == 5 and summary.peak_agents_raw == 4
+    assert summary.busiest_volume == 4.0
+    assert summary.busiest_start == pd.Timestamp("2026-10-25 02:00")
 
 
 # --- the demo warehouse: every queue ------------------------------------------------------------
