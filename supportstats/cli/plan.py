@@ -580,19 +580,28 @@ def _roster_rules(open_hours: str | None, min_agents: int, smooth: str, lead_spa
 
 
 def week_table(plan: pd.DataFrame, value: str = "agents_scheduled") -> pd.DataFrame:
-    """First seven days of a plan as time of day x day (``Mon 03-04``), for a quick read."""
+    """First seven days of a plan as time of day x day (``Mon 03-04``), for a quick read:
+    queues summed per interval; a wall-clock time that happens twice (DST fall-back) shows
+    the busier of its two intervals, not their sum."""
     import pandas as pd
 
     start = pd.to_datetime(plan["interval_start"])
     week = plan[start < start.min().normalize() + pd.Timedelta(days=7)]
-    times = pd.to_datetime(week["interval_start"])
+    offset = week["utc_offset"] if "utc_offset" in week.columns else pd.Series("", week.index)
+    per = (
+        week.assign(_offset=offset)
+        .groupby(["interval_start", "_offset"], sort=False)[value]
+        .sum()
+        .reset_index()
+    )
+    times = pd.to_datetime(per["interval_start"])
     table = pd.DataFrame(
         {
             "time": times.dt.strftime("%H:%M"),
             "day": times.dt.strftime("%a %m-%d"),
-            value: week[value],
+            value: per[value],
         }
-    ).pivot_table(index="time", columns="day", values=value, aggfunc="sum", sort=False)
+    ).pivot_table(index="time", columns="day", values=value, aggfunc="max", sort=False)
     ordered = sorted(table.columns, key=lambda d: times[times.dt.strftime("%a %m-%d") == d].min())
     return table[ordered].sort_index().reset_index().rename_axis(columns=None)
 

@@ -180,6 +180,21 @@ def test_plan_summary_keeps_the_repeated_hour_of_a_dst_change_apart():
     assert summary.busiest_start == pd.Timestamp("2026-10-25 02:00")
 
 
+def test_week_table_shows_the_repeated_hour_once_not_summed():
+    from supportstats.cli.plan import week_table
+
+    # 02:00 Berlin happens twice on 2026-10-25 (3 then 5 agents, two queues of the first):
+    # the table shows the busier interval, 5, never 3 + 5.
+    utc = pd.date_range("2026-10-25 00:00", periods=4, freq="30min")
+    local = localise(pd.DataFrame({"interval_start": utc}), "Europe/Berlin")
+    plan = pd.concat([
+        local.assign(queue="a", agents_scheduled=[2, 1, 5, 1]),
+        local.assign(queue="b", agents_scheduled=[1, 1, 0, 1]),
+    ])  # fmt: skip
+    table = week_table(plan).set_index("time")["Sun 10-25"]
+    assert table.to_dict() == {"02:00": 5, "02:30": 2}
+
+
 # --- the demo warehouse: every queue ------------------------------------------------------------
 
 
