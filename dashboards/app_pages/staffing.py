@@ -21,6 +21,7 @@ from supportstats.errors import SupportStatsError, WarehouseBusy
 from supportstats.planning.plan import (
     RosterRules,
     StaffingTargets,
+    floor_agents,
     plan_summary,
     queue_summary,
     sl_curve,
@@ -198,15 +199,16 @@ def every_queue(source: data.Source, timezone: str | None, rules: RosterRules): 
         return None
     caption_forecast(forecast, timezone or "UTC")
     summary = plan_summary(plan)
-    floor = plan.groupby("interval_start", sort=False)["agents_scheduled"].sum()
+    floor = floor_agents(plan)
     span = rules.lead_span
     cols = st.columns(3)
     cols[0].metric("Peak agents scheduled (all queues)", summary.peak_agents_scheduled, border=True)
     cols[1].metric("Agent-hours scheduled", f"{summary.agent_hours_scheduled:,.1f}", border=True)
     cols[2].metric("Team leads at the peak", int(team_leads(floor.max(), span)), border=True)
     st.dataframe(queue_summary(plan), hide_index=True, key="staff_queues")
+    # max, not sum: a DST fall-back's repeated hour is two intervals at one wall-clock time
     by_queue = plan.pivot_table(
-        index="interval_start", columns="queue", values="agents_scheduled", aggfunc="sum"
+        index="interval_start", columns="queue", values="agents_scheduled", aggfunc="max"
     )
     st.bar_chart(by_queue, y_label="Agents scheduled")
     st.caption(

@@ -69,6 +69,7 @@ __all__ = [
     "PlanSummary",
     "RosterRules",
     "StaffingTargets",
+    "floor_agents",
     "forecast_from_contacts",
     "forecast_queues",
     "plan_every_queue",
@@ -588,6 +589,14 @@ def plan_summary(plan: pd.DataFrame) -> PlanSummary:
         busiest_volume=float(per.loc[busiest, "volume"]),
         busiest_row=rows.loc[rows["volume"].idxmax()] if len(rows) else None,
     )
+
+
+def floor_agents(plan: pd.DataFrame) -> pd.Series:
+    """Agents scheduled on the floor per interval: every queue's summed, one value per real
+    interval (the repeated hour of a DST fall-back twice, told apart by ``utc_offset``), in
+    the plan's order. The team leads of the floor are :func:`team_leads` of it."""
+    keys = ["interval_start", *(["utc_offset"] if "utc_offset" in plan.columns else [])]
+    return plan.groupby(keys, sort=False)["agents_scheduled"].sum()
 
 
 def queue_summary(plan: pd.DataFrame) -> pd.DataFrame:

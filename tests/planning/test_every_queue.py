@@ -17,6 +17,7 @@ from supportstats.planning.backlog import backlog_staffing
 from supportstats.planning.plan import (
     RosterRules,
     StaffingTargets,
+    floor_agents,
     forecast_queues,
     localise,
     plan_every_queue,
@@ -193,6 +194,18 @@ def test_week_table_shows_the_repeated_hour_once_not_summed():
     ])  # fmt: skip
     table = week_table(plan).set_index("time")["Sun 10-25"]
     assert table.to_dict() == {"02:00": 5, "02:30": 2}
+
+
+def test_floor_agents_and_leads_keep_the_repeated_hour_apart():
+    # Two queues of 7 and 6 agents at each of Berlin's two 02:00 intervals on 2026-10-25:
+    # 13 agents on the floor each time (2 leads at a span of 12), never 26 (3 leads).
+    utc = pd.date_range("2026-10-25 00:00", periods=4, freq="30min")
+    local = localise(pd.DataFrame({"interval_start": utc}), "Europe/Berlin")
+    plan = pd.concat([local.assign(queue="a", agents_scheduled=7),
+                      local.assign(queue="b", agents_scheduled=6)])  # fmt: skip
+    floor = floor_agents(plan)
+    assert floor.tolist() == [13, 13, 13, 13]
+    assert int(team_leads(floor.max(), 12)) == 2
 
 
 # --- the demo warehouse: every queue ------------------------------------------------------------
