@@ -693,18 +693,33 @@ def _frame(prepared: _Prepared, results: dict[str, SimCounts], agents: IntArray)
     else:
         out["interval"] = np.arange(1, size + 1)
     out["agents"] = agents
-    out["service_level_erlang"] = erlang["service_level"].to_numpy(dtype=float)
+    # A backlog-model row (e-mail, tickets) has no Erlang prediction: Erlang C at its agents
+    # would be a figure the plan never used.
+    erlang_rows = _erlang_rows(plan)
+    out["service_level_erlang"] = _only(erlang["service_level"], erlang_rows)
     for k in ("service_level_sim", "service_level_sim_low", "service_level_sim_high",
               "asa_sim_s", "abandon_sim"):  # fmt: skip
         out[k] = columns[k]
     out["volume"] = numeric_column(erlang, "volume", None)
     out["offered_sim"] = columns["offered_sim"]
-    out["asa_erlang_s"] = erlang["asa_s"].to_numpy(dtype=float)
+    out["asa_erlang_s"] = _only(erlang["asa_s"], erlang_rows)
     abandon = erlang["abandon_probability"].to_numpy(dtype=float)
-    out["abandon_erlang"] = np.where(np.isnan(abandon), 0.0, abandon)
+    out["abandon_erlang"] = _only(pd.Series(np.where(np.isnan(abandon), 0.0, abandon)), erlang_rows)
     if "utc_offset" in plan.columns:  # local times: the offset tells a DST hour apart
         out["utc_offset"] = plan["utc_offset"]
     return out.reset_index(drop=True)
+
+
+def _erlang_rows(plan: pd.DataFrame) -> np.ndarray:
+    """Rows a queueing model planned: all but a plan's ``model == "backlog"`` rows."""
+    if "model" not in plan.columns:
+        return np.ones(len(plan), dtype=bool)
+    return (plan["model"].astype("string").fillna("") != "backlog").to_numpy(dtype=bool)
+
+
+def _only(values: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """``values`` where ``rows``, NaN elsewhere."""
+    return np.where(rows, values.to_numpy(dtype=float), np.nan)
 
 
 def queue_seed(seed: int, queue: str = "") -> np.random.SeedSequence:

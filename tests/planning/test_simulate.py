@@ -374,3 +374,17 @@ def test_iterative_staffing_of_chat_agents_per_level():
     assert failing.sum() >= 20 and out["service_level_erlang"].min() >= 0.8
     assert (out.loc[failing, "service_level_sim"] >= 0.8).mean() >= 0.9
     assert 0 < out["agents_iterated"].sum() / out["agents"].sum() - 1 < 0.1
+
+
+def test_backlog_rows_have_no_erlang_prediction():
+    """A plan's e-mail rows (backlog model) are simulated (is the deadline met?), but the
+    Erlang columns stay empty there: the plan never used Erlang for them."""
+    chat = stationary(40, 180, 6, intervals=4).assign(queue="chat", model="erlang_c")
+    email = stationary(10, 600, 3, threshold_s=3600.0, intervals=4)
+    plan = pd.concat([chat, email.assign(queue="email", model="backlog")], ignore_index=True)
+    out = simulate_plan(plan, replications=3, seed=2)
+    mail, talk = out[out["queue"] == "email"], out[out["queue"] == "chat"]
+    assert mail[["service_level_erlang", "asa_erlang_s", "abandon_erlang"]].isna().all().all()
+    assert mail["service_level_sim"].notna().all()
+    expected = staff(chat.drop(columns=["queue", "model"]))["service_level"].to_numpy()
+    np.testing.assert_allclose(talk["service_level_erlang"].to_numpy(), expected)
