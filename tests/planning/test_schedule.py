@@ -114,7 +114,7 @@ def test_rounded_lp_covers_everything_near_the_bound():
     rules = ShiftRules.parse("8h30m", "30m", "3h-5h30m")
     patterns = module.generate_patterns(req, rules)
     need = np.ceil(req.required).astype(int)
-    bound, lp_counts = module._lp_bound(req, patterns, need)
+    bound, lp_counts = module.lp_bound(req, patterns, need)
     counts = module.rounded_lp(patterns, need, lp_counts)
     cover = np.bincount(patterns.cover_interval, counts[patterns.cover_pattern], minlength=336)
     assert (cover >= need).all()
@@ -125,7 +125,7 @@ def test_rounded_lp_covers_everything_near_the_bound():
 def test_without_a_cp_sat_answer_in_time_the_rounded_lp_is_the_schedule(monkeypatch):
     from supportstats.planning import schedule as module
 
-    monkeypatch.setattr(module, "_solve_cp_sat", lambda *a, **k: (None, "UNKNOWN", np.nan))
+    monkeypatch.setattr(module, "solve_cp_sat", lambda *a, **k: (None, "UNKNOWN", np.nan))
     need = _week_shape()
     result = schedule_shifts(requirement(WEEK, need), ShiftRules.parse("8h30m", "30m"))
     assert result.status == "feasible" and result.solver_status == "ROUNDED_LP"
