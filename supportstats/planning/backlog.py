@@ -6,6 +6,8 @@ response time of hours. So the model is a fluid (deterministic) backlog, not a q
 * the work arriving in interval i is ``volume x aht_s`` agent-seconds;
 * it is due by the end of the ``k``-th open interval after it, ``k = floor(deadline / interval)``
   (counting the interval itself when it is open: k = 0 means "done in the same interval").
+  The deadline runs from the interval's end, as if its work all arrived last: the first
+  arrival of an interval may wait up to one interval longer than ``deadline``.
   Work arriving while the queue is closed is due as if it arrived when it opens, so the
   deadline runs in opening hours (a business-hours response target);
 * an agent on the queue does ``interval_s x max_occupancy`` seconds of work per interval, and
