@@ -48,30 +48,44 @@ def requirement_from_frame(frame: pd.DataFrame, queue: str | None = None) -> Req
             "missing column agents_required (or agents_scheduled, as a plan has it)",
             "add agents_required: the agents needed in each interval",
         )
-    if queue is not None:
-        if "queue" not in frame.columns:
-            raise PlanningInputError(
-                f"no queue column to pick queue {queue!r} from", "drop --queue for this file"
-            )
-        keep = (frame["queue"].astype("string") == queue).fillna(False)
-        if not keep.any():
-            found = ", ".join(sorted({str(q) for q in frame["queue"].dropna().unique()})[:8])
-            raise PlanningInputError(f"no rows for queue {queue!r}", f"queues found: {found}")
-        frame = frame[keep.to_numpy()]
+    if queue is not None and "queue" not in frame.columns:
+        raise PlanningInputError(
+            f"no queue column to pick queue {queue!r} from", "drop --queue for this file"
+        )
+    # Checked and read on the whole file, before --queue picks rows, so errors name its rows.
     values = numeric_column(frame, column, None)
     check(values, column, "agents must be zero or more")
     check_times(frame, "interval_start")
     absolute, offsets = _instants(_with_utc_offset(frame))
     table = pd.DataFrame({"at": absolute, "offset": offsets, "need": values})
-    if table["at"].duplicated().any() and "queue" not in frame.columns:
-        row = int(np.flatnonzero(table["at"].duplicated().to_numpy())[0])
-        raise PlanningInputError(
-            f"row {row + 1}, column interval_start: {frame['interval_start'].iloc[row]} "
-            "appears twice",
-            "one row per interval (a plan with a queue column is summed per interval)",
-        )
+    names = frame["queue"].astype("string") if "queue" in frame.columns else None
+    if names is not None:
+        table["queue"] = names.fillna("").to_numpy()
+    _refuse_repeats(frame, table)
+    if queue is not None:
+        keep = (names == queue).fillna(False).to_numpy()
+        if not keep.any():
+            found = ", ".join(sorted({str(q) for q in names.dropna().unique()})[:8])
+            raise PlanningInputError(f"no rows for queue {queue!r}", f"queues found: {found}")
+        table = table[keep]
     merged = table.groupby("at", sort=True).agg(need=("need", "sum"), offset=("offset", "first"))
     return _on_grid(merged)
+
+
+def _refuse_repeats(frame: pd.DataFrame, table: pd.DataFrame) -> None:
+    """One row per interval (and queue): a repeated one would be summed into the requirement
+    unseen, as when two exports of the same plan are concatenated."""
+    keys = ["at", "queue"] if "queue" in table.columns else ["at"]
+    repeated = table.duplicated(keys).to_numpy()
+    if not repeated.any():
+        return
+    row = int(np.flatnonzero(repeated)[0])
+    where = f" for queue {table['queue'].iloc[row]}" if "queue" in table.columns else ""
+    raise PlanningInputError(
+        f"row {row + 1}, column interval_start: {frame['interval_start'].iloc[row]} "
+        f"appears twice{where}",
+        "one row per interval (and queue: a plan's queues are summed per interval)",
+    )
 
 
 _UTC_OFFSET = re.compile(r"\s*(?:UTC)?\s*([+-])(\d{1,2})(?::?(\d{2}))?\s*")

@@ -197,6 +197,23 @@ def test_a_plan_with_queues_is_summed_and_one_queue_can_be_picked():
     assert shifts_of(email) == [("08:00", "16:00", "", 2)]
 
 
+def test_errors_in_a_picked_queue_name_the_file_row():
+    # Rows are the file's: a bad value in the second queue's block is row 48 + its position.
+    one = pd.DataFrame({"interval_start": DAY.strftime("%Y-%m-%d %H:%M"), "agents_required": 1.0})
+    plan = pd.concat([one.assign(queue="chat"), one.assign(queue="email")], ignore_index=True)
+    plan.loc[48 + 4, "agents_required"] = -1
+    with pytest.raises(PlanningInputError, match="row 53, column agents_required: -1"):
+        schedule_shifts(plan, queue="email")
+
+
+def test_an_interval_twice_in_one_queue_is_an_error_not_summed():
+    one = pd.DataFrame({"interval_start": DAY.strftime("%Y-%m-%d %H:%M"), "agents_required": 1.0})
+    plan = pd.concat([one, one.iloc[[5]]], ignore_index=True).assign(queue="chat")
+    with pytest.raises(PlanningInputError, match="row 49, column interval_start: .*02:30 "
+                       "appears twice for queue chat"):  # fmt: skip
+        schedule_shifts(plan)
+
+
 def test_local_times_with_an_offset_are_read_on_the_local_clock():
     need = np.zeros(48)
     need[at("08:00") : at("16:00")] = 1
