@@ -60,24 +60,34 @@ def schedule_command(
     shift: list[str] = typer.Option(
         ["8h30m"],
         "--shift",
+        metavar="DURATION",
         help="Shift length, paid, break included; repeat (or comma-"
         "separate) for several lengths, e.g. --shift 8h30m --shift 6h.",
     ),  # fmt: skip
     break_: str = typer.Option(
-        "30m", "--break", help="Break per shift: paid, not counted as coverage (0: none)."
+        "30m",
+        "--break",
+        metavar="DURATION",
+        help="Break per shift: paid, not counted as coverage (0: none).",
     ),
     break_window: str = typer.Option(
-        "2h-6h", "--break-window", help="Where the break lies, from the shift start."
+        "2h-6h",
+        "--break-window",
+        metavar="FROM-TO",
+        help="Where the break lies, counted from the shift start: with 2h-6h it starts 2h in "
+        "at the earliest and ends 6h in at the latest.",
     ),
     start_step: str | None = typer.Option(
         None,
         "--start-step",
+        metavar="DURATION",
         help="Shifts start every ... [default: 30m, or the interval if longer]",
         show_default=False,
     ),
     break_step: str | None = typer.Option(
         None,
         "--break-step",
+        metavar="DURATION",
         help="Breaks may start every ... within the window [default: 30m, or the interval "
         "if longer]",
         show_default=False,
@@ -85,12 +95,17 @@ def schedule_command(
     open_hours: str | None = typer.Option(
         None,
         "--open",
+        metavar="HH:MM-HH:MM",
         help="Opening hours, local clock, e.g. 08:00-20:00 (22:00-06:00 crosses midnight); "
         "shifts work only inside them. [default: round the clock]",
         show_default=False,
     ),
-    time_limit: float = typer.Option(60.0, "--time-limit", help="Solver time limit, seconds."),
-    queue: str | None = typer.Option(None, "--queue", help="Only this queue of a plan."),
+    time_limit: float = typer.Option(
+        60.0, "--time-limit", metavar="SECONDS", help="Solver time limit, seconds."
+    ),
+    queue: str | None = typer.Option(
+        None, "--queue", metavar="QUEUE", help="Only this queue of a plan."
+    ),
     cyclic: bool | None = typer.Option(
         None,
         "--cyclic/--no-cyclic",

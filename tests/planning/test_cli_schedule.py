@@ -159,3 +159,11 @@ def test_a_bad_agents_file_is_one_line(day_csv: Path, tmp_path: Path):
     pd.DataFrame({"name": ["Ann"], "max_hours": [-4]}).to_csv(agents, index=False)
     result = run(day_csv, "--agents", agents, "--roster", tmp_path / "roster.csv")
     one_error(result, f"{agents}: row 1, column max_hours: -4 is negative")
+
+
+def test_help_names_what_each_option_takes_and_gives_an_example():
+    result = CliRunner().invoke(app, ["schedule", "--help"], terminal_width=120)
+    assert result.exit_code == 0
+    for shown in ("--shift DURATION", "--break-window FROM-TO", "--open HH:MM-HH:MM",
+                  "--time-limit SECONDS", "Example: supportstats schedule"):  # fmt: skip
+        assert shown in result.stdout, shown
