@@ -19,11 +19,17 @@ BREAKS = ["0", "15m", "30m", "45m", "1h"]
 TIME_LIMIT_S = 10  # the page waits for the solver: keep it short (the CLI defaults to 60 s)
 
 
+def schedule_input(plan: pd.DataFrame) -> pd.DataFrame:
+    """The plan's columns ``schedule_shifts`` reads: with "All queues" the queue column (one
+    row per queue and interval, summed), and on a timezone's clock utc_offset (without it the
+    hour a DST change repeats would be one interval)."""
+    optional = [c for c in ("utc_offset", "queue") if c in plan.columns]
+    return plan[["interval_start", "agents_scheduled", *optional]]
+
+
 @st.cache_data(show_spinner="Choosing shifts...", max_entries=16)
 def _solve(plan: pd.DataFrame, rules: ShiftRules, time_limit_s: float) -> ScheduleResult:
-    # "All queues" is one row per queue and interval: the queue column has them summed.
-    columns = ["interval_start", "agents_scheduled", *(["queue"] if "queue" in plan else [])]
-    return schedule_shifts(plan[columns], rules, time_limit_s=time_limit_s)
+    return schedule_shifts(schedule_input(plan), rules, time_limit_s=time_limit_s)
 
 
 def schedule_caption(result: ScheduleResult) -> str:

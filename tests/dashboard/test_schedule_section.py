@@ -8,11 +8,13 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from _dashboard_warehouse import APP
 from streamlit.testing.v1 import AppTest
 
 from dashboards import data
+from dashboards.app_pages._schedule import schedule_input
 from supportstats.planning.plan import StaffingTargets
 from supportstats.planning.schedule import ShiftRules, schedule_shifts
 
@@ -105,3 +107,23 @@ def test_all_queues_are_scheduled_together(staffing: AppTest):
     required = _values(next(t for t in figure["data"] if t["name"] == "agents required"))
     assert required == [float(v) for v in summed]
     assert len(_shift_table(at)) > 0
+
+
+def test_a_plan_on_a_timezone_clock_keeps_its_dst_hours_apart():
+    # Madrid, 25 October 2026, as the page's plan has it with a timezone: naive wall-clock
+    # times and utc_offset; 02:00-02:30 twice. One agent for the first 8 hours is one 8h shift
+    # from 00:00 to 07:00 on the clock, and the coverage has the day's 50 half hours.
+    times = pd.date_range("2026-10-25", periods=50, freq="30min", tz="Europe/Madrid")
+    offset = times.strftime("%z")
+    plan = pd.DataFrame(
+        {
+            "interval_start": times.strftime("%Y-%m-%d %H:%M:%S"),
+            "utc_offset": [f"UTC{o[:3]}:{o[3:]}" for o in offset],
+            "queue": "chat",
+            "volume": 1.0,
+            "agents_scheduled": (np.arange(50) < 16).astype(float),
+        }
+    )
+    result = schedule_shifts(schedule_input(plan), ShiftRules.parse("8h", "0"))
+    assert len(result.coverage) == 50
+    assert result.shifts[["start", "end", "agents"]].values.tolist() == [["00:00", "07:00", 1]]
