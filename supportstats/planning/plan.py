@@ -137,25 +137,21 @@ def forecast_from_contacts(
     on_note: Callable[[str], None] | None = None,
 ) -> ForecastResult:
     """Forecast ``horizon`` ahead of the history from one row per contact
-    (:func:`~supportstats.planning.history.contact_history`).
+    (:func:`~supportstats.planning.history.contact_history`), every contact pooled into one
+    queue (``queue`` names it in errors): :func:`forecast_queues` without the ``queue`` and
+    ``channel`` columns.
 
     Contacts dated in the future are left out (the note says how many; ``on_note`` hears it
     at once, before a "no contacts" error), those older than ``weeks`` weeks and the holdout
     are not read. No contact left raises ``SupportStatsError`` naming ``queue``.
     """
-    step = check_interval(_timedelta(interval))
-    usable, note = recent_contacts(contacts, weeks=weeks, now=now)
-    if note and on_note is not None:
-        on_note(note)
-    if usable.empty:
-        raise SupportStatsError(
-            "no contacts in the warehouse" + (f" for queue {queue}" if queue else ""),
-            "import some history first, or check --queue",
-        )
-    history = interval_history(usable, step)
-    ahead = _timedelta(horizon)
-    predicted, accuracy = forecast(history, horizon=ahead, interval=step, weeks=weeks)
-    return ForecastResult(predicted, accuracy, note, step)
+    pooled = contacts.assign(queue_key=queue or "")
+    result = forecast_queues(
+        pooled, queues=[queue] if queue else None, horizon=horizon, interval=interval,
+        weeks=weeks, now=now, on_note=on_note,
+    )  # fmt: skip
+    frame = result.forecast.drop(columns=["queue", "channel"])
+    return ForecastResult(frame, result.accuracy, result.note, result.interval)
 
 
 def forecast_queues(
