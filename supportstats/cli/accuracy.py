@@ -120,6 +120,13 @@ def forecast_accuracy(
     check_weeks(weeks, "--weeks")
     if not 1 <= origins <= MAX_ORIGINS:
         raise OptionError(f"--origins {origins} is outside 1 to {MAX_ORIGINS}", "e.g. --origins 28")
+    if queue is not None and history is HistorySource.counts:
+        # counts are one series for the whole source: evaluating them for a queue would
+        # silently score every queue's calls under its name
+        raise OptionError(
+            f"--queue {queue}: aggregate counts have no queue",
+            "leave out --queue, or use --history contacts",
+        )
     _check_output(output)
     # what the evaluation reads: the origins, the longest horizon and the profile's weeks
     span_days = origins + max(aheads).total_seconds() / 86400

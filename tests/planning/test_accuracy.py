@@ -155,6 +155,7 @@ def test_cli_on_aggregate_counts(cli, tmp_path, db_path):
         (["--origins", "0"], "--origins 0 is outside 1 to 1000"),
         (["--weeks", "0"], "--weeks 0 is outside 1 to 260"),
         (["--queue", "nope"], "no contacts in the warehouse for queue nope"),
+        (["--queue", "q", "--history", "counts"], "--queue q: aggregate counts have no queue"),
     ],
 )
 def test_cli_bad_inputs_are_one_line_errors(cli, db_path, args, message):
