@@ -67,6 +67,34 @@ def test_mase_of_seasonal_naive_on_a_linear_trend():
         assert rows.loc["profile_trend", "mase"] < 0.5 * rows.loc["seasonal_ma", "mase"]
 
 
+def test_models_see_only_the_history_before_their_origin():
+    # volume = the interval's own index, so a value tells where it came from
+    frame = weekly_series(4)
+    frame["volume"] = np.arange(len(frame), dtype=float)
+    seen = []
+
+    def spy(train, first, freq, steps):
+        end = first + train.size * freq  # where the training ends: must be the origin
+        seen.append((end, train.max()))
+        return np.zeros(steps)
+
+    result = rolling_accuracy(
+        frame, interval="1h", horizons=["1D", "7D"], weeks=2, origins=3, extra_models={"spy": spy}
+    )
+    # 1 day: the last 3 midnights (26-28 January); 7 days: 20-22 January
+    days = (20, 21, 22, 26, 27, 28)
+    assert {end for end, _ in seen} == {pd.Timestamp(2024, 1, d) for d in days}
+    # the last value a model saw is the interval just before its origin
+    assert all(top == (end - pd.Timestamp("2024-01-01")) / pd.Timedelta(hours=1) - 1
+               for end, top in seen)  # fmt: skip
+    # seasonal naive reads the last observed week: y[t - 168] at 1 day, y[t - 168] at 7 days
+    # (the 7th day is still inside the first week after the origin): error -168 everywhere
+    rows = by_model(result, "1d").loc["seasonal_naive"]
+    assert rows["bias"] * rows["actual"] == pytest.approx(-168 * rows["intervals"])
+    week = by_model(result, "7d").loc["seasonal_naive"]
+    assert week["bias"] * week["actual"] == pytest.approx(-168 * week["intervals"])
+
+
 def test_wape_is_pooled_over_origins():
     # one origin per horizon: seasonal naive's error is 1.68 on each of 24 hours
     history = weekly_series(3, slope=0.01)
