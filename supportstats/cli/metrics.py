@@ -113,6 +113,57 @@ def say_options(options: MetricOptions, period: Period) -> None:
     stderr.print(f"Period: {period.describe()}; options: {options.describe()}")
 
 
+EngineOption = typer.Option(
+    "duckdb",
+    "--engine",
+    metavar="duckdb|spark",
+    help="duckdb (the warehouse, default) or spark (a Parquet lake from `db export`; needs "
+    "the spark extra and Java 17; see docs/spark.md).",
+)
+LakeOption = typer.Option(
+    None, "--lake", metavar="DIR", help="With --engine spark: the lake folder (db export)."
+)
+SparkMasterOption = typer.Option(
+    None,
+    "--spark-master",
+    metavar="URL",
+    help="With --engine spark: the Spark master (default local[2]; e.g. spark://host:7077).",
+)
+
+
+def _spark_frame(
+    lake: Path | None,
+    master: str | None,
+    options: MetricOptions,
+    period: Period,
+    filters: Filters,
+    by: list[str],
+    metric: list[str] | None,
+    refused: dict[str, bool],
+):
+    """The metrics table on Spark over ``lake`` (``--engine spark``)."""
+    from supportstats.metrics import metrics_table
+    from supportstats.spark.engine import spark_errors, spark_query
+
+    if lake is None:
+        raise OptionError(
+            "--engine spark reads a lake: --lake DIR is missing",
+            "write one with: supportstats db export --format parquet DIR",
+        )
+    for flag, given in refused.items():
+        if given:
+            raise OptionError(
+                f"--engine spark does not support {flag} yet",
+                f"drop {flag}, or use --engine duckdb",
+            )
+    with spark_errors():
+        q = spark_query(lake, options, period, filters, by, master=master)
+        try:
+            return q, metrics_table(q, families=metric or None)
+        finally:
+            q.conn.close()
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``metrics`` command to ``app``."""
 
@@ -154,6 +205,9 @@ def register(app: typer.Typer) -> None:
         wait: str | None = WaitOption,
         fmt: OutputFormat = FormatOption,
         raw_csv: bool = RawCsvOption,
+        engine: str = EngineOption,
+        lake: Path | None = LakeOption,
+        spark_master: str | None = SparkMasterOption,
     ) -> None:
         """Support metrics per group: contacts, FRT, wait, resolution, CSAT, concurrency, ...
 
@@ -161,6 +215,8 @@ def register(app: typer.Typer) -> None:
 
         Example: supportstats metrics --by agent --from 2024-03-01 --to 2024-03-31
         --option clock=business --format csv
+
+        On Spark, over a lake: supportstats metrics --by agent --engine spark --lake lake/
         """
         from supportstats.db import open_warehouse
         from supportstats.metrics import metrics_table, query
@@ -183,6 +239,24 @@ def register(app: typer.Typer) -> None:
                 "--sla and --compare-source are separate tables", "pass one of them at a time"
             )
         spool: Spool | None = None
+        if engine not in ("duckdb", "spark"):
+            raise OptionError(f"unknown --engine {engine!r}", "choose duckdb or spark")
+        if engine == "spark":
+            by_conversation = any(b.strip().lower() == "conversation" for b in by or [])
+            q, frame = _spark_frame(
+                lake, spark_master, options, period, filters, by or [], metric,
+                {"--sla": sla_flag, "--compare-source": compare,
+                 "--by conversation": by_conversation, "--sla-status": sla_status is not None},
+            )  # fmt: skip
+            say_options(options, period)
+            emit_frame(frame, fmt, title=f"Metrics {period.describe()}", single=not q.by,
+                       raw_csv=raw_csv)  # fmt: skip
+            return
+        if lake is not None or spark_master is not None:
+            raise OptionError(
+                "--lake and --spark-master go with --engine spark",
+                "add --engine spark, or drop them",
+            )
         with open_warehouse(db, read_only=True, wait=wait) as conn:
             q = query(conn, options, period, filters, by=by or [])
             if sla_status is not None and not (sla_flag and "conversation" in q.by):

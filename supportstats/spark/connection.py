@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from supportstats.spark.rewrites import Macro, NotOnSpark, to_spark
+from supportstats.spark.rewrites import Macro, NotOnSpark, tables_of, to_spark
 
 # parameters that hold lists of words (filters and a few SLA ones): typed ARRAY<STRING>
 _LIST_PARAMS = re.compile(r"^(f_\w+|w|lw|sla_overridden|pause)$")
@@ -81,8 +81,13 @@ class SparkConnection:
         spark: Any,
         macros: Mapping[str, Macro] | None = None,
         memo_sql: Sequence[str] = (),
+        tables: Callable[[str], Any] | None = None,
+        fingerprint: str | None = None,
     ) -> None:
         self.spark = spark
+        # the frame of a table not registered yet (a lake table on first use), or None
+        self._tables = tables
+        self._fingerprint = fingerprint
         self.macros = dict(macros or {})
         self._memo_sql = set(memo_sql)
         self._memo: dict[str, SparkResult] = {}
@@ -141,6 +146,13 @@ class SparkConnection:
         for name in list(self._temp):
             self.drop_view(name)
 
+    def data_fingerprint(self) -> str:
+        """The data fingerprint (``metrics._sql.fingerprint``): the lake's, which does not
+        change under a session."""
+        if self._fingerprint is None:
+            raise NotOnSpark("this Spark connection has no data fingerprint")
+        return self._fingerprint
+
     # -- views ---------------------------------------------------------------------------
 
     def create_view(self, name: str, frame: Any, materialise: bool = True) -> None:
@@ -165,6 +177,16 @@ class SparkConnection:
             return None
         return list(self.spark.table(table).columns)
 
+    def _register_used(self, text: str) -> None:
+        """Register the lake tables ``text`` reads that are not views yet."""
+        if self._tables is None:
+            return
+        for name in tables_of(text):
+            if name not in self._temp:
+                frame = self._tables(name)
+                if frame is not None:
+                    self.create_view(name, frame, materialise=False)
+
     # -- internals -----------------------------------------------------------------------
 
     def _temp_tables(self, params: Mapping[str, Any]) -> SparkResult:
@@ -174,6 +196,7 @@ class SparkConnection:
 
     def _frame(self, text: str, params: Mapping[str, Any]) -> Any:
         lists = [k for k, v in params.items() if isinstance(v, list) or _LIST_PARAMS.match(k)]
+        self._register_used(text)
         spark_sql = to_spark(text, self.macros, self.columns, lists)
         self.statements.append(spark_sql)
         return self.spark.sql(spark_sql, args=_args(params, lists))

@@ -10,10 +10,11 @@ run yet raise :class:`~supportstats.spark.rewrites.NotOnSpark` naming them
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,28 @@ class SparkUnavailable(SupportStatsError):
     """pyspark, sqlglot or a Java runtime is missing."""
 
     exit_code = 2
+
+
+class SparkFailed(SupportStatsError):
+    """Spark (or the translation to Spark SQL) refused a statement."""
+
+
+@contextlib.contextmanager
+def spark_errors() -> Iterator[None]:
+    """Turn a Spark or sqlglot exception into a one-line :class:`SparkFailed`."""
+    try:
+        yield
+    except SupportStatsError:
+        raise
+    except Exception as exc:
+        module = type(exc).__module__ or ""
+        if not module.startswith(("pyspark", "py4j", "sqlglot")):
+            raise
+        first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        raise SparkFailed(
+            f"Spark could not run the metrics: {first.strip()[:300]}",
+            "this is a gap in the Spark engine (docs/spark.md); use --engine duckdb meanwhile",
+        ) from None
 
 
 def missing() -> str | None:
@@ -127,13 +150,12 @@ def spark_query(
     options = options or MetricOptions()
     check_options(options)
     spark = spark or spark_session(master)
-    conn, manifest = register_lake(spark, lake)
+    # the lake does not change under a query: its manifest stands in for the data fingerprint
+    conn, manifest = register_lake(spark, lake, _lake_fingerprint(Path(lake)))
     has_facts = manifest.facts_definition == definition() and all(
         t.name in manifest.tables for t in ALL_TABLES
     )
     q = query(conn, options, period, filters, by)
-    # the lake does not change under a query: its manifest stands in for the data fingerprint
-    q._memo["fp"] = _lake_fingerprint(Path(lake))
     q._memo["stored"] = has_facts if stored_facts is None else (stored_facts and has_facts)
     return q
 

@@ -48,19 +48,34 @@ def spark_type(duckdb_type: str) -> str | None:
     return _SIMPLE.get(t)
 
 
-def register_lake(spark: Any, directory: str | Path) -> tuple[SparkConnection, Manifest]:
-    """A :class:`SparkConnection` over the lake in ``directory`` and its manifest."""
+def register_lake(
+    spark: Any, directory: str | Path, fingerprint: str | None = None
+) -> tuple[SparkConnection, Manifest]:
+    """A :class:`SparkConnection` over the lake in ``directory`` and its manifest. Tables
+    and the derived views are registered when a statement first reads them."""
     where = Path(directory)
     manifest = read_manifest(where)
-    script = "\n".join(s + ";\n" for s in derived_statements())
-    conn = SparkConnection(spark, macros(script))
-    for name, table in manifest.tables.items():
-        conn.create_view(name, _table_frame(spark, where / name, table), materialise=False)
-    for statement in derived_statements():
+    statements = derived_statements()
+    views = {}
+    for statement in statements:
         m = _VIEW.match(statement.strip())
         if m:
-            frame = conn.sql(statement.strip()[m.end() :]).spark_frame
-            conn.create_view(m.group(1), frame, materialise=False)
+            views[m.group(1)] = statement.strip()[m.end() :]
+    conn: SparkConnection
+
+    def table(name: str) -> Any:
+        if name in manifest.tables:
+            return _table_frame(spark, where / name, manifest.tables[name])
+        if name in views:
+            return conn.sql(views[name]).spark_frame
+        return None
+
+    conn = SparkConnection(
+        spark,
+        macros("\n".join(s + ";\n" for s in statements)),
+        tables=table,
+        fingerprint=fingerprint,
+    )
     return conn, manifest
 
 

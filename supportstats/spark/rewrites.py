@@ -109,14 +109,13 @@ def _quantile(node: Any) -> Any:
 
 
 def _disc(x: Any, p: Any) -> Any:
-    """DuckDB quantile_disc(x, p) is the value at index floor((n - 1) * p) of the sorted
-    non-NULL values (0-based); Spark's percentile_disc picks by cume_dist, which differs for
-    small groups, so the index is taken on a sorted list."""
+    """DuckDB quantile_disc(x, p) is the value at index ceil(n * p) - 1 (0 for p = 0) of the
+    sorted non-NULL values (0-based), taken here on the sorted list of the group."""
     exp = _exp()
     if isinstance(p, exp.Anonymous) and p.name.upper() == "ARRAY":
         raise NotOnSpark("quantile_disc with a list of quantiles has no Spark rewrite yet")
     values = _fn("ARRAY_SORT", _fn("COLLECT_LIST", x))
-    index = _sql("CAST(FLOOR((SIZE(__v) - 1) * __p) AS INT)")
+    index = _sql("GREATEST(CAST(CEIL(SIZE(__v) * __p) AS INT) - 1, 0)")
     index = index.transform(
         lambda n: values.copy() if isinstance(n, exp.Column) and n.name == "__v" else
         (p.copy() if isinstance(n, exp.Column) and n.name == "__p" else n)
@@ -318,7 +317,11 @@ def _arg_tuple(node: Any) -> Any:
     Spark orders structs the same way, but has no tuple syntax."""
     exp = _exp()
     if isinstance(node, exp.ArgMin | exp.ArgMax) and isinstance(node.expression, exp.Tuple):
-        node.set("expression", exp.Struct(expressions=list(node.expression.expressions)))
+        fields = []
+        for field in node.expression.expressions:
+            # DuckDB orders a NULL field after every value; Spark's structs before
+            fields += [exp.Is(this=field.copy(), expression=exp.Null()), field]
+        node.set("expression", exp.Struct(expressions=fields))
     return node
 
 
@@ -361,12 +364,73 @@ def _window_filter(node: Any) -> Any:
     return node
 
 
+def _list_index(node: Any) -> Any:
+    """list[i] (1-based, NULL out of range) -> get(list, i - 1) (0-based, NULL out of range).
+
+    sqlglot's parser shifts the index to 0-based only where it types the value as a list or
+    unknown (a column), not a function's result (quantile_cont(x, [..])[2] stays 2, and Spark
+    would read the wrong element); the parser's own test is repeated here to know which."""
+    exp = _exp()
+    if not isinstance(node, exp.Bracket) or len(node.expressions) != 1:
+        return node
+    index = node.expressions[0]
+    if isinstance(index, exp.Literal) and index.is_string:
+        return node  # a struct field or map key
+    kind = node.this.type.this if node.this.type else exp.DataType.Type.UNKNOWN
+    if not index.type:
+        from sqlglot.optimizer.annotate_types import annotate_types
+
+        annotate_types(index, dialect="duckdb")
+    index_kind = index.type.this if index.type else None
+    shifted = kind in (exp.DataType.Type.UNKNOWN, exp.DataType.Type.ARRAY) and (
+        index_kind in exp.DataType.INTEGER_TYPES
+    )
+    if shifted:
+        zero = index
+    elif isinstance(index, exp.Literal) and index.is_int:
+        zero = _int(int(index.name) - 1)
+    else:
+        zero = exp.Sub(this=exp.Paren(this=index), expression=_int(1))
+    return _fn("GET", node.this, zero)
+
+
+def _cte_hint(node: Any) -> Any:
+    """WITH x AS [NOT] MATERIALIZED (...) -> WITH x AS (...): a planner hint, same rows."""
+    exp = _exp()
+    if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
+        node.set("materialized", None)
+    return node
+
+
+def _comprehension(node: Any) -> Any:
+    """[e for x in list if c] -> transform(filter(list, x -> c), x -> e)."""
+    exp = _exp()
+    if not (
+        isinstance(node, exp.Array)
+        and len(node.expressions) == 1
+        and isinstance(node.expressions[0], exp.Comprehension)
+    ):
+        return node
+    c = node.expressions[0]
+    var = c.expression
+    items = c.args["iterator"]
+    if c.args.get("condition") is not None:
+        items = _fn("FILTER", items, exp.Lambda(this=c.args["condition"], expressions=[var]))
+    return _fn("TRANSFORM", items, exp.Lambda(this=c.this, expressions=[var.copy()]))
+
+
 REWRITES: tuple[Rewrite, ...] = (
+    Rewrite("comprehension", "[e for x in list if c] -> transform(filter(list, x -> c), x -> e)",
+            "Spark has no list comprehensions", _comprehension),
+    Rewrite("cte_hint", "WITH x AS [NOT] MATERIALIZED (...) -> WITH x AS (...)",
+            "Spark's SQL has no such hint; it changes how DuckDB plans, not the rows", _cte_hint),
+    Rewrite("list_index", "list[i] -> get(list, i - 1) (applied first, by to_spark)",
+            "silently wrong or failing: sqlglot shifts DuckDB's 1-based index only for columns "
+            "it knows are lists", lambda node: node),
     Rewrite("quantile", "quantile_cont(x, p) -> percentile(x, p); quantile_disc(x, p) -> the "
-            "value at index floor((n-1)p) of the sorted values",
-            "sqlglot writes percentile_cont(x, p), which Spark rejects; Spark's percentile is "
-            "the same linear interpolation; its percentile_disc picks another row for small "
-            "groups", _quantile),
+            "value at index ceil(n p) - 1 of the sorted values",
+            "sqlglot writes percentile_cont(x, p) / percentile_disc(x, p), which Spark rejects; "
+            "Spark's percentile is the same linear interpolation", _quantile),
     Rewrite("time_bucket", "time_bucket(width, ts) -> timestamp_micros(us - pmod(us, width))",
             "Spark has no time_bucket (sqlglot writes date_bin)", _time_bucket),
     Rewrite("to_minutes", "to_minutes(n) -> make_dt_interval(0, 0, n, 0)",
@@ -387,8 +451,9 @@ REWRITES: tuple[Rewrite, ...] = (
             "DuckDB's direction depends on the argument type, unknown in the text", _timezone),
     Rewrite("infinity", "'infinity'::timestamptz -> 9999-12-31 23:59:59.999999 (and -infinity)",
             "Spark has no infinite timestamps: the cast fails or gives NULL", _infinity),
-    Rewrite("arg_tuple", "arg_min(x, (a, b)) -> min_by(x, struct(a, b))",
-            "Spark has no tuple values; structs compare field by field like tuples", _arg_tuple),
+    Rewrite("arg_tuple", "arg_min(x, (a, b)) -> min_by(x, struct(a IS NULL, a, b IS NULL, b))",
+            "Spark has no tuples; its structs compare field by field but put NULL first, "
+            "DuckDB's tuples put it last", _arg_tuple),
     Rewrite("list_has_any", "list_has_any(a, b) -> arrays_overlap(a, b)",
             "sqlglot writes the && operator, which Spark lacks", _arrays_overlap),
     Rewrite("json_extract_string", "json_extract_string(j, path) -> get_json_object(j, path)",
@@ -583,6 +648,8 @@ def to_spark(
     import sqlglot
 
     tree = sqlglot.parse_one(sql, read="duckdb")
+    # first, while the parser's types are on the nodes (see _list_index)
+    tree = tree.transform(_list_index)
     if defined:
         tree = _expand_macros(tree, defined)
     tree = _union_by_name(tree, columns or (lambda _t: None))
@@ -591,3 +658,13 @@ def to_spark(
         tree = tree.transform(rewrite.apply)
     tree = _parameters(tree, set(list_params))
     return tree.sql(dialect="spark")
+
+
+def tables_of(sql: str) -> list[str]:
+    """Names of the tables a DuckDB statement reads (CTE names left out)."""
+    import sqlglot
+
+    exp = _exp()
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    ctes = {c.alias_or_name for c in tree.find_all(exp.CTE)}
+    return sorted({t.name for t in tree.find_all(exp.Table) if t.name and t.name not in ctes})
