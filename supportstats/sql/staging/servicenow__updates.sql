@@ -36,6 +36,11 @@ WITH typed AS (
         sn_val(assigned_to) AS assignee,
         sn_val(assignment_group) AS grp,
         sn_val(priority) AS prio,
+        -- parsed once here; the checks below only look at the results
+        sn_val(resolved_at) IS NOT NULL
+            AND ss_ts(sn_val(resolved_at), $tz, $ts_format) IS NULL AS bad_resolved_at,
+        sn_val(closed_at) IS NOT NULL
+            AND ss_ts(sn_val(closed_at), $tz, $ts_format) IS NULL AS bad_closed_at,
         to_json(struct_pack(*COLUMNS(lambda c: c NOT IN ('_row', '_line')))) AS raw_row,
         r.*
     FROM stg_raw AS r
@@ -51,8 +56,8 @@ checked AS (
             WHEN mod_count IS NULL THEN 'sys_mod_count'
             WHEN reopens IS NULL THEN 'reopen_count'
             WHEN reassignments IS NULL THEN 'reassignment_count'
-            WHEN sn_val(resolved_at) IS NOT NULL AND ss_ts(sn_val(resolved_at), $tz, $ts_format) IS NULL THEN 'resolved_at'
-            WHEN sn_val(closed_at) IS NOT NULL AND ss_ts(sn_val(closed_at), $tz, $ts_format) IS NULL THEN 'closed_at'
+            WHEN bad_resolved_at THEN 'resolved_at'
+            WHEN bad_closed_at THEN 'closed_at'
         END AS _reject_column,
         CASE
             WHEN sid IS NULL THEN 'number is missing; every update needs its incident number'
@@ -62,9 +67,9 @@ checked AS (
             WHEN mod_count IS NULL THEN 'sys_mod_count ' || ss_quote(sys_mod_count) || ' is not a whole number'
             WHEN reopens IS NULL THEN 'reopen_count ' || ss_quote(reopen_count) || ' is not a whole number'
             WHEN reassignments IS NULL THEN 'reassignment_count ' || ss_quote(reassignment_count) || ' is not a whole number'
-            WHEN sn_val(resolved_at) IS NOT NULL AND ss_ts(sn_val(resolved_at), $tz, $ts_format) IS NULL
+            WHEN bad_resolved_at
                 THEN 'resolved_at ' || ss_quote(resolved_at) || ' is not a d/m/yyyy HH:MM time'
-            WHEN sn_val(closed_at) IS NOT NULL AND ss_ts(sn_val(closed_at), $tz, $ts_format) IS NULL
+            WHEN bad_closed_at
                 THEN 'closed_at ' || ss_quote(closed_at) || ' is not a d/m/yyyy HH:MM time'
         END AS _reject_reason
     FROM typed
