@@ -266,7 +266,7 @@ def _result(
     # coverable interval is left short, which is the case whenever the schedule is optimal.
     cp_hours = min(cp_bound, float(scheduled.sum())) * hours
     return ScheduleResult(
-        shifts=_shift_table(req, patterns, counts, rules),
+        shifts=_shift_table(req, patterns, counts),
         coverage=coverage,
         status=status,
         solver_status=solver_status,
@@ -284,32 +284,32 @@ def _result(
         team_lead_hours=float(leads.sum()) * hours,
         solve_seconds=elapsed,
         notes=notes,
-        slots=_slots(req, patterns, counts, is_cyclic(req, rules)),
+        slots=_slots(req, patterns, counts),
     )
 
 
-def _wall_at(req: Requirement, index: np.ndarray, cyclic: bool) -> np.ndarray:
-    """The local clock (minutes after midnight) at interval ``index``, which may lie past
-    the horizon: wrapped when cyclic, else carried on from the last interval. Read from the
-    grid rather than added to the start, so a shift across a DST change ends on the clock."""
-    if cyclic:
-        return req.wall[index % req.size]
+def _wall_at(req: Requirement, index: np.ndarray) -> np.ndarray:
+    """The local clock (minutes after midnight) at interval ``index``, which may lie past the
+    horizon's end. Inside it, read from the grid rather than added to the start, so a shift
+    across a DST change ends on the clock; past it, carried on from the last interval. Not
+    wrapped onto the horizon's start even when the schedule repeats: that clock is the next
+    week's only when the horizon is whole weeks (``--cyclic`` on four hours would end a 2h
+    shift from 03:00 at 01:00)."""
     last = req.size - 1
     carried = (req.wall[last] + (index - last) * req.interval) % MINUTES_PER_DAY
     return np.where(index <= last, req.wall[np.minimum(index, last)], carried)
 
 
-def _shift_times(
-    req: Requirement, patterns: Patterns, chosen: np.ndarray, cyclic: bool
-) -> pd.DataFrame:
+def _shift_times(req: Requirement, patterns: Patterns, chosen: np.ndarray) -> pd.DataFrame:
+    """Day, clock times and local datetimes of the ``chosen`` patterns (one row each)."""
     step = req.interval
     start = patterns.start[chosen]
     start_wall = req.wall[start]
     day = req.day[start]
     paid = patterns.length[chosen] * step
     brk = patterns.break_at[chosen]
-    ends = _wall_at(req, start + patterns.length[chosen], cyclic)
-    breaks = _wall_at(req, start + np.maximum(brk, 0), cyclic)
+    ends = _wall_at(req, start + patterns.length[chosen])
+    breaks = _wall_at(req, start + np.maximum(brk, 0))
     # Local datetimes of the start (the day plus the wall clock) and end, for the roster.
     begins = pd.to_datetime(day) + pd.to_timedelta(start_wall, unit="min")
     return pd.DataFrame(
@@ -328,19 +328,17 @@ def _shift_times(
     )
 
 
-def _shift_table(
-    req: Requirement, patterns: Patterns, counts: np.ndarray, rules: ShiftRules
-) -> pd.DataFrame:
+def _shift_table(req: Requirement, patterns: Patterns, counts: np.ndarray) -> pd.DataFrame:
+    """One row per distinct shift chosen, with its agents, in start order."""
     chosen = np.flatnonzero(counts > 0)
-    table = _shift_times(req, patterns, chosen, is_cyclic(req, rules))
+    table = _shift_times(req, patterns, chosen)
     table["agents"] = counts[chosen]
     table = table.sort_values(["first", "end_at", "break_start"], kind="stable")
     return table[["day", "start", "end", "break_start", "agents"]].reset_index(drop=True)
 
 
-def _slots(req: Requirement, patterns: Patterns, counts: np.ndarray, cyclic: bool) -> pd.DataFrame:
+def _slots(req: Requirement, patterns: Patterns, counts: np.ndarray) -> pd.DataFrame:
+    """One row per agent-shift: what the roster step assigns names to."""
     chosen = np.repeat(np.arange(patterns.size), counts)
-    table = _shift_times(req, patterns, chosen, cyclic).sort_values(
-        ["first", "end_at", "break_start"]
-    )
+    table = _shift_times(req, patterns, chosen).sort_values(["first", "end_at", "break_start"])
     return table.drop(columns="first").reset_index(drop=True)

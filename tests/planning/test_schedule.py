@@ -170,6 +170,19 @@ def test_a_week_wraps_a_cut_horizon_does_not():
     assert cut.paid_agent_hours == 8 * 8.5
 
 
+def test_a_repeated_horizon_shorter_than_a_day_ends_shifts_on_the_clock():
+    # --cyclic on four hours (00:00-04:00) of one agent: a 2h shift from 03:00 wraps onto the
+    # horizon's first interval, but on the clock it ends at 05:00, not at the horizon's 01:00.
+    times = pd.date_range("2026-01-05", periods=8, freq="30min")
+    rules = ShiftRules.parse("2h", "0", cyclic=True)
+    result = schedule_shifts(requirement(times, np.ones(8)), rules, workers=1)
+    assert result.cyclic and result.status == "optimal"
+    assert result.scheduled_agent_hours == 4.0
+    starts = result.shifts["start"].tolist()
+    expected_end = {s: f"{(int(s[:2]) + 2) % 24:02d}:{s[3:]}" for s in starts}
+    assert dict(zip(starts, result.shifts["end"], strict=True)) == expected_end
+
+
 def test_team_leads_one_per_span_begun():
     assert team_leads(np.array([0, 1, 12, 13, 24, 25])).tolist() == [0, 1, 1, 2, 2, 3]
     assert team_leads(np.array([8, 9]), span=8).tolist() == [1, 2]
