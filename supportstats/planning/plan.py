@@ -300,6 +300,8 @@ def staffing_for_forecast(
         frame["aht_s"] = frame["aht_s"] * aht_factor
     if "queue" not in frame.columns:
         frame["queue"] = queue or ""
+    # an empty cell (a CSV's "" read back as NaN) is the pooled queue "", not a row to drop
+    frame["queue"] = frame["queue"].fillna("")
     step = _timedelta(interval)
     frame = frame.assign(interval_s=step.total_seconds())
     if "interval_start" in frame.columns:

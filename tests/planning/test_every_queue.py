@@ -208,6 +208,20 @@ def test_floor_agents_and_leads_keep_the_repeated_hour_apart():
     assert int(team_leads(floor.max(), 12)) == 2
 
 
+def test_rows_without_a_queue_are_planned_as_the_pooled_queue():
+    # A plan CSV of the pooled queue read back has NaN in `queue`: its rows are staffed like
+    # any other (10 chats of 300 s at the default targets: 4 agents), never dropped.
+    starts = pd.date_range("2026-01-05 09:00", periods=3, freq="30min")
+    frame = pd.DataFrame({
+        "interval_start": [*starts, *starts], "queue": [np.nan] * 3 + ["a"] * 3,
+        "volume": 10.0, "aht_s": 300.0,
+    })  # fmt: skip
+    plan = staffing_for_forecast(frame)
+    assert len(plan) == 6 and plan["queue"].tolist() == [""] * 3 + ["a"] * 3
+    assert plan["agents_unsmoothed"].tolist() == [4] * 6
+    assert plan["agents_scheduled"].tolist() == [4] * 6
+
+
 # --- the demo warehouse: every queue ------------------------------------------------------------
 
 
