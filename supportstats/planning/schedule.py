@@ -129,14 +129,20 @@ class ScheduleResult:
 
     @property
     def over_staffing_pct(self) -> float | None:
+        """Agent-hours above the requirement over the required agent-hours, % (None: nothing
+        required)."""
         return _pct(self.over_staffing_agent_hours, self.required_agent_hours)
 
     @property
     def under_staffing_pct(self) -> float | None:
+        """Agent-hours below the requirement over the required agent-hours, %."""
         return _pct(self.under_staffing_agent_hours, self.required_agent_hours)
 
     @property
     def gap_to_lp_bound_pct(self) -> float | None:
+        """How far the schedule's working agent-hours lie above the LP bound, %: what
+        integrality and the solver's time limit cost (the rest of the over-staffing is the
+        rules')."""
         return _pct(self.scheduled_agent_hours - self.lp_bound_agent_hours,
                     self.lp_bound_agent_hours)  # fmt: skip
 
@@ -237,6 +243,7 @@ def _result(
     lp_bound: float,
     elapsed: float,
 ) -> ScheduleResult:
+    """The chosen agents per pattern measured against the requirement."""
     hours = req.interval / 60
     scheduled = np.zeros(req.size, dtype=np.int64)
     np.add.at(scheduled, patterns.cover_interval, counts[patterns.cover_pattern])
