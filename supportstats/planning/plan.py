@@ -575,6 +575,8 @@ def plan_summary(plan: pd.DataFrame) -> PlanSummary:
     busiest = per["volume"].idxmax()
     peak = per["scheduled"].idxmax()
     rows = plan[(key.to_numpy() == busiest[0]) & (offset.to_numpy() == busiest[1])]
+    # by position: a plan concatenated from several repeats index labels
+    busiest_row = rows.iloc[int(np.argmax(rows["volume"].to_numpy(float)))]
     return PlanSummary(
         intervals=len(per),
         contacts=float(per["volume"].sum()),
@@ -585,7 +587,7 @@ def plan_summary(plan: pd.DataFrame) -> PlanSummary:
         peak_start=pd.Timestamp(peak[0]) if timed else None,
         busiest_start=pd.Timestamp(busiest[0]) if timed else None,
         busiest_volume=float(per.loc[busiest, "volume"]),
-        busiest_row=rows.loc[rows["volume"].idxmax()] if len(rows) else None,
+        busiest_row=busiest_row,
     )
 
 
@@ -604,7 +606,7 @@ def queue_summary(plan: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for queue, part in plan.groupby("queue", sort=False):
         summary = plan_summary(part)
-        peak = part.loc[part["agents_scheduled"].idxmax()]
+        peak = part.iloc[int(np.argmax(part["agents_scheduled"].to_numpy()))]
         rows.append(
             {
                 "queue": queue,

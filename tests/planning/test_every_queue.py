@@ -22,6 +22,7 @@ from supportstats.planning.plan import (
     localise,
     plan_every_queue,
     plan_summary,
+    queue_summary,
     staffing_for_forecast,
     team_leads,
 )
@@ -220,6 +221,18 @@ def test_rows_without_a_queue_are_planned_as_the_pooled_queue():
     assert len(plan) == 6 and plan["queue"].tolist() == [""] * 3 + ["a"] * 3
     assert plan["agents_unsmoothed"].tolist() == [4] * 6
     assert plan["agents_scheduled"].tolist() == [4] * 6
+
+
+def test_summaries_of_a_plan_with_repeated_index_labels():
+    # Two queues' forecasts concatenated keep their index labels 0-2 each: the busiest row is
+    # still one row (queue b, 12 contacts at 09:30), not every row labelled 1.
+    starts = pd.date_range("2026-01-05 09:00", periods=3, freq="30min")
+    a = pd.DataFrame({"interval_start": starts, "queue": "a", "volume": [5.0, 10.0, 5.0],
+                      "aht_s": 300.0})  # fmt: skip
+    plan = staffing_for_forecast(pd.concat([a, a.assign(queue="b", volume=[5.0, 12.0, 5.0])]))
+    row = plan_summary(plan).busiest_row
+    assert isinstance(row, pd.Series) and (row["queue"], row["volume"]) == ("b", 12.0)
+    assert queue_summary(plan)["peak_agents_scheduled"].tolist() == [4, 4]
 
 
 # --- the demo warehouse: every queue ------------------------------------------------------------
