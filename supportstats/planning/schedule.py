@@ -265,9 +265,11 @@ def _result(
     status = "partial" if uncovered else ("optimal" if solver_status == "OPTIMAL" else "feasible")
     notes = list(req.notes)
     if uncovered:
+        first = req.labels[int(np.argmax(under > 1e-9))]
         notes.append(
-            f"{uncovered} intervals ({float(under.sum()) * hours:,.1f} agent-hours) are not "
-            "covered: no allowed shift works them (closed hours or the edge of the horizon)"
+            f"{uncovered} intervals ({float(under.sum()) * hours:,.1f} agent-hours, first at "
+            f"{first}) are not covered: no allowed shift works them (closed hours or the edge "
+            "of the horizon); the coverage file's under column has them all"
         )
     # CP-SAT's bound includes the shortfall penalty: meaningful as agent-hours only when no
     # coverable interval is left short, which is the case whenever the schedule is optimal.

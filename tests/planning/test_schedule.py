@@ -149,6 +149,8 @@ def test_closed_hours_with_demand_are_uncovered_not_infeasible():
     assert cover.loc[DAY[at("07:30")], "under"] == 3
     assert shifts_of(result) == [("08:00", "14:00", "", 3), ("14:00", "20:00", "", 3)]
     assert any("not covered" in note for note in result.notes)
+    # The note says where, so a table user need not open the coverage file to find them.
+    assert any("first at 2026-01-05 06:00:00" in note for note in result.notes), result.notes
 
 
 def test_a_week_wraps_a_cut_horizon_does_not():
