@@ -490,6 +490,9 @@ def plan_command(
         "--lead-span",
         help=f"Agents per team lead ({LEAD_SPAN_RANGE[0]}-{LEAD_SPAN_RANGE[1]}).",
     ),
+    weeks: int = typer.Option(
+        DEFAULT_WEEKS, "--weeks", help="Weeks of history in the forecast's profile (1-260)."
+    ),
     reply_handle_s: float = ReplyHandleOption,
     raw_csv: bool = RawCsvOption,
 ) -> None:
@@ -508,7 +511,7 @@ def plan_command(
 
     step = _timedelta(interval, "--interval")
     ahead = _timedelta(horizon, "--horizon")
-    _check_span_options(step, ahead)
+    _check_span_options(step, ahead, weeks)
     tz = _check_timezone(timezone)
     _check_reply_handle(reply_handle_s)
     rules = _roster_rules(open_hours, min_agents, smooth, lead_span)
@@ -525,7 +528,7 @@ def plan_command(
     except PlanningInputError as exc:
         raise _as_option(exc) from None
     _check_output(output)
-    predicted = _forecast(db, queue, step, ahead, wait, timezone=tz, reply_handle_s=reply_handle_s)
+    predicted = _forecast(db, queue, step, ahead, wait, weeks, tz, reply_handle_s)
     targets = targets_for_queues(predicted, **changes)
     try:
         result = staffing_for_forecast(predicted, targets, interval=step, rules=rules)

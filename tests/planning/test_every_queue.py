@@ -295,11 +295,17 @@ def test_cli_queue_and_timezone(demo_db: Path, tmp_path: Path):
     assert set(frame["utc_offset"]) == {"UTC-05:00"}
     out = tmp_path / "plan.csv"
     plan = run("plan", "--db", db, "--horizon", "2d", "--queue", "generic:Email", "--open",
-               "08:00-20:00", "--min-agents", "1", "--lead-span", "8", "-o", str(out))  # fmt: skip
+               "08:00-20:00", "--min-agents", "1", "--lead-span", "8", "--weeks", "2",
+               "-o", str(out))  # fmt: skip
     assert plan.exit_code == 0, plan.stderr
     written = pd.read_csv(out)
     assert set(written["queue"]) == {"generic:Email"} and len(written) == 96
     assert (written.loc[written["open"], "agents_scheduled"] >= 1).all()
+    # plan --weeks is forecast --weeks: the same two-week profile
+    alone = run("forecast", "--db", db, "--horizon", "2d", "--queue", "generic:Email",
+                "--weeks", "2", "-f", "csv")  # fmt: skip
+    profile = pd.read_csv(io.StringIO(alone.stdout))["volume"]
+    assert written["volume"].tolist() == pytest.approx(profile.tolist())
 
 
 @pytest.mark.parametrize(
@@ -312,6 +318,7 @@ def test_cli_queue_and_timezone(demo_db: Path, tmp_path: Path):
         (["plan", "-o", "{tmp}/p.csv", "--lead-span", "20"], "Error: --lead-span 20 is outside"),
         (["plan", "-o", "{tmp}/p.csv", "--open", "8-20"], "Error: --open '8-20' is not HH:MM"),
         (["plan", "-o", "{tmp}/p.csv", "--min-agents", "-1"], "Error: --min-agents -1 is outside"),
+        (["plan", "-o", "{tmp}/p.csv", "--weeks", "0"], "Error: --weeks 0 is outside 1 to 260"),
     ],
 )  # fmt: skip
 def test_cli_bad_options_are_one_line_errors(demo_db: Path, tmp_path: Path, args, message):
