@@ -95,7 +95,7 @@ def test_closed_hours_are_reported_not_an_error(day_csv: Path):
     assert out["status"] == "partial"
     assert out["uncovered_intervals"] == 4 and out["uncovered_agent_hours"] == 6.0
     assert (
-        "4 intervals (6.0 agent-hours, first at 2026-01-05 06:00:00) are not covered"
+        "4 intervals (6.0 agent-hours, first at 2026-01-05 22:00:00) are not covered"
         in " ".join(result.stderr.split())
     )
 
