@@ -319,8 +319,11 @@ def _shift_times(req: Requirement, patterns: Patterns, chosen: np.ndarray) -> pd
     brk = patterns.break_at[chosen]
     ends = _wall_at(req, start + patterns.length[chosen])
     breaks = _wall_at(req, start + np.maximum(brk, 0))
-    # Local datetimes of the start (the day plus the wall clock) and end, for the roster.
+    # Local datetimes of the start (the day plus the wall clock) and end, for the roster. The
+    # clock's run from start to end is the time paid, plus or minus a DST change's hour.
     begins = pd.to_datetime(day) + pd.to_timedelta(start_wall, unit="min")
+    clock_run = paid + (ends - start_wall - paid + MINUTES_PER_DAY // 2) % MINUTES_PER_DAY
+    clock_run -= MINUTES_PER_DAY // 2
     return pd.DataFrame(
         {
             "day": pd.Series(day.astype(str)),
@@ -330,7 +333,7 @@ def _shift_times(req: Requirement, patterns: Patterns, chosen: np.ndarray) -> pd
                 "" if b < 0 else format_clock(m) for m, b in zip(breaks, brk, strict=True)
             ],
             "start_at": begins,
-            "end_at": begins + pd.to_timedelta(paid, unit="min"),
+            "end_at": begins + pd.to_timedelta(clock_run, unit="min"),
             "paid_minutes": paid,
             "first": start,
         }

@@ -376,6 +376,20 @@ def test_roster_honours_days_off_hours_and_leaves_the_rest_unassigned():
     assert hours.loc["Ann", "hours"] == 32 and hours.loc["Cy", "short_hours"] == 0
 
 
+def test_roster_reads_a_shift_end_across_dst_on_the_clock():
+    # Madrid, 29 March: an 8h shift from 00:00 ends at 09:00 on the clock (02:00 is skipped).
+    # An agent who must be done by 08:30 cannot take it; one done by 09:00 can.
+    times = pd.date_range("2026-03-29", periods=46, freq="30min", tz="Europe/Madrid")
+    need = (times.hour < 9).astype(float)
+    result = schedule_shifts(requirement([t.isoformat() for t in times], need),
+                             ShiftRules.parse("8h", "0"), workers=1)  # fmt: skip
+    assert result.slots["end_at"].iloc[0] == pd.Timestamp("2026-03-29 09:00")
+    early = assign_agents(result, pd.DataFrame({"name": ["Ann"], "latest_end": ["08:30"]}))
+    assert early.unassigned_shifts == 1
+    late = assign_agents(result, pd.DataFrame({"name": ["Ann"], "latest_end": ["09:00"]}))
+    assert late.unassigned_shifts == 0
+
+
 def test_roster_reports_shifts_nobody_can_take():
     need = np.zeros(48)
     need[at("08:00") : at("16:00")] = 2
