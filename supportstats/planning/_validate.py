@@ -167,3 +167,28 @@ class TargetsError(PlanningInputError):
     def __init__(self, field: str | None, message: str, hint: str = "") -> None:
         super().__init__(message, hint)
         self.field = field
+
+
+# ``UTC+01:00`` (as ``plan --timezone`` writes it), ``+01:00``, ``-0530``, ``UTC-5``.
+_UTC_OFFSET = r"^\s*(?:UTC)?\s*([+-])(\d{1,2})(?::?(\d{2}))?\s*$"
+
+
+def utc_offset_minutes(frame: pd.DataFrame) -> np.ndarray | None:
+    """The ``utc_offset`` column (``UTC+01:00``: what ``plan --timezone`` writes next to each
+    local ``interval_start``, telling the hours of a DST change apart) in minutes east of
+    UTC, NaN where empty; None without the column. A value that is not an offset is a
+    ``PlanningInputError`` naming its row."""
+    if "utc_offset" not in frame.columns:
+        return None
+    given = frame["utc_offset"].astype("string")
+    parts = given.str.extract(_UTC_OFFSET)
+    bad = (given.notna() & parts[0].isna()).to_numpy()
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise PlanningInputError(
+            f"row {row + 1}, column utc_offset: {given.iloc[row]!r} is not an offset",
+            hint="write it as plan --timezone does, e.g. UTC+01:00 or UTC-05:00",
+        )
+    sign = parts[0].map({"+": 1.0, "-": -1.0}).astype(float)
+    minutes = sign * (parts[1].astype(float) * 60 + parts[2].astype(float).fillna(0.0))
+    return minutes.to_numpy(dtype=float)

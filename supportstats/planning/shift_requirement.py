@@ -3,14 +3,19 @@ wall-clock times, read from a plan or any CSV-like frame."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import timedelta, timezone
 
 import numpy as np
 import pandas as pd
 
-from supportstats.planning._validate import PlanningInputError, check, check_times, numeric_column
+from supportstats.planning._validate import (
+    PlanningInputError,
+    check,
+    check_times,
+    numeric_column,
+    utc_offset_minutes,
+)
 from supportstats.planning.shift_rules import MINUTES_PER_DAY
 
 REQUIRED_COLUMNS = ("agents_required", "agents_scheduled")  # the first one found is used
@@ -88,29 +93,24 @@ def _refuse_repeats(frame: pd.DataFrame, table: pd.DataFrame) -> None:
     )
 
 
-_UTC_OFFSET = re.compile(r"\s*(?:UTC)?\s*([+-])(\d{1,2})(?::?(\d{2}))?\s*")
-
-
 def _with_utc_offset(frame: pd.DataFrame) -> pd.Series:
     """``interval_start``, with the offset of a ``utc_offset`` column (``UTC+01:00``, as
     ``plan --timezone`` writes it) attached to each naive time. Without it, the hour a DST
     change repeats would be one interval summed twice and the hour it skips a gap of zeros."""
     raw = frame["interval_start"]
-    if "utc_offset" not in frame.columns:
+    minutes = utc_offset_minutes(frame)
+    if minutes is None:
         return raw
     stamps = []
-    for row, (value, given) in enumerate(zip(raw, frame["utc_offset"], strict=True)):
+    for row, value in enumerate(raw):
         stamp = value if isinstance(value, pd.Timestamp) else pd.Timestamp(str(value).strip())
-        match = _UTC_OFFSET.fullmatch(str(given))
-        if stamp.tzinfo is None and (pd.isna(given) or match is None):
-            raise PlanningInputError(
-                f"row {row + 1}, column utc_offset: {given!r} is not an offset",
-                "write it as plan --timezone does, e.g. UTC+01:00 or UTC-05:00",
-            )
         if stamp.tzinfo is None:
-            sign = 1 if match[1] == "+" else -1
-            minutes = sign * (int(match[2]) * 60 + int(match[3] or 0))
-            stamp = stamp.tz_localize(timezone(timedelta(minutes=minutes)))
+            if np.isnan(minutes[row]):
+                raise PlanningInputError(
+                    f"row {row + 1}, column utc_offset: the offset is empty",
+                    "write it as plan --timezone does, e.g. UTC+01:00 or UTC-05:00",
+                )
+            stamp = stamp.tz_localize(timezone(timedelta(minutes=float(minutes[row]))))
         stamps.append(stamp)
     return pd.Series(stamps, index=raw.index, dtype=object)
 

@@ -47,6 +47,7 @@ from supportstats.planning._validate import (
     _fmt,
     check,
     numeric_column,
+    utc_offset_minutes,
 )
 from supportstats.planning.erlang import FloatArray, IntArray
 
@@ -522,9 +523,6 @@ def _queue_keys(plan: pd.DataFrame) -> pd.Series:
     return plan["queue"].astype("string").fillna("").astype(str)
 
 
-_OFFSET = r"^\s*(?:UTC)?\s*([+-])(\d{1,2})(?::?(\d{2}))?\s*$"
-
-
 def interval_instants(frame: pd.DataFrame) -> pd.Series:
     """``interval_start`` as UTC instants. A time with an offset is read as written; a time
     without one is UTC, or wall-clock time when the frame has a ``utc_offset`` column
@@ -532,21 +530,11 @@ def interval_instants(frame: pd.DataFrame) -> pd.Series:
     apart)."""
     text = frame["interval_start"].astype("string")
     parsed = pd.to_datetime(text, format="ISO8601", utc=True)
-    if "utc_offset" not in frame.columns:
+    minutes = utc_offset_minutes(frame)
+    if minutes is None:
         return parsed
-    given = frame["utc_offset"].astype("string")
-    parts = given.str.extract(_OFFSET)
-    bad = (given.notna() & parts[0].isna()).to_numpy()
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        raise PlanningInputError(
-            f"row {row + 1}, column utc_offset: {given.iloc[row]!r} is not an offset",
-            hint="write it as plan --timezone does, e.g. UTC+01:00 or UTC-05:00",
-        )
-    sign = parts[0].map({"+": 1.0, "-": -1.0}).astype(float)
-    minutes = sign * (parts[1].astype(float) * 60 + parts[2].astype(float).fillna(0.0))
     naive = ~text.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})\s*$", regex=True).fillna(False)
-    shift = minutes.where(naive.to_numpy(), 0.0).fillna(0.0).to_numpy()
+    shift = np.nan_to_num(np.where(naive.to_numpy(dtype=bool), minutes, 0.0))
     return parsed - pd.to_timedelta(shift, unit="min")
 
 
