@@ -133,14 +133,7 @@ def load(ctx: ImportContext) -> None:
 def _load_json(ctx: ImportContext) -> None:
     # Messages pages are {"payload": [...]}, conversation pages {"data": {"payload": [...]}}.
     stage_pages(ctx, ["$.payload", "$.data.payload"])
-    ctx.execute(
-        "CREATE OR REPLACE TEMP TABLE stg_cw AS SELECT _row, _line, record, _stream, CASE "
-        "WHEN _stream = 'messages' OR (_stream IS NULL AND json_exists(record, '$.message_type')) "
-        "THEN 'message' WHEN _stream = 'conversations' OR (_stream IS NULL AND "
-        "json_exists(record, '$.inbox_id') AND json_exists(record, '$.status')) "
-        "THEN 'conversation' ELSE 'other' END AS kind FROM stg_raw",
-        label="classifying records",
-    )
+    ctx.run_sql("staging/chatwoot__records.sql", label="classifying records")
     ctx.records_read(ctx.count("SELECT count(*) FROM stg_cw"))
     kinds = dict(ctx.conn.execute("SELECT kind, count(*) FROM stg_cw GROUP BY kind").fetchall())
     if not (kinds.get("message") or kinds.get("conversation")):
@@ -150,12 +143,7 @@ def _load_json(ctx: ImportContext) -> None:
         ctx.run_sql("staging/chatwoot__conversations.sql", label="typing conversations")
         upsert_counted(ctx, "conversation", "stg_conversation", "conversation id")
     # Messages: top-level message records (counted) and those embedded in conversations.
-    ctx.execute(
-        "CREATE OR REPLACE TEMP TABLE stg_cw_msg AS "
-        "SELECT _row, _line, record AS m, true AS _counted FROM stg_cw WHERE kind = 'message' "
-        "UNION ALL SELECT _row, _line, unnest(json_extract(record, '$.messages[*]')), false "
-        "FROM stg_cw WHERE kind = 'conversation'"
-    )
+    ctx.run_sql("staging/chatwoot__message_records.sql")
     ctx.run_sql("staging/chatwoot__messages.sql", label="typing messages")
     upsert_counted(ctx, "message", "stg_message", "message id")
     ctx.run_sql("staging/chatwoot__messages_children.sql", label="reading activity lines")

@@ -39,7 +39,6 @@ import re
 from supportstats.errors import InputFileError
 from supportstats.importers._pipeline import ImportContext
 from supportstats.importers._read import FileProbe
-from supportstats.importers._writer import REJECT_COLUMNS
 from supportstats.importers._zones import RAILS_ZONES
 
 SOURCE = "zendesk"
@@ -250,12 +249,4 @@ def _keep_unknown(ctx: ImportContext) -> None:
     """Records of connector streams with no canonical table (e.g. ticket_fields) are skipped
     by rule and kept in import_reject, raw; records of no known shape are kept as rejects.
     Neither is counted: rows_read counts the file's main records."""
-    ctx.execute(
-        f"INSERT INTO import_reject ({REJECT_COLUMNS}) SELECT $b, substr(kind, 7), _row, "
-        "_line, NULL, record::VARCHAR, CASE WHEN kind = 'other:unknown' "
-        "THEN 'not a Zendesk Support record this importer knows; kept here, not loaded' "
-        "ELSE 'Zendesk ' || substr(kind, 7) || ' records have no canonical table; kept "
-        "here, not loaded (a connector file holds every stream it synced)' END, "
-        "kind <> 'other:unknown' FROM stg_zd_item WHERE kind LIKE 'other:%'",
-        {"b": ctx.batch_id},
-    )
+    ctx.run_sql("staging/zendesk__unknown_streams.sql")

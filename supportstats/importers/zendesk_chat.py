@@ -29,7 +29,6 @@ from supportstats.errors import InputFileError
 from supportstats.importers._aggregate import upsert_aggregates
 from supportstats.importers._pipeline import ImportContext
 from supportstats.importers._read import FileProbe
-from supportstats.importers._writer import REJECT_COLUMNS
 from supportstats.importers.zendesk import other_source_hint
 from supportstats.sql import quote_identifier
 
@@ -121,20 +120,9 @@ def _load(ctx: ImportContext) -> None:
         ctx.upsert("engagement", "stg_zc_engagement", main=False, id_label="engagement id")
         ctx.upsert("rating", "stg_zc_rating", main=False)
         # Agents known only from chats get the display name the chats carry.
-        ctx.execute(
-            "INSERT INTO agent (agent_key, source_system, source_id, name, is_bot, batch_id) "
-            "SELECT agent_key, $ss, substr(agent_key, length($ss) + 2), name, false, $b "
-            "FROM stg_zc_agent_name WHERE agent_key NOT IN (SELECT agent_key FROM agent)",
-            {"ss": ctx.source_system, "b": ctx.batch_id},
-        )
+        ctx.run_sql("staging/zendesk_chat__agent_names.sql")
     # Skipped by rule (a connector file holds every stream it synced), kept raw, not counted.
-    ctx.execute(
-        f"INSERT INTO import_reject ({REJECT_COLUMNS}) SELECT $b, substr(kind, 7), _row, "
-        "_line, NULL, record::VARCHAR, 'Zendesk Chat ' || substr(kind, 7) || ' records have "
-        "no canonical table; kept here, not loaded (a connector file holds every stream it "
-        "synced)', kind <> 'other:unknown' FROM stg_zc_item WHERE kind LIKE 'other:%'",
-        {"b": ctx.batch_id},
-    )
+    ctx.run_sql("staging/zendesk_chat__unknown_streams.sql")
 
 
 def _load_analytics_csv(ctx: ImportContext) -> None:

@@ -1,0 +1,10 @@
+-- Records of connector streams with no canonical table are skipped by rule (a connector
+-- file holds every stream it synced) and kept raw in import_reject; records of no known
+-- shape ('other:unknown') are kept as rejects. Neither is counted: the batch counts chats.
+INSERT INTO import_reject (batch_id, entity, row_number, line_number, column_name, raw, reason, skipped)
+SELECT $batch_id, substr(kind, 7), _row, _line, NULL, record::VARCHAR,
+       'Zendesk Chat ' || substr(kind, 7) || ' records have no canonical table; kept here, '
+       || 'not loaded (a connector file holds every stream it synced)',
+       kind <> 'other:unknown'
+FROM stg_zc_item
+WHERE kind LIKE 'other:%';
