@@ -279,10 +279,20 @@ def _sample_writer(module: str, name: str) -> Callable[[Path, int, int], Path]:
 
 def _zendesk_writer(kind: str) -> Callable[[Path, int, int], Path]:
     def make(folder: Path, scale: int, records: int) -> Path:
+        import datetime as dt
+
         from supportstats.importers.samples import zendesk_samples
 
         out = folder / f"zendesk_{kind}_{records}.jsonl"
         if not out.exists():
+            # The samples space tickets 97 s and chats 53 s apart from March 2026: 1M of them
+            # would run years past today, and the importer rejects times after the import.
+            # The whole file is moved back so its last record is two days old.
+            spacing = 97 if kind == "tickets" else 53
+            now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+            zendesk_samples.BASE = min(
+                zendesk_samples.BASE, now - dt.timedelta(seconds=records * spacing, days=2)
+            )
             write = (
                 zendesk_samples.write_ticket_pages
                 if kind == "tickets"
@@ -317,6 +327,9 @@ SOURCE_FILES: dict[str, tuple[str, Callable[[Path, int, int], Path]]] = {
     "livechat": ("archived chats", _sample_writer("livechat_samples", "list_archives.json")),
     "generic": ("conversations CSV", generic_file),
 }
+# CSV files DuckDB's dialect sniffer gives up on (tweets, ticket descriptions with quotes and
+# line breaks): their bare read is given the dialect, as the importer's reader is.
+LENIENT = {"twcs", "freshdesk"}
 # Exports that are one JSON document (or, for Chatwoot, come with one: conversations.json):
 # at most this many records, as one document of 1M would be several GB built in memory.
 DOCUMENT_RECORDS = {"intercom": 100_000, "livechat": 100_000, "chatwoot": 200_000}
@@ -357,7 +370,7 @@ def bench_sources(names: list[str], scale: int, records: int, folder: Path) -> N
         path = make(folder, scale, min(records, DOCUMENT_RECORDS.get(name, records)))
         made = time.perf_counter() - t0
         bare_case = "bare" if path.suffix in (".csv", ".txt") else "bare_json"
-        bare_case = "bare_lenient" if name == "twcs" else bare_case
+        bare_case = "bare_lenient" if name in LENIENT else bare_case
         bare = run_case(bare_case, path, folder)
         ours = run_case("supportstats", path, folder)
         size = path.stat().st_size / 2**20
