@@ -111,6 +111,25 @@ def _from_arrow(q: Query, name: str, data: pa.Table, sql_name: str, **fragments:
         q.conn.unregister(view)
 
 
+def _swept_by_engine(q: Query, name: str, sql_name: str, kind: str) -> bool:
+    """Temp table ``name`` of ``sql/<sql_name>.sql`` over the sweep done per agent by the
+    connection itself, when it offers one (``sweep_per_agent``: the Spark engine, on its
+    executors, with the same numpy functions); False when it does not."""
+    per_agent_sweep = getattr(q.conn, "sweep_per_agent", None)
+    if per_agent_sweep is None:
+        return False
+    sql = render(
+        "views/live_stretch", asg=q.assignment_source(), begin=BEGIN[q.options.concurrency_start]
+    )
+    view = f"{name}_sweep"
+    per_agent_sweep(view, sql, agent_params(q), kind, q.options.concurrency_k)
+    try:
+        create_temp(q.conn, name, render(sql_name, sweep=view), agent_params(q))
+    finally:
+        q.conn.unregister(view)
+    return True
+
+
 def stored_segments_apply(q: Query) -> bool:
     """Whether the stored pieces (``fact_segment``) give this query's segments: stored facts,
     engagements counted from assignment (the stored definition), and no open stretch (which
@@ -153,6 +172,8 @@ def segments(q: Query) -> str:
         return q._memo["seg"]
 
     def build(name: str) -> None:
+        if _swept_by_engine(q, name, "views/engagement_segment", "segments"):
+            return
         st = live_stretches(q)
         found = sweep(st.agent, st.start_us, st.end_us, st.is_chat)
         data = pa.table(
@@ -193,6 +214,8 @@ def segment_totals(q: Query) -> str:
     def build(name: str) -> None:
         if stored_segments_apply(q):
             create_temp(q.conn, name, _STORED_TOTALS, agent_params(q))
+            return
+        if _swept_by_engine(q, name, "views/segment_total", "totals"):
             return
         st = live_stretches(q)
         totals = per_agent(st.agent, st.start_us, st.end_us, st.is_chat, q.options.concurrency_k)

@@ -146,6 +146,14 @@ class SparkConnection:
         for name in list(self._temp):
             self.drop_view(name)
 
+    def sweep_per_agent(
+        self, view: str, sql: str, params: Mapping[str, Any], kind: str, k: int
+    ) -> None:
+        """The concurrency sweep per agent on the executors (``supportstats.spark.sweep``)."""
+        from supportstats.spark.sweep import sweep_per_agent
+
+        sweep_per_agent(self, view, sql, params, kind, k)
+
     def data_fingerprint(self) -> str:
         """The data fingerprint (``metrics._sql.fingerprint``): the lake's, which does not
         change under a session."""

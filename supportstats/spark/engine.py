@@ -13,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import shutil
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -113,7 +115,12 @@ def spark_session(master: str | None = None, conf: dict[str, str] | None = None)
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName("supportstats").master(master or "local[2]")
-    settings = {**SESSION_CONF, **(LOCAL_CONF if not master or master.startswith("local") else {})}
+    local = not master or master.startswith("local")
+    # local Python workers (the concurrency sweep) run this interpreter, with supportstats;
+    # on a cluster the executors' Python must have supportstats[spark] installed
+    if local:
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    settings = {**SESSION_CONF, **(LOCAL_CONF if local else {})}
     for key, value in {**settings, **(conf or {})}.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
