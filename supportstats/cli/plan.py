@@ -342,14 +342,11 @@ def _forecast(
 
 
 def _check_timezone(timezone: str | None) -> str | None:
-    """--timezone: an IANA name, checked once before any work (the metrics' message)."""
-    from supportstats.planning import PlanningInputError
-    from supportstats.planning.forecast import check_timezone
+    """--timezone: an IANA name, checked once before any work (the package's one check,
+    which raises the option error itself)."""
+    from supportstats.timezones import check_timezone
 
-    try:
-        return check_timezone(timezone, "--timezone")
-    except PlanningInputError as exc:
-        raise OptionError(exc.message, exc.hint) from None
+    return check_timezone(timezone, "--timezone")
 
 
 def _check_reply_handle(reply_handle_s: float) -> float:
