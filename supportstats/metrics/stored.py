@@ -280,13 +280,26 @@ def refresh(
         # no stored facts (a warehouse opened by an older version): readers compute on demand
         conn.execute("delete from fact_pending where list_contains($b, batch_id)", {"b": batches})
         return 0
-    if not was_current:
+    if not was_current or _mostly_new(conn, batches):
         rebuild(conn, own=False)
         return conn.execute("select count(*) from conversation").fetchall()[0][0]
     n = _refresh_touched(conn, batches)
     conn.execute("delete from fact_pending where list_contains($b, batch_id)", {"b": batches})
     _stamp(conn)  # only after success: in a failed transaction it would hide the error
     return n
+
+
+def _mostly_new(conn: duckdb.DuckDBPyConnection, batch_ids: list[int]) -> bool:
+    """Whether the batches wrote at least the rebuild share of all conversations themselves
+    (a first import into a new warehouse): the touched conversations are then a superset of
+    that share, so :func:`_refresh_touched` would rebuild anyway; deciding it from the
+    conversations' batch ids skips gathering the touched set from every table (0.7 s per
+    330k calls)."""
+    own, total = conn.execute(
+        "select count(*) filter (where list_contains($b, batch_id)), count(*) from conversation",
+        {"b": batch_ids},
+    ).fetchall()[0]
+    return total > 0 and own >= _REBUILD_SHARE * total
 
 
 def _refresh_touched(conn: duckdb.DuckDBPyConnection, batch_ids: list[int]) -> int:
