@@ -34,6 +34,12 @@ import duckdb
 from supportstats.db import memory_budget, memory_limit, restore_memory_limit, setting_bytes
 from supportstats.errors import InputFileError, SupportStatsError
 from supportstats.importers._agents import resolve_agents, resolve_queues
+from supportstats.importers._models import (
+    macro_statements,
+    model_name,
+    model_select,
+    staged_table,
+)
 from supportstats.importers._plausible import bounds as time_bounds
 from supportstats.importers._read import (
     FileProbe,
@@ -456,36 +462,67 @@ class ImportContext(Writer):
         self._stream_table = table
         self._stream_json_max = False
 
+    def stage(self, model: str, label: str = "", *, view: bool = False, **extra: Any) -> str:
+        """Materialise staging model ``sql/staging/<model>.sql`` (one SELECT) as the temp
+        table named like the model; return that name for the writer (``ctx.upsert(target,
+        ctx.stage("zendesk__tickets"), ...)``) and for the models that read it.
+
+        The model's parameters are :meth:`params` and ``extra``. A model reading ``FROM
+        stg_raw AS r`` reads a streamed file (:meth:`stream_csv`, :meth:`stream_json`)
+        directly. ``view`` makes a view instead (a model read once, by the next one); the
+        writer needs a table (it marks rejects in place). Raises SupportStatsError naming
+        the file when it is not one SELECT.
+        """
+        table = staged_table(model)
+        kind = "VIEW" if view else "TABLE"
+        self._run_staging(
+            f"CREATE OR REPLACE TEMP {kind} {table} AS {model_select(model)}", label, extra
+        )
+        return table
+
+    def define_macros(self, name: str) -> None:
+        """Create the temp macros of macro file ``sql/staging/<name>.sql`` (CREATE MACRO
+        statements only; _models.macro_statements)."""
+        for statement in macro_statements(name):
+            self.execute(statement)
+
     def staged_from_stream(self, sql_name: str, label: str = "", **extra: Any) -> None:
-        """Run a staging SQL file whose ``FROM stg_raw`` reads the streamed CSV directly."""
+        """Run a staging SQL file whose ``FROM stg_raw`` reads the streamed CSV directly
+        (files of several statements not yet split into models; :meth:`stage` otherwise)."""
         for statement in split_statements(load_sql(sql_name)):
-            values = {**self.params(**extra), **self._stream[1]}
-            reads = f"FROM {self._stream_table} AS r" in statement
-            statement_sql = self._from_stream(statement)
-            if not (reads and self._stream_json_max is not False):
-                self.execute(statement_sql, used_params(statement_sql, values), label=label)
-                continue
-            try:
-                self.execute(statement_sql, used_params(statement_sql, values), label=label)
-            except duckdb.Error as exc:
-                if "maximum_object_size" in str(exc) and self._stream_json_max:
-                    # A JSON line longer than the buffers: once more with the largest limit.
-                    self._stream_json_max = JSON_MAX_OBJECT
-                    self._stream = self._json_stream_sql()
-                    values = {**self.params(**extra), **self._stream[1]}
-                    statement_sql = self._from_stream(statement)
-                    try:
-                        self.execute(statement_sql, used_params(statement_sql, values), label=label)
-                    except duckdb.Error as again:
-                        raise self._json_error(again) from None
-                else:
-                    raise self._json_error(exc) from None
+            self._run_staging(statement, label, extra)
+
+    def _run_staging(self, statement: str, label: str, extra: dict[str, Any]) -> None:
+        """Run one staging statement, reading the streamed file where it says ``FROM
+        <stream table> AS r`` (a JSON line too long for the first buffers: once more)."""
+        values = {**self.params(**extra), **self._stream[1]}
+        reads = bool(self._stream_table) and f"FROM {self._stream_table} AS r" in statement
+        statement_sql = self._from_stream(statement) if reads else statement
+        if not (reads and self._stream_json_max is not False):
+            self.execute(statement_sql, used_params(statement_sql, values), label=label)
+            return
+        try:
+            self.execute(statement_sql, used_params(statement_sql, values), label=label)
+        except duckdb.Error as exc:
+            if "maximum_object_size" in str(exc) and self._stream_json_max:
+                # A JSON line longer than the buffers: once more with the largest limit.
+                self._stream_json_max = JSON_MAX_OBJECT
+                self._stream = self._json_stream_sql()
+                values = {**self.params(**extra), **self._stream[1]}
+                statement_sql = self._from_stream(statement)
+                try:
+                    self.execute(statement_sql, used_params(statement_sql, values), label=label)
+                except duckdb.Error as again:
+                    raise self._json_error(again) from None
+            else:
+                raise self._json_error(exc) from None
 
     def load_in_one_pass(self, sql_name: str, target: str, label: str = "", **extra: Any) -> bool:
         """Load the streamed CSV straight into ``target``: one read, one write, no staged copy.
 
-        For staging SQL that is a single ``CREATE OR REPLACE TEMP TABLE <staged> AS SELECT``
-        over the stream, and only before anything else was written in the transaction. The
+        ``sql_name`` is a staging model (``generic__conversation``: one SELECT over the
+        stream) or a file of a single ``CREATE OR REPLACE TEMP TABLE <staged> AS SELECT``;
+        only before anything else was written in the transaction. The
         insert stops at the first row with a ``_reject_reason``, and rows sharing a key are
         counted after it; either way the transaction is rolled back and begun again and False
         tells the importer to load the file the staged way, which reports those rows one by
@@ -493,15 +530,19 @@ class ImportContext(Writer):
         Writing the staged copy and reading it back is about half the time of a big import,
         and most large files have no bad rows at all.
         """
-        statements = split_statements(load_sql(sql_name))
+        if self._stream_json_max is not False:
+            return False
+        statements = split_statements(load_sql(f"staging/{model_name(sql_name)}.sql"))
         shape = re.match(r"CREATE OR REPLACE TEMP TABLE (\w+) AS\s", statements[0])
         key = KEY_COLUMN[target]
-        if len(statements) != 1 or not shape or self._stream_json_max is not False:
+        if len(statements) != 1:
             return False
-        select = self._from_stream(statements[0][shape.end() :])
+        # a model (one SELECT) is staged under its own name; an older file names its table
+        staged = shape.group(1) if shape else staged_table(sql_name)
+        select = self._from_stream(statements[0][shape.end() :] if shape else statements[0])
         values = {**self.params(**extra), **self._stream[1], "stop": SINGLE_PASS_STOP}
         # An empty table shaped like the staged one says which target columns it fills.
-        shaped = f"{shape.group(1)}_shape"
+        shaped = f"{staged}_shape"
         probe_sql = f"CREATE OR REPLACE TEMP TABLE {shaped} AS SELECT * FROM ({select}) LIMIT 0"
         self.execute(probe_sql, used_params(probe_sql, values))
         cols = self._shared_columns(target, shaped)
@@ -967,7 +1008,7 @@ def import_file(
         )
     check_pseudonymisation(conn, options.pseudonymise, "this warehouse")
     source_system = options.source_system or importer.SOURCE
-    for statement in split_statements(load_sql("staging/_macros.sql")):
+    for statement in macro_statements("_macros"):
         conn.execute(statement)
     facts_were_current = keep_facts and facts_current(conn)
     limit = memory_limit(conn)  # a failed facts update cannot restore it before the rollback

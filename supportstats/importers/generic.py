@@ -289,18 +289,17 @@ def load(ctx: ImportContext) -> None:
         "decimal_comma": probe.file_kind == "csv" and probe.delimiter != ",",
     }
     label = f"reading and checking {entity.name} rows"
+    model = entity.sql.removesuffix(".sql")
     if _one_pass_fits(probe, entity) and ctx.load_in_one_pass(
-        f"staging/{entity.sql}", SINGLE_PASS[entity.name], label=label, **sql_params
+        model, SINGLE_PASS[entity.name], label=label, **sql_params
     ):
         return
-    run = ctx.staged_from_stream if probe.file_kind == "csv" else ctx.run_sql
-    run(f"staging/{entity.sql}", label=label, **sql_params)
+    staged = ctx.stage(model, label=label, **sql_params)
     if probe.file_kind == "csv":
-        staged = STAGED[entity.name]
         if entity.name in NUMBERED_ON_DEMAND:
             ctx.rows_by_rowid(staged)
         ctx.records_read(ctx.count(f"SELECT count(*) FROM {staged}") + ctx.finish_csv())
-    _upsert_entity(ctx, entity)
+    _upsert_entity(ctx, entity, staged)
 
 
 def _check_columns(
@@ -446,18 +445,6 @@ def _added_columns(
     )
 
 
-# The temp table each entity's staging SQL builds.
-STAGED = {
-    "conversation": "stg_conversation",
-    "message": "stg_message",
-    "event": "stg_event",
-    "engagement": "stg_engagement",
-    "rating": "stg_rating",
-    "agent_status": "stg_agent_status",
-    "agent": "stg_agent",
-    "schedule": "stg_schedule_interval",
-    "holiday": "stg_holiday",
-}
 # The large entities, whose staging keeps one row per input row in file order and uses row
 # numbers only to report rejected rows: their CSV read skips numbering every row, the numbers
 # come from the staged table's rowids on demand (ImportContext.stream_csv). Events and ratings
@@ -478,28 +465,28 @@ def _one_pass_fits(probe: FileProbe, entity: Entity) -> bool:
     return probe.file_kind == "csv" and entity.name in SINGLE_PASS
 
 
-def _upsert_entity(ctx: ImportContext, entity: Entity) -> None:
+# The warehouse table each entity's rows are upserted into, and the id its duplicates name.
+UPSERTED = {
+    "conversation": ("conversation", "conversation_id"),
+    "message": ("message", "message_id"),
+    "event": ("conversation_event", "event_id"),
+    "engagement": ("engagement", "engagement_id"),
+    "rating": ("rating", "rating_id"),
+    "agent_status": ("agent_status_interval", "agent"),
+    "agent": ("agent", "agent_id"),
+}
+
+
+def _upsert_entity(ctx: ImportContext, entity: Entity, staged: str) -> None:
     name = entity.name
-    if name == "conversation":
-        ctx.upsert("conversation", "stg_conversation", main=True, id_label="conversation_id")
-    elif name == "message":
-        ctx.upsert("message", "stg_message", main=True, id_label="message_id")
-    elif name == "event":
-        ctx.upsert("conversation_event", "stg_event", main=True, id_label="event_id")
-    elif name == "engagement":
-        ctx.upsert("engagement", "stg_engagement", main=True, id_label="engagement_id")
-    elif name == "rating":
-        ctx.upsert("rating", "stg_rating", main=True, id_label="rating_id")
-    elif name == "agent_status":
-        ctx.upsert("agent_status_interval", "stg_agent_status", main=True, id_label="agent")
-    elif name == "agent":
-        ctx.upsert("agent", "stg_agent", main=True, id_label="agent_id")
-        ctx.run_sql("staging/generic__agent_team.sql")
-    elif name == "schedule":
-        ctx.run_sql("staging/generic__schedule_load.sql")
-        ctx.set_aside("stg_schedule_interval", "schedule_interval")
-        ctx.count_loaded("stg_schedule_interval")
-    elif name == "holiday":
-        ctx.run_sql("staging/generic__holiday_load.sql")
-        ctx.set_aside("stg_holiday", "schedule_holiday")
-        ctx.count_loaded("stg_holiday")
+    if name in UPSERTED:
+        target, id_label = UPSERTED[name]
+        ctx.upsert(target, staged, main=True, id_label=id_label)
+        if name == "agent":
+            ctx.stage("generic__int_agent_team", label="reading teams")
+            ctx.run_sql("load/generic__agent_team.sql")
+        return
+    # schedules and holidays: tables upsert does not key, written by their load SQL
+    ctx.run_sql(f"load/{entity.sql}")
+    ctx.set_aside(staged, f"schedule_{'interval' if name == 'schedule' else name}")
+    ctx.count_loaded(staged)

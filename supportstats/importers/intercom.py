@@ -51,23 +51,19 @@ def sniff(probe: FileProbe) -> float:
 def load(ctx: ImportContext) -> None:
     """Stage the JSON, classify records, and upsert conversations, messages, events, ratings."""
     stage_pages(ctx, ["$.conversations"])  # conversation.list pages
-    ctx.execute(
-        "CREATE OR REPLACE TEMP TABLE stg_ic AS SELECT _row, _line, record, _stream, CASE "
-        "WHEN _stream = 'conversations' OR (_stream IS NULL AND (record ->> 'type') = "
-        "'conversation') THEN 'conversation' WHEN _stream = 'conversation_parts' OR (_stream IS "
-        "NULL AND (record ->> 'type') = 'conversation_part') THEN 'part' ELSE 'other' END AS kind "
-        "FROM stg_raw",
-        label="classifying records",
-    )
-    ctx.records_read(ctx.count("SELECT count(*) FROM stg_ic"))
-    known = ctx.count("SELECT count(*) FROM stg_ic WHERE kind <> 'other'")
+    records = ctx.stage("intercom__int_records", label="classifying records")
+    ctx.records_read(ctx.count(f"SELECT count(*) FROM {records}"))
+    known = ctx.count(f"SELECT count(*) FROM {records} WHERE kind <> 'other'")
     if ctx.rows_read and not known:
         refuse_other_source(ctx, SOURCE, "Intercom conversations or conversation parts")
     ctx.entity = "conversation"
-    ctx.run_sql("staging/intercom__conversation.sql", label="typing conversations")
-    upsert_counted(ctx, "conversation", "stg_conversation", "conversation id")
-    ctx.run_sql("staging/intercom__parts.sql", label="typing conversation parts")
-    upsert_counted(ctx, "message", "stg_message", "part id")
-    upsert_counted(ctx, "conversation_event", "stg_event", "part id")
-    ctx.upsert("rating", "stg_rating", main=False)
-    reject_other_records(ctx, "stg_ic", "Intercom conversations and conversation_parts")
+    conversations = ctx.stage("intercom__conversation", label="typing conversations")
+    upsert_counted(ctx, "conversation", conversations, "conversation id")
+    ctx.stage("intercom__int_parts", label="typing conversation parts")
+    ctx.stage("intercom__int_parts_typed", label="typing conversation parts")
+    upsert_counted(ctx, "message", ctx.stage("intercom__message"), "part id")
+    upsert_counted(ctx, "conversation_event", ctx.stage("intercom__event"), "part id")
+    ctx.upsert("rating", ctx.stage("intercom__rating"), main=False)
+    # agents named by parts and assignees: new keys only (a write upsert does not do)
+    ctx.run_sql("load/intercom__agents.sql")
+    reject_other_records(ctx, records, "Intercom conversations and conversation_parts")

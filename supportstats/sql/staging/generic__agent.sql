@@ -1,5 +1,4 @@
--- Canonical flat agents file -> stg_agent (+ team membership).
-CREATE OR REPLACE TEMP TABLE stg_agent AS
+-- Canonical flat agents file -> agent (team membership: generic__int_agent_team).
 WITH typed AS (
     SELECT ss_text(r.agent_id) AS aid, r.* FROM stg_raw AS r
 )
@@ -13,10 +12,9 @@ SELECT
     coalesce(ss_bool(is_bot), false) AS is_bot,
     CASE WHEN ss_bool(is_bot) THEN 'rule' END AS bot_kind,
     coalesce(ss_bool(active), true) AS active,
-    CASE WHEN ss_text(team) IS NOT NULL THEN $source_system || ':' || trim(team) END AS team_key,
     $batch_id AS batch_id,
     _extra AS raw,
     CASE WHEN aid IS NULL THEN 'agent_id' END AS _reject_column,
     CASE WHEN aid IS NULL THEN 'agent_id is empty; every row needs an id' END AS _reject_reason,
     _row, _line
-FROM typed;
+FROM typed

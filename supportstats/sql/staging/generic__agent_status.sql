@@ -1,5 +1,4 @@
--- Canonical flat agent status file -> stg_agent_status (online/away/offline intervals).
-CREATE OR REPLACE TEMP TABLE stg_agent_status AS
+-- Canonical flat agent status file -> generic__agent_status (online/away/offline intervals).
 WITH typed AS (
     SELECT
         ss_text(r.agent) AS aid,
@@ -45,4 +44,4 @@ SELECT
             || 'away (invisible, not_ready, aux), break (lunch, pause, training, meeting), offline (logged_out)'
     END AS _reject_reason,
     _row, _line
-FROM typed;
+FROM typed

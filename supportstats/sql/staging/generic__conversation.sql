@@ -1,7 +1,6 @@
--- Canonical flat conversations file -> stg_conversation. The shortcut columns
+-- Canonical flat conversations file -> generic__conversation. The shortcut columns
 -- first_response_at / resolved_at / csat are stored on the conversation; the views
 -- message_all / conversation_event_all / rating_all show them as rows (schema/004).
-CREATE OR REPLACE TEMP TABLE stg_conversation AS
 WITH typed AS (
     SELECT
         r._row, r._line,
@@ -43,7 +42,6 @@ SELECT
     resolved_ts AS resolved_at,
     csat_v AS csat,
     CASE WHEN csat_v IS NOT NULL THEN csat_sc END AS csat_scale,
-    ss_text(agent) AS agent_id,
     $batch_id AS batch_id,
     _extra AS raw,
     CASE
@@ -64,4 +62,4 @@ SELECT
             THEN 'csat ' || ss_quote(csat) || ' is not a rating on the ' || csat_sc || ' scale'
     END AS _reject_reason,
     _row, _line
-FROM typed;
+FROM typed

@@ -1,5 +1,4 @@
--- Canonical flat engagements file -> stg_engagement (one agent stretch of a conversation).
-CREATE OR REPLACE TEMP TABLE stg_engagement AS
+-- Canonical flat engagements file -> generic__engagement (one agent stretch of a conversation).
 WITH typed AS (
     SELECT
         ss_text(r.engagement_id) AS sid,
@@ -46,4 +45,4 @@ SELECT
         WHEN ss_text(ended_at) IS NOT NULL AND ended_ts IS NULL THEN 'ended_at ' || ss_quote(ended_at) || ss_not_ts(ended_at)
     END AS _reject_reason,
     _row, _line
-FROM typed;
+FROM typed

@@ -1,5 +1,4 @@
--- Canonical flat events file -> stg_event (status changes, queue enter/exit, transfers...).
-CREATE OR REPLACE TEMP TABLE stg_event AS
+-- Canonical flat events file -> generic__event (status changes, queue enter/exit, transfers...).
 WITH typed AS (
     SELECT
         coalesce(ss_text(r.event_id), ss_text(r.conversation_id) || ':' || r._row) AS sid,
@@ -33,4 +32,4 @@ SELECT
         WHEN etype IS NULL THEN 'event_type is empty'
     END AS _reject_reason,
     _row, _line
-FROM typed;
+FROM typed

@@ -1,6 +1,5 @@
 -- Canonical flat holidays file -> schedule_holiday rows (schedule_id, date or
 -- start_date/end_date, name).
-CREATE OR REPLACE TEMP TABLE stg_holiday AS
 WITH typed AS (
     SELECT
         ss_text(r.schedule_id) AS sid,
@@ -21,4 +20,4 @@ SELECT
          WHEN d0 IS NULL THEN 'date ' || ss_quote(coalesce(start_date, date)) || ' is not a date (YYYY-MM-DD)'
          WHEN d1 IS NULL OR d1 < d0 THEN 'end_date is not a date on or after the start' END AS _reject_reason,
     _row, _line
-FROM typed;
+FROM typed

@@ -1,5 +1,4 @@
--- Canonical flat messages file -> stg_message.
-CREATE OR REPLACE TEMP TABLE stg_message AS
+-- Canonical flat messages file -> generic__message.
 WITH typed AS (
     SELECT
         ss_text(r.message_id) AS sid,
@@ -42,4 +41,4 @@ SELECT
             THEN 'visibility ' || ss_quote(visibility) || ' is not public or internal'
     END AS _reject_reason,
     _row, _line
-FROM typed;
+FROM typed

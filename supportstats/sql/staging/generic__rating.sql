@@ -1,5 +1,4 @@
--- Canonical flat ratings file -> stg_rating (a conversation may be rated more than once).
-CREATE OR REPLACE TEMP TABLE stg_rating AS
+-- Canonical flat ratings file -> generic__rating (a conversation may be rated more than once).
 WITH typed AS (
     SELECT
         coalesce(ss_text(r.rating_id), ss_text(r.conversation_id) || ':' || r._row) AS sid,
@@ -42,4 +41,4 @@ SELECT
         WHEN ss_text(rated_at) IS NOT NULL AND rated_ts IS NULL THEN 'rated_at ' || ss_quote(rated_at) || ss_not_ts(rated_at)
     END AS _reject_reason,
     _row, _line
-FROM normed;
+FROM normed

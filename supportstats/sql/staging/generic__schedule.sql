@@ -1,7 +1,6 @@
 -- Canonical flat business-hours file -> schedule + schedule_interval rows.
 -- One row per schedule, day and opening window: schedule_id, timezone, day_of_week
 -- (0 = Sunday ... 6 = Saturday, or mon/tue/...), open_time, close_time ('09:00', '17:30').
-CREATE OR REPLACE TEMP TABLE stg_schedule_interval AS
 WITH typed AS (
     SELECT
         ss_text(r.schedule_id) AS sid,
@@ -48,4 +47,4 @@ SELECT
         WHEN close_m IS NULL OR close_m NOT BETWEEN 1 AND 1440 OR close_m <= open_m THEN 'close_time ' || ss_quote(close_time) || ' is not HH:MM after open_time'
     END AS _reject_reason,
     _row, _line
-FROM typed;
+FROM typed

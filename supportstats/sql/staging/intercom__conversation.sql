@@ -1,8 +1,7 @@
--- Intercom conversations (REST API 2.x objects, or Airbyte `conversations` records) and their
--- parts -> stg_conversation, stg_ic_part. Input: stg_ic(_row, _line, record, kind, _stream).
+-- Intercom conversations (REST API 2.x objects, or Airbyte `conversations` records)
+-- -> conversation. Input: intercom__int_records(_row, _line, record, kind, _stream).
 -- Durations in `statistics` are office-hours seconds (Intercom subtracts closed hours), so they
 -- go to the *_bh_s columns; calendar src_* values come from Intercom's own timestamps.
-CREATE OR REPLACE TEMP TABLE stg_conversation AS
 WITH c AS (
     SELECT
         _row, _line, record AS r,
@@ -11,7 +10,7 @@ WITH c AS (
         (record -> 'statistics') AS st,
         lower(coalesce(record ->> '$.source.type', '')) AS source_type,
         (record ->> '$.source.delivered_as') AS delivered_as
-    FROM stg_ic
+    FROM intercom__int_records
     WHERE kind = 'conversation'
 )
 SELECT
@@ -65,25 +64,4 @@ SELECT
     END AS _reject_reason,
     true AS _counted,
     _row, _line
-FROM c;
-
--- Every part, from a conversation's embedded list or from the Airbyte `conversation_parts`
--- stream (where the record carries conversation_id). The conversation's `source` (its first
--- message) becomes a part too, so the opening customer message or outbound message is kept.
-CREATE OR REPLACE TEMP TABLE stg_ic_part AS
-WITH embedded AS (
-    SELECT _row, _line, (record ->> 'id') AS conv_id,
-           unnest(json_extract(record, '$.conversation_parts.conversation_parts[*]')) AS p
-    FROM stg_ic WHERE kind = 'conversation'
-)
-SELECT _row, _line, conv_id, p, (p ->> 'id') AS part_id, false AS _counted FROM embedded
-UNION ALL
-SELECT _row, _line, (record ->> 'conversation_id'), record, (record ->> 'id'), true
-FROM stg_ic WHERE kind = 'part'
-UNION ALL
-SELECT _row, _line, (record ->> 'id'),
-       json_merge_patch(record -> 'source', json_object(
-           'part_type', 'source', 'created_at', (record -> 'created_at'),
-           'delivered_as', (record ->> '$.source.delivered_as'))),
-       (record ->> 'id') || ':source', false
-FROM stg_ic WHERE kind = 'conversation' AND json_type(record, '$.source') = 'OBJECT';
+FROM c
