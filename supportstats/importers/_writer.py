@@ -238,7 +238,9 @@ class Writer:
                 f"SELECT s._row, s._line, s._reject_column, r.raw, s._reject_reason, {skip} AS "
                 f"_skip FROM {staged} s LEFT JOIN (SELECT _row, to_json(struct_pack(*COLUMNS("
                 "lambda c: c NOT IN ('_row', '_line', '_extra'))))::VARCHAR AS raw "
-                f"FROM {raw_table}) r USING (_row)"
+                # only the set-aside rows as JSON, not the whole file (0.6 s per 333k rows)
+                f"FROM {raw_table} WHERE _row IN (SELECT _row FROM {staged} "
+                "WHERE _reject_reason IS NOT NULL)) r USING (_row)"
             )
         line = (
             "_row + 1 + (SELECT count(*) FROM stg_bad_lines b WHERE b.before < _row)"
