@@ -1,5 +1,8 @@
 -- Timeline of each loaded call -> stg_event and stg_engagement.
 -- Run after stg_conversation was upserted, so rejected and duplicate calls have no children.
+-- Both are views (source_system and batch_id come from the staged calls: a view takes no
+-- parameters): the writer loads a view straight into its table when no row of it is set
+-- aside, without a staged copy of every event.
 --
 -- Events (source_id = call id || ':' || name):
 --   created      VRU entry (the call reaches the IVR)
@@ -9,7 +12,7 @@
 --                file instead of counting IVR time as waiting (raw.derived says so)
 --   abandon      q_exit of a call that hung up while queued (outcome HANG)
 --   close        end of the call: service end, else queue exit, else VRU exit
-CREATE OR REPLACE TEMP TABLE stg_event AS
+CREATE OR REPLACE TEMP VIEW stg_event AS
 WITH c AS (
     SELECT
         *,
@@ -19,26 +22,32 @@ WITH c AS (
     WHERE _reject_reason IS NULL
 ),
 ev AS (
-    SELECT conversation_key, source_id, 'created' AS name, vru_entry_at AS occurred_at,
-           'created' AS event_type, NULL AS from_value, 'vru' AS to_value, false AS derived, _row, _line
+    SELECT conversation_key, source_system, source_id, batch_id, 'created' AS name,
+           vru_entry_at AS occurred_at, 'created' AS event_type, NULL AS from_value,
+           'vru' AS to_value, false AS derived, _row, _line
     FROM c
     UNION ALL
-    SELECT conversation_key, source_id, 'vru_exit', vru_exit_at, 'bot_handoff', 'vru',
+    SELECT conversation_key, source_system, source_id, batch_id, 'vru_exit', vru_exit_at,
+           'bot_handoff', 'vru',
            CASE WHEN q_start_s IS NOT NULL THEN 'queue' ELSE 'agent' END, false, _row, _line
     FROM c WHERE q_start_s IS NOT NULL OR outcome_v = 'AGENT'
     UNION ALL
-    SELECT conversation_key, source_id, 'queue_enter', coalesce(q_start_at, vru_exit_at),
+    SELECT conversation_key, source_system, source_id, batch_id, 'queue_enter',
+           coalesce(q_start_at, vru_exit_at),
            'queue_enter', NULL, type_v, routed_direct, _row, _line
     FROM c WHERE q_start_s IS NOT NULL OR routed_direct
     UNION ALL
-    SELECT conversation_key, source_id, 'queue_exit', left_queue_at, 'queue_exit', type_v,
+    SELECT conversation_key, source_system, source_id, batch_id, 'queue_exit', left_queue_at,
+           'queue_exit', type_v,
            CASE WHEN outcome_v = 'AGENT' THEN 'agent' ELSE 'abandon' END, routed_direct, _row, _line
     FROM c WHERE q_start_s IS NOT NULL OR routed_direct
     UNION ALL
-    SELECT conversation_key, source_id, 'abandon', q_exit_at, 'abandon', type_v, NULL, false, _row, _line
+    SELECT conversation_key, source_system, source_id, batch_id, 'abandon', q_exit_at, 'abandon',
+           type_v, NULL, false, _row, _line
     FROM c WHERE outcome_v = 'HANG' AND q_start_s IS NOT NULL
     UNION ALL
-    SELECT conversation_key, source_id, 'close', coalesce(ser_exit_at, q_exit_at, vru_exit_at),
+    SELECT conversation_key, source_system, source_id, batch_id, 'close',
+           coalesce(ser_exit_at, q_exit_at, vru_exit_at),
            'close', NULL,
            CASE WHEN outcome_v = 'AGENT' THEN 'served'
                 WHEN q_start_s IS NOT NULL THEN 'hung_up_in_queue' ELSE 'hung_up_in_vru' END,
@@ -46,9 +55,9 @@ ev AS (
     FROM c
 )
 SELECT
-    $source_system || ':' || source_id || ':' || name AS event_key,
+    source_system || ':' || source_id || ':' || name AS event_key,
     conversation_key,
-    $source_system AS source_system,
+    source_system,
     source_id || ':' || name AS source_id,
     occurred_at,
     event_type,
@@ -56,7 +65,7 @@ SELECT
     to_value,
     CASE WHEN event_type IN ('abandon', 'created') THEN 'customer' ELSE 'system' END AS actor_role,
     CASE WHEN derived THEN json_object('derived', 'routed to an agent without queueing') END AS raw,
-    $batch_id AS batch_id,
+    batch_id,
     NULL::VARCHAR AS _reject_column,
     NULL::VARCHAR AS _reject_reason,
     _row, _line
@@ -68,7 +77,7 @@ FROM ev;
 -- switch's time keeps the wait equal to the file's q_time (never negative).
 -- A named server with ser_start 0:00:00 gets a zero-length stretch at the queue exit;
 -- NO_SERVER on a served call is kept as the file's own placeholder agent.
-CREATE OR REPLACE TEMP TABLE stg_engagement AS
+CREATE OR REPLACE TEMP VIEW stg_engagement AS
 WITH c AS (
     SELECT *, coalesce(q_exit_at, vru_exit_at) AS left_queue_at
     FROM stg_conversation
@@ -84,9 +93,9 @@ t AS (
 SELECT
     conversation_key || ':service' AS engagement_key,
     conversation_key,
-    $source_system AS source_system,
+    source_system,
     source_id || ':service' AS source_id,
-    $source_system || ':' || server_v AS agent_key,
+    source_system || ':' || server_v AS agent_key,
     start_at AS started_at,
     left_queue_at AS accepted_at,
     CAST(NULL AS TIMESTAMPTZ) AS first_agent_message_at,
@@ -96,7 +105,7 @@ SELECT
     'call_end' AS end_reason,
     true AS was_assigned,
     true AS was_accepted,
-    $batch_id AS batch_id,
+    batch_id,
     json_object('ser_start_missing', ser_start_at IS NULL) AS raw,
     NULL::VARCHAR AS _reject_column,
     NULL::VARCHAR AS _reject_reason,
