@@ -133,23 +133,28 @@ def load(ctx: ImportContext) -> None:
 def _load_json(ctx: ImportContext) -> None:
     # Messages pages are {"payload": [...]}, conversation pages {"data": {"payload": [...]}}.
     stage_pages(ctx, ["$.payload", "$.data.payload"])
-    ctx.run_sql("staging/chatwoot__records.sql", label="classifying records")
-    ctx.records_read(ctx.count("SELECT count(*) FROM stg_cw"))
-    kinds = dict(ctx.conn.execute("SELECT kind, count(*) FROM stg_cw GROUP BY kind").fetchall())
+    records = ctx.stage("chatwoot__int_records", label="classifying records")
+    ctx.records_read(ctx.count(f"SELECT count(*) FROM {records}"))
+    kinds = dict(ctx.conn.execute(f"SELECT kind, count(*) FROM {records} GROUP BY kind").fetchall())
     if not (kinds.get("message") or kinds.get("conversation")):
         refuse_other_source(ctx, SOURCE, "Chatwoot conversations or messages")
     ctx.entity = "conversation" if kinds.get("conversation") else "message"
     if kinds.get("conversation"):
-        ctx.run_sql("staging/chatwoot__conversations.sql", label="typing conversations")
-        upsert_counted(ctx, "conversation", "stg_conversation", "conversation id")
+        conversations = ctx.stage("chatwoot__conversation", label="typing conversations")
+        upsert_counted(ctx, "conversation", conversations, "conversation id")
     # Messages: top-level message records (counted) and those embedded in conversations.
-    ctx.run_sql("staging/chatwoot__message_records.sql")
-    ctx.run_sql("staging/chatwoot__messages.sql", label="typing messages")
-    upsert_counted(ctx, "message", "stg_message", "message id")
-    ctx.run_sql("staging/chatwoot__messages_children.sql", label="reading activity lines")
-    ctx.upsert("conversation_event", "stg_event", main=False)
-    ctx.run_sql("staging/chatwoot__agents.sql", label="reading agents")
-    reject_other_records(ctx, "stg_cw", "conversations and messages")
+    ctx.stage("chatwoot__int_message_records")
+    ctx.stage("chatwoot__int_messages_typed", label="typing messages")
+    upsert_counted(ctx, "message", ctx.stage("chatwoot__message"), "message id")
+    events = ctx.stage("chatwoot__event", label="reading activity lines")
+    # conversations known only from their messages, and message authors: new keys only,
+    # read before the events' upsert marks their repeats (a write upsert does not do)
+    ctx.run_sql("load/chatwoot__messages.sql", label="reading activity lines")
+    ctx.upsert("conversation_event", events, main=False)
+    ctx.stage("chatwoot__int_people", label="reading agents")
+    # new agents, and the e-mail and name of known ones (a write upsert does not do)
+    ctx.run_sql("load/chatwoot__agents.sql", label="reading agents")
+    reject_other_records(ctx, records, "conversations and messages")
 
 
 def _load_csat(ctx: ImportContext) -> None:
@@ -168,37 +173,11 @@ def _load_csat(ctx: ImportContext) -> None:
             {"b": ctx.batch_id},
         )
         ctx.not_records(footer)
-    names = [
-        "agent",
-        "rating",
-        "comment",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        "link",
-        "recorded",
-        "review_notes",
-    ]
-    select = ", ".join(
-        f'"{header[i]}" AS {name}' if i < len(header) else f"NULL::VARCHAR AS {name}"
-        for i, name in enumerate(names)
-    )
-    ctx.execute(
-        f"CREATE OR REPLACE TEMP TABLE stg_cw_csat AS SELECT _row, _line, {select}, "
-        "to_json(struct_pack(*COLUMNS(lambda c: c NOT IN ('_row', '_line')))) AS _rawjson "
-        "FROM stg_raw"
-    )
-    ctx.run_sql("staging/chatwoot__csat.sql", label="typing ratings")
-    ctx.upsert("rating", "stg_rating", main=True, id_label="conversation")
-
-
-def _duration_sql(col: str) -> str:
-    """Humanised duration text ('1 day 4 hours', '45 seconds', 'N/A') to seconds."""
-    parts = " + ".join(
-        f"coalesce(try_cast(regexp_extract({col}, '(\\d+) {unit}s?\\b', 1) AS DOUBLE), 0) * {s}"
-        for unit, s in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
-    )
-    return f"CASE WHEN regexp_matches({col}, '\\d+ (day|hour|minute|second)') THEN {parts} END"
+    ctx.stage("chatwoot__int_csat_columns")
+    ctx.stage("chatwoot__int_csat", label="typing ratings")
+    # agents named "Name (email)" with a valid response: new keys only (a write upsert does not do)
+    ctx.run_sql("load/chatwoot__csat_agents.sql")
+    ctx.upsert("rating", ctx.stage("chatwoot__rating"), main=True, id_label="conversation")
 
 
 def _load_report(ctx: ImportContext) -> None:
@@ -225,39 +204,20 @@ def _load_report(ctx: ImportContext) -> None:
     # Lines before the header: the "Reporting period" line and the blank line after it.
     skip = lines.index(header_line) if header_line in lines else 2
     # Columns by position (the header is localised, and the inbox header is 2 cells short).
-    ctx.stage_csv("stg_cw_report", names=names, skip=skip)
-    selects = []
-    for i, metric in enumerate(metrics, start=2):
-        if metric is None:
-            continue
-        col = f"c{i}"
-        is_duration = metric.startswith("avg_")
-        value = _duration_sql(col) if is_duration else f"try_cast(trim({col}) AS DOUBLE)"
-        dim = "NULL" if kind == "conversations_summary" else "trim(c1)"
-        selects.append(
-            f"SELECT $batch_id AS batch_id, $ss AS source_system, $report AS report, "
-            f"$grain AS grain, {dim} AS dim_source_id, {dim} AS dim_name, "
-            "$start::TIMESTAMPTZ AS period_start, $end::TIMESTAMPTZ AS period_end, "
-            f"'{metric}' AS metric, {value} AS value, "
-            f"'{'s' if is_duration else 'count'}' AS unit, false AS business_hours, "
-            "to_json(struct_pack(*COLUMNS(lambda c: c NOT IN ('_row', '_line')))) AS raw, "
-            "_row, _line, NULL::VARCHAR AS _reject_column, NULL::VARCHAR AS _reject_reason "
-            "FROM stg_cw_report"
-        )
+    ctx.stage_csv("stg_raw", names=names, skip=skip)
     start = period.group(1) if period else None
     end = period.group(2) if period else None
-    ctx.execute(
-        "CREATE OR REPLACE TEMP TABLE stg_cw_aggregate AS " + " UNION ALL ".join(selects),
-        {
-            "batch_id": ctx.batch_id,
-            "ss": ctx.source_system,
-            "report": f"chatwoot_{kind}_csv",
-            "grain": _GRAIN[kind],
-            # The period's dates are UTC days; the end date is inclusive.
-            "start": f"{start} 00:00:00+00" if start else None,
-            "end": f"{end} 23:59:59+00" if end else None,
-        },
+    ctx.define_macros("chatwoot__macros")
+    staged = ctx.stage(
+        "chatwoot__report",
         label="reading report",
+        metrics=metrics,
+        summary=kind == "conversations_summary",
+        report=f"chatwoot_{kind}_csv",
+        grain=_GRAIN[kind],
+        # The period's dates are UTC days; the end date is inclusive.
+        start=f"{start} 00:00:00+00" if start else None,
+        end=f"{end} 23:59:59+00" if end else None,
     )
     # A newer file of the same report and period replaces these numbers (importers._aggregate).
-    ctx.aggregate_entries(*upsert_aggregates(ctx, "stg_cw_aggregate"))
+    ctx.aggregate_entries(*upsert_aggregates(ctx, staged))

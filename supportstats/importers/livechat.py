@@ -54,58 +54,57 @@ def sniff(probe: FileProbe) -> float:
     return 0.0
 
 
-_CLASSIFY = (
-    "CREATE OR REPLACE TEMP TABLE stg_lc AS SELECT _row, _line, record, _stream, CASE "
-    "WHEN _stream IN ('chats', 'archives') OR (_stream IS NULL AND "
-    "json_type(record, '$.threads') = 'ARRAY') THEN 'chat' "
-    "WHEN _stream = 'threads' OR (_stream IS NULL AND json_type(record, '$.events') = 'ARRAY' "
-    "AND json_exists(record, '$.created_at')) THEN 'thread' "
-    "WHEN json_type(record, '$.records') = 'OBJECT' THEN 'report' "
-    "ELSE 'other' END AS kind FROM stg_raw"
-)
-
-
 def load(ctx: ImportContext) -> None:
     """Stage the JSON, then load chats/threads or a report, by the records' shape."""
     stage_pages(ctx, ["$.chats"])  # list_archives pages
-    ctx.execute(_CLASSIFY, label="classifying records")
-    kinds = dict(ctx.conn.execute("SELECT kind, count(*) FROM stg_lc GROUP BY kind").fetchall())
+    records = ctx.stage("livechat__int_records", label="classifying records")
+    kinds = dict(ctx.conn.execute(f"SELECT kind, count(*) FROM {records} GROUP BY kind").fetchall())
     if not (kinds.get("chat") or kinds.get("thread") or kinds.get("report")):
         refuse_other_source(ctx, SOURCE, "LiveChat chats, threads or reports")
     if kinds.get("report"):
-        _load_report(ctx)
+        _load_report(ctx, records)
     else:
-        _load_chats(ctx)
-    reject_other_records(ctx, "stg_lc", "chats, threads and Reports API responses")
+        _load_chats(ctx, records)
+    reject_other_records(ctx, records, "chats, threads and Reports API responses")
     ctx.more_records_read(kinds.get("other", 0))
 
 
-def _load_chats(ctx: ImportContext) -> None:
+def _load_chats(ctx: ImportContext, records: str) -> None:
     ctx.entity = "conversation"
     # after a report's entries, when the file holds both
-    ctx.more_records_read(ctx.count("SELECT count(*) FROM stg_lc WHERE kind IN ('chat', 'thread')"))
-    ctx.run_sql("staging/livechat__chat.sql", label="typing chats and threads")
-    upsert_counted(ctx, "conversation", "stg_conversation", "chat id")
-    upsert_counted(ctx, "conversation", "stg_thread_conv", "thread id")
-    ctx.run_sql("staging/livechat__chat_children.sql", label="typing events")
-    ctx.upsert("message", "stg_message", main=False, id_label="event id")
-    ctx.upsert("conversation_event", "stg_event", main=False)
-    ctx.upsert("engagement", "stg_engagement", main=False)
-    ctx.upsert("rating", "stg_rating", main=False)
+    chats = f"SELECT count(*) FROM {records} WHERE kind IN ('chat', 'thread')"
+    ctx.more_records_read(ctx.count(chats))
+    label = "typing chats and threads"
+    for helper in ("livechat__int_threads", "livechat__int_events"):
+        ctx.stage(helper, label=label)
+    ctx.stage("livechat__int_thread_conversations", label=label)
+    # chats read the threads before the writer marks repeated ones, as the threads are staged
+    chat_conversations = ctx.stage("livechat__conversation", label=label)
+    threads = ctx.stage("livechat__thread_conversation", label=label)
+    upsert_counted(ctx, "conversation", chat_conversations, "chat id")
+    upsert_counted(ctx, "conversation", threads, "thread id")
+    ctx.stage("livechat__int_kept_threads", label="typing events")
+    ctx.upsert("message", ctx.stage("livechat__message"), main=False, id_label="event id")
+    ctx.upsert("conversation_event", ctx.stage("livechat__event"), main=False)
+    ctx.upsert("engagement", ctx.stage("livechat__engagement"), main=False)
+    ctx.upsert("rating", ctx.stage("livechat__rating"), main=False)
+    # agents named by chats and engagements: new keys only (a write upsert does not do)
+    ctx.run_sql("load/livechat__agents.sql")
 
 
-def _load_report(ctx: ImportContext) -> None:
+def _load_report(ctx: ImportContext, records: str) -> None:
     """Aggregates: one counted row per report entry (an agent, a day, the summary)."""
     ctx.entity = "source_aggregate"
-    ctx.run_sql("staging/livechat__report.sql", label="reading report")
-    entries = ctx.count("SELECT count(*) FROM stg_lc_rec")
+    report_entries = ctx.stage("livechat__int_report_entries", label="reading report")
+    metrics = ctx.stage("livechat__report", label="reading report")
+    entries = ctx.count(f"SELECT count(*) FROM {report_entries}")
     ctx.records_read(entries)
     # One entry (an agent, a day, the summary) is one counted row of several numbers (an
     # empty one of none); an entry repeating another's numbers is rejected.
     _, repeated = upsert_aggregates(
-        ctx, "stg_lc_metric", unit="_row::VARCHAR || '/' || coalesce(dim_source_id, '')"
+        ctx, metrics, unit="_row::VARCHAR || '/' || coalesce(dim_source_id, '')"
     )
     ctx.aggregate_entries(entries - repeated, repeated)
     # Chats in the same file as a report are unusual; load them too rather than drop them.
-    if ctx.count("SELECT count(*) FROM stg_lc WHERE kind IN ('chat', 'thread')"):
-        _load_chats(ctx)
+    if ctx.count(f"SELECT count(*) FROM {records} WHERE kind IN ('chat', 'thread')"):
+        _load_chats(ctx, records)

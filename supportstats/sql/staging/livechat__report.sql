@@ -1,17 +1,5 @@
--- LiveChat Reports API responses (e.g. agents/performance: {"name", "records": {<agent e-mail>:
--- {metric: value}}, "summary": {...}}) -> source_aggregate. Aggregates only: they are kept for
--- reconciliation and never feed event-level metrics. One level of nesting is flattened
--- (queued_visitors: {"queued": {"count", "avg"}} -> metric 'queued.count').
-CREATE OR REPLACE TEMP TABLE stg_lc_rec AS
-SELECT _row, _line, record ->> 'name' AS report_name, k AS dim, record -> 'records' -> k AS vals, false AS is_summary
-FROM (SELECT *, unnest(json_keys(record, '$.records')) AS k FROM stg_lc WHERE kind = 'report')
-UNION ALL
-SELECT _row, _line, record ->> 'name', NULL, record -> 'summary', true
-FROM stg_lc WHERE kind = 'report' AND json_type(record, '$.summary') = 'OBJECT';
-
-CREATE OR REPLACE TEMP TABLE stg_lc_metric AS
 WITH flat AS (
-    SELECT r.*, m AS metric, vals -> m AS v FROM (SELECT *, unnest(json_keys(vals)) AS m FROM stg_lc_rec) r
+    SELECT r.*, m AS metric, vals -> m AS v FROM (SELECT *, unnest(json_keys(vals)) AS m FROM livechat__int_report_entries) r
 ), deep AS (
     SELECT * EXCLUDE (v, metric), metric, v FROM flat WHERE json_type(v) <> 'OBJECT'
     UNION ALL
@@ -39,5 +27,4 @@ SELECT
     false AS business_hours,
     vals AS raw,
     _row, _line, NULL::VARCHAR AS _reject_column, NULL::VARCHAR AS _reject_reason
-FROM deep;
--- Written by importers/_aggregate.py: a newer report of the same period replaces these rows.
+FROM deep

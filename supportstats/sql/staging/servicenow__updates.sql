@@ -74,9 +74,11 @@ checked AS (
         END AS _reject_reason
     FROM typed
 ),
-ordered AS (
+-- The windows sort a narrow copy of each row and are joined back by row: sorting the rows
+-- with their raw JSON took twice as long.
+windowed AS (
     SELECT
-        *,
+        _row,
         -- sys_mod_count repeats on a few rows: the n-th row of a count keeps keys unique and
         -- stable when a longer extract of the same log is imported later
         row_number() OVER (PARTITION BY sid, mod_count ORDER BY _row) AS nth,
@@ -86,8 +88,15 @@ ordered AS (
         lag(grp) OVER w AS prev_grp,
         lag(prio) OVER w AS prev_prio,
         lag(reopens) OVER w AS prev_reopens
-    FROM checked
-    WINDOW w AS (PARTITION BY sid, _reject_reason IS NULL ORDER BY updated_at, mod_count, _row)
+    FROM (
+        SELECT _row, sid, mod_count, updated_at, state, assignee, grp, prio, reopens,
+               _reject_reason IS NULL AS good
+        FROM checked
+    )
+    WINDOW w AS (PARTITION BY sid, good ORDER BY updated_at, mod_count, _row)
+),
+ordered AS (
+    SELECT * FROM checked JOIN windowed USING (_row)
 )
 SELECT
     $source_system || ':' || sid || ':' || mod_count || ':' || nth AS event_key,

@@ -1,22 +1,3 @@
--- Chatwoot messages (API message objects) -> stg_message; activity lines -> stg_event.
--- Input: stg_cw_msg(_row, _line, m JSON, _counted). message_type is 0 incoming (customer),
--- 1 outgoing, 2 activity (system line), 3 template (bot prompt); numbers or names.
--- A human reply is outgoing, sent by a User, not private, with no automation_rule_id or
--- campaign_id (Chatwoot's own rule for first response).
-CREATE OR REPLACE TEMP TABLE stg_cw_typed AS
-SELECT
-    *,
-    ss_text(m ->> 'id') AS sid,
-    ss_text(m ->> 'conversation_id') AS cid,
-    ss_ts(m ->> 'created_at', 'UTC', NULL) AS created_ts,
-    CASE lower(m ->> 'message_type') WHEN '0' THEN 'incoming' WHEN '1' THEN 'outgoing'
-         WHEN '2' THEN 'activity' WHEN '3' THEN 'template' ELSE lower(m ->> 'message_type') END AS mtype,
-    lower(replace(coalesce(m ->> '$.sender.type', (m ->> 'sender_type'), ''), '_', '')) AS sender_type,
-    coalesce(m ->> '$.sender.id', (m ->> 'sender_id')) AS sender_id,
-    (m ->> 'content') AS content
-FROM stg_cw_msg;
-
-CREATE OR REPLACE TEMP TABLE stg_message AS
 SELECT
     $source_system || ':' || sid AS message_key,
     $source_system || ':' || cid AS conversation_key,
@@ -56,4 +37,4 @@ SELECT
              THEN 'message_type ' || ss_quote(m ->> 'message_type') || ' is not 0-3 / incoming, outgoing, activity, template'
     END AS _reject_reason,
     _counted, _row, _line
-FROM stg_cw_typed;
+FROM chatwoot__int_messages_typed

@@ -1,16 +1,15 @@
--- Chatwoot CSAT CSV (csat_survey_responses/download) -> stg_rating. Columns by position (the
+-- Chatwoot CSAT CSV (csat_survey_responses/download) -> chatwoot__int_csat. Columns by position (the
 -- header is localised): agent "Name (email)", rating 1-5, comment, contact name/email/phone,
 -- link ending in /conversations/<display id>, recorded date "YYYY-MM-DD HH:MM:SS UTC".
 -- One response per conversation (Chatwoot updates it on re-submission), so the key is the
 -- conversation's display id.
-CREATE OR REPLACE TEMP TABLE stg_rating AS
 WITH x AS (
     SELECT *,
            regexp_extract(link, '/conversations/(\d+)', 1) AS cid,
            try_cast(trim(rating) AS INTEGER) AS stars,
            ss_ts(regexp_replace(trim(recorded), ' UTC$', ''), 'UTC', NULL) AS rated_ts,
            nullif(lower(trim(regexp_extract(agent, '\(([^()]*@[^()]*)\)\s*$', 1))), '') AS agent_email
-    FROM stg_cw_csat
+    FROM chatwoot__int_csat_columns
 )
 SELECT
     $source_system || ':' || cid || ':csat' AS rating_key,
@@ -35,16 +34,4 @@ SELECT
          WHEN stars IS NULL OR stars NOT BETWEEN 1 AND 5 THEN 'rating ' || ss_quote(rating) || ' is not 1-5'
          WHEN rated_ts IS NULL THEN 'recorded date ' || ss_quote(recorded) || ' is not a date/time' END AS _reject_reason,
     _row, _line
-FROM x;
-
--- Agents are named "Name (email)" here; key them by e-mail (the CSV has no agent id). After
--- the import, importers/_agents.py resolves such a row to the agent with that e-mail (or that
--- one name) and an id, known from conversations or messages of this or a later import.
-INSERT INTO agent (agent_key, source_system, source_id, name, email, is_bot, batch_id)
-SELECT agent_key_at_rating, $source_system, any_value(split_part(agent_key_at_rating, ':', -1)),
-       any_value(trim(regexp_replace(agent_text, '\s*\([^()]*\)\s*$', ''))),
-       any_value(split_part(agent_key_at_rating, ':', -1)), false, $batch_id
-FROM stg_rating
-WHERE _reject_reason IS NULL AND agent_key_at_rating IS NOT NULL
-  AND agent_key_at_rating NOT IN (SELECT agent_key FROM agent)
-GROUP BY agent_key_at_rating;
+FROM x

@@ -1,13 +1,12 @@
--- Chatwoot conversation objects (GET /conversations, /conversations/{id}) -> stg_conversation.
+-- Chatwoot conversation objects (GET /conversations, /conversations/{id}) -> chatwoot__conversation.
 -- id is the display id (the one messages and CSAT links use). first_reply_created_at and
 -- waiting_since are 0 when unset (Ruby .to_i).
-CREATE OR REPLACE TEMP TABLE stg_conversation AS
 WITH c AS (
     SELECT _row, _line, record AS r, ss_text(record ->> 'id') AS sid,
            ss_ts(record ->> 'created_at', 'UTC', NULL) AS created_ts,
            CASE WHEN try_cast(record ->> 'first_reply_created_at' AS DOUBLE) > 0
                 THEN ss_ts(record ->> 'first_reply_created_at', 'UTC', NULL) END AS first_reply_ts
-    FROM stg_cw WHERE kind = 'conversation'
+    FROM chatwoot__int_records WHERE kind = 'conversation'
 )
 SELECT
     $source_system || ':' || sid AS conversation_key,
@@ -42,4 +41,4 @@ SELECT
          WHEN created_ts IS NULL THEN 'created_at ' || ss_quote(r ->> 'created_at') || ' is not a unix time' END AS _reject_reason,
     true AS _counted,
     _row, _line
-FROM c;
+FROM c

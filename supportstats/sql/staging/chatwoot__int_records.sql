@@ -1,6 +1,5 @@
--- Chatwoot JSON records (stg_raw: one record per row, Airbyte stream names kept) -> stg_cw
+-- Chatwoot JSON records (stg_raw: one record per row, Airbyte stream names kept) -> chatwoot__int_records
 -- with their kind: a message, a conversation, or another record (set aside by the writer).
-CREATE OR REPLACE TEMP TABLE stg_cw AS
 SELECT
     _row, _line, record, _stream,
     CASE
@@ -12,4 +11,4 @@ SELECT
             THEN 'conversation'
         ELSE 'other'
     END AS kind
-FROM stg_raw;
+FROM stg_raw
