@@ -97,7 +97,7 @@ def sniff(probe: FileProbe) -> float:
 
 def load(ctx: ImportContext) -> None:
     """Dispatch on the file's shape: the export CSV or API/Airbyte JSON."""
-    ctx.run_sql("staging/freshdesk__macros.sql")
+    ctx.define_macros("freshdesk__macros")
     if ctx.probe.file_kind == "csv":
         _load_csv(ctx)
     elif ctx.probe.file_kind in ("json", "jsonl"):
@@ -118,70 +118,49 @@ def _load_csv(ctx: ImportContext) -> None:
         )
     ctx.entity = "conversation"
     ctx.stage_csv("stg_raw", names=header)
-    select = ", ".join(
-        f'"{lower[theirs.lower()]}" AS {ours}'
-        if theirs.lower() in lower
-        else f"NULL::VARCHAR AS {ours}"
-        for ours, theirs in CSV_COLUMNS.items()
-    )
-    ctx.execute(
-        f"CREATE OR REPLACE TEMP TABLE stg_fd AS SELECT _row, _line, {select}, "
-        "to_json(struct_pack(*COLUMNS(lambda c: c NOT IN ('_row', '_line')))) AS _rawjson "
-        "FROM stg_raw",
-        label="preparing rows",
-    )
-    ctx.run_sql("staging/freshdesk__ticket_csv.sql", label="typing tickets")
-    ctx.upsert("conversation", "stg_conversation", main=True, id_label="Ticket ID")
-    ctx.run_sql("staging/freshdesk__ticket_csv_children.sql", label="deriving messages")
-    ctx.upsert("message", "stg_message", main=False)
-    ctx.upsert("conversation_event", "stg_event", main=False)
-    ctx.upsert("rating", "stg_rating", main=False)
+    # each known column's position in the file's header (matched in any case), else NULL
+    positions = {h.lower(): i for i, h in enumerate(header, start=1)}
+    columns = {ours: positions.get(theirs.lower()) for ours, theirs in CSV_COLUMNS.items()}
+    ctx.stage("freshdesk__int_csv_columns", label="preparing rows", **columns)
+    ctx.stage("freshdesk__int_csv_tickets", label="typing tickets")
+    tickets = ctx.stage("freshdesk__csv_conversation", label="typing tickets")
+    ctx.upsert("conversation", tickets, main=True, id_label="Ticket ID")
+    ctx.stage("freshdesk__int_kept_csv_tickets", label="deriving messages")
+    ctx.upsert("message", ctx.stage("freshdesk__csv_message"), main=False)
+    ctx.upsert("conversation_event", ctx.stage("freshdesk__csv_event"), main=False)
+    ctx.upsert("rating", ctx.stage("freshdesk__csv_rating"), main=False)
+    # agents and groups the tickets name: new keys only (a write upsert does not do)
+    ctx.run_sql("load/freshdesk__csv_agents.sql")
 
 
 def _load_api(ctx: ImportContext) -> None:
     ctx.stage_json("stg_raw")
-    ctx.execute(
-        "CREATE OR REPLACE TEMP TABLE stg_fdj AS SELECT _row, _line, record, _stream, CASE "
-        "WHEN _stream = 'tickets' OR (_stream IS NULL AND (json_exists(record, '$.fr_due_by') "
-        "OR (json_exists(record, '$.requester_id') AND json_exists(record, '$.responder_id')))) "
-        "THEN 'ticket' "
-        "WHEN _stream = 'conversations' OR (_stream IS NULL AND json_exists(record, '$.incoming') "
-        "AND json_exists(record, '$.ticket_id')) THEN 'reply' "
-        "WHEN _stream = 'satisfaction_ratings' OR (_stream IS NULL AND "
-        "json_exists(record, '$.survey_id') AND json_exists(record, '$.ratings')) THEN 'rating' "
-        "WHEN _stream = 'agents' OR (_stream IS NULL AND json_exists(record, '$.ticket_scope')) "
-        "THEN 'agent' "
-        "WHEN _stream = 'groups' OR (_stream IS NULL AND json_exists(record, '$.unassigned_for')) "
-        "THEN 'group' "
-        "WHEN _stream = 'surveys' OR (_stream IS NULL AND json_exists(record, '$.questions')) "
-        "THEN 'survey' ELSE 'other' END AS kind FROM stg_raw",
-        label="classifying records",
-    )
-    ctx.records_read(ctx.count("SELECT count(*) FROM stg_fdj"))
+    records = ctx.stage("freshdesk__int_records", label="classifying records")
+    ctx.records_read(ctx.count(f"SELECT count(*) FROM {records}"))
     if ctx.rows_read and not ctx.count(
-        "SELECT count(*) FROM stg_fdj WHERE kind IN ('ticket', 'reply', 'rating', 'agent', 'group')"
+        f"SELECT count(*) FROM {records} "
+        "WHERE kind IN ('ticket', 'reply', 'rating', 'agent', 'group')"
     ):
         refuse_other_source(
             ctx, SOURCE, "Freshdesk tickets, conversations, ratings, agents or groups"
         )
     ctx.entity = "conversation"
-    ctx.run_sql("staging/freshdesk__api.sql", label="typing records")
-    upsert_counted(ctx, "agent", "stg_agent", "agent id")
-    upsert_counted(ctx, "queue", "stg_queue", "group id")
-    upsert_counted(ctx, "conversation", "stg_conversation", "ticket id")
-    upsert_counted(ctx, "message", "stg_message", "conversation id")
-    upsert_counted(ctx, "rating", "stg_rating", "rating id")
-    ctx.run_sql("staging/freshdesk__api_children.sql", label="deriving events")
-    ctx.upsert("message", "stg_ticket_message", main=False)
-    ctx.upsert("conversation_event", "stg_event", main=False)
+    label = "typing records"
+    ctx.stage("freshdesk__int_api_tickets", label=label)
+    upsert_counted(ctx, "agent", ctx.stage("freshdesk__agent", label=label), "agent id")
+    upsert_counted(ctx, "queue", ctx.stage("freshdesk__queue", label=label), "group id")
+    tickets = ctx.stage("freshdesk__api_conversation", label=label)
+    upsert_counted(ctx, "conversation", tickets, "ticket id")
+    replies = ctx.stage("freshdesk__api_message", label=label)
+    upsert_counted(ctx, "message", replies, "conversation id")
+    upsert_counted(ctx, "rating", ctx.stage("freshdesk__api_rating", label=label), "rating id")
+    ctx.stage("freshdesk__int_kept_api_tickets", label="deriving events")
+    ctx.upsert("message", ctx.stage("freshdesk__api_ticket_message"), main=False)
+    ctx.upsert("conversation_event", ctx.stage("freshdesk__api_event"), main=False)
+    # agents named by tickets, replies and ratings: new keys only (a write upsert does not do)
+    ctx.run_sql("load/freshdesk__api_agents.sql")
     # A survey defines the rating scale (used above) and holds no support data: skipped.
-    ctx.execute(
-        "CREATE OR REPLACE TEMP TABLE stg_fd_survey AS SELECT _row, _line, 'stream' AS "
-        "_reject_column, $rule AS _reject_reason, true AS _skipped, record AS _raw "
-        "FROM stg_fdj WHERE kind = 'survey'",
-        {"rule": SURVEY_RULE},
-    )
-    ctx.set_aside("stg_fd_survey", "survey")
+    ctx.set_aside(ctx.stage("freshdesk__int_surveys", rule=SURVEY_RULE), "survey")
     reject_other_records(
-        ctx, "stg_fdj", "tickets, conversations, satisfaction_ratings, agents and groups"
+        ctx, records, "tickets, conversations, satisfaction_ratings, agents and groups"
     )

@@ -232,8 +232,6 @@ NOT_YET_MODELS = {
     "servicenow__updates", "twcs__references", "twcs__tweets", "twcs__threads",
     # not yet split
     "_agent_aliases", "_agent_merge", "_queue_aliases", "_queue_merge", "_references",
-    "freshdesk__api",
-    "freshdesk__api_children", "freshdesk__ticket_csv", "freshdesk__ticket_csv_children",
     "zendesk__audits",
     "zendesk__items", "zendesk__people", "zendesk__ratings", "zendesk__settings",
     "zendesk__settings_load", "zendesk__tickets", "zendesk__unknown_streams",

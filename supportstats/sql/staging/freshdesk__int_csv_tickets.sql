@@ -1,8 +1,7 @@
--- Freshdesk ticket export CSV (Tickets -> Export) -> stg_conversation and its children.
--- Input: stg_fd(_row, _line, <our aliases of the known headers>, _rawjson). Times in the export
+-- Freshdesk ticket export CSV (Tickets -> Export) -> freshdesk__int_csv_tickets and its children.
+-- Input: freshdesk__int_csv_columns(_row, _line, <our aliases of the known headers>, _rawjson). Times in the export
 -- are the account's local time without an offset, read in $tz. Duration columns are
 -- `HH:MM:SS` in hours (hours may exceed 24) and in business hours, so they go to *_bh_s.
-CREATE OR REPLACE TEMP TABLE stg_conversation AS
 WITH t AS (
     SELECT
         *,
@@ -12,7 +11,7 @@ WITH t AS (
         ss_ts(trim(resolved), $tz, NULL) AS resolved_ts,
         ss_ts(trim(closed), $tz, NULL) AS closed_ts,
         fd_survey_rank(ss_text(survey)) AS survey_rank
-    FROM stg_fd
+    FROM freshdesk__int_csv_columns
 )
 SELECT
     $source_system || ':' || sid AS conversation_key,
@@ -70,4 +69,4 @@ SELECT
             THEN 'Resolution time (in hrs) ' || ss_quote(resolution_hrs) || ' is not HH:MM:SS'
     END AS _reject_reason,
     _row, _line
-FROM t;
+FROM t
