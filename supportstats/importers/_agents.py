@@ -6,10 +6,10 @@ conversations name agents by id: ratings keyed by e-mail never met the agent's m
 Freshdesk's ticket export CSV names the agent by name (``freshdesk:Maya Ortiz``), its API by
 id: an account with both had each agent twice. After every import (after ``--pseudonymise``,
 so pseudonymised rows match alike) the agent rows keyed by their own e-mail or name are
-resolved (``sql/staging/_agent_aliases.sql``): an e-mail to the one agent with an id and that
+resolved (``sql/staging/_int_agent_*.sql``): an e-mail to the one agent with an id and that
 e-mail, else to the one agent with an id, no e-mail and that name; a name to the one agent
 with an id and that name (trimmed, in any case). Every row naming the alias, in any batch,
-then names that agent (``sql/staging/_agent_merge.sql``). Unresolved ones stay their own
+then names that agent (``sql/load/_agent_merge.sql``). Unresolved ones stay their own
 agents, and the import says so (``ImportContext.notes``). Files may come in any order:
 whichever comes second resolves.
 
@@ -27,7 +27,7 @@ __all__ = ["resolve_agents", "resolve_queues"]
 
 _RATINGS = (
     "SELECT count(*) FROM rating WHERE agent_key_at_rating IN "
-    "(SELECT alias_key FROM stg_agent_alias WHERE {how})"
+    "(SELECT alias_key FROM {aliases} WHERE {how})"
 )
 _E_MAIL = "how IN ('e-mail', 'name')"
 _NAME_KEY = "how = 'name key'"
@@ -42,22 +42,24 @@ def resolve_agents(ctx: ImportContext) -> None:
         {"ss": ctx.source_system},
     ):
         return
-    ctx.run_sql("staging/_agent_aliases.sql", label="resolving agents named by e-mail or name")
-    found = dict(
-        ctx.conn.execute("SELECT how, count(*) FROM stg_agent_alias GROUP BY 1").fetchall()
-    )
+    label = "resolving agents named by e-mail or name"
+    ctx.stage("_int_agent_kinds", label=label)
+    aliases = ctx.stage("_int_agent_aliases", label=label)
+    unresolved = ctx.stage("_int_agent_unresolved", label=label)
+    found = dict(ctx.conn.execute(f"SELECT how, count(*) FROM {aliases} GROUP BY 1").fetchall())
     by_email = {way: n for way, n in found.items() if way != "name key"}
-    ratings = ctx.count(_RATINGS.format(how=_E_MAIL)) if by_email else 0
+    ratings = ctx.count(_RATINGS.format(aliases=aliases, how=_E_MAIL)) if by_email else 0
     named = found.get("name key", 0)
     name_ratings = assigned = 0
     if named:
-        name_ratings = ctx.count(_RATINGS.format(how=_NAME_KEY))
+        name_ratings = ctx.count(_RATINGS.format(aliases=aliases, how=_NAME_KEY))
         assigned = ctx.count(
             "SELECT count(*) FROM conversation WHERE assignee_agent_key IN "
-            f"(SELECT alias_key FROM stg_agent_alias WHERE {_NAME_KEY})"
+            f"(SELECT alias_key FROM {aliases} WHERE {_NAME_KEY})"
         )
     if found:
-        ctx.run_sql("staging/_agent_merge.sql", label="resolving agents named by e-mail or name")
+        # re-points every table's rows and drops the aliases: writes upsert does not do
+        ctx.run_sql("load/_agent_merge.sql", label=label)
     if by_email:
         how = " and ".join(f"{n} by {way}" for way, n in sorted(by_email.items()))
         ctx.notes.append(
@@ -71,7 +73,7 @@ def resolve_agents(ctx: ImportContext) -> None:
             "them now use the id"
         )
     _note_unresolved_emails(ctx)
-    _note_unresolved_names(ctx)
+    _note_unresolved_names(ctx, unresolved)
 
 
 def _wrote(ctx: ImportContext, *tables: str) -> bool:
@@ -99,12 +101,12 @@ def _note_unresolved_emails(ctx: ImportContext) -> None:
         )
 
 
-def _note_unresolved_names(ctx: ImportContext) -> None:
+def _note_unresolved_names(ctx: ImportContext, unresolved: str) -> None:
     """Name-keyed agents that no agent, or several, with an id and that name are, in a
-    source some of whose agents have ids and names (stg_agent_unresolved)."""
+    source some of whose agents have ids and names (``unresolved``: _int_agent_unresolved)."""
     none, several = ctx.conn.execute(
         "SELECT count(*) FILTER (WHERE matches = 0), count(*) FILTER (WHERE matches > 1) "
-        "FROM stg_agent_unresolved"
+        f"FROM {unresolved}"
     ).fetchone() or (0, 0)
     if (none or several) and _wrote(ctx, "conversation", "rating", "agent"):
         ctx.notes.append(
@@ -118,15 +120,15 @@ def _note_unresolved_names(ctx: ImportContext) -> None:
 def resolve_queues(ctx: ImportContext) -> None:
     """Resolve the source's queues keyed by name (Freshdesk's CSV groups) to the one queue
     with an id and that name, as agents keyed by name are; note what was."""
-    ctx.run_sql("staging/_queue_aliases.sql", label="resolving groups named by name")
-    found = ctx.count("SELECT count(*) FROM stg_queue_alias")
+    aliases = ctx.stage("_int_queue_aliases", label="resolving groups named by name")
+    found = ctx.count(f"SELECT count(*) FROM {aliases}")
     if not found:
         return
     moved = ctx.count(
-        "SELECT count(*) FROM conversation WHERE queue_key IN "
-        "(SELECT alias_key FROM stg_queue_alias)"
+        f"SELECT count(*) FROM conversation WHERE queue_key IN (SELECT alias_key FROM {aliases})"
     )
-    ctx.run_sql("staging/_queue_merge.sql", label="resolving groups named by name")
+    # re-points every table's rows and drops the aliases: writes upsert does not do
+    ctx.run_sql("load/_queue_merge.sql", label="resolving groups named by name")
     ctx.notes.append(
         f"{found} queue(s) or group(s) named only by name are the ones with these ids and "
         f"names; {moved} conversation(s) and every other row naming them now use the id"

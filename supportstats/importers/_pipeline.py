@@ -1030,7 +1030,8 @@ def import_file(
                     if unreadable is exc:
                         raise
                     raise unreadable from None
-                ctx.run_sql("staging/_references.sql", label="registering agents and teams")
+                # agents, teams and queues the rows name: new keys only (a write upsert does not do)
+                ctx.run_sql("load/_references.sql", label="registering agents and teams")
                 if options.pseudonymise is not None:
                     if progress:
                         progress(0.97, "pseudonymising")

@@ -30,7 +30,6 @@ from supportstats.importers._aggregate import upsert_aggregates
 from supportstats.importers._pipeline import ImportContext
 from supportstats.importers._read import FileProbe
 from supportstats.importers.zendesk import other_source_hint
-from supportstats.sql import quote_identifier
 
 SOURCE = "zendesk_chat"
 DESCRIPTION = (
@@ -135,30 +134,11 @@ def _load_analytics_csv(ctx: ImportContext) -> None:
         )
     ctx.entity = "source_aggregate"
     ctx.stage_csv("stg_raw")
-    for column in ("End Time (UTC+0)", "First Name", "Last Name", "Email"):
-        if column not in header:
-            ctx.execute(f"ALTER TABLE stg_raw ADD COLUMN {quote_identifier(column)} VARCHAR")
-    ctx.run_sql("staging/zendesk_chat__analytics.sql")
-    ctx.set_aside("stg_zc_csv_row", "source_aggregate")
-    measures = [h for h in header if h not in CSV_DIMENSIONS]
+    rows = ctx.stage("zendesk_chat__int_analytics_rows", label="typing rows")
+    ctx.set_aside(rows, "source_aggregate")
     repeated = 0
-    if measures:
-        # Column names come from the file: quoted as identifiers, metric names as values.
-        ctx.execute(
-            "CREATE OR REPLACE TEMP TABLE stg_zc_aggregate AS SELECT $b AS batch_id, "
-            "$ss AS source_system, 'zendesk_chat_agent_activity' AS report, 'agent' AS grain, "
-            'coalesce(ss_text("Email"), trim(concat_ws(\' \', "First Name", '
-            '"Last Name"))) AS dim_source_id, ss_text(trim(concat_ws(\' \', "First Name", '
-            '"Last Name"))) AS dim_name, _start AS period_start, _end AS period_end, metric, '
-            "ss_num(value, false) AS value, 'count' AS unit, NULL::BOOLEAN AS business_hours, "
-            "json_object('row', _row, 'column', metric, 'text', value) AS raw, _row, _line, "
-            "NULL::VARCHAR AS _reject_column, NULL::VARCHAR AS _reject_reason FROM (UNPIVOT "
-            "(SELECT * FROM stg_zc_csv_row WHERE _reject_reason IS NULL) ON "
-            + ", ".join(quote_identifier(m) for m in measures)
-            + " INTO NAME metric VALUE value)",
-            {"b": ctx.batch_id, "ss": ctx.source_system},
-        )
+    if any(h not in CSV_DIMENSIONS for h in header):  # numbers to keep
         # A newer file of the same agents and period replaces these numbers.
-        _, repeated = upsert_aggregates(ctx, "stg_zc_aggregate")
-    good = ctx.count("SELECT count(*) FROM stg_zc_csv_row WHERE _reject_reason IS NULL")
+        _, repeated = upsert_aggregates(ctx, ctx.stage("zendesk_chat__analytics"))
+    good = ctx.count(f"SELECT count(*) FROM {rows} WHERE _reject_reason IS NULL")
     ctx.aggregate_entries(good - repeated, repeated)

@@ -231,11 +231,10 @@ NOT_YET_MODELS = {
     "bank_calls_5min__intervals", "servicenow__incidents", "servicenow__references",
     "servicenow__updates", "twcs__references", "twcs__tweets", "twcs__threads",
     # not yet split
-    "_agent_aliases", "_agent_merge", "_queue_aliases", "_queue_merge", "_references",
     "zendesk__audits",
     "zendesk__items", "zendesk__people", "zendesk__ratings", "zendesk__settings",
     "zendesk__settings_load", "zendesk__tickets", "zendesk__unknown_streams",
-    "zendesk_chat__agent_names", "zendesk_chat__agents", "zendesk_chat__analytics",
+    "zendesk_chat__agent_names", "zendesk_chat__agents",
     "zendesk_chat__chats", "zendesk_chat__history", "zendesk_chat__items",
     "zendesk_chat__unknown_streams",
 }  # fmt: skip

@@ -56,7 +56,7 @@ WHERE batch_id <> $b
 -- Agents: names and e-mails, and ids that are names or e-mails (a help desk's CSV). Every
 -- column holding an agent key or id is mapped the same way, so agents still match across
 -- files and every per-agent figure is the same.
--- A row the import registered only because other rows name the agent (staging/_references:
+-- A row the import registered only because other rows name the agent (load/_references:
 -- named by its id, no record) gives way to an earlier full row; a real row replaces it.
 DELETE FROM agent
 WHERE batch_id = $b AND raw IS NULL AND name = source_id

@@ -1,3 +1,5 @@
+-- A write, not a staging model: good staged rows into warehouse tables Writer.upsert
+-- does not handle (issue 18: the writer should own it; run with ctx.run_sql).
 -- After every import: agents, teams and queues that the batch's rows refer to but no file
 -- has described yet get a row keyed and named by their id, so reports can group by them.
 -- Importers that know names insert them first; a later agents file replaces these rows.
