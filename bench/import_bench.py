@@ -85,6 +85,38 @@ r = import_file(c, sys.argv[1])
 rows = r.rows_loaded
 extra = {"read": r.rows_read, "rejected": r.rows_rejected, "skipped": r.rows_skipped}
 """,
+    # The floor of an import (--floor): its final rows written into a new warehouse by one
+    # INSERT per table (what the canonical schema asks to store), then the stored facts built
+    # from them (what the readers need): argv[1] is the import's warehouse.
+    "floor": """
+import time
+from supportstats.db import connect
+from supportstats.metrics import stored
+c = connect(sys.argv[2])
+c.execute("ATTACH ? AS src (READ_ONLY)", [sys.argv[1]])
+c.execute("SET preserve_insertion_order = false")
+c.execute("BEGIN")
+rows = 0
+for (table,) in c.execute(
+    "SELECT table_name FROM duckdb_tables() WHERE database_name = 'src' AND NOT temporary "
+    "AND table_name NOT LIKE 'fact%' AND table_name NOT IN ('import_batch', 'schema_version')"
+).fetchall():
+    cols = ", ".join(
+        f'"{name}"' for (name,) in c.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_catalog = 'src' "
+            "AND table_name = ? AND coalesce(is_generated, 'NEVER') = 'NEVER' "
+            "ORDER BY ordinal_position", [table]
+        ).fetchall()
+    )
+    done = c.execute(f"INSERT INTO main.{table} ({cols}) SELECT {cols} FROM src.main.{table}")
+    rows += done.fetchall()[0][0]
+c.execute("COMMIT")
+c.execute("DETACH src")
+extra["rows_s"] = time.perf_counter() - t0
+t1 = time.perf_counter()
+stored.rebuild(c)
+extra["facts_s"] = time.perf_counter() - t1
+""",
 }
 # Peak RSS is the process's VmHWM: ru_maxrss would carry over the bench's own peak (Linux
 # keeps it across exec), and the bench holds DuckDB while it writes the files.
@@ -335,9 +367,12 @@ LENIENT = {"twcs", "freshdesk"}
 DOCUMENT_RECORDS = {"intercom": 100_000, "livechat": 100_000, "chatwoot": 200_000}
 
 
-def run_case(case: str, path: Path, folder: Path) -> dict[str, float]:
+def run_case(case: str, path: Path, folder: Path, keep_db: bool = False) -> dict[str, float]:
+    """Run ``case`` on ``path`` in a fresh process into a new warehouse (deleted afterwards
+    unless ``keep_db``: then its path is the result's ``db``)."""
     db = folder / f"{case}_{path.stem}.duckdb"
     db.unlink(missing_ok=True)
+    Path(f"{db}.wal").unlink(missing_ok=True)
     code = TIMER.format(body=CASES[case])
     # Each case starts with the earlier writes (the CSV files, the last case's warehouse) on
     # disk: otherwise their write-back competes with this case's own and the order of the
@@ -349,16 +384,32 @@ def run_case(case: str, path: Path, folder: Path) -> dict[str, float]:
         text=True,
         cwd=ROOT,
     )
-    db.unlink(missing_ok=True)
-    Path(f"{db}.wal").unlink(missing_ok=True)
+    if not keep_db or done.returncode != 0:
+        db.unlink(missing_ok=True)
+        Path(f"{db}.wal").unlink(missing_ok=True)
     if done.returncode != 0:
         tail = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
         return {"error": tail}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return {**result, "db": str(db)} if keep_db else result
 
 
-def bench_sources(names: list[str], scale: int, records: int, folder: Path) -> None:
-    """One line per importer: its import against the bare read of the same file."""
+def floor_case(ours: dict, folder: Path) -> dict[str, float]:
+    """The floor of the import whose warehouse ``ours["db"]`` is (then deleted)."""
+    db = Path(ours["db"])
+    try:
+        return run_case("floor", db, folder)
+    finally:
+        db.unlink(missing_ok=True)
+        Path(f"{db}.wal").unlink(missing_ok=True)
+
+
+def bench_sources(
+    names: list[str], scale: int, records: int, folder: Path, floor: bool = False
+) -> None:
+    """One line per importer: its import against the bare read of the same file; with
+    ``floor`` a second line: its final rows written by plain INSERTs into a new warehouse,
+    and the stored facts built from them, each against the same bare read."""
     print(
         f"{'importer':<16}{'file':<26}{'rows':>12}{'s':>9}{'rows/s':>12}{'bare s':>9}"
         f"{'x bare':>8}{'peak MB':>9}{'bare MB':>9}{'file MB':>9}",
@@ -372,7 +423,8 @@ def bench_sources(names: list[str], scale: int, records: int, folder: Path) -> N
         bare_case = "bare" if path.suffix in (".csv", ".txt") else "bare_json"
         bare_case = "bare_lenient" if name in LENIENT else bare_case
         bare = run_case(bare_case, path, folder)
-        ours = run_case("supportstats", path, folder)
+        ours = run_case("supportstats", path, folder, keep_db=floor)
+        low = floor_case(ours, folder) if floor and "error" not in ours else {}
         size = path.stat().st_size / 2**20
         if "error" in bare or "error" in ours:
             print(f"{name:<16}failed: {(ours.get('error') or bare.get('error'))[:200]}")
@@ -384,6 +436,17 @@ def bench_sources(names: list[str], scale: int, records: int, folder: Path) -> N
             f"{bare['peak_mb']:>9,.0f}{size:>9,.0f}",
             flush=True,
         )
+        if low and "error" not in low:
+            rows_s, facts_s = low["rows_s"], low["facts_s"]
+            print(
+                f"{'':<16}# floor: final rows {rows_s:.1f} s ({rows_s / bare['seconds']:.2f}x "
+                f"bare) + stored facts {facts_s:.1f} s = {(rows_s + facts_s):.1f} s "
+                f"({(rows_s + facts_s) / bare['seconds']:.2f}x bare), peak "
+                f"{low['peak_mb']:,.0f} MB",
+                flush=True,
+            )
+        elif low:
+            print(f"{'':<16}# floor failed: {low['error'][:200]}", flush=True)
         if ours["rows"] != ours["read"]:
             print(
                 f"{'':<16}# read {ours['read']:,}, rejected {ours['rejected']:,}, skipped "
@@ -452,6 +515,12 @@ def main() -> None:
         "--no-messages", action="store_true", help="Only the conversations files (faster)."
     )
     parser.add_argument("--keep", type=Path, help="Folder to write (and keep) the files in.")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="Also time each import's floor (--sources): its final rows written into a new "
+        "warehouse by one INSERT per table, then the stored facts built from them.",
+    )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="supportstats-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -461,7 +530,7 @@ def main() -> None:
         if unknown:
             known = ", ".join(SOURCE_FILES)
             raise SystemExit(f"unknown source(s) {', '.join(unknown)}: use {known}")
-        bench_sources(names, args.scale, args.records, folder)
+        bench_sources(names, args.scale, args.records, folder, args.floor)
     else:
         bench_generic(args, folder)
 
