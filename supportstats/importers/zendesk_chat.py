@@ -92,9 +92,13 @@ def _load(ctx: ImportContext) -> None:
         )
     # The file is read once, straight into one row per record (no copy of the whole file).
     ctx.stream_json("stg_raw")
-    ctx.staged_from_stream("staging/zendesk_chat__items.sql", label="splitting records")
+    ctx.define_macros("zendesk_chat__macros")
+    ctx.stage("zendesk_chat__int_items", label="splitting records")
+    ctx.stage("zendesk_chat__int_item_offsets", label="splitting records")
+    # read once per kind by the models after it: a view, no copy
+    records = ctx.stage("zendesk_chat__int_records", view=True)
     counts = dict(
-        ctx.conn.execute("SELECT kind, count(*) FROM stg_zc_item GROUP BY kind").fetchall()
+        ctx.conn.execute(f"SELECT kind, count(*) FROM {records} GROUP BY kind").fetchall()
     )
     main = next((k for k in MAIN_ORDER if counts.get(k)), None)
     if main is None:
@@ -105,12 +109,14 @@ def _load(ctx: ImportContext) -> None:
     ctx.entity = ENTITY_NAME[main]
     ctx.records_read(int(counts[main]))
 
-    ctx.run_sql("staging/zendesk_chat__agents.sql")
-    ctx.upsert("agent", "stg_zc_agent", main=main == "agent", id_label="agent id")
-    ctx.upsert(
-        "agent_status_interval", "stg_zc_status", main=main == "timeline", id_label="interval"
-    )
+    statuses = ctx.stage("zendesk_chat__agent_status")
+    agents = ctx.stage("zendesk_chat__agent")
+    ctx.upsert("agent", agents, main=main == "agent", id_label="agent id")
+    ctx.upsert("agent_status_interval", statuses, main=main == "timeline", id_label="interval")
     if counts.get("chat"):
+        # Not yet one SELECT per model (docs/importers.md, Known gaps): the chats' helper
+        # columns and the drops that keep one copy of the chats in memory need the writer to
+        # write from a wider table first.
         ctx.run_sql("staging/zendesk_chat__chats.sql", label="typing chats")
         ctx.upsert("conversation", "stg_zc_conversation", main=True, id_label="chat id")
         ctx.run_sql("staging/zendesk_chat__history.sql", label="typing chat history")
@@ -119,9 +125,11 @@ def _load(ctx: ImportContext) -> None:
         ctx.upsert("engagement", "stg_zc_engagement", main=False, id_label="engagement id")
         ctx.upsert("rating", "stg_zc_rating", main=False)
         # Agents known only from chats get the display name the chats carry.
-        ctx.run_sql("staging/zendesk_chat__agent_names.sql")
+        ctx.run_sql("load/zendesk_chat__agent_names.sql")
     # Skipped by rule (a connector file holds every stream it synced), kept raw, not counted.
-    ctx.run_sql("staging/zendesk_chat__unknown_streams.sql")
+    # (into import_reject with each record's stream as its entity: a write the writer's
+    # set_aside, one entity per call, does not do)
+    ctx.run_sql("load/zendesk_chat__unknown_streams.sql")
 
 
 def _load_analytics_csv(ctx: ImportContext) -> None:

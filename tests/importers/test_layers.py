@@ -234,9 +234,7 @@ NOT_YET_MODELS = {
     "zendesk__audits",
     "zendesk__items", "zendesk__people", "zendesk__ratings", "zendesk__settings",
     "zendesk__settings_load", "zendesk__tickets", "zendesk__unknown_streams",
-    "zendesk_chat__agent_names", "zendesk_chat__agents",
-    "zendesk_chat__chats", "zendesk_chat__history", "zendesk_chat__items",
-    "zendesk_chat__unknown_streams",
+    "zendesk_chat__chats", "zendesk_chat__history",
 }  # fmt: skip
 
 

@@ -7,12 +7,15 @@ CREATE OR REPLACE TEMP TABLE stg_conversation AS
 WITH good AS (
     SELECT * FROM stg_event WHERE _reject_reason IS NULL
 ),
-last AS (
-    SELECT * FROM good
-    QUALIFY row_number() OVER (PARTITION BY sid ORDER BY seq DESC) = 1
-),
 counts AS (
-    SELECT sid, count(*) AS updates, min(opened_ts) AS opened_min FROM good GROUP BY sid
+    SELECT sid, count(*) AS updates, min(opened_ts) AS opened_min, max(seq) AS last_seq
+    FROM good
+    GROUP BY sid
+),
+-- the update with the incident's highest seq (unique among its good updates), found by a
+-- hash join: sorting every update with its raw JSON to number them took longer
+last AS (
+    SELECT * FROM good WHERE (sid, seq) IN (SELECT (sid, last_seq) FROM counts)
 )
 SELECT
     $source_system || ':' || l.sid AS conversation_key,

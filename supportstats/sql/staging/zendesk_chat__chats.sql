@@ -21,7 +21,7 @@ CREATE OR REPLACE TEMP MACRO zc_role(nick, name, agent_names, visitor_name) AS (
 );
 
 -- The chats, typed from one parse of each record, straight into the staged conversations:
--- the record is the row's raw (the chats leave stg_zc_item_t once this table is built), and
+-- the record is the row's raw (the chats leave zendesk_chat__int_items once this table is built), and
 -- the first customer message is read from the typed history in the same pass. _j, _end_ts
 -- and _ok carry what the history, engagement and rating steps need.
 CREATE OR REPLACE TEMP TABLE stg_zc_conversation AS
@@ -35,7 +35,7 @@ WITH c AS (
             "tags": ["VARCHAR"], "visitor": {"id": "VARCHAR", "name": "VARCHAR"},
             "zendesk_ticket_id": "VARCHAR",
             "history": [{"type": "VARCHAR", "timestamp": "VARCHAR", "nick": "VARCHAR", "name": "VARCHAR"}]}') AS j
-    FROM stg_zc_item WHERE kind = 'chat'
+    FROM zendesk_chat__int_records WHERE kind = 'chat'
 ),
 typed AS (
     SELECT c.* EXCLUDE (j), j, ss_text(j.id) AS sid, zc_ts(j.timestamp) AS start_ts,
@@ -81,4 +81,4 @@ SELECT
 FROM typed;
 
 -- The chats' records are in stg_zc_conversation now: the other kinds stay.
-CREATE OR REPLACE TEMP TABLE stg_zc_item_t AS SELECT * FROM stg_zc_item_t WHERE kind <> 'chat';
+CREATE OR REPLACE TEMP TABLE zendesk_chat__int_items AS SELECT * FROM zendesk_chat__int_items WHERE kind <> 'chat';

@@ -178,7 +178,7 @@ FROM stg_zc_chat c LEFT JOIN stg_zc_moment mo USING (sid)
 WHERE sid IS NOT NULL AND start_ts IS NOT NULL AND (j.rating IS NOT NULL OR ss_text(j.comment) IS NOT NULL);
 
 -- Agent names as the chats give them (agent_ids and agent_names are parallel lists).
-CREATE OR REPLACE TEMP TABLE stg_zc_agent_name AS
+CREATE OR REPLACE TEMP TABLE zendesk_chat__int_agent_names AS
 SELECT $source_system || ':' || id AS agent_key, any_value(name) AS name
 FROM (SELECT unnest(j.agent_ids) AS id, unnest(j.agent_names) AS name FROM stg_zc_chat)
 WHERE id IS NOT NULL GROUP BY id;

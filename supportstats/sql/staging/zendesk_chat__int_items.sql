@@ -1,14 +1,3 @@
--- Zendesk Chat: split the file (stg_raw, read where it says FROM stg_raw AS r) into one row
--- per vendor record with its kind, in one read and one copy (stg_zc_item_t).
--- Pages: incremental export {"chats": [...]}, bulk {"docs": [...] or {"<id>": {...}}},
--- {"agent_timeline": [...]}, {"agents": [...]}; Airbyte RECORDs by stream name; bare records
--- by their fields. _row numbers records per kind in file order (view stg_zc_item: the offset
--- of the record's document plus its place in it, so no sort of the whole file is needed).
--- Times: ISO (REST), epoch seconds, or integer microseconds (some connectors).
-CREATE OR REPLACE TEMP MACRO zc_ts(x) AS coalesce(ss_ts(x, 'UTC', NULL),
-    CASE WHEN regexp_full_match(x, '\d{15,17}') THEN make_timestamptz(try_cast(x AS BIGINT)) END);
-
-CREATE OR REPLACE TEMP TABLE stg_zc_item_t AS
 WITH d AS (
     SELECT _row AS _doc, _line, record, _stream,
            json_transform(record, '{"id": "JSON", "chats": ["JSON"], "docs": "JSON",
@@ -48,14 +37,4 @@ listed AS (
     FROM paged
 )
 SELECT _doc, it.i AS _idx, _line, it.kind AS kind, coalesce(it.rec, 'null'::JSON) AS record
-FROM (SELECT _doc, _line, unnest(items) AS it FROM listed);
-
--- Where each document's records of a kind start in that kind's numbering (a small table).
-CREATE OR REPLACE TEMP TABLE stg_zc_item_off AS
-SELECT kind, _doc, coalesce(sum(n) OVER (PARTITION BY kind ORDER BY _doc
-           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS off
-FROM (SELECT kind, _doc, max(_idx) AS n FROM stg_zc_item_t GROUP BY ALL);
-
-CREATE OR REPLACE TEMP VIEW stg_zc_item AS
-SELECT o.off + t._idx AS _row, t._line, t.kind, t.record
-FROM stg_zc_item_t t JOIN stg_zc_item_off o USING (kind, _doc);
+FROM (SELECT _doc, _line, unnest(items) AS it FROM listed)
