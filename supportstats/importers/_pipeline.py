@@ -480,6 +480,12 @@ class ImportContext(Writer):
         )
         return table
 
+    def release(self, *models: str) -> None:
+        """Drop the staged tables of ``models`` that no later model reads (a big file's
+        records once typed), so the import holds one copy of them."""
+        for model in models:
+            self.execute(f"DROP TABLE IF EXISTS {staged_table(model)}")
+
     def define_macros(self, name: str) -> None:
         """Create the temp macros of macro file ``sql/staging/<name>.sql`` (CREATE MACRO
         statements only; _models.macro_statements)."""

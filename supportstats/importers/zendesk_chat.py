@@ -113,18 +113,26 @@ def _load(ctx: ImportContext) -> None:
     agents = ctx.stage("zendesk_chat__agent")
     ctx.upsert("agent", agents, main=main == "agent", id_label="agent id")
     ctx.upsert("agent_status_interval", statuses, main=main == "timeline", id_label="interval")
+    ctx.stage("zendesk_chat__int_other_records")
     if counts.get("chat"):
-        # Not yet one SELECT per model (docs/importers.md, Known gaps): the chats' helper
-        # columns and the drops that keep one copy of the chats in memory need the writer to
-        # write from a wider table first.
-        ctx.run_sql("staging/zendesk_chat__chats.sql", label="typing chats")
-        ctx.upsert("conversation", "stg_zc_conversation", main=True, id_label="chat id")
-        ctx.run_sql("staging/zendesk_chat__history.sql", label="typing chat history")
-        ctx.upsert("message", "stg_zc_message", main=False)
-        ctx.upsert("conversation_event", "stg_zc_event", main=False)
-        ctx.upsert("engagement", "stg_zc_engagement", main=False, id_label="engagement id")
-        ctx.upsert("rating", "stg_zc_rating", main=False)
-        # Agents known only from chats get the display name the chats carry.
+        chats = ctx.stage("zendesk_chat__conversation", label="typing chats")
+        # the chats' records are in their raw now, the other kinds staged: the file goes
+        ctx.release("zendesk_chat__int_items")
+        ctx.upsert("conversation", chats, main=True, id_label="chat id")
+        label = "typing chat history"
+        for helper in ("int_chats", "int_history", "int_given_engagements"):
+            ctx.stage(f"zendesk_chat__{helper}", label=label)
+        # what the later models need of the chats is in those (the writer has them written)
+        ctx.release("zendesk_chat__conversation")
+        ctx.stage("zendesk_chat__int_moments", label=label)
+        ctx.upsert("message", ctx.stage("zendesk_chat__message", label=label), main=False)
+        ctx.upsert("conversation_event", ctx.stage("zendesk_chat__event", label=label), main=False)
+        engagements = ctx.stage("zendesk_chat__engagement", label=label)
+        ctx.upsert("engagement", engagements, main=False, id_label="engagement id")
+        ctx.upsert("rating", ctx.stage("zendesk_chat__rating", label=label), main=False)
+        # Agents known only from chats get the display name the chats carry (new keys only:
+        # a write upsert does not do).
+        ctx.stage("zendesk_chat__int_agent_names")
         ctx.run_sql("load/zendesk_chat__agent_names.sql")
     # Skipped by rule (a connector file holds every stream it synced), kept raw, not counted.
     # (into import_reject with each record's stream as its entity: a write the writer's

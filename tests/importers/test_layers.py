@@ -234,7 +234,6 @@ NOT_YET_MODELS = {
     "zendesk__audits",
     "zendesk__items", "zendesk__people", "zendesk__ratings", "zendesk__settings",
     "zendesk__settings_load", "zendesk__tickets", "zendesk__unknown_streams",
-    "zendesk_chat__chats", "zendesk_chat__history",
 }  # fmt: skip
 
 

@@ -8,5 +8,5 @@ SELECT $batch_id, substr(kind, 7), _row, _line, NULL, record::VARCHAR,
        'Zendesk Chat ' || substr(kind, 7) || ' records have no canonical table; kept here, '
        || 'not loaded (a connector file holds every stream it synced)',
        kind <> 'other:unknown'
-FROM zendesk_chat__int_records
+FROM zendesk_chat__int_other_records
 WHERE kind LIKE 'other:%';

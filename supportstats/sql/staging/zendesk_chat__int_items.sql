@@ -1,3 +1,8 @@
+-- Zendesk Chat: split the file (stg_raw, read where it says FROM stg_raw AS r) into one row
+-- per vendor record with its kind, in one read and one copy. Pages: incremental export
+-- {"chats": [...]}, bulk {"docs": [...] or {"<id>": {...}}}, {"agent_timeline": [...]},
+-- {"agents": [...]}; Airbyte RECORDs by stream name; bare records by their fields. _idx
+-- numbers a document's records (zendesk_chat__int_records numbers them per kind).
 WITH d AS (
     SELECT _row AS _doc, _line, record, _stream,
            json_transform(record, '{"id": "JSON", "chats": ["JSON"], "docs": "JSON",

@@ -2,29 +2,9 @@
 -- missed, duration), history chat.msg -> message, member join/leave -> engagement and
 -- agent_join / agent_leave events (other history items are kept as events too), rating and
 -- comment -> rating.
---
--- Who wrote a history item: nick "agent:<id>" is that agent ("agent:trigger" a trigger),
--- nick "visitor" the customer. Exports without nick (the REST chat object) are told apart by
--- name: a name in agent_names is the agent at the same position of agent_ids, the visitor's
--- name is the customer, any other name is an automated (trigger) message.
-CREATE OR REPLACE TEMP MACRO zc_role(nick, name, agent_names, visitor_name) AS (
-    CASE
-        WHEN nick = 'agent:trigger' THEN 'bot'
-        WHEN nick LIKE 'agent:%' THEN 'agent'
-        WHEN nick LIKE 'visitor%' THEN 'customer'
-        WHEN nick IS NOT NULL THEN 'system'
-        WHEN list_position(agent_names, name) IS NOT NULL THEN 'agent'
-        WHEN name = visitor_name OR name LIKE 'Visitor %' THEN 'customer'
-        WHEN name IS NULL THEN 'system'
-        ELSE 'bot'
-    END
-);
-
 -- The chats, typed from one parse of each record, straight into the staged conversations:
--- the record is the row's raw (the chats leave zendesk_chat__int_items once this table is built), and
--- the first customer message is read from the typed history in the same pass. _j, _end_ts
--- and _ok carry what the history, engagement and rating steps need.
-CREATE OR REPLACE TEMP TABLE stg_zc_conversation AS
+-- the record is the row's raw, and the first customer message is read from the typed history
+-- in the same pass. What the history steps need besides: zendesk_chat__int_chats.
 WITH c AS (
     SELECT _row, _line, record,
         json_transform(record, '{"id": "VARCHAR", "type": "VARCHAR", "timestamp": "VARCHAR",
@@ -73,12 +53,5 @@ SELECT
     CASE WHEN sid IS NULL THEN 'id' WHEN start_ts IS NULL THEN 'timestamp' END AS _reject_column,
     CASE WHEN sid IS NULL THEN 'chat has no id'
          WHEN start_ts IS NULL THEN 'timestamp ' || ss_quote(j.timestamp) || ' is not a date/time' END AS _reject_reason,
-    _row, _line,
-    sid, start_ts, end_ts,
-    {'agent_ids': j.agent_ids, 'agent_names': j.agent_names, 'visitor_name': j.visitor.name,
-     'missed': j.missed, 'rating': j.rating, 'comment': j.comment,
-     'department_id': j.department_id} AS _j
-FROM typed;
-
--- The chats' records are in stg_zc_conversation now: the other kinds stay.
-CREATE OR REPLACE TEMP TABLE zendesk_chat__int_items AS SELECT * FROM zendesk_chat__int_items WHERE kind <> 'chat';
+    _row, _line
+FROM typed
