@@ -231,9 +231,7 @@ NOT_YET_MODELS = {
     "bank_calls_5min__intervals", "servicenow__incidents", "servicenow__references",
     "servicenow__updates", "twcs__references", "twcs__tweets", "twcs__threads",
     # not yet split
-    "zendesk__audits",
-    "zendesk__items", "zendesk__people", "zendesk__ratings", "zendesk__settings",
-    "zendesk__settings_load", "zendesk__tickets", "zendesk__unknown_streams",
+    "zendesk__audits", "zendesk__ratings", "zendesk__tickets",
 }  # fmt: skip
 
 

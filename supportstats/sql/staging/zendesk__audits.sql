@@ -11,7 +11,7 @@ WITH a AS (
     SELECT _row, _line, record,
            json_transform(record, '{"id": "VARCHAR", "ticket_id": "VARCHAR", "created_at": "VARCHAR",
                "author_id": "VARCHAR", "via": {"channel": "VARCHAR", "source": {"rel": "VARCHAR"}}}') AS j
-    FROM stg_zd_item WHERE kind = 'audit'
+    FROM zendesk__int_records WHERE kind = 'audit'
 )
 SELECT a.*, ss_ts(j.created_at, 'UTC', NULL) AS created_ts, record::VARCHAR AS _raw,
     CASE WHEN ss_text(j.ticket_id) IS NULL THEN 'ticket_id'
@@ -52,7 +52,7 @@ SELECT _row, _line, ss_text(j.id), ss_text(j.ticket_id), ss_ts(j.created_at, 'UT
 FROM (SELECT _row, _line, record, json_transform(record, '{"id": "VARCHAR", "ticket_id": "VARCHAR",
           "created_at": "VARCHAR", "author_id": "VARCHAR", "public": "VARCHAR", "body": "VARCHAR",
           "plain_body": "VARCHAR", "via": {"channel": "VARCHAR", "source": {"rel": "VARCHAR"}}}') AS j
-      FROM stg_zd_item WHERE kind = 'comment');
+      FROM zendesk__int_records WHERE kind = 'comment');
 
 -- Who is who: the requester of each ticket (this file's ticket, else the warehouse, else the
 -- latest requester_id set in the audits) and the users known as agents or end-users.
@@ -77,14 +77,14 @@ LEFT JOIN from_audit fa ON fa.ticket_id = t.ticket_id;
 
 CREATE OR REPLACE TEMP TABLE stg_zd_agent_keys AS
 SELECT agent_key AS k FROM agent WHERE source_system = $source_system
-UNION SELECT agent_key FROM stg_zd_agent WHERE _reject_reason IS NULL
+UNION SELECT agent_key FROM zendesk__agent WHERE _reject_reason IS NULL
 UNION SELECT assignee_agent_key FROM stg_zd_conversation WHERE assignee_agent_key IS NOT NULL
 UNION SELECT $source_system || ':' || ss_text(e.value) FROM stg_zd_audit_event
       WHERE e.field_name = 'assignee_id' AND ss_text(e.value) IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE stg_zd_enduser_keys AS
 SELECT contact_key AS k FROM contact WHERE source_system = $source_system
-UNION SELECT contact_key FROM stg_zd_contact WHERE _reject_reason IS NULL
+UNION SELECT contact_key FROM zendesk__contact WHERE _reject_reason IS NULL
 EXCEPT SELECT k FROM stg_zd_agent_keys;
 
 CREATE OR REPLACE TEMP MACRO zd_role(author_id, author_key, requester_key, is_agent, is_enduser) AS (

@@ -8,11 +8,11 @@ WITH src AS (
                "score": "VARCHAR", "comment": "VARCHAR", "reason": "VARCHAR",
                "assignee_id": "VARCHAR", "group_id": "VARCHAR", "created_at": "VARCHAR",
                "updated_at": "VARCHAR"}') AS j
-    FROM stg_zd_item WHERE kind = 'rating'
+    FROM zendesk__int_records WHERE kind = 'rating'
     UNION ALL
     -- a rating embedded in a ticket, when no satisfaction_ratings record of the file has it
     -- numbered after the rating records, so _row stays unique in this table
-    SELECT t._row + (SELECT count(*) FROM stg_zd_item WHERE kind = 'rating'), t._line,
+    SELECT t._row + (SELECT count(*) FROM zendesk__int_records WHERE kind = 'rating'), t._line,
            t._sat,
            struct_pack(id := t.s.id, ticket_id := t._sat_ticket_id,
                score := t.s.score, comment := t.s.comment, reason := t.s.reason,
@@ -25,7 +25,7 @@ WITH src AS (
     WHERE ss_text(t.s.id) IS NOT NULL
       AND lower(t.s.score) IN ('good', 'bad', 'offered')
       AND t.s.id NOT IN (
-          SELECT record ->> '$.id' FROM stg_zd_item WHERE kind = 'rating' AND record ->> '$.id' IS NOT NULL)
+          SELECT record ->> '$.id' FROM zendesk__int_records WHERE kind = 'rating' AND record ->> '$.id' IS NOT NULL)
 ),
 typed AS (
     SELECT src.*, lower(trim(j.score)) AS score,

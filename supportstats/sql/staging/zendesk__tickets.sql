@@ -13,7 +13,7 @@ SELECT * EXCLUDE (rn) FROM (
                               ORDER BY updated_at DESC NULLS LAST, _row DESC) AS rn
     FROM (SELECT _row, _line, record, record ->> '$.ticket_id' AS ticket_id,
                  record ->> '$.updated_at' AS updated_at
-          FROM stg_zd_item WHERE kind = 'metric_set')
+          FROM zendesk__int_records WHERE kind = 'metric_set')
 ) WHERE rn = 1;
 
 CREATE OR REPLACE TEMP MACRO zd_metric(ms) AS json_transform(ms, '{
@@ -31,12 +31,12 @@ CREATE OR REPLACE TEMP TABLE stg_zd_followup AS
 SELECT f AS ticket_id, min(id) AS parent_id
 FROM (SELECT record ->> '$.id' AS id,
              unnest(json_transform(record, '{"followup_ids": ["VARCHAR"]}').followup_ids) AS f
-      FROM stg_zd_item WHERE kind = 'ticket' AND contains(record, '"followup_ids"')
+      FROM zendesk__int_records WHERE kind = 'ticket' AND contains(record, '"followup_ids"')
         AND json_array_length(record, '$.followup_ids') > 0)
 GROUP BY f;
 
 -- The tickets, typed from one parse of each record; the record itself is the row's raw (the
--- only copy kept: the tickets leave stg_zd_item_t once this table is built). _sat and _sat_*
+-- only copy kept: the tickets leave zendesk__int_items once this table is built). _sat and _sat_*
 -- carry the embedded satisfaction rating to zendesk__ratings.sql.
 CREATE OR REPLACE TEMP TABLE stg_zd_conversation AS
 WITH t AS (
@@ -50,7 +50,7 @@ WITH t AS (
             "via": {"channel": "VARCHAR", "source": {"rel": "VARCHAR", "from": {"ticket_id": "VARCHAR"}}},
             "tags": ["VARCHAR"], "custom_fields": [{"id": "VARCHAR", "value": "JSON"}],
             "satisfaction_rating": "JSON", "metric_set": "JSON"}') AS j
-    FROM stg_zd_item WHERE kind = 'ticket'
+    FROM zendesk__int_records WHERE kind = 'ticket'
 ),
 own AS (
     SELECT t.*, CASE WHEN json_type(j.metric_set) = 'OBJECT' THEN j.metric_set END AS own_ms,
@@ -122,7 +122,7 @@ LEFT JOIN stg_zd_followup f ON f.ticket_id = tk.sid
 LEFT JOIN conversation_with_source old ON old.conversation_key = tk.conversation_key;
 
 -- The tickets' records are in stg_zd_conversation now: the other kinds stay.
-CREATE OR REPLACE TEMP TABLE stg_zd_item_t AS SELECT * FROM stg_zd_item_t WHERE kind <> 'ticket';
+CREATE OR REPLACE TEMP TABLE zendesk__int_items AS SELECT * FROM zendesk__int_items WHERE kind <> 'ticket';
 
 -- Metric sets whose ticket is not in this file: update the warehouse's conversation row, or
 -- (ticket not imported yet) keep a stub the tickets file fills in later.

@@ -1,21 +1,13 @@
 -- Zendesk Support: split the file (stg_raw, read where it says FROM stg_raw AS r: one row per
 -- top-level JSON value, Airbyte/Faros wrappers already removed) into one row per vendor
--- record with its kind, in one read and one copy (stg_zd_item_t).
+-- record with its kind, in one read and one copy (zendesk__int_items).
 -- A document is either an API page ({"tickets": [...], "metric_sets": [...], "users": ...}),
 -- an Airbyte RECORD (kind from the stream name, e.g. "mytestsource__zendesk__tickets"), or a
 -- bare record (kind from its fields). _row numbers records per kind in file order, so a reject
--- says "record 12" of that kind (view stg_zd_item: the offset of the record's document plus
+-- says "record 12" of that kind (view zendesk__int_records: the offset of the record's document plus
 -- its place in it, so no sort of the whole file is needed); _line is the physical line for
 -- JSON Lines files.
--- Zendesk statuses onto the canonical ones (hold -> on_hold, solved -> resolved); custom
--- or unknown statuses (e.g. deleted) are kept lower-cased.
-CREATE OR REPLACE TEMP MACRO zd_status(s) AS (
-    CASE lower(trim(s)) WHEN 'hold' THEN 'on_hold' WHEN 'solved' THEN 'resolved'
-        WHEN '' THEN NULL ELSE lower(trim(s)) END
-);
-
 -- Each page is parsed once: its arrays come out as lists of records (JSON text).
-CREATE OR REPLACE TEMP TABLE stg_zd_item_t AS
 WITH d AS (
     SELECT _row AS _doc, _line, record, _stream,
            json_transform(record, '{"id": "JSON", "ticket": "JSON", "satisfaction_rating": "JSON",
@@ -113,14 +105,4 @@ listed AS (
     FROM paged
 )
 SELECT _doc, it.i AS _idx, _line, it.kind AS kind, coalesce(it.rec, 'null'::JSON) AS record
-FROM (SELECT _doc, _line, unnest(items) AS it FROM listed);
-
--- Where each document's records of a kind start in that kind's numbering (a small table).
-CREATE OR REPLACE TEMP TABLE stg_zd_item_off AS
-SELECT kind, _doc, coalesce(sum(n) OVER (PARTITION BY kind ORDER BY _doc
-           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS off
-FROM (SELECT kind, _doc, max(_idx) AS n FROM stg_zd_item_t GROUP BY ALL);
-
-CREATE OR REPLACE TEMP VIEW stg_zd_item AS
-SELECT o.off + t._idx AS _row, t._line, t.kind, t.record
-FROM stg_zd_item_t t JOIN stg_zd_item_off o USING (kind, _doc);
+FROM (SELECT _doc, _line, unnest(items) AS it FROM listed)

@@ -1,0 +1,7 @@
+-- The sla policies the writer kept (zendesk__sla_policy after its upsert: rejects and repeated ids
+-- marked), with what load/zendesk__settings.sql writes of them. Both tables hold them in the
+-- same order, so a positional join pairs each with its written row.
+SELECT t.*
+FROM zendesk__int_sla_policies AS t
+POSITIONAL JOIN (SELECT _reject_reason AS _kept_reason FROM zendesk__sla_policy) AS k
+WHERE k._kept_reason IS NULL
