@@ -63,10 +63,11 @@ notebooks: $(STAMP) browser
 	$(BIN)/python notebooks/execute.py --db $(DEMO_DB)
 
 # One pytest worker per core (pytest-xdist); an idle worker takes tests queued for a busy one.
+# The slowest tests are listed at the end, to watch the 10-minute CI budget.
 TEST_WORKERS ?= auto
 
 test: $(STAMP) $(TEST_STAMP) browser java
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal --durations=15
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
