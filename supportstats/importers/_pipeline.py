@@ -1,10 +1,11 @@
 """The import pipeline every source shares: probe, identity, one transaction, rejects and skips.
 
-An importer module only knows its source's shape. It stages the file with
-:meth:`ImportContext.stage_csv` or :meth:`ImportContext.stage_json`, runs its staging SQL
-(``sql/staging/<source>__<entity>.sql``) into temp tables shaped like the canonical tables plus
-``_row``, ``_line``, ``_reject_column``, ``_reject_reason`` and ``_raw`` (and ``_skipped``
-when a documented rule of the source leaves rows out), and hands each to
+An importer module only knows its source's shape. It reads the file with
+:meth:`ImportContext.stage_csv` or :meth:`ImportContext.stage_json` (or their streamed forms),
+stages its models (``sql/staging/<source>__<entity>.sql``, one SELECT each:
+:meth:`ImportContext.stage`) into temp tables shaped like the canonical tables plus ``_row``,
+``_line``, ``_reject_column``, ``_reject_reason`` and ``_raw`` (and ``_skipped`` when a
+documented rule of the source leaves rows out), and hands each to
 :meth:`ImportContext.upsert`. The pipeline does the rest: batch bookkeeping, rejected and
 skipped rows, the ``rows_read = rows_loaded + rows_rejected + rows_skipped`` check, upsert by
 key, and commit or roll back.

@@ -173,6 +173,7 @@ def _load_csat(ctx: ImportContext) -> None:
             {"b": ctx.batch_id},
         )
         ctx.not_records(footer)
+    ctx.stage("_int_csv_cells", view=True)  # the columns by position
     ctx.stage("chatwoot__int_csat_columns")
     ctx.stage("chatwoot__int_csat", label="typing ratings")
     # agents named "Name (email)" with a valid response: new keys only (a write upsert does not do)
@@ -208,6 +209,7 @@ def _load_report(ctx: ImportContext) -> None:
     start = period.group(1) if period else None
     end = period.group(2) if period else None
     ctx.define_macros("chatwoot__macros")
+    ctx.stage("_int_csv_cells", view=True)  # the columns by position
     staged = ctx.stage(
         "chatwoot__report",
         label="reading report",

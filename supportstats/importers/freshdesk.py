@@ -121,6 +121,7 @@ def _load_csv(ctx: ImportContext) -> None:
     # each known column's position in the file's header (matched in any case), else NULL
     positions = {h.lower(): i for i, h in enumerate(header, start=1)}
     columns = {ours: positions.get(theirs.lower()) for ours, theirs in CSV_COLUMNS.items()}
+    ctx.stage("_int_csv_cells", view=True)  # the columns by position
     ctx.stage("freshdesk__int_csv_columns", label="preparing rows", **columns)
     ctx.stage("freshdesk__int_csv_tickets", label="typing tickets")
     tickets = ctx.stage("freshdesk__csv_conversation", label="typing tickets")

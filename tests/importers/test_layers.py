@@ -109,56 +109,36 @@ def staged_shapes(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, s
     upsert = writer.Writer.upsert
     set_aside = writer.Writer.set_aside
 
-    def recording(self, target: str, staged: str, **kwargs):  # noqa: ANN001, ANN202
-        described = self.conn.execute(f"DESCRIBE {staged}").fetchall()
-        stored = dict(
-            self.conn.execute(
+    def record(ctx, staged: str, target: str, tables: tuple[str, ...]) -> None:  # noqa: ANN001
+        """The staged table's columns and those of the warehouse tables it is written to."""
+        described = ctx.conn.execute(f"DESCRIBE {staged}").fetchall()
+        stored = {
+            name: kind
+            for table in tables
+            for name, kind in ctx.conn.execute(
                 "SELECT column_name, data_type FROM information_schema.columns "
                 "WHERE table_name = $t AND table_schema = 'main' "
                 "AND coalesce(is_generated, 'NEVER') = 'NEVER'",
-                {"t": target},
+                {"t": table},
             ).fetchall()
-        )
-        shapes[(self.probe.name, target, staged)] = {
+        }
+        shapes[(ctx.probe.name, target, staged)] = {
             "staged": {name: kind for name, kind, *_ in described},
             "stored": stored,
             "table": staged,
         }
+
+    def recording(self, target: str, staged: str, **kwargs):  # noqa: ANN001, ANN202
+        record(self, staged, target, (target,))
         return upsert(self, target, staged, **kwargs)
 
     def recording_aside(self, staged: str, entity: str, **kwargs):  # noqa: ANN001, ANN202
-        # rows written by load SQL (schedules, holidays): the tables that SQL fills
-        described = self.conn.execute(f"DESCRIBE {staged}").fetchall()
-        if staged in LOADED_BY_SQL:
-            stored = {
-                name: kind
-                for table in LOADED_BY_SQL[staged]
-                for name, kind in self.conn.execute(
-                    "SELECT column_name, data_type FROM information_schema.columns "
-                    "WHERE table_name = $t AND table_schema = 'main'",
-                    {"t": table},
-                ).fetchall()
-            }
-            shapes[(self.probe.name, entity, staged)] = {
-                "staged": {name: kind for name, kind, *_ in described},
-                "stored": stored,
-                "table": staged,
-            }
+        if staged in LOADED_BY_SQL:  # rows written by load SQL: the tables that SQL fills
+            record(self, staged, entity, LOADED_BY_SQL[staged])
         return set_aside(self, staged, entity, **kwargs)
 
     def recording_aggregates(ctx, staged: str, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-        described = ctx.conn.execute(f"DESCRIBE {staged}").fetchall()
-        stored = dict(
-            ctx.conn.execute(
-                "SELECT column_name, data_type FROM information_schema.columns "
-                "WHERE table_name = 'source_aggregate' AND table_schema = 'main'"
-            ).fetchall()
-        )
-        shapes[(ctx.probe.name, "source_aggregate", staged)] = {
-            "staged": {name: kind for name, kind, *_ in described},
-            "stored": stored,
-            "table": staged,
-        }
+        record(ctx, staged, "source_aggregate", ("source_aggregate",))
         return upsert_aggregates(ctx, staged, *args, **kwargs)
 
     folder = tmp_path_factory.mktemp("layers")

@@ -1,12 +1,9 @@
--- Chatwoot report CSV (stg_raw: columns c1..cN by position, as the header is localised) ->
+-- Chatwoot report CSV (_int_csv_cells: columns by position, as the header is localised) ->
 -- source_aggregate: one row per CSV row and metric. $metrics names the metric of each column
 -- from c2 on (NULL: a column not kept); a metric named avg_* is a duration ('1 day 4 hours').
 -- $summary: the conversations summary, whose rows have no dimension (else c1 names it).
 WITH r AS (
-    SELECT _row, _line, c1,
-           list_value(*COLUMNS(* EXCLUDE (_row, _line))) AS cells,
-           to_json(struct_pack(*COLUMNS(* EXCLUDE (_row, _line)))) AS raw
-    FROM stg_raw
+    SELECT _row, _line, cells[1] AS c1, cells, _rawjson AS raw FROM _int_csv_cells
 ), m AS (
     SELECT r.*, i, $metrics[i] AS metric, cells[i + 1] AS cell
     FROM r, range(1, len($metrics) + 1) AS t(i)

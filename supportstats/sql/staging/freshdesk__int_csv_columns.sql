@@ -1,13 +1,6 @@
--- Freshdesk ticket export CSV (stg_raw, the file's own header) -> our names for the known
--- columns. Each parameter ($ticket_id, $subject, ...) is the position of that column in the
--- file's header (matched by name, in any case, by the importer; NULL when the file lacks it).
--- _rawjson is the row under its own header.
-WITH v AS (
-    SELECT _row, _line,
-           list_value(*COLUMNS(* EXCLUDE (_row, _line))) AS cells,
-           to_json(struct_pack(*COLUMNS(* EXCLUDE (_row, _line)))) AS _rawjson
-    FROM stg_raw
-)
+-- Freshdesk ticket export CSV (_int_csv_cells) -> our names for the known columns. Each
+-- parameter ($ticket_id, $subject, ...) is the position of that column in the file's header
+-- (matched by name, in any case, by the importer; NULL when the file lacks it).
 SELECT
     _row, _line,
     cells[$ticket_id] AS ticket_id, cells[$subject] AS subject,
@@ -23,4 +16,4 @@ SELECT
     cells[$first_response_status] AS first_response_status, cells[$tags] AS tags,
     cells[$survey] AS survey, cells[$contact_id] AS contact_id,
     _rawjson
-FROM v
+FROM _int_csv_cells
