@@ -9,15 +9,14 @@ fifteen non-default options; the 200k warehouse by agent, and by team and interv
 non-default options. (The ungrouped table, and the demo by channel and interval with stored
 facts, passed as well when run by hand; they are left out to keep the suite's Spark time down.)
 
-Data: the demo warehouse, and a 200,000-conversation synthetic warehouse (supportstats.sample,
-40 agents, 28 days) generated once per session. With the default options the Spark side reads
-the lake's stored facts, as the DuckDB side does; with other options, or stored_facts=False,
-Spark computes every fact from the canonical tables with the translated views.
+Data (built once per test run, conftest.py): the demo warehouse, and a 200,000-conversation
+synthetic warehouse (supportstats.sample, 40 agents, 28 days). With the default options the
+Spark side reads the lake's stored facts, as the DuckDB side does; with other options, or
+stored_facts=False, Spark computes every fact from the canonical tables with the translated
+views.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -51,7 +50,7 @@ OTHER = MetricOptions.parse(
 )
 
 
-def check(db: Path, lake: Path, spark, by, options=None, stored_facts=None) -> None:
+def check(db, lake, spark, by, options=None, stored_facts=None) -> None:
     from supportstats.spark.engine import spark_query
 
     options = options or MetricOptions()
@@ -81,25 +80,6 @@ def test_demo_facts_computed_on_spark(demo_lake, spark):
 def test_demo_other_options_by_agent(demo_lake, spark):
     db, lake = demo_lake
     check(db, lake, spark, ["agent"], OTHER)
-
-
-@pytest.fixture(scope="session")
-def synthetic_lake(tmp_path_factory, spark) -> tuple[Path, Path]:
-    """(warehouse, lake) of 200,000 synthetic conversations, made once per session."""
-    from supportstats.db import open_warehouse
-    from supportstats.importers import import_file
-    from supportstats.lake import export_lake
-    from supportstats.sample import FILES, SampleSpec, write_sample
-
-    root = tmp_path_factory.mktemp("spark_200k")
-    write_sample(SampleSpec(conversations=200_000, days=28, agents=40), root / "csv")
-    db = root / "s.duckdb"
-    with open_warehouse(db) as conn:
-        for name in FILES:
-            import_file(conn, root / "csv" / name)
-    with duckdb.connect(str(db), read_only=True) as conn:
-        export_lake(conn, root / "lake")
-    return db, root / "lake"
 
 
 def test_synthetic_200k_by_agent(synthetic_lake, spark):
