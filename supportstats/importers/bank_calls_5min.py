@@ -41,5 +41,6 @@ def load(ctx: ImportContext) -> None:
         )
     ctx.entity = "source_aggregate"
     ctx.stage_csv("stg_raw")
-    ctx.run_sql("staging/bank_calls_5min__intervals.sql", label="checking intervals")
-    ctx.upsert("source_aggregate", "stg_interval", main=True)
+    staged = ctx.stage("bank_calls_5min__intervals", label="checking intervals")
+    ctx.run_sql("load/bank_calls_5min__replaced.sql")
+    ctx.upsert("source_aggregate", staged, main=True)

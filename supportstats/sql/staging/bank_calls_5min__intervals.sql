@@ -1,8 +1,7 @@
--- 5-minute call counts (stg_raw: DateTime, Calls as text) -> stg_interval, shaped like
--- source_aggregate. The trailing 'Z' of DateTime is not a real zone (the stamps are local
--- business hours), so it is dropped and the time read as local time in tz. The typed count
--- is n_calls because identifiers ignore case ("Calls" is the raw text).
-CREATE OR REPLACE TEMP TABLE stg_interval AS
+-- 5-minute call counts (stg_raw: DateTime, Calls as text) -> source_aggregate rows (a
+-- staging model: one SELECT). The trailing 'Z' of DateTime is not a real zone (the stamps
+-- are local business hours), so it is dropped and the time read as local time in tz. The
+-- typed count is n_calls because identifiers ignore case ("Calls" is the raw text).
 WITH typed AS (
     SELECT
         r.*,
@@ -48,9 +47,4 @@ SELECT
         WHEN nth > 1 THEN 'duplicate interval ' || trim("DateTime") || '; the first row was kept'
     END AS _reject_reason,
     _row, _line
-FROM checked;
-
--- Importing a corrected file replaces the earlier counts of the same intervals.
-DELETE FROM source_aggregate
-WHERE source_system = $source_system AND report = 'bank_calls_5min' AND metric = 'calls_handled'
-  AND period_start IN (SELECT period_start FROM stg_interval WHERE _reject_reason IS NULL);
+FROM checked
