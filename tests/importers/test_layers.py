@@ -209,7 +209,7 @@ NOT_YET_MODELS = {
     # the other helper of issue 18 converts these
     "bank_calls__calls", "bank_calls__events", "bank_calls__references",
     "servicenow__incidents", "servicenow__references",
-    "servicenow__updates", "twcs__references", "twcs__tweets", "twcs__threads",
+    "servicenow__updates",
     # not yet split
     "zendesk__audits", "zendesk__ratings", "zendesk__tickets",
 }  # fmt: skip

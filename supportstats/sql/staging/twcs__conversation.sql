@@ -1,9 +1,14 @@
--- Run after stg_message was upserted (rejects and duplicate tweets marked): one conversation
--- per thread. The queue is the company that answers in the thread (its first reply's
--- account), else the company account that wrote the root; the contact is the first customer.
-CREATE OR REPLACE TEMP TABLE stg_conversation AS
+-- Threads -> conversation rows, staged after the messages were upserted (rejects and
+-- duplicate tweets marked): one conversation per thread. The queue is the company that
+-- answers in the thread (its first reply's account), else the company account that wrote the
+-- root; the contact is the first customer. What a message row does not carry (the author's
+-- id, inbound, the parent and root tweet ids) comes from twcs__int_tweet by row.
 WITH m AS (
-    SELECT * FROM stg_message WHERE _reject_reason IS NULL
+    SELECT m.*, t.author, t.is_inbound, t.parent_tid, r.root_tid
+    FROM twcs__message m
+    JOIN twcs__int_tweet t USING (_row)
+    LEFT JOIN twcs__int_tweet_root r ON r.tid = t.tid
+    WHERE m._reject_reason IS NULL
 )
 SELECT
     conversation_key,
@@ -16,7 +21,6 @@ SELECT
     min(created_at) AS created_at,
     min(created_at) FILTER (WHERE is_inbound) AS first_customer_message_at,
     CASE WHEN arg_min(is_inbound, created_at) THEN 'customer' ELSE 'agent' END AS initiated_by,
-    count(*)::INTEGER AS tweets,
     json_object(
         'root_tweet_id', any_value(root_tid),
         'root_in_response_to', max(parent_tid) FILTER (WHERE source_id = root_tid),
@@ -28,4 +32,4 @@ SELECT
     min(_row) AS _row,
     min(_line) AS _line
 FROM m
-GROUP BY conversation_key;
+GROUP BY conversation_key
