@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -131,37 +132,24 @@ SparkMasterOption = typer.Option(
 )
 
 
-def _spark_frame(
+def _spark_query(
     lake: Path | None,
     master: str | None,
     options: MetricOptions,
     period: Period,
     filters: Filters,
     by: list[str],
-    metric: list[str] | None,
-    refused: dict[str, bool],
 ):
-    """The metrics table on Spark over ``lake`` (``--engine spark``)."""
-    from supportstats.metrics import metrics_table
-    from supportstats.spark.engine import spark_errors, spark_query
+    """The metric Query on Spark over ``lake`` (``--engine spark``): every table below runs
+    on it as on the warehouse (docs/spark.md)."""
+    from supportstats.spark.engine import spark_query
 
     if lake is None:
         raise OptionError(
             "--engine spark reads a lake: --lake DIR is missing",
             "write one with: supportstats db export --format parquet DIR",
         )
-    for flag, given in refused.items():
-        if given:
-            raise OptionError(
-                f"--engine spark does not support {flag} yet",
-                f"drop {flag}, or use --engine duckdb",
-            )
-    with spark_errors():
-        q = spark_query(lake, options, period, filters, by, master=master)
-        try:
-            return q, metrics_table(q, families=metric or None)
-        finally:
-            q.conn.close()
+    return spark_query(lake, options, period, filters, by, master=master)
 
 
 def register(app: typer.Typer) -> None:
@@ -238,27 +226,24 @@ def register(app: typer.Typer) -> None:
             raise OptionError(
                 "--sla and --compare-source are separate tables", "pass one of them at a time"
             )
-        spool: Spool | None = None
         if engine not in ("duckdb", "spark"):
             raise OptionError(f"unknown --engine {engine!r}", "choose duckdb or spark")
-        if engine == "spark":
-            by_conversation = any(b.strip().lower() == "conversation" for b in by or [])
-            q, frame = _spark_frame(
-                lake, spark_master, options, period, filters, by or [], metric,
-                {"--sla": sla_flag, "--compare-source": compare,
-                 "--by conversation": by_conversation, "--sla-status": sla_status is not None},
-            )  # fmt: skip
-            say_options(options, period)
-            emit_frame(frame, fmt, title=f"Metrics {period.describe()}", single=not q.by,
-                       raw_csv=raw_csv)  # fmt: skip
-            return
-        if lake is not None or spark_master is not None:
+        if engine == "duckdb" and (lake is not None or spark_master is not None):
             raise OptionError(
                 "--lake and --spark-master go with --engine spark",
                 "add --engine spark, or drop them",
             )
-        with open_warehouse(db, read_only=True, wait=wait) as conn:
-            q = query(conn, options, period, filters, by=by or [])
+        spool: Spool | None = None
+        with contextlib.ExitStack() as stack:
+            if engine == "spark":
+                from supportstats.spark.engine import spark_errors
+
+                stack.enter_context(spark_errors())
+                q = _spark_query(lake, spark_master, options, period, filters, by or [])
+                stack.callback(q.conn.close)
+            else:
+                conn = stack.enter_context(open_warehouse(db, read_only=True, wait=wait))
+                q = query(conn, options, period, filters, by=by or [])
             if sla_status is not None and not (sla_flag and "conversation" in q.by):
                 raise OptionError(
                     "--sla-status lists SLA items, with --sla --by conversation",

@@ -95,7 +95,8 @@ def local_time(ts: str, options: MetricOptions) -> str:
     """
     if options.timezone == "UTC":
         return f"make_timestamp(epoch_us({ts}))"
-    return f"timezone($tz, {ts})"
+    # the cast says which way timezone() goes (a no-op here; the Spark engine needs it)
+    return f"timezone($tz, ({ts})::timestamptz)"
 
 
 def dims(by: Sequence[str], scope: Scope, options: MetricOptions) -> str:

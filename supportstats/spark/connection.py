@@ -7,7 +7,9 @@ temp."x"``, the look-up of cached temp tables in ``duckdb_tables()`` and small S
 ``register``/``unregister`` for Arrow data. :class:`SparkConnection` answers each of them on
 Spark: every statement goes through :func:`supportstats.spark.rewrites.to_spark`, temp tables
 are checkpointed Spark views, parameters are Spark's named parameter markers. Anything else
-(an UPDATE, which only business hours issue) raises :class:`NotOnSpark`.
+An ``UPDATE`` of a temp table (business hours rewrite a few columns of the facts in place)
+becomes a SELECT of the new rows, replacing the view (``rewrites.update_as_select``); any other
+statement raises :class:`NotOnSpark`.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from supportstats.spark.rewrites import Macro, NotOnSpark, tables_of, to_spark
+from supportstats.spark.rewrites import Macro, NotOnSpark, tables_of, to_spark, update_as_select
 
 # parameters that hold lists of words (filters and a few SLA ones): typed ARRAY<STRING>
 _LIST_PARAMS = re.compile(r"^(f_\w+|w|lw|sla_overridden|pause)$")
 _TEMP_LOOKUP = re.compile(r"duckdb_tables\(\)", re.I)
+# comment lines before a statement (SQL files start with one): the statement's verb follows
+_LEADING_COMMENTS = re.compile(r"\A(\s*--[^\n]*\n)+")
 
 
 class SparkResult:
@@ -104,6 +108,7 @@ class SparkConnection:
     def execute(self, text: str, params: Mapping[str, Any] | None = None) -> SparkResult:
         """Run one statement (see the module doc for the ones understood)."""
         params = dict(params or {})
+        text = _LEADING_COMMENTS.sub("", text)
         head = text.lstrip().lower()
         if text in self._memo_sql:
             if text not in self._memo:
@@ -121,12 +126,13 @@ class SparkConnection:
         if m:
             self.drop_view(text.lstrip()[m.start(2) : m.end(2)])
             return SparkResult(self.spark.createDataFrame([], "ok boolean"))
+        if head.startswith("update"):
+            name, select = update_as_select(text, self.columns)
+            self.create_view(name, self._frame(select, params))
+            return SparkResult(self.spark.createDataFrame([], "ok boolean"))
         if not head.startswith(("select", "with", "(")):
             verb = head.split(None, 1)[0] if head else "?"
-            raise NotOnSpark(
-                f"the Spark engine cannot run a {verb.upper()} statement "
-                "(only business hours need one: use --option clock=calendar)"
-            )
+            raise NotOnSpark(f"the Spark engine cannot run a {verb.upper()} statement")
         return SparkResult(self._frame(text, params))
 
     def register(self, name: str, data: Any) -> None:

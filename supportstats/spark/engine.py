@@ -25,11 +25,10 @@ from supportstats.metrics.options import MetricOptions
 from supportstats.metrics.period import Filters, Period
 from supportstats.spark.rewrites import NotOnSpark
 
-# Options (name, value that is refused) the Spark engine cannot run faithfully yet, and why.
-UNSUPPORTED: tuple[tuple[str, str, str], ...] = (
-    ("clock", "business", "business hours update the facts in place (UPDATE)"),
-    ("frt_scope", "cycle", "cycle FRT in business hours is not ported; calendar cycles untested"),
-)
+# Options (name, value that is refused, why) the Spark engine cannot run faithfully yet: none
+# now (business hours, cycle FRT and local time zones run through the same SQL); an entry
+# here is refused with a one-line error naming it.
+UNSUPPORTED: tuple[tuple[str, str, str], ...] = ()
 SESSION_CONF = {
     "spark.sql.session.timeZone": "UTC",
     # ANSI mode: an integer overflow or a failed cast is an error, as in DuckDB, never a
@@ -96,11 +95,6 @@ def check_available() -> None:
 
 def check_options(options: MetricOptions) -> None:
     """Raise :class:`NotOnSpark` naming the first option the Spark engine cannot run."""
-    if options.timezone != "UTC":
-        raise NotOnSpark(
-            f"--engine spark does not support option timezone={options.timezone} yet (only UTC)",
-            "drop --option timezone, or use the DuckDB engine for local-time reports",
-        )
     for name, value, why in UNSUPPORTED:
         if getattr(options, name) == value:
             raise NotOnSpark(
@@ -151,19 +145,16 @@ def spark_query(
         frame = metrics_table(q)
     """
     from supportstats.metrics import query
-    from supportstats.metrics.stored import ALL_TABLES, definition
-    from supportstats.spark.lake_views import register_lake
+    from supportstats.spark.lake_views import has_facts, register_lake
 
     options = options or MetricOptions()
     check_options(options)
     spark = spark or spark_session(master)
     # the lake does not change under a query: its manifest stands in for the data fingerprint
     conn, manifest = register_lake(spark, lake, _lake_fingerprint(Path(lake)))
-    has_facts = manifest.facts_definition == definition() and all(
-        t.name in manifest.tables for t in ALL_TABLES
-    )
+    stored = has_facts(manifest)
     q = query(conn, options, period, filters, by)
-    q._memo["stored"] = has_facts if stored_facts is None else (stored_facts and has_facts)
+    q._memo["stored"] = stored if stored_facts is None else (stored_facts and stored)
     return q
 
 

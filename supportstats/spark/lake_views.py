@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from supportstats.lake import Manifest, derived_statements, read_manifest
+from supportstats.metrics.stored import ALL_TABLES, definition
 from supportstats.spark.connection import SparkConnection
 from supportstats.spark.rewrites import macros
 
@@ -62,12 +63,20 @@ def register_lake(
         if m:
             views[m.group(1)] = statement.strip()[m.end() :]
     conn: SparkConnection
+    state = [(definition(), fingerprint)] if fingerprint and has_facts(manifest) else []
 
     def table(name: str) -> Any:
+        if name == "fact_state":
+            # the facts' bookkeeping (metrics.stored.is_current): current exactly when the
+            # lake holds the facts of this definition (the lake's fingerprint stands in for
+            # the data stamp), so a Query derived from another (sla's other clock) agrees
+            return spark.createDataFrame(state, "definition string, data_stamp string")
         if name in manifest.tables:
             return _table_frame(spark, where / name, manifest.tables[name])
         if name in views:
             return conn.sql(views[name]).spark_frame
+        if name == "pg_timezone_names":
+            return _zone_names(spark)
         return None
 
     conn = SparkConnection(
@@ -77,6 +86,13 @@ def register_lake(
         fingerprint=fingerprint,
     )
     return conn, manifest
+
+
+def has_facts(manifest: Manifest) -> bool:
+    """Whether the lake holds every stored facts table, built with this code's definition."""
+    return manifest.facts_definition == definition() and all(
+        t.name in manifest.tables for t in ALL_TABLES
+    )
 
 
 def _table_frame(spark: Any, folder: Path, table: Any) -> Any:
@@ -91,3 +107,12 @@ def _table_frame(spark: Any, folder: Path, table: Any) -> Any:
         col = F.col(f"`{column}`")
         out.append((col.cast(target) if target else col).alias(column))
     return frame.select(*out)
+
+
+def _zone_names(spark: Any) -> Any:
+    """The view standing in for DuckDB's ``pg_timezone_names()`` (column ``name``): the IANA
+    zones Python knows, which business hours check a schedule's timezone against."""
+    import zoneinfo
+
+    names = sorted(zoneinfo.available_timezones())
+    return spark.createDataFrame([(n,) for n in names], "name string")

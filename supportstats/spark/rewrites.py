@@ -284,14 +284,80 @@ def _epoch(node: Any) -> Any:
 
 
 def _timezone(node: Any) -> Any:
-    """timezone($tz, ts) -> ts. Valid only for timezone=UTC (what the Spark engine accepts,
-    spark.engine.check_options): DuckDB's direction depends on the argument's type, which the
-    SQL text does not carry."""
+    """timezone(tz, x::timestamptz) (an instant to wall-clock time in tz) ->
+    from_utc_timestamp(x, tz); timezone(tz, x::timestamp) (wall-clock time in tz to the
+    instant) -> to_utc_timestamp(x, tz). DuckDB picks the direction by the argument's type,
+    which the SQL text does not carry: our SQL states it with the cast (a no-op in DuckDB),
+    and a call without one is refused rather than guessed."""
     exp = _exp()
-    if isinstance(node, exp.Anonymous) and node.name.lower() == "timezone":
-        return node.expressions[1]
     if isinstance(node, exp.AtTimeZone | exp.ConvertTimezone):
-        raise NotOnSpark("AT TIME ZONE has no Spark rewrite; use timezone=UTC")
+        raise NotOnSpark("AT TIME ZONE has no Spark rewrite; use timezone(tz, x::timestamptz)")
+    if not (isinstance(node, exp.Anonymous) and node.name.lower() == "timezone"):
+        return node
+    zone, ts = node.expressions
+    kind = ts.to.this if isinstance(ts, exp.Cast) else None
+    if kind == exp.DataType.Type.TIMESTAMPTZ:
+        return _fn("FROM_UTC_TIMESTAMP", ts.this, zone)
+    if kind in (exp.DataType.Type.TIMESTAMP, exp.DataType.Type.TIMESTAMPNTZ):
+        return _fn("TO_UTC_TIMESTAMP", ts.this, zone)
+    raise NotOnSpark(
+        f"{node.sql(dialect='duckdb')!r}: timezone() without a cast of its argument to "
+        "timestamptz or timestamp has no Spark rewrite (its direction depends on the type)"
+    )
+
+
+def _list_zip(node: Any) -> Any:
+    """list_zip(a, b) -> zip_with(a, b, (l, r) -> array(l, r)): pairs as two-element lists
+    (of one type) so x[1], x[2] index them as in DuckDB; Spark's arrays_zip gives structs,
+    which have no positional index. Shorter lists are padded with NULL on both sides."""
+    exp = _exp()
+    if not (isinstance(node, exp.Anonymous) and node.name.lower() == "list_zip"):
+        return node
+    args = node.expressions
+    if len(args) != 2:
+        raise NotOnSpark("list_zip of other than two lists has no Spark rewrite")
+    pair = _lambda(["__l", "__r"], "ARRAY(__l, __r)")
+    return _fn("ZIP_WITH", args[0], args[1], pair)
+
+
+def _list_sum(node: Any) -> Any:
+    """list_sum(a) -> aggregate(filter(a, x -> x IS NOT NULL), NULL, (s, x) -> coalesce(s, 0)
+    + x), summed as DOUBLE: NULLs skipped and NULL for an empty list, as DuckDB (a plain
+    aggregate from 0 would give 0, and NULL for any NULL element)."""
+    exp = _exp()
+    if not (isinstance(node, exp.Anonymous) and node.name.lower() in ("list_sum", "array_sum")):
+        return node
+    kept = _fn("FILTER", node.expressions[0], _lambda(["__x"], "__x IS NOT NULL"))
+    return _fn(
+        "AGGREGATE", kept, _sql("CAST(NULL AS DOUBLE)"),
+        _lambda(["__s", "__x"], "COALESCE(__s, 0D) + __x"),
+    )  # fmt: skip
+
+
+def _json_transform(node: Any) -> Any:
+    """json_transform(j, shape) -> an error: the vendor SLA policies' conditions
+    (views/sla_policy_match) are parsed with it, and Spark's from_json differs in what it
+    makes of values that do not fit the shape; not ported yet, so never guessed."""
+    exp = _exp()
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "json_transform":
+        raise NotOnSpark(
+            "vendor SLA policies with conditions (sla_policy.filter, e.g. Zendesk's) are not "
+            "evaluated on Spark yet (json_transform has no Spark rewrite)",
+            "use --engine duckdb for --sla on a lake with vendor SLA policies",
+        )
+    return node
+
+
+def _table_function(node: Any) -> Any:
+    """FROM pg_timezone_names() -> FROM pg_timezone_names (the Spark engine registers a view
+    of that name with the zones Java knows: supportstats.spark.lake_views)."""
+    exp = _exp()
+    if (
+        isinstance(node, exp.Table)
+        and isinstance(node.this, exp.Anonymous)
+        and node.this.name.lower() == "pg_timezone_names"
+    ):
+        node.set("this", exp.to_identifier("pg_timezone_names"))
     return node
 
 
@@ -447,8 +513,22 @@ REWRITES: tuple[Rewrite, ...] = (
             "which drops the order", _ordered_aggregate),
     Rewrite("epoch", "epoch(ts) -> unix_micros(ts) / 1e6; epoch_us -> unix_micros",
             "silently wrong: sqlglot writes unix_timestamp, whole seconds", _epoch),
-    Rewrite("timezone", "timezone($tz, ts) -> ts (the engine accepts timezone=UTC only)",
-            "DuckDB's direction depends on the argument type, unknown in the text", _timezone),
+    Rewrite("timezone", "timezone(tz, x::timestamptz) -> from_utc_timestamp(x, tz); "
+            "timezone(tz, x::timestamp) -> to_utc_timestamp(x, tz); without a cast: an error",
+            "no timezone() in Spark, and DuckDB's direction depends on the argument type, "
+            "unknown in the text (our SQL casts)", _timezone),
+    Rewrite("list_zip", "list_zip(a, b) -> zip_with(a, b, (l, r) -> array(l, r))",
+            "sqlglot writes list_zip unchanged; arrays_zip gives structs, not indexable by "
+            "position", _list_zip),
+    Rewrite("list_sum", "list_sum(a) -> aggregate over the non-NULL elements, NULL if none",
+            "no list_sum in Spark; a plain aggregate would give 0 for an empty list and NULL "
+            "for a NULL element", _list_sum),
+    Rewrite("json_transform", "json_transform(j, shape) -> an error naming vendor SLA "
+            "policies", "no Spark rewrite yet (from_json differs on values that do not fit)",
+            _json_transform),
+    Rewrite("pg_timezone_names", "FROM pg_timezone_names() -> FROM pg_timezone_names (a "
+            "view of the zones Java knows)", "Spark has no such table function",
+            _table_function),
     Rewrite("infinity", "'infinity'::timestamptz -> 9999-12-31 23:59:59.999999 (and -infinity)",
             "Spark has no infinite timestamps: the cast fails or gives NULL", _infinity),
     Rewrite("arg_tuple", "arg_min(x, (a, b)) -> min_by(x, struct(a IS NULL, a, b IS NULL, b))",
@@ -473,6 +553,11 @@ CONTEXT_REWRITES = (
      "Spark refuses two CTEs of one name in a statement; DuckDB scopes them per WITH"),
     ("parameters", "$name -> :name, lists as ARRAY<STRING>",
      "Spark's named parameter markers; a NULL list needs its type"),
+    ("star_replace", "t.* REPLACE (e AS c) -> t's columns, e AS c in place of c",
+     "Spark's star has EXCEPT but no REPLACE"),
+    ("update", "UPDATE t SET c = v [FROM s] WHERE w -> t replaced by a SELECT with "
+     "CASE WHEN <updated> THEN v ELSE c END (update_as_select)",
+     "Spark's views cannot be updated; business hours rewrite facts columns in place"),
 )  # fmt: skip
 
 Columns = Callable[[str], Sequence[str] | None]
@@ -528,17 +613,26 @@ def _expand_macros(tree: Any, defined: Mapping[str, Macro]) -> Any:
 def _union_by_name(tree: Any, columns: Columns) -> Any:
     exp = _exp()
 
+    def star(select: Any, qualifier: str | None) -> list[str]:
+        # the table a * (or t.*) stands for: the FROM table, or the one aliased t
+        tables = [select.args["from_"].this, *[j.this for j in select.args.get("joins") or []]]
+        if qualifier:
+            tables = [t for t in tables if t.alias_or_name == qualifier]
+        table = tables[0] if tables else None
+        if isinstance(table, exp.Subquery) and isinstance(table.this, exp.Select):
+            return names(table.this)  # (select * from t where ...) f
+        found = columns(table.name) if isinstance(table, exp.Table) else None
+        if found is None:
+            raise NotOnSpark("UNION ALL BY NAME over SELECT * of a subquery has no Spark rewrite")
+        return list(found)
+
     def names(select: Any) -> list[str]:
         out: list[str] = []
         for e in select.expressions:
             if isinstance(e, exp.Star):
-                table = select.args["from_"].this
-                found = columns(table.name) if isinstance(table, exp.Table) else None
-                if found is None:
-                    raise NotOnSpark(
-                        "UNION ALL BY NAME over SELECT * of a subquery has no Spark rewrite"
-                    )
-                out.extend(found)
+                out.extend(star(select, None))
+            elif isinstance(e, exp.Column) and isinstance(e.this, exp.Star):
+                out.extend(star(select, e.table))
             else:
                 out.append(e.alias_or_name)
         return out
@@ -570,7 +664,16 @@ def _union_by_name(tree: Any, columns: Columns) -> Any:
             )
         return node
 
-    return tree.transform(rewrite)
+    # innermost first: a chain a BY NAME b BY NAME c nests, and each level reads the names
+    # of the (rewritten) one below
+    for union in reversed(list(tree.find_all(exp.Union, bfs=False))):
+        new = rewrite(union)
+        if new is not union:
+            if union is tree:
+                tree = new
+            else:
+                union.replace(new)
+    return tree
 
 
 def _output_names(node: Any, names: Callable[[Any], list[str]]) -> list[str]:
@@ -595,6 +698,43 @@ def _positional_any(node: Any, wanted: list[str], positional: Callable, have: li
             for n in wanted
         ]
     ).from_(sub)
+
+
+def _star_replace(tree: Any, columns: Columns) -> Any:
+    """``t.* REPLACE (e AS c, ...)`` -> t's columns in order, ``e AS c`` in place of c (Spark
+    has no REPLACE in a star; its columns come from the view t names)."""
+    exp = _exp()
+
+    def rewrite(node: Any) -> Any:
+        if not isinstance(node, exp.Select):
+            return node
+        out, changed = [], False
+        for e in node.expressions:
+            star = e.this if isinstance(e, exp.Column) else e
+            if not (isinstance(star, exp.Star) and star.args.get("replace")):
+                out.append(e)
+                continue
+            if star.args.get("except_") or star.args.get("except"):
+                raise NotOnSpark("* EXCLUDE (...) REPLACE (...) has no Spark rewrite")
+            qualifier = e.table if isinstance(e, exp.Column) else None
+            tables = [node.args["from_"].this, *[j.this for j in node.args.get("joins") or []]]
+            tables = [t for t in tables if not qualifier or t.alias_or_name == qualifier]
+            table = tables[0] if len(tables) == 1 or qualifier else None
+            names = columns(table.name) if isinstance(table, exp.Table) else None
+            if names is None:
+                raise NotOnSpark("* REPLACE over a subquery or several tables has no Spark rewrite")
+            new = {a.alias: a for a in star.args["replace"]}
+            for name in names:
+                out.append(
+                    new[name].copy() if name in new
+                    else exp.column(name, table=qualifier, quoted=True)
+                )  # fmt: skip
+            changed = True
+        if changed:
+            node.set("expressions", out)
+        return node
+
+    return tree.transform(rewrite)
 
 
 def _unique_ctes(tree: Any) -> Any:
@@ -653,6 +793,7 @@ def to_spark(
     if defined:
         tree = _expand_macros(tree, defined)
     tree = _union_by_name(tree, columns or (lambda _t: None))
+    tree = _star_replace(tree, columns or (lambda _t: None))
     tree = _unique_ctes(tree)
     for rewrite in REWRITES:
         tree = tree.transform(rewrite.apply)
@@ -665,6 +806,54 @@ def tables_of(sql: str) -> list[str]:
     import sqlglot
 
     exp = _exp()
-    tree = sqlglot.parse_one(sql, read="duckdb")
+    tree = sqlglot.parse_one(sql, read="duckdb").transform(_table_function)
     ctes = {c.alias_or_name for c in tree.find_all(exp.CTE)}
     return sorted({t.name for t in tree.find_all(exp.Table) if t.name and t.name not in ctes})
+
+
+def update_as_select(sql: str, columns: Columns) -> tuple[str, str]:
+    """(table, DuckDB SELECT of its rows after the UPDATE ``sql``): a SET column becomes
+    ``CASE WHEN <row updated> THEN <value> ELSE <old value> END``, the others stay. With
+    ``FROM src WHERE c`` a row is updated when a row of ``src`` meets ``c`` (a LEFT JOIN on
+    ``c``; ``src`` must give each row at most one match, as our UPDATEs' grouped sources do);
+    without FROM when it meets ``WHERE``. Spark's tables (views here) cannot be updated."""
+    import sqlglot
+
+    exp = _exp()
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    if not isinstance(tree, exp.Update) or not isinstance(tree.this, exp.Table):
+        raise NotOnSpark("only UPDATE of one table has a Spark rewrite")
+    target = tree.this
+    alias = target.alias_or_name
+    have = columns(target.name)
+    if have is None:
+        raise NotOnSpark(f"UPDATE of {target.name}: no such view on Spark")
+    sets = {eq.this.name: eq.expression for eq in tree.expressions}
+    where = tree.args.get("where")
+    source = tree.args.get("from_") or tree.args.get("from")
+    cond = where.this if where else exp.true()
+    body = exp.select().from_(
+        exp.Table(this=target.this.copy(), alias=exp.TableAlias(this=exp.to_identifier(alias)))
+    )
+    if source is not None:
+        src = source.this
+        src_alias = src.alias_or_name
+        inner = src.this if isinstance(src, exp.Subquery) else exp.select("*").from_(src.copy())
+        inner = exp.select("*", exp.alias_(exp.true(), "__updated")).from_(
+            exp.Subquery(this=inner.copy(), alias=exp.TableAlias(this=exp.to_identifier("_s")))
+        )
+        body = body.join(
+            exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier(src_alias))),
+            on=cond.copy(),
+            join_type="left",
+        )
+        cond = exp.column("__updated", table=src_alias).eq(exp.true())
+    out = []
+    for name in have:
+        old = exp.column(name, table=alias, quoted=True)
+        if name in sets:
+            value = exp.Case(ifs=[exp.If(this=cond.copy(), true=sets[name].copy())], default=old)
+            out.append(exp.alias_(value, name, quoted=True))
+        else:
+            out.append(old)
+    return target.name, body.select(*out).sql(dialect="duckdb")

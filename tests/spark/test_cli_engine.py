@@ -1,5 +1,6 @@
-"""``supportstats metrics --engine spark``: the flags, the one-line refusals, and one run on
-the demo lake that gives the DuckDB engine's CSV (filters by agent name and channel)."""
+"""``supportstats metrics --engine spark``: the flags, the one-line refusals, a run on the
+demo lake that gives the DuckDB engine's CSV (filters by agent name and channel), and the
+vendor's own numbers (``--compare-source``) on the vendor lake."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from supportstats.cli import app
+from supportstats.spark.compare import differences
 
 runner = CliRunner()
 
@@ -15,17 +17,6 @@ def test_spark_engine_needs_a_lake():
     result = runner.invoke(app, ["metrics", "--engine", "spark"])
     assert result.exit_code == 2
     assert "--lake DIR is missing" in result.output
-
-
-@pytest.mark.parametrize(
-    "extra, flag",
-    [(["--sla"], "--sla"), (["--compare-source"], "--compare-source"),
-     (["--by", "conversation"], "--by conversation")],
-)  # fmt: skip
-def test_spark_engine_names_what_it_cannot_do(tmp_path, extra, flag):
-    result = runner.invoke(app, ["metrics", "--engine", "spark", "--lake", str(tmp_path), *extra])
-    assert result.exit_code == 2
-    assert f"--engine spark does not support {flag} yet" in result.output
 
 
 def test_lake_without_spark_engine_is_refused(tmp_path):
@@ -54,3 +45,28 @@ def test_spark_cli_gives_the_duckdb_csv(demo_lake, spark):
     assert [
         line for line in on_spark.stdout.splitlines() if line.startswith(("team_key", "generic"))
     ] == rows
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_cli_compares_with_the_vendor_as_duckdb(vendor_lake, spark):
+    """--compare-source (a table the metrics command used to refuse on Spark)."""
+    db, lake = vendor_lake
+    common = ["metrics", "--compare-source", "--by", "channel", "--format", "csv"]
+    duck = runner.invoke(app, [*common, "--db", str(db)])
+    on_spark = runner.invoke(app, [*common, "--engine", "spark", "--lake", str(lake)])
+    assert duck.exit_code == 0, duck.output
+    assert on_spark.exit_code == 0, on_spark.output
+    expected, actual = (_csv(r.stdout) for r in (duck, on_spark))
+    assert len(expected) >= 2 and {"channel", "metric", "ours_mean"} <= set(expected.columns)
+    # the same rows; means within 1e-9 (a sum's last bits depend on the order of addition)
+    assert not differences(expected, actual, ["channel", "metric"], ["conversations"])
+
+
+def _csv(text: str):
+    import io
+
+    import pandas as pd
+
+    lines = [line for line in text.splitlines() if "," in line]
+    return pd.read_csv(io.StringIO("\n".join(lines)))

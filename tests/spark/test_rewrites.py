@@ -146,8 +146,89 @@ def test_epoch(both):
 
 
 def test_timezone(both):
-    duck, spark = run_both(both, "select k, timezone('UTC', ts) from t order by k")
-    assert duck == spark
+    # 2024-03-31 00:59:59 UTC is 01:59:59 in Madrid (CET), 01:00:00 UTC is 03:00 (CEST);
+    # local 02:30 that day does not exist, 2024-10-27 02:30 exists twice
+    sql = (
+        "select k, timezone('UTC', ts::timestamptz), timezone('Europe/Madrid', ts::timestamptz), "
+        "timezone('America/New_York', ts::timestamptz)::date, "
+        "timezone('Europe/Madrid', (ts::date + interval 9 hour)::timestamp) from t order by k"
+    )
+    duck, spark = run_both(both, sql)
+    assert duck == spark and duck[0][2] == dt.datetime(2024, 3, 3, 11, 7, 30, 250000)
+    instants = ", ".join(
+        f"('{t}'::timestamptz)"
+        for t in ("2024-03-31 00:59:59+00", "2024-03-31 01:00:00+00", "2024-10-27 00:30:00+00",
+                  "2024-10-27 01:30:00+00")
+    )  # fmt: skip
+    dst = f"select timezone('Europe/Madrid', x::timestamptz) from (values {instants}) v(x) "
+    dst += "order by x"
+    duck, spark = run_both(both, dst)
+    assert duck == spark and [r[0].hour for r in duck] == [1, 3, 2, 2]
+    walls = ", ".join(
+        f"('{t}'::timestamp)"
+        for t in ("2024-03-30 23:00:00", "2024-03-31 03:00:00", "2024-07-01 09:00:00")
+    )
+    back = f"select timezone('Europe/Madrid', x::timestamp) from (values {walls}) v(x) order by x"
+    duck, spark = run_both(both, back)
+    assert duck == spark and [r[0].hour for r in duck] == [22, 1, 7]
+    with pytest.raises(NotOnSpark, match="without a cast"):
+        to_spark("select timezone('UTC', ts) from t")
+
+
+def test_list_zip(both):
+    sql = (
+        "select k, list_transform(list_zip([k, 2 * k], [w, 5]), lambda x: x[2] - x[1]) "
+        "from t order by k"
+    )
+    duck, spark = run_both(both, sql)
+    assert duck == spark and duck[0][1] == [2, 3]
+
+
+def test_list_sum(both):
+    sql = (
+        "select k, list_sum([v, w]), list_sum([v, null]), list_sum([]::double[]) from t order by k"
+    )
+    duck, spark = run_both(both, sql)
+    assert duck == spark and duck[0][1:] == (4.0, 1.0, None) and duck[3][2] is None
+
+
+def test_json_transform():
+    sql = 'select json_transform(filter, \'{"all": ["VARCHAR"]}\') from sla_policy'
+    with pytest.raises(NotOnSpark, match="vendor SLA policies"):
+        to_spark(sql)
+
+
+def test_pg_timezone_names(both):
+    conn, spark = both
+    spark.createDataFrame([("Europe/Madrid",)], "name string").createOrReplaceTempView(
+        "pg_timezone_names"
+    )
+    sql = "select count(*) from pg_timezone_names() where name = 'Europe/Madrid'"
+    assert conn.execute(sql).fetchall() == [(1,)]
+    assert spark.sql(to_spark(sql)).collect()[0][0] == 1
+
+
+def test_update(both):
+    """Both UPDATE forms business hours use, and the rows they leave, on copies of t."""
+    from supportstats.spark.connection import SparkConnection
+
+    conn, spark = both
+    statements = [
+        "update u f set v = b.v2, w = null from "
+        "(select k, max(v) * 10 as v2 from t where k < 4 group by k) b where b.k = f.k",
+        "update u f set g = 'z' where f.k not in (select k from t where v > 5)",
+    ]
+    conn.execute("create or replace temp table u as select * from t")
+    spark_conn = SparkConnection(spark)
+    spark_conn.create_view("u", spark.table("t"))
+    for statement in statements:
+        conn.execute(statement)
+        spark_conn.execute(statement)
+    sql = "select * from u order by k"
+    duck = [tuple(_norm(v) for v in r) for r in conn.execute(sql).fetchall()]
+    got = [tuple(_norm(v) for v in r) for r in spark.sql(sql).collect()]
+    assert got == duck
+    assert [r[1:3] for r in duck[:4]] == [("z", 10.0), ("z", 40.0), ("z", 20.0), ("z", None)]
 
 
 def test_infinity(both):
@@ -206,6 +287,32 @@ def test_union_by_name(both):
     duck = conn.execute(sql).fetchall()
     translated = to_spark(sql, columns=lambda _t: None)
     assert [tuple(r) for r in spark.sql(translated).collect()] == duck
+
+
+def test_union_by_name_chain_of_qualified_stars(both):
+    # compare_source's shape: f.* of one table, unions of unions
+    sql = (
+        "select * from (select f.*, 'a' as m from t f join t x using (k) "
+        "union all by name select f.*, 'b' as m from t f join t x using (k) "
+        "union all by name select f.*, 'c' as m from (select * from t where k > 0) f) "
+        "order by k, m"
+    )
+    conn, spark = both
+    cols = ["k", "g", "v", "ts", "w"]
+    duck = [tuple(_norm(v) for v in r) for r in conn.execute(sql).fetchall()]
+    translated = to_spark(sql, columns=lambda t: cols if t == "t" else None)
+    got = [tuple(_norm(v) for v in r) for r in spark.sql(translated).collect()]
+    assert got == duck and len(duck) == 18
+
+
+def test_star_replace(both):
+    sql = "select f.* replace (f.k * 10 as v, 'x' as g), x.w as w2 from t f join t x using (k)"
+    sql = f"select * from ({sql}) order by k"
+    conn, spark = both
+    duck = [tuple(_norm(v) for v in r) for r in conn.execute(sql).fetchall()]
+    translated = to_spark(sql, columns=lambda t: ["k", "g", "v", "ts", "w"] if t == "t" else None)
+    got = [tuple(_norm(v) for v in r) for r in spark.sql(translated).collect()]
+    assert got == duck and duck[0][:3] == (1, "x", 10)
 
 
 def test_unique_ctes(both):

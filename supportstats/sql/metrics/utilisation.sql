@@ -46,7 +46,7 @@ from_engagements as (
     {{from_engagements}}
 ),
 rows as (
-    select r.*, timezone($tz, r.b) as s, t.team_key
+    select r.*, timezone($tz, r.b::timestamp) as s, t.team_key
     from (select * from from_status union all select * from from_engagements) r
     left join ({{agent_team}}) t using (agent_key)
 )

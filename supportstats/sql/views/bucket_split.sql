@@ -4,12 +4,13 @@
 -- wall-clock too, so on a DST change day a stretch across the switch is off by the shift.
 -- Output: the input's columns with s and e replaced by the clipped piece.
 with local as (
-    select *, timezone($tz, s) as ls, timezone($tz, e) as le from {{input}}
+    select *, timezone($tz, s::timestamptz) as ls, timezone($tz, e::timestamptz) as le
+    from {{input}}
 )
 select
     * exclude (s, e, ls, le, b),
-    timezone($tz, greatest(ls, b)) as s,
-    timezone($tz, least(le, b + to_minutes($bucket_min))) as e
+    timezone($tz, greatest(ls, b)::timestamp) as s,
+    timezone($tz, least(le, b + to_minutes($bucket_min))::timestamp) as e
 from local,
     unnest(generate_series(
         time_bucket(to_minutes($bucket_min), ls),

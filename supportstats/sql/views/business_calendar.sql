@@ -26,8 +26,10 @@ instants as (
         o.schedule_key,
         o.day,
         i.open_minute,
-        epoch(timezone(s.timezone, o.day + i.open_minute * interval 1 minute)) as open_e,
-        epoch(timezone(s.timezone, o.day + least(i.close_minute, 1440) * interval 1 minute))
+        epoch(timezone(s.timezone, (o.day + i.open_minute * interval 1 minute)::timestamp))
+            as open_e,
+        epoch(timezone(s.timezone,
+            (o.day + least(i.close_minute, 1440) * interval 1 minute)::timestamp))
             as close_e
     from open_days o
     join schedule s on s.schedule_key = o.schedule_key

@@ -4,7 +4,7 @@
 -- seconds between instants (the calendar's intervals are instants), so a daylight-saving
 -- change inside an open interval counts what really passed, not the wall clock.
 with p as (
-    select p.*, timezone(s.timezone, p.ts)::date as day
+    select p.*, timezone(s.timezone, p.ts::timestamptz)::date as day
     from {{points}} p
     join schedule s using (schedule_key)
 )
