@@ -199,8 +199,8 @@ def _load(ctx: ImportContext) -> None:
     )
 
     if counts.get("rating") or counts.get("ticket"):
-        ctx.run_sql("staging/zendesk__ratings.sql", label="typing ratings")
-        ctx.upsert("rating", "stg_zd_rating", main=main == "rating", id_label="rating id")
+        ratings = ctx.stage("zendesk__rating", label="typing ratings")
+        ctx.upsert("rating", ratings, main=main == "rating", id_label="rating id")
 
     if counts.get("audit") or counts.get("comment"):
         ctx.run_sql("staging/zendesk__audits.sql", label="typing audits")

@@ -211,7 +211,7 @@ NOT_YET_MODELS = {
     "servicenow__incidents", "servicenow__references",
     "servicenow__updates",
     # not yet split
-    "zendesk__audits", "zendesk__ratings", "zendesk__tickets",
+    "zendesk__audits", "zendesk__tickets",
 }  # fmt: skip
 
 

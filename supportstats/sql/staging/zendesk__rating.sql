@@ -1,8 +1,9 @@
--- Zendesk Support satisfaction ratings (legacy CSAT, good/bad) -> stg_zd_rating.
+-- Zendesk Support satisfaction ratings (legacy CSAT, good/bad) -> rating. The
+-- tickets' embedded ratings come from the staged tickets (stg_zd_conversation, written by
+-- zendesk__tickets.sql, not yet split into models).
 -- 'offered' is a survey sent and not answered: a row with no score (an offer, not a
 -- response). 'unoffered' is no survey at all: skipped with that rule. The agent credited
 -- is the rating's assignee at rating time, else the ticket's assignee (file, then warehouse).
-CREATE OR REPLACE TEMP TABLE stg_zd_rating AS
 WITH src AS (
     SELECT _row, _line, record, json_transform(record, '{"id": "VARCHAR", "ticket_id": "VARCHAR",
                "score": "VARCHAR", "comment": "VARCHAR", "reason": "VARCHAR",
@@ -61,4 +62,4 @@ SELECT
 FROM typed t
 LEFT JOIN (SELECT conversation_key, assignee_agent_key, team_key FROM stg_zd_conversation
            WHERE _reject_reason IS NULL) c USING (conversation_key)
-LEFT JOIN conversation old ON old.conversation_key = t.conversation_key;
+LEFT JOIN conversation old ON old.conversation_key = t.conversation_key
