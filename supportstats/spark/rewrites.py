@@ -386,7 +386,8 @@ def _arg_tuple(node: Any) -> Any:
         fields = []
         for field in node.expression.expressions:
             # DuckDB orders a NULL field after every value; Spark's structs before
-            fields += [exp.Is(this=field.copy(), expression=exp.Null()), field]
+            # parenthesised: a field that is itself `x IS NULL` would read `x IS NULL IS NULL`
+            fields += [exp.Is(this=exp.Paren(this=field.copy()), expression=exp.Null()), field]
         node.set("expression", exp.Struct(expressions=fields))
     return node
 

@@ -241,7 +241,10 @@ def test_infinity(both):
 
 
 def test_arg_tuple(both):
-    sql = "select g, arg_min(k, (w, k)), arg_max(k, (v, k)) from t group by g order by g"
+    sql = (
+        "select g, arg_min(k, (w, k)), arg_max(k, (v, k)), arg_min(k, (w is null, v)) "
+        "from t group by g order by g"
+    )
     duck, spark = run_both(both, sql)
     assert duck == spark
 
