@@ -19,6 +19,13 @@ def test_spark_engine_needs_a_lake():
     assert "--lake DIR is missing" in result.output
 
 
+def test_spark_engine_refuses_sla_items(tmp_path):
+    args = ["metrics", "--engine", "spark", "--lake", str(tmp_path), "--sla", "-b", "conversation"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "--engine spark does not support --sla --by conversation yet" in result.output
+
+
 def test_lake_without_spark_engine_is_refused(tmp_path):
     result = runner.invoke(app, ["metrics", "--lake", str(tmp_path)])
     assert result.exit_code == 2
