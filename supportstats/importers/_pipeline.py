@@ -470,9 +470,10 @@ class ImportContext(Writer):
 
         The model's parameters are :meth:`params` and ``extra``. A model reading ``FROM
         stg_raw AS r`` reads a streamed file (:meth:`stream_csv`, :meth:`stream_json`)
-        directly. ``view`` makes a view instead (a model read once, by the next one); the
-        writer needs a table (it marks rejects in place). Raises SupportStatsError naming
-        the file when it is not one SELECT.
+        directly. ``view`` makes a view instead (a model read once: by the next model, or by
+        the writer, which writes a clean view straight to its table and copies it to a table
+        only when some row must be marked). Raises SupportStatsError naming the file when it
+        is not one SELECT.
         """
         table = staged_table(model)
         kind = "VIEW" if view else "TABLE"
