@@ -14,21 +14,6 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The Spark tests first, then the other slow ones: xdist's worksteal gives each worker
-    a contiguous half of this order and idle workers take tests from the end of another's
-    queue, so long tests run from the start on one worker (one JVM) while the other worker
-    and the stealing absorb the short ones, instead of a long test holding up the end of the
-    run (the CI budget is 10 minutes on 2 cores)."""
-
-    def weight(item: pytest.Item) -> int:
-        if "tests/spark/" in item.nodeid or item.nodeid.startswith("spark/"):
-            return 0
-        return 1 if item.get_closest_marker("slow") else 2
-
-    items.sort(key=weight)  # stable: the collection order within each group
-
-
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     """Path of a fresh warehouse file (created on first write)."""
