@@ -139,7 +139,6 @@ def _spark_query(
     period: Period,
     filters: Filters,
     by: list[str],
-    sla_items: bool,
 ):
     """The metric Query on Spark over ``lake`` (``--engine spark``): every table below runs
     on it as on the warehouse (docs/spark.md)."""
@@ -149,12 +148,6 @@ def _spark_query(
         raise OptionError(
             "--engine spark reads a lake: --lake DIR is missing",
             "write one with: supportstats db export --format parquet DIR",
-        )
-    if sla_items:
-        # Spark 4.3's planner fails on the items' correlated target look-up (DomainJoin)
-        raise OptionError(
-            "--engine spark does not support --sla --by conversation yet",
-            "use --engine duckdb for the SLA items; --sla grouped by other columns runs on Spark",
         )
     return spark_query(lake, options, period, filters, by, master=master)
 
@@ -246,8 +239,7 @@ def register(app: typer.Typer) -> None:
                 from supportstats.spark.engine import spark_errors
 
                 stack.enter_context(spark_errors())
-                items = sla_flag and any(b.strip().lower() == "conversation" for b in by or [])
-                q = _spark_query(lake, spark_master, options, period, filters, by or [], items)
+                q = _spark_query(lake, spark_master, options, period, filters, by or [])
                 stack.callback(q.conn.close)
             else:
                 conn = stack.enter_context(open_warehouse(db, read_only=True, wait=wait))

@@ -333,10 +333,13 @@ def _to_business_time(conn: duckdb.DuckDBPyConnection, facts: str, options: Metr
         where b.conversation_key = f.conversation_key
         """
     )
-    # rows without a schedule keep no calendar values under a business clock
+    # rows without a schedule keep no calendar values under a business clock (NOT EXISTS,
+    # not NOT IN: Spark runs a NOT IN of an UPDATE's CASE as a nested loop over both tables)
     conn.execute(
         f"""update "{facts}" f set {", ".join(f"{c} = null" for c in _BH_DURATIONS)}
-        where f.conversation_key not in (select conversation_key from "{points}")"""
+        where not exists (
+            select 1 from "{points}" p where p.conversation_key = f.conversation_key
+        )"""
     )
     for t in (points, calendar, bt):
         conn.execute(f'drop table temp."{t}"')

@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 RELATIVE = 1e-9
@@ -26,15 +27,38 @@ def differences(
         return [f"columns differ: {list(expected.columns)} != {list(actual.columns)}"]
     if len(expected) != len(actual):
         out.append(f"row counts differ: {len(expected)} != {len(actual)}")
-    a = _sorted(expected, keys)
-    b = _sorted(actual, keys)
-    for i in range(min(len(a), len(b))):
-        for col in a.columns:
-            x, y = a[col].iloc[i], b[col].iloc[i]
-            if not _same(x, y, col in counts, rel):
-                where = ", ".join(f"{k}={a[k].iloc[i]!r}" for k in keys)
-                out.append(f"row {i} ({where}) column {col}: {x!r} != {y!r}")
+    n = min(len(expected), len(actual))
+    a = _sorted(expected, keys).iloc[:n]
+    b = _sorted(actual, keys).iloc[:n]
+    for col in a.columns:
+        wrong = np.flatnonzero(~_same_column(a[col], b[col], col in counts, rel))
+        xs, ys = (a[col].tolist(), b[col].tolist()) if len(wrong) else ([], [])
+        for i in wrong:
+            where = ", ".join(f"{k}={_shown(a[k].iloc[i])}" for k in keys)
+            out.append(f"row {i} ({where}) column {col}: {_shown(xs[i])} != {_shown(ys[i])}")
     return out
+
+
+def _same_column(x: pd.Series, y: pd.Series, exact: bool, rel: float) -> np.ndarray:
+    """Row by row, whether ``x`` and ``y`` agree (as :func:`_same`); numeric columns compared
+    as arrays, because a Python loop over a per-conversation table takes minutes."""
+    numeric = [pd.api.types.is_numeric_dtype(s) for s in (x, y)]
+    if not all(numeric):
+        return np.array(
+            [_same(p, q, exact, rel) for p, q in zip(x.tolist(), y.tolist(), strict=True)],
+            dtype=bool,
+        )
+    fx, fy = (s.to_numpy(dtype=float, na_value=np.nan) for s in (x, y))
+    both_missing = np.isnan(fx) & np.isnan(fy)
+    with np.errstate(invalid="ignore"):
+        if exact:
+            return both_missing | (fx == fy)
+        bound = np.maximum(rel * np.maximum(np.abs(fx), np.abs(fy)), 1e-12)
+        return both_missing | (fx == fy) | (np.abs(fx - fy) <= bound)
+
+
+def _shown(value: Any) -> str:
+    return "NULL" if _missing(value) else repr(value.item() if hasattr(value, "item") else value)
 
 
 def _sorted(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:

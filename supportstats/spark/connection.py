@@ -42,7 +42,7 @@ class SparkResult:
         if self._pandas is None:
             with warnings.catch_warnings():  # pyspark names pandas 3 as not yet supported
                 warnings.simplefilter("ignore", FutureWarning)
-                self._pandas = self._df.toPandas()
+                self._pandas = _instants_in_utc(self._df.toPandas(), self._df.schema)
         return self._pandas.copy()
 
     def to_arrow_table(self):
@@ -214,6 +214,19 @@ class SparkConnection:
         spark_sql = to_spark(text, self.macros, self.columns, lists)
         self.statements.append(spark_sql)
         return self.spark.sql(spark_sql, args=_args(params, lists))
+
+
+def _instants_in_utc(frame: Any, schema: Any) -> Any:
+    """Instants (Spark TIMESTAMP columns named ``*_at``, the canonical schema's instants) as
+    UTC-aware pandas columns, as DuckDB gives its TIMESTAMPTZ; other timestamps (the local
+    day and interval buckets) stay naive, as DuckDB's TIMESTAMP. Spark's TIMESTAMP holds both
+    kinds, so the name tells them apart; the session's time zone is UTC."""
+    from pyspark.sql.types import TimestampType
+
+    for field in schema.fields:
+        if isinstance(field.dataType, TimestampType) and field.name.endswith("_at"):
+            frame[field.name] = frame[field.name].dt.tz_localize("UTC")
+    return frame
 
 
 def _args(params: Mapping[str, Any], lists: Sequence[str]) -> dict[str, Any]:

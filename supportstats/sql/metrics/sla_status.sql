@@ -72,24 +72,53 @@ vals as (
     left join {{waits_bh}} wb using (conversation_key, wait_no)
     where w.wait_no >= 1
 ),
+-- the target of each kind of item: items of one metric, priority and matched policy share it,
+-- so it is looked up once per kind and joined back (a join, not a correlated subquery per
+-- item: Spark's planner cannot run that one)
+kinds as (
+    select distinct v.metric, v.priority, pm.policy_key, pm.conversation_key is not null as matched
+    from vals v
+    left join pm using (conversation_key)
+),
+kind_targets as (
+    select
+        k.metric, k.priority, k.policy_key, k.matched,
+        arg_min({'target_s': t.target_s, 'bh': t.business_hours, 'pause': t.pause_statuses},
+                (t.priority is null, t.target_s)) as tgt
+    from kinds k
+    join ({{targets}}) t
+        on t.metric = k.metric
+        and (t.override
+             or (k.policy_key is not null and t.policy_key = k.policy_key
+                 and t.priority = lower(k.priority))
+             or (not k.matched and not t.vendor
+                 and (t.priority = k.priority or t.priority is null)))
+    group by k.metric, k.priority, k.policy_key, k.matched
+),
 judged as (
     select
         v.*,
         pm.policy_key as sla_policy_key,
         sp.name as sla_policy_name,
-        (select arg_min({'target_s': t.target_s, 'bh': t.business_hours, 'pause': t.pause_statuses},
-                        (t.priority is null, t.target_s))
-         from ({{targets}}) t
-         where t.metric = v.metric
-           and (t.override
-                or (pm.policy_key is not null and t.policy_key = pm.policy_key
-                    and t.priority = lower(v.priority))
-                or (pm.conversation_key is null and not t.vendor
-                    and (t.priority = v.priority or t.priority is null)))
-        ) as tgt
+        kt.tgt
     from vals v
     left join pm using (conversation_key)
     left join sla_policy sp on sp.policy_key = pm.policy_key
+    left join kind_targets kt
+        on kt.metric = v.metric
+        and kt.priority is not distinct from v.priority
+        and kt.policy_key is not distinct from pm.policy_key
+        and kt.matched = (pm.conversation_key is not null)
+),
+-- the paused seconds of each resolution item (one per conversation), in its target's pause
+-- statuses
+resolution_paused as (
+    select j.conversation_key, sum(p.paused_s) as paused_s
+    from judged j
+    join paused p using (conversation_key)
+    where j.metric = 'resolution'
+      and list_contains(coalesce(j.tgt.pause, $pause::varchar[]), p.status)
+    group by j.conversation_key
 ),
 measured as (
     select
@@ -97,12 +126,11 @@ measured as (
         j.tgt.target_s as target_s,
         coalesce(j.tgt.bh, {{business}}) as in_business,
         case when coalesce(j.tgt.bh, {{business}}) then j.value_bh
-             when j.metric = 'resolution' then j.value_cal - coalesce((
-                 select sum(p.paused_s) from paused p
-                 where p.conversation_key = j.conversation_key
-                   and list_contains(coalesce(j.tgt.pause, $pause::varchar[]), p.status)), 0)
+             when j.metric = 'resolution' then j.value_cal - coalesce(rp.paused_s, 0)
              else j.value_cal end as value
     from judged j
+    left join resolution_paused rp
+        on j.metric = 'resolution' and rp.conversation_key = j.conversation_key
 ),
 status as (
     select
