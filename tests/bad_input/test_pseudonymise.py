@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from tests.bad_input._corpus import assert_clean_error, assert_no_traceback, counts, run
+from tests.conftest import Cli
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 # Vendor-shaped fixtures with customers (names, e-mails, a phone), agents and message bodies.
@@ -120,18 +121,20 @@ def assert_same_rows(a: list | dict, b: list | dict, what: object) -> None:
 
 
 def same_figures(plain: Path, pseudo: Path) -> None:
-    """Every report and metric family gives the same numbers; only names differ."""
+    """Every report and metric family gives the same numbers; only names differ. (The reports
+    run in this process, through the real CLI: the imports above ran in fresh ones.)"""
+    cli = Cli()
     for command in (
         ("report", "scorecard", "--format", "json"),
         ("metrics", "--by", "team", "--format", "json"),
         ("metrics", "--by", "channel", "--format", "json"),
         ("metrics", "--by", "day", "--format", "json"),
     ):
-        a = run(*command, "--db", plain)
-        b = run(*command, "--db", pseudo)
-        assert a.code == b.code == 0, (a, b)
+        a = cli(*command, "--db", plain)
+        b = cli(*command, "--db", pseudo)
+        assert a.exit_code == b.exit_code == 0, (a.output, b.output)
         assert_same_rows(json.loads(a.stdout), json.loads(b.stdout), command)
-    by_agent = [json.loads(run("report", "agents", "--format", "json", "--db", db).stdout)
+    by_agent = [json.loads(cli("report", "agents", "--format", "json", "--db", db).stdout)
                 for db in (plain, pseudo)]  # fmt: skip
     assert by_agent[0], "no agents to compare"
     names = [[agent.pop("agent") for agent in rows] for rows in by_agent]
