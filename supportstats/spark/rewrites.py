@@ -335,15 +335,15 @@ def _list_sum(node: Any) -> Any:
 
 
 def _json_transform(node: Any) -> Any:
-    """json_transform(j, shape) -> an error: the vendor SLA policies' conditions
-    (views/sla_policy_match) are parsed with it, and Spark's from_json differs in what it
-    makes of values that do not fit the shape; not ported yet, so never guessed."""
+    """json_transform(j, shape) -> an error: Spark's from_json differs in what it makes of
+    values that do not fit the shape (no SQL the Spark engine runs uses it now; the vendor
+    SLA policies' conditions are read with json_extract_string paths)."""
     exp = _exp()
     if isinstance(node, exp.Anonymous) and node.name.lower() == "json_transform":
         raise NotOnSpark(
-            "vendor SLA policies with conditions (sla_policy.filter, e.g. Zendesk's) are not "
-            "evaluated on Spark yet (json_transform has no Spark rewrite)",
-            "use --engine duckdb for --sla on a lake with vendor SLA policies",
+            "json_transform has no Spark rewrite (from_json differs on values that do not "
+            "fit the shape)",
+            "read the JSON with json_extract_string paths, as views/sla_policy_match does",
         )
     return node
 
@@ -393,24 +393,47 @@ def _arg_tuple(node: Any) -> Any:
 
 
 def _arrays_overlap(node: Any) -> Any:
-    """list_has_any(a, b) -> arrays_overlap(a, b) (sqlglot writes the && operator, which Spark
-    lacks)."""
+    """list_has_any(a, b) -> arrays_overlap of a and b without their NULL elements (sqlglot
+    writes the && operator, which Spark lacks; and DuckDB's NULL elements never match, where
+    Spark's make the answer NULL instead of false)."""
     exp = _exp()
     if isinstance(node, exp.ArrayOverlaps):
-        return _fn("ARRAYS_OVERLAP", node.this, node.expression)
+        kept = [
+            _fn("FILTER", side, _lambda(["__x"], "__x IS NOT NULL"))
+            for side in (node.this, node.expression)
+        ]
+        return _fn("ARRAYS_OVERLAP", *kept)
     return node
 
 
 def _json_string(node: Any) -> Any:
-    """json_extract_string(j, '$.path') -> get_json_object(j, '$.path')."""
+    """json_extract_string(j, '$.path') -> get_json_object(j, '$.path'); a path computed in
+    the query (``'$.all[' || i || '].field'``) is passed on as the expression it is."""
     exp = _exp()
     if isinstance(node, exp.JSONExtractScalar):
         path = node.expression
-        text = path.sql(dialect="duckdb") if not isinstance(path, exp.Literal) else path.name
         if isinstance(path, exp.JSONPath):
-            text = path.sql(dialect="duckdb").strip("'")
-        return _fn("GET_JSON_OBJECT", node.this, exp.Literal.string(text))
+            path = exp.Literal.string(path.sql(dialect="duckdb").strip("'"))
+        elif isinstance(path, exp.Literal):
+            path = exp.Literal.string(path.name)
+        return _fn("GET_JSON_OBJECT", node.this, path)
     return node
+
+
+def _list_position(node: Any) -> Any:
+    """list_position(l, x) -> nullif(array_position(transform(l, e -> e <=> x), true), 0):
+    DuckDB gives NULL when x is not in l (Spark's array_position 0, which compares as a
+    position) and finds a NULL x at the first NULL element (Spark's gives NULL)."""
+    exp = _exp()
+    if isinstance(node, exp.ArrayPosition):
+        items, x = node.this, node.expression
+    elif isinstance(node, exp.Anonymous) and node.name.lower() in ("list_position", "list_indexof"):
+        items, x = node.expressions
+    else:
+        return node  # (our own ARRAY_POSITION below is an Anonymous of that name: left alone)
+    same = _lambda(["__e"], "__e <=> __x").transform(lambda n: _put(n, exp.Paren(this=x)))
+    found = _fn("ARRAY_POSITION", _fn("TRANSFORM", items, same), exp.true())
+    return exp.Nullif(this=found, expression=_int(0))
 
 
 def _window_filter(node: Any) -> Any:
@@ -524,8 +547,8 @@ REWRITES: tuple[Rewrite, ...] = (
     Rewrite("list_sum", "list_sum(a) -> aggregate over the non-NULL elements, NULL if none",
             "no list_sum in Spark; a plain aggregate would give 0 for an empty list and NULL "
             "for a NULL element", _list_sum),
-    Rewrite("json_transform", "json_transform(j, shape) -> an error naming vendor SLA "
-            "policies", "no Spark rewrite yet (from_json differs on values that do not fit)",
+    Rewrite("json_transform", "json_transform(j, shape) -> an error naming it",
+            "no faithful rewrite: from_json differs on values that do not fit the shape",
             _json_transform),
     Rewrite("pg_timezone_names", "FROM pg_timezone_names() -> FROM pg_timezone_names (a "
             "view of the zones Java knows)", "Spark has no such table function",
@@ -535,10 +558,15 @@ REWRITES: tuple[Rewrite, ...] = (
     Rewrite("arg_tuple", "arg_min(x, (a, b)) -> min_by(x, struct(a IS NULL, a, b IS NULL, b))",
             "Spark has no tuples; its structs compare field by field but put NULL first, "
             "DuckDB's tuples put it last", _arg_tuple),
-    Rewrite("list_has_any", "list_has_any(a, b) -> arrays_overlap(a, b)",
-            "sqlglot writes the && operator, which Spark lacks", _arrays_overlap),
-    Rewrite("json_extract_string", "json_extract_string(j, path) -> get_json_object(j, path)",
-            "sqlglot writes the ->> operator", _json_string),
+    Rewrite("list_has_any", "list_has_any(a, b) -> arrays_overlap(a, b) without NULL elements",
+            "sqlglot writes the && operator, which Spark lacks; a NULL element makes Spark's "
+            "answer NULL where DuckDB's is false", _arrays_overlap),
+    Rewrite("json_extract_string", "json_extract_string(j, path) -> get_json_object(j, path) "
+            "(a computed path as is)", "sqlglot writes the ->> operator", _json_string),
+    Rewrite("list_position", "list_position(l, x) -> nullif(array_position(transform(l, e -> "
+            "e <=> x), true), 0)", "silently wrong: sqlglot leaves list_position (no such "
+            "function) or writes array_position, which gives 0, not NULL, for a value not in "
+            "the list (and NULL for a NULL x)", _list_position),
     Rewrite("window_filter", "agg(x) FILTER (WHERE c) OVER w -> agg(CASE WHEN c THEN x END) OVER w",
             "the FILTER clause on window aggregates is not accepted everywhere", _window_filter),
 )  # fmt: skip

@@ -194,7 +194,7 @@ def test_list_sum(both):
 
 def test_json_transform():
     sql = 'select json_transform(filter, \'{"all": ["VARCHAR"]}\') from sla_policy'
-    with pytest.raises(NotOnSpark, match="vendor SLA policies"):
+    with pytest.raises(NotOnSpark, match="json_transform has no Spark rewrite"):
         to_spark(sql)
 
 
@@ -250,15 +250,49 @@ def test_arg_tuple(both):
 
 
 def test_list_has_any(both):
-    sql = "select k, list_has_any([g], ['b', 'x']) from t order by k"
-    duck, spark = run_both(both, sql)
-    assert duck == spark
+    """NULL elements never match: false, not NULL (Spark's plain arrays_overlap gives NULL)."""
+    spark = both[1]
+    sql = (
+        "select k, list_has_any([g], ['b', 'x']), list_has_any([g, null], ['x']), "
+        "list_has_any([g], [null, g]), list_has_any(null::varchar[], [g]) from t order by k"
+    )
+    duck, on_spark = run_both(both, sql)
+    assert duck == on_spark
+    assert duck[0][1:] == (False, False, True, None) and duck[3][1] is True
+    assert spark.sql("select arrays_overlap(array('a', null), array('x'))").first()[0] is None
 
 
 def test_json_extract_string(both):
-    sql = "select k, json_extract_string('{\"goal\": \"yes\"}', '$.goal') from t order by k"
+    """A literal path, and a path computed per row (condition i of a list), whose values'
+    text is the same on both engines: a string's own text, a number's or a list's JSON text,
+    NULL for JSON null and for nothing there."""
+    doc = (
+        '{"all": [{"value": "vip"}, {"value": 77}, {"value": null}, {"value": ["a", "b"]}, '
+        '{"value": " a b "}, {}]}'
+    )
+    sql = (
+        "select k, json_extract_string('{\"goal\": \"yes\"}', '$.goal'), "
+        f"json_extract_string('{doc}', '$.all[' || cast(k - 1 as varchar) || '].value') "
+        "from t order by k"
+    )
     duck, spark = run_both(both, sql)
     assert duck == spark and duck[0][1] == "yes"
+    assert [r[2] for r in duck] == ["vip", "77", None, '["a","b"]', " a b ", None]
+
+
+def test_list_position(both):
+    """1-based; NULL for a value not in the list (Spark's array_position: 0), and a NULL
+    value is found at the first NULL element (Spark's array_position: NULL)."""
+    spark = both[1]
+    sql = (
+        "select k, list_position([1.0, 4.0, null, 7.5], v), list_position([g], 'b') "
+        "from t order by k"
+    )
+    duck, on_spark = run_both(both, sql)
+    assert duck == on_spark
+    assert [r[1] for r in duck] == [1, 2, None, 3, None, 4]
+    assert [r[2] for r in duck] == [None, None, None, 1, 1, 1]
+    assert spark.sql("select array_position(array(1.0D), 2.0D)").first()[0] == 0
 
 
 def test_window_filter(both):
