@@ -161,24 +161,61 @@ def _to_minutes(node: Any) -> Any:
 
 
 def _series(node: Any) -> Any:
-    """range(a, b, step) (end excluded) -> sequence(a, b - 1 us, step), empty when a >= b;
-    generate_series (end included) -> sequence, which sqlglot writes already."""
+    """range(a, b[, step]) (end excluded) and generate_series(a, b[, step]) (end included) ->
+    sequence(a, last[, step]), guarded to give an empty list when the series is empty, as
+    DuckDB's does: Spark's sequence counts down when a > b. The end excluded is b - 1 for
+    numbers and b - 1 us for timestamps. A step computed at run time is refused (its sign
+    decides the guard)."""
     exp = _exp()
-    if not (isinstance(node, exp.Anonymous) and node.name.lower() == "range"):
-        if isinstance(node, exp.GenerateSeries) and node.args.get("is_end_exclusive"):
-            start, stop, step = node.args["start"], node.args["end"], node.args.get("step")
-        else:
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "range":
+        args = node.expressions
+        if len(args) not in (1, 2, 3):
             return node
+        if len(args) == 1:
+            args = [exp.Literal.number(0), args[0]]
+        start, stop, step, exclusive = args[0], args[1], (args[2:] or [None])[0], True
+    elif isinstance(node, exp.GenerateSeries):
+        start, stop, step = node.args["start"], node.args["end"], node.args.get("step")
+        exclusive = bool(node.args.get("is_end_exclusive"))
     else:
-        if len(node.expressions) != 3:
-            return node
-        start, stop, step = node.expressions
-    last = exp.Sub(this=stop.copy(), expression=_sql("INTERVAL '0.000001' SECOND"))
-    seq = _fn("SEQUENCE", start.copy(), last, step.copy())
+        return node
+    sign = _step_sign(step)
+    if sign is None:
+        raise NotOnSpark(
+            f"{node.sql(dialect='duckdb')}: a series with a step computed at run time has no "
+            "Spark rewrite (Spark's sequence counts down where DuckDB's series is empty)"
+        )
+    last = stop.copy()
+    if exclusive:
+        one = (
+            _sql("INTERVAL '0.000001' SECOND")
+            if isinstance(step, exp.Interval)
+            else exp.Literal.number(1)
+        )
+        last = (
+            exp.Sub(this=last, expression=one) if sign > 0 else exp.Add(this=last, expression=one)
+        )
+    seq = _fn("SEQUENCE", start.copy(), last, *([step.copy()] if step is not None else []))
+    before = exp.LT if exclusive else exp.LTE
+    if sign < 0:
+        before = exp.GT if exclusive else exp.GTE
     return exp.Case(
-        ifs=[exp.If(this=exp.LT(this=start.copy(), expression=stop.copy()), true=seq)],
+        ifs=[exp.If(this=before(this=start.copy(), expression=stop.copy()), true=seq)],
         default=_fn("ARRAY"),
     )
+
+
+def _step_sign(step: Any) -> int | None:
+    """+1 for no step, a positive number or an interval; -1 for a negative number; None for a
+    step only known at run time."""
+    exp = _exp()
+    if step is None or isinstance(step, exp.Interval):
+        return 1
+    if isinstance(step, exp.Neg) and isinstance(step.this, exp.Literal):
+        return -1
+    if isinstance(step, exp.Literal) and step.is_number:
+        return -1 if float(step.this) < 0 else 1
+    return None
 
 
 def _asof(node: Any) -> Any:
@@ -525,8 +562,10 @@ REWRITES: tuple[Rewrite, ...] = (
             "Spark has no time_bucket (sqlglot writes date_bin)", _time_bucket),
     Rewrite("to_minutes", "to_minutes(n) -> make_dt_interval(0, 0, n, 0)",
             "no such function in Spark", _to_minutes),
-    Rewrite("range", "range(a, b, step) -> sequence(a, b - 1 us, step), empty if a >= b",
-            "Spark has no range over timestamps, and sequence includes its end", _series),
+    Rewrite("range", "range(a, b[, step]) -> sequence(a, b - 1 (1 us for timestamps)[, step]), "
+            "generate_series(a, b[, step]) -> sequence(a, b[, step]); empty when the series is",
+            "Spark has no range over timestamps, sequence includes its end, and it counts "
+            "down where DuckDB's series is empty", _series),
     Rewrite("asof_join", "ASOF JOIN -> an error naming it",
             "Spark has no ASOF JOIN; no rewrite yet, so never run as another join", _asof),
     Rewrite("dayofweek", "dayofweek(x) -> dayofweek(x) - 1; isodow(x) -> (dayofweek(x)+5)%7+1",

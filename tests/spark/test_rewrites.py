@@ -112,6 +112,24 @@ def test_range(both):
     assert duck == spark and duck[0][1:] == (4, 0)
 
 
+@pytest.mark.parametrize(
+    "series",
+    ["range(k)", "range(2, k)", "range(k, 3)", "range(k, 5, 3)", "range(k, 3, -2)",
+     "generate_series(k)", "generate_series(2, k)", "generate_series(k, 3)",
+     "generate_series(k, 4, 2)", "generate_series(k, 2, -1)"],
+)  # fmt: skip
+def test_series_of_numbers_empty_where_duckdb_has_none(both, series):
+    """Spark's sequence counts down (or fails) where DuckDB's series is empty (k runs 1..6)."""
+    duck, spark = run_both(both, f"select k, {series} from t order by k")
+    assert duck == spark
+    assert any(row[1] == [] for row in duck) or series in ("range(k)", "generate_series(k)")
+
+
+def test_a_series_with_a_step_known_at_run_time_is_refused():
+    with pytest.raises(NotOnSpark, match="step computed at run time"):
+        to_spark("select range(1, 10, w) from t")
+
+
 def test_asof_join(both):
     with pytest.raises(NotOnSpark, match="ASOF"):
         to_spark("select * from t a asof join t b on a.g = b.g and a.ts >= b.ts")
