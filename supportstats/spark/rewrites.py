@@ -187,11 +187,7 @@ def _series(node: Any) -> Any:
         )
     last = stop.copy()
     if exclusive:
-        one = (
-            _sql("INTERVAL '0.000001' SECOND")
-            if isinstance(step, exp.Interval)
-            else exp.Literal.number(1)
-        )
+        one = _sql("INTERVAL '0.000001' SECOND") if _is_time_span(step) else exp.Literal.number(1)
         last = (
             exp.Sub(this=last, expression=one) if sign > 0 else exp.Add(this=last, expression=one)
         )
@@ -205,11 +201,35 @@ def _series(node: Any) -> Any:
     )
 
 
+_TIME_SPANS = {
+    "make_dt_interval",
+    "make_interval",
+    "to_minutes",
+    "to_seconds",
+    "to_hours",
+    "to_days",
+}
+
+
+def _is_time_span(step: Any) -> bool:
+    """Whether a series step is a span of time (an interval literal or made by a function)."""
+    exp = _exp()
+    if isinstance(step, exp.Interval):
+        return True
+    if isinstance(step, exp.Func):
+        name = step.name if isinstance(step, exp.Anonymous) else step.sql_name()
+        return name.lower() in _TIME_SPANS
+    return False
+
+
 def _step_sign(step: Any) -> int | None:
-    """+1 for no step, a positive number or an interval; -1 for a negative number; None for a
-    step only known at run time."""
+    """+1 for no step, a positive number or a span of time (an interval literal or one made
+    from a number of minutes: our SQL only steps forward in time); -1 for a negative number;
+    None for a number only known at run time."""
     exp = _exp()
     if step is None or isinstance(step, exp.Interval):
+        return 1
+    if _is_time_span(step):
         return 1
     if isinstance(step, exp.Neg) and isinstance(step.this, exp.Literal):
         return -1

@@ -130,6 +130,17 @@ def test_a_series_with_a_step_known_at_run_time_is_refused():
         to_spark("select range(1, 10, w) from t")
 
 
+def test_a_series_of_times_with_a_step_of_minutes_given_at_run_time(both):
+    """Interval buckets step by to_minutes($width): a span of time counts as forward."""
+    sql = (
+        "select k, array_length(range(ts, ts + interval 1 hour, to_minutes($m))), "
+        "array_length(generate_series(ts, ts - interval 1 hour, to_minutes($m))) "
+        "from t order by k"
+    )
+    duck, spark = run_both(both, sql, {"m": 20})
+    assert duck == spark and duck[0][1:] == (3, 0)
+
+
 def test_asof_join(both):
     with pytest.raises(NotOnSpark, match="ASOF"):
         to_spark("select * from t a asof join t b on a.g = b.g and a.ts >= b.ts")
