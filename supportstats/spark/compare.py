@@ -32,10 +32,10 @@ def differences(
     b = _sorted(actual, keys).iloc[:n]
     for col in a.columns:
         wrong = np.flatnonzero(~_same_column(a[col], b[col], col in counts, rel))
-        xs, ys = (a[col].tolist(), b[col].tolist()) if len(wrong) else ([], [])
         for i in wrong:
             where = ", ".join(f"{k}={_shown(a[k].iloc[i])}" for k in keys)
-            out.append(f"row {i} ({where}) column {col}: {_shown(xs[i])} != {_shown(ys[i])}")
+            x, y = a[col].iloc[i], b[col].iloc[i]
+            out.append(f"row {i} ({where}) column {col}: {_shown(x)} != {_shown(y)}")
     return out
 
 

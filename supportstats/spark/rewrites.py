@@ -227,9 +227,7 @@ def _step_sign(step: Any) -> int | None:
     from a number of minutes: our SQL only steps forward in time); -1 for a negative number;
     None for a number only known at run time."""
     exp = _exp()
-    if step is None or isinstance(step, exp.Interval):
-        return 1
-    if _is_time_span(step):
+    if step is None or _is_time_span(step):
         return 1
     if isinstance(step, exp.Neg) and isinstance(step.this, exp.Literal):
         return -1
@@ -315,6 +313,12 @@ def _comparator(keys: Sequence[Any]) -> Any:
     return _lambda(["__l", "__r"], body)
 
 
+def _without_nulls(items: Any) -> Any:
+    """filter(items, x -> x IS NOT NULL): DuckDB's list functions skip NULL elements where
+    Spark's would answer NULL."""
+    return _fn("FILTER", items, _lambda(["__x"], "__x IS NOT NULL"))
+
+
 def _lambda(names: Sequence[str], body: str) -> Any:
     """A Spark lambda ``(names) -> body`` (the arrow would parse as JSON extraction)."""
     exp = _exp()
@@ -384,9 +388,8 @@ def _list_sum(node: Any) -> Any:
     exp = _exp()
     if not (isinstance(node, exp.Anonymous) and node.name.lower() in ("list_sum", "array_sum")):
         return node
-    kept = _fn("FILTER", node.expressions[0], _lambda(["__x"], "__x IS NOT NULL"))
     return _fn(
-        "AGGREGATE", kept, _sql("CAST(NULL AS DOUBLE)"),
+        "AGGREGATE", _without_nulls(node.expressions[0]), _sql("CAST(NULL AS DOUBLE)"),
         _lambda(["__s", "__x"], "COALESCE(__s, 0D) + __x"),
     )  # fmt: skip
 
@@ -455,11 +458,7 @@ def _arrays_overlap(node: Any) -> Any:
     Spark's make the answer NULL instead of false)."""
     exp = _exp()
     if isinstance(node, exp.ArrayOverlaps):
-        kept = [
-            _fn("FILTER", side, _lambda(["__x"], "__x IS NOT NULL"))
-            for side in (node.this, node.expression)
-        ]
-        return _fn("ARRAYS_OVERLAP", *kept)
+        return _fn("ARRAYS_OVERLAP", _without_nulls(node.this), _without_nulls(node.expression))
     return node
 
 

@@ -72,43 +72,41 @@ vals as (
     left join {{waits_bh}} wb using (conversation_key, wait_no)
     where w.wait_no >= 1
 ),
+-- each item with the vendor policy its conversation matched (policy_matched: its source has
+-- vendor policies and one or none applies)
+items as (
+    select v.*, pm.policy_key as sla_policy_key,
+        pm.conversation_key is not null as policy_matched
+    from vals v
+    left join pm using (conversation_key)
+),
 -- the target of each kind of item: items of one metric, priority and matched policy share it,
 -- so it is looked up once per kind and joined back (a join, not a correlated subquery per
 -- item: Spark's planner cannot run that one)
-kinds as (
-    select distinct v.metric, v.priority, pm.policy_key, pm.conversation_key is not null as matched
-    from vals v
-    left join pm using (conversation_key)
-),
 kind_targets as (
     select
-        k.metric, k.priority, k.policy_key, k.matched,
+        k.metric, k.priority, k.sla_policy_key, k.policy_matched,
         arg_min({'target_s': t.target_s, 'bh': t.business_hours, 'pause': t.pause_statuses},
                 (t.priority is null, t.target_s)) as tgt
-    from kinds k
+    from (select distinct metric, priority, sla_policy_key, policy_matched from items) k
     join ({{targets}}) t
         on t.metric = k.metric
         and (t.override
-             or (k.policy_key is not null and t.policy_key = k.policy_key
+             or (k.sla_policy_key is not null and t.policy_key = k.sla_policy_key
                  and t.priority = lower(k.priority))
-             or (not k.matched and not t.vendor
+             or (not k.policy_matched and not t.vendor
                  and (t.priority = k.priority or t.priority is null)))
-    group by k.metric, k.priority, k.policy_key, k.matched
+    group by k.metric, k.priority, k.sla_policy_key, k.policy_matched
 ),
 judged as (
-    select
-        v.*,
-        pm.policy_key as sla_policy_key,
-        sp.name as sla_policy_name,
-        kt.tgt
-    from vals v
-    left join pm using (conversation_key)
-    left join sla_policy sp on sp.policy_key = pm.policy_key
+    select i.*, sp.name as sla_policy_name, kt.tgt
+    from items i
+    left join sla_policy sp on sp.policy_key = i.sla_policy_key
     left join kind_targets kt
-        on kt.metric = v.metric
-        and kt.priority is not distinct from v.priority
-        and kt.policy_key is not distinct from pm.policy_key
-        and kt.matched = (pm.conversation_key is not null)
+        on kt.metric = i.metric
+        and kt.priority is not distinct from i.priority
+        and kt.sla_policy_key is not distinct from i.sla_policy_key
+        and kt.policy_matched = i.policy_matched
 ),
 -- the paused seconds of each resolution item (one per conversation), in its target's pause
 -- statuses
